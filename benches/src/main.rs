@@ -1,0 +1,4 @@
+//! The scaling report (skeleton).
+fn main() {
+    println!("select-rs scaling report: not built yet");
+}

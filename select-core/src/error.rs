@@ -1,0 +1,129 @@
+//! Error conventions shared by every select-rs crate.
+//!
+//! All fallible calls return [`std::io::Error`]:
+//!
+//! | situation | kind | errno | Python |
+//! | --- | --- | --- | --- |
+//! | the kernel refused | follows the errno | yes | `OSError(errno)` |
+//! | bad value (negative fd, NaN timeout, empty interest...) | `InvalidInput` | no | `ValueError` / `OverflowError` |
+//! | call on a closed object | `InvalidInput` | no | `ValueError("I/O operation on closed ... object")` |
+//! | fd not registered | `NotFound` | ENOENT where Python raises `OSError(ENOENT)` | `KeyError` / `FileNotFoundError` |
+//! | fd already registered | `AlreadyExists` | EEXIST where Python raises `OSError(EEXIST)` | `KeyError` / `FileExistsError` |
+//!
+//! The helpers below build those errors so every crate words them the same way.
+
+use std::fmt;
+use std::io;
+use std::os::fd::RawFd;
+
+/// An [`io::ErrorKind::InvalidInput`] error carrying `msg`, Python's `ValueError`.
+///
+/// ```
+/// let e = select_core::error::invalid_input(format!("bad mask {:#x}", 0x100));
+/// assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+/// assert_eq!(e.to_string(), "bad mask 0x100");
+/// ```
+pub fn invalid_input(msg: impl fmt::Display) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, msg.to_string())
+}
+
+/// The error every call on a closed object returns:
+/// `"I/O operation on closed {what} object"` with kind `InvalidInput`.
+///
+/// ```
+/// let e = select_core::error::closed("epoll");
+/// assert_eq!(e.to_string(), "I/O operation on closed epoll object");
+/// ```
+pub fn closed(what: &str) -> io::Error {
+    invalid_input(format!("I/O operation on closed {what} object"))
+}
+
+/// `NotFound` error for an fd the object does not know: `"file descriptor {fd} is not
+/// registered"` (Python's `KeyError`).
+pub fn not_registered(fd: RawFd) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotFound,
+        format!("file descriptor {fd} is not registered"),
+    )
+}
+
+/// `AlreadyExists` error for an fd registered twice: `"file descriptor {fd} is already
+/// registered"` (Python's `KeyError` in `selectors`).
+pub fn already_registered(fd: RawFd) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("file descriptor {fd} is already registered"),
+    )
+}
+
+/// An error carrying a raw errno, as the kernel would have returned it
+/// (e.g. `ENOENT` for Python's `poll.modify` of an unknown fd).
+pub fn errno(code: i32) -> io::Error {
+    io::Error::from_raw_os_error(code)
+}
+
+/// Turns a syscall's `-1` return into the thread's last OS error.
+///
+/// ```
+/// use select_core::error::cvt;
+/// assert_eq!(cvt(3).unwrap(), 3);
+/// ```
+pub fn cvt<T: IsMinusOne>(ret: T) -> io::Result<T> {
+    if ret.is_minus_one() {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// Integer return types of syscalls that signal failure with `-1`.
+pub trait IsMinusOne: Copy {
+    /// Whether this value is `-1`.
+    fn is_minus_one(self) -> bool;
+}
+
+macro_rules! impl_is_minus_one {
+    ($($t:ty),*) => {$(
+        impl IsMinusOne for $t {
+            fn is_minus_one(self) -> bool {
+                self == -1
+            }
+        }
+    )*};
+}
+impl_is_minus_one!(i8, i16, i32, i64, isize);
+
+/// Whether `e` is an interrupted syscall (EINTR).
+pub fn is_interrupted(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Interrupted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_messages() {
+        assert_eq!(closed("kqueue").kind(), io::ErrorKind::InvalidInput);
+        let e = not_registered(7);
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert!(e.to_string().contains('7'));
+        let e = already_registered(9);
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert!(e.to_string().contains('9'));
+        let e = errno(libc::ENOENT);
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+    }
+
+    #[test]
+    fn cvt_maps_minus_one_to_last_error() {
+        assert_eq!(cvt(0i32).unwrap(), 0);
+        assert_eq!(cvt(5isize).unwrap(), 5);
+        // close(-1) fails with EBADF and sets errno.
+        let e = cvt(crate::sys::close_raw(-1)).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+        assert!(!is_interrupted(&e));
+        assert!(is_interrupted(&errno(libc::EINTR)));
+    }
+}

@@ -1,0 +1,151 @@
+//! Waitable objects: Python's `fildes` conversion done with traits.
+
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::error::invalid_input;
+
+/// Anything that can be waited on: a raw fd integer or an object that holds an fd.
+///
+/// This is Python's "an int, or an object with a `fileno()` method". It is implemented
+/// for [`RawFd`] (`i32`), for [`BorrowedFd`] and [`OwnedFd`], for every fd-holding type of
+/// the standard library (files, pipes, sockets, child stdio, std streams), and through
+/// `&T`, `&mut T`, `Box<T>`, `Rc<T>` and `Arc<T>`. A type of your own that implements
+/// [`AsFd`](std::os::fd::AsFd) can be passed as `x.as_fd()`.
+///
+/// Lists of mixed kinds are written as `&[&dyn Waitable]`.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::UdpSocket;
+/// use std::os::fd::AsFd;
+/// use select_core::Waitable;
+///
+/// let (reader, writer) = std::io::pipe()?;
+/// let sock = UdpSocket::bind("127.0.0.1:0")?;
+/// let raw = 0; // stdin as a plain integer
+/// let mixed: [&dyn Waitable; 4] = [&reader, &writer.as_fd(), &sock, &raw];
+/// for w in mixed {
+///     assert!(w.fileno()? >= 0);
+/// }
+/// let err = (-3).fileno().unwrap_err();
+/// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+/// assert!(err.to_string().contains("-3"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub trait Waitable {
+    /// The file descriptor to wait on (Python's `fileno()`).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for a negative raw fd, with a message naming it (Python's
+    /// `ValueError("file descriptor cannot be a negative integer (N)")`).
+    fn fileno(&self) -> io::Result<RawFd>;
+}
+
+/// The fd of `w`: the free-function form of [`Waitable::fileno`].
+///
+/// # Errors
+///
+/// As [`Waitable::fileno`]: `InvalidInput` for a negative raw fd.
+#[inline]
+pub fn fileno<W: Waitable + ?Sized>(w: &W) -> io::Result<RawFd> {
+    w.fileno()
+}
+
+impl Waitable for RawFd {
+    #[inline]
+    fn fileno(&self) -> io::Result<RawFd> {
+        if *self < 0 {
+            Err(invalid_input(format!(
+                "file descriptor cannot be a negative integer ({self})"
+            )))
+        } else {
+            Ok(*self)
+        }
+    }
+}
+
+macro_rules! waitable_via_as_raw_fd {
+    ($($t:ty),* $(,)?) => {$(
+        impl Waitable for $t {
+            #[inline]
+            fn fileno(&self) -> io::Result<RawFd> {
+                Ok(self.as_raw_fd())
+            }
+        }
+    )*};
+}
+
+waitable_via_as_raw_fd!(
+    BorrowedFd<'_>,
+    OwnedFd,
+    std::fs::File,
+    std::io::PipeReader,
+    std::io::PipeWriter,
+    std::io::Stdin,
+    std::io::Stdout,
+    std::io::Stderr,
+    std::io::StdinLock<'_>,
+    std::io::StdoutLock<'_>,
+    std::io::StderrLock<'_>,
+    std::net::TcpStream,
+    std::net::TcpListener,
+    std::net::UdpSocket,
+    std::os::unix::net::UnixStream,
+    std::os::unix::net::UnixListener,
+    std::os::unix::net::UnixDatagram,
+    std::process::ChildStdin,
+    std::process::ChildStdout,
+    std::process::ChildStderr,
+);
+
+macro_rules! waitable_via_deref {
+    ($($t:ty),* $(,)?) => {$(
+        impl<T: Waitable + ?Sized> Waitable for $t {
+            #[inline]
+            fn fileno(&self) -> io::Result<RawFd> {
+                (**self).fileno()
+            }
+        }
+    )*};
+}
+
+waitable_via_deref!(&T, &mut T, Box<T>, Rc<T>, Arc<T>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsFd;
+
+    #[test]
+    fn raw_fds() {
+        assert_eq!(0.fileno().unwrap(), 0);
+        assert_eq!(12345.fileno().unwrap(), 12345);
+        let e = (-1).fileno().unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(
+            e.to_string(),
+            "file descriptor cannot be a negative integer (-1)"
+        );
+        assert!(i32::MIN.fileno().is_err());
+    }
+
+    #[test]
+    fn fd_holders_report_their_fd() {
+        let (r, w) = std::io::pipe().unwrap();
+        let rfd = r.as_raw_fd();
+        assert_eq!(r.fileno().unwrap(), rfd);
+        assert_eq!(fileno(&&r).unwrap(), rfd);
+        assert_eq!(r.as_fd().fileno().unwrap(), rfd);
+        assert_eq!(Box::new(rfd).fileno().unwrap(), rfd);
+        assert_eq!(Arc::new(w.as_raw_fd()).fileno().unwrap(), w.as_raw_fd());
+        let owned: OwnedFd = r.into();
+        assert_eq!(fileno(&owned).unwrap(), rfd);
+        let boxed: Box<dyn Waitable> = Box::new(owned);
+        assert_eq!(boxed.fileno().unwrap(), rfd);
+    }
+}

@@ -1,0 +1,60 @@
+//! Shared vocabulary of the select-rs crates: fd-like *waitable* objects, timeout
+//! conversions, EINTR retry with a deadline, and the uniform [`Selector`] trait.
+//!
+//! Every mechanism crate (`select-fdset`, `select-poll`, `select-epoll`,
+//! `select-kqueue`) builds on this crate and nothing else but `libc`, so the rules
+//! written here are the rules of all of them:
+//!
+//! * **Waitable objects** ([`Waitable`]): a raw fd integer or anything that owns or
+//!   borrows an fd (files, pipes, sockets, [`BorrowedFd`](std::os::fd::BorrowedFd),
+//!   [`OwnedFd`](std::os::fd::OwnedFd)), as Python accepts an `int` or any object with
+//!   `fileno()`. A negative fd is refused with [`ErrorKind::InvalidInput`](std::io::ErrorKind).
+//! * **Timeouts** ([`timeout`]): every wait takes `Option<Duration>`; `None` blocks, zero
+//!   polls, anything else is rounded **up** to the syscall's resolution so a wait never
+//!   returns before its timeout and never degenerates into a busy loop.
+//! * **EINTR** ([`retry`]): an interrupted wait is run again with the remaining time,
+//!   recomputed from one monotonic deadline (PEP 475).
+//! * **Errors** ([`error`]): `std::io::Error` with a fitting kind, the errno where the OS
+//!   gave one, and a message naming the bad value otherwise.
+//! * **Selectors** ([`Selector`], [`Interest`], [`SelectorKey`], [`Events`],
+//!   [`Registry`]): the contract of Python's `selectors.BaseSelector`, identical on every
+//!   backend.
+//!
+//! # Example
+//!
+//! ```
+//! use std::time::Duration;
+//! use select_core::{timeout, Waitable};
+//!
+//! let (reader, _writer) = std::io::pipe()?;
+//! let fd = reader.fileno()?;
+//! assert!(fd >= 0);
+//! assert!((-1).fileno().is_err());
+//!
+//! // 0.5 ms becomes 1 ms for poll(2), never 0.
+//! assert_eq!(timeout::to_millis_ceil(Some(Duration::from_micros(500))), 1);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+#![cfg_attr(test, deny(warnings))]
+#![doc(test(attr(deny(warnings))))]
+
+pub mod error;
+mod fd;
+mod registry;
+pub mod retry;
+mod selector;
+#[allow(unsafe_code)]
+mod sys;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod timeout;
+
+pub use fd::{fileno, Waitable};
+pub use registry::Registry;
+pub use selector::{Backend, Event, Events, Interest, Selector, SelectorKey};
+
+/// `PIPE_BUF`: the largest write to a pipe that the kernel performs atomically
+/// (POSIX guarantees at least 512; Linux has 4096, macOS and the BSDs 512).
+///
+/// A pipe reported writable accepts a write of this many bytes without blocking.
+pub const PIPE_BUF: usize = sys::PIPE_BUF;

@@ -1,0 +1,579 @@
+//! The selectors layer: one contract for every backend (Python's `selectors`).
+
+use std::fmt;
+use std::io;
+use std::ops::{BitAnd, BitOr, BitOrAssign};
+use std::os::fd::RawFd;
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::error::invalid_input;
+use crate::Waitable;
+
+/// What a registration waits for: Python's `EVENT_READ` / `EVENT_WRITE`, plus
+/// [`PRIORITY`](Interest::PRIORITY) (urgent data: `POLLPRI`, `EPOLLPRI`, select's
+/// exceptional set) as an extension.
+///
+/// ```
+/// use select_core::Interest;
+/// let both = Interest::READ | Interest::WRITE;
+/// assert!(both.is_readable() && both.is_writable());
+/// assert_eq!(format!("{both:?}"), "READ | WRITE");
+/// assert_eq!(both.bits(), 3);
+/// assert!(Interest::from_bits(8).is_err());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Interest(u8);
+
+impl Interest {
+    /// Readable (Python's `EVENT_READ = 1`).
+    pub const READ: Interest = Interest(1);
+    /// Writable (Python's `EVENT_WRITE = 2`).
+    pub const WRITE: Interest = Interest(2);
+    /// Urgent / out-of-band data or other exceptional condition (an extension).
+    pub const PRIORITY: Interest = Interest(4);
+    /// Every bit defined.
+    pub const ALL: Interest = Interest(7);
+    /// No interest; refused by `register` and `modify`.
+    pub const EMPTY: Interest = Interest(0);
+
+    /// The interest with `bits` set (1 = READ, 2 = WRITE, 4 = PRIORITY).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` naming the value when a bit outside [`Interest::ALL`] is set
+    /// (Python's `ValueError("Invalid events: ...")`). Zero is accepted here; selectors
+    /// refuse it at `register`/`modify`.
+    pub fn from_bits(bits: u8) -> io::Result<Interest> {
+        if bits & !Self::ALL.0 != 0 {
+            Err(invalid_input(format!("Invalid events: {bits:#x}")))
+        } else {
+            Ok(Interest(bits))
+        }
+    }
+
+    /// The raw bits.
+    #[inline]
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+    /// Whether no bit is set.
+    #[inline]
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// Whether every bit of `other` is set in `self`.
+    #[inline]
+    pub const fn contains(self, other: Interest) -> bool {
+        self.0 & other.0 == other.0
+    }
+    /// Whether any bit of `other` is set in `self`.
+    #[inline]
+    pub const fn intersects(self, other: Interest) -> bool {
+        self.0 & other.0 != 0
+    }
+    /// Whether READ is set.
+    #[inline]
+    pub const fn is_readable(self) -> bool {
+        self.intersects(Self::READ)
+    }
+    /// Whether WRITE is set.
+    #[inline]
+    pub const fn is_writable(self) -> bool {
+        self.intersects(Self::WRITE)
+    }
+    /// Whether PRIORITY is set.
+    #[inline]
+    pub const fn is_priority(self) -> bool {
+        self.intersects(Self::PRIORITY)
+    }
+    /// The union of both.
+    #[inline]
+    pub const fn union(self, other: Interest) -> Interest {
+        Interest(self.0 | other.0)
+    }
+    /// The bits set in both.
+    #[inline]
+    pub const fn intersection(self, other: Interest) -> Interest {
+        Interest(self.0 & other.0)
+    }
+    /// `self` without the bits of `other`.
+    #[inline]
+    pub const fn remove(self, other: Interest) -> Interest {
+        Interest(self.0 & !other.0)
+    }
+
+    /// Checks an interest for `register`/`modify`: non-empty and only known bits.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` with `"Invalid events: 0x0"` for the empty interest.
+    pub fn validate(self) -> io::Result<Interest> {
+        if self.is_empty() || self.0 & !Self::ALL.0 != 0 {
+            Err(invalid_input(format!("Invalid events: {:#x}", self.0)))
+        } else {
+            Ok(self)
+        }
+    }
+}
+
+impl BitOr for Interest {
+    type Output = Interest;
+    #[inline]
+    fn bitor(self, rhs: Interest) -> Interest {
+        self.union(rhs)
+    }
+}
+
+impl BitOrAssign for Interest {
+    #[inline]
+    fn bitor_assign(&mut self, rhs: Interest) {
+        *self = self.union(rhs);
+    }
+}
+
+impl BitAnd for Interest {
+    type Output = Interest;
+    #[inline]
+    fn bitand(self, rhs: Interest) -> Interest {
+        self.intersection(rhs)
+    }
+}
+
+impl fmt::Debug for Interest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for (bit, name) in [
+            (Self::READ, "READ"),
+            (Self::WRITE, "WRITE"),
+            (Self::PRIORITY, "PRIORITY"),
+        ] {
+            if self.contains(bit) {
+                if !first {
+                    f.write_str(" | ")?;
+                }
+                f.write_str(name)?;
+                first = false;
+            }
+        }
+        if first {
+            f.write_str("(empty)")?;
+        }
+        Ok(())
+    }
+}
+
+/// One registration: the fd, what it waits for, and the caller's data
+/// (Python's `SelectorKey`, without `fileobj`: keep the object in `data` if needed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectorKey<T> {
+    /// The registered file descriptor.
+    pub fd: RawFd,
+    /// The registered interest; never empty.
+    pub interest: Interest,
+    /// The caller's data.
+    pub data: T,
+}
+
+/// One readiness report from [`Selector::select`].
+///
+/// `ready` holds only interests that were registered for the fd. A hang-up or an error
+/// condition is reported as readiness of every registered interest among READ and WRITE
+/// (the next read or write then returns the EOF or the error), and can be asked for
+/// with [`is_hangup`](Event::is_hangup) and [`is_error`](Event::is_error).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Event {
+    fd: RawFd,
+    ready: Interest,
+    flags: u8,
+}
+
+impl Event {
+    const HANGUP: u8 = 1;
+    const ERROR: u8 = 2;
+
+    /// An event for `fd` with `ready` interests; `hangup`/`error` record those
+    /// conditions. Backends build these; users read them.
+    #[inline]
+    pub const fn new(fd: RawFd, ready: Interest, hangup: bool, error: bool) -> Event {
+        let flags = (hangup as u8 * Self::HANGUP) | (error as u8 * Self::ERROR);
+        Event { fd, ready, flags }
+    }
+    /// The ready file descriptor.
+    #[inline]
+    pub const fn fd(&self) -> RawFd {
+        self.fd
+    }
+    /// The ready interests (a subset of the registered ones, never empty).
+    #[inline]
+    pub const fn ready(&self) -> Interest {
+        self.ready
+    }
+    /// Ready for reading (or at EOF / in error).
+    #[inline]
+    pub const fn is_readable(&self) -> bool {
+        self.ready.is_readable()
+    }
+    /// Ready for writing (or in error).
+    #[inline]
+    pub const fn is_writable(&self) -> bool {
+        self.ready.is_writable()
+    }
+    /// Urgent data pending.
+    #[inline]
+    pub const fn is_priority(&self) -> bool {
+        self.ready.is_priority()
+    }
+    /// The peer hung up (`POLLHUP`, `EPOLLHUP`/`EPOLLRDHUP`, `EV_EOF` on a read filter).
+    #[inline]
+    pub const fn is_hangup(&self) -> bool {
+        self.flags & Self::HANGUP != 0
+    }
+    /// An error condition is pending (`POLLERR`, `EPOLLERR`, `EV_ERROR`/`EV_EOF` with an
+    /// error code).
+    #[inline]
+    pub const fn is_error(&self) -> bool {
+        self.flags & Self::ERROR != 0
+    }
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("fd", &self.fd)
+            .field("ready", &self.ready)
+            .field("hangup", &self.is_hangup())
+            .field("error", &self.is_error())
+            .finish()
+    }
+}
+
+/// A caller-owned, reusable buffer of [`Event`]s filled by [`Selector::select`].
+///
+/// It holds at most [`capacity`](Events::capacity) events; a wait with more ready fds
+/// reports the rest on later waits (level-triggered: nothing is lost, and backends
+/// rotate so no fd starves). Filling it never allocates.
+///
+/// ```
+/// let events = select_core::Events::with_capacity(64);
+/// assert_eq!(events.capacity(), 64);
+/// assert!(events.is_empty());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Events {
+    buf: Vec<Event>,
+    cap: usize,
+}
+
+impl Events {
+    /// The capacity used by [`Events::new`].
+    pub const DEFAULT_CAPACITY: usize = 1024;
+
+    /// A buffer for [`DEFAULT_CAPACITY`](Events::DEFAULT_CAPACITY) events.
+    pub fn new() -> Events {
+        Events::with_capacity(Self::DEFAULT_CAPACITY)
+    }
+
+    /// A buffer for up to `capacity` events per wait; `0` is taken as `1`.
+    pub fn with_capacity(capacity: usize) -> Events {
+        let cap = capacity.max(1);
+        Events {
+            buf: Vec::with_capacity(cap),
+            cap,
+        }
+    }
+
+    /// How many events one wait can report.
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.cap
+    }
+    /// How many events the last wait reported.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+    /// Whether the last wait reported nothing (timed out).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+    /// Whether no more events fit.
+    #[inline]
+    pub fn is_full(&self) -> bool {
+        self.buf.len() >= self.cap
+    }
+    /// The reported events, in the backend's order.
+    #[inline]
+    pub fn iter(&self) -> std::slice::Iter<'_, Event> {
+        self.buf.iter()
+    }
+    /// The reported events as a slice.
+    #[inline]
+    pub fn as_slice(&self) -> &[Event] {
+        &self.buf
+    }
+    /// Forgets every event (backends call this at the start of a wait).
+    #[inline]
+    pub fn clear(&mut self) {
+        self.buf.clear();
+    }
+    /// Appends an event; returns `false` (and drops it) when the buffer is full.
+    /// For backends: never allocates.
+    #[inline]
+    pub fn push(&mut self, event: Event) -> bool {
+        if self.is_full() {
+            false
+        } else {
+            self.buf.push(event);
+            true
+        }
+    }
+}
+
+impl Default for Events {
+    fn default() -> Events {
+        Events::new()
+    }
+}
+
+impl<'a> IntoIterator for &'a Events {
+    type Item = &'a Event;
+    type IntoIter = std::slice::Iter<'a, Event>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// The readiness mechanisms of the family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Backend {
+    /// `select(2)`: O(highest fd) per wait.
+    Select,
+    /// `poll(2)`: O(registered fds) per wait.
+    Poll,
+    /// Linux `epoll`: O(ready fds) per wait.
+    Epoll,
+    /// BSD/macOS `kqueue` (or libkqueue on Linux): O(ready fds) per wait.
+    Kqueue,
+}
+
+impl Backend {
+    /// Every backend, weakest first.
+    pub const ALL: [Backend; 4] = [
+        Backend::Select,
+        Backend::Poll,
+        Backend::Epoll,
+        Backend::Kqueue,
+    ];
+
+    /// The lower-case name used by `SELECT_BACKEND`: `select`, `poll`, `epoll`, `kqueue`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Backend::Select => "select",
+            Backend::Poll => "poll",
+            Backend::Epoll => "epoll",
+            Backend::Kqueue => "kqueue",
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Backend {
+    type Err = io::Error;
+
+    /// Parses `select`, `poll`, `epoll` or `kqueue` (ASCII case-insensitive, surrounding
+    /// blanks ignored).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` naming the value and listing the known names.
+    fn from_str(s: &str) -> io::Result<Backend> {
+        let t = s.trim();
+        Backend::ALL
+            .into_iter()
+            .find(|b| b.name().eq_ignore_ascii_case(t))
+            .ok_or_else(|| {
+                invalid_input(format!(
+                    "unknown backend {s:?}: expected one of select, poll, epoll, kqueue"
+                ))
+            })
+    }
+}
+
+/// Python's `selectors.BaseSelector`, with one contract on every backend.
+///
+/// # The contract
+///
+/// * `register` of an fd already registered (through any object) is `AlreadyExists`; an
+///   fd not registered is `NotFound` for `modify`, `unregister` and `get_key`.
+/// * An empty interest (or one with unknown bits) is `InvalidInput` for `register` **and**
+///   `modify`.
+/// * A failed `modify` leaves the old registration intact; a failed `register` leaves
+///   nothing registered.
+/// * `select` reports only registered interests; hang-ups and errors show as readiness
+///   ([`Event`]). It never reports an fd after `unregister` returned.
+/// * `unregister` works after the fd was closed, and after its number was reused; the
+///   kernel's complaint about the stale fd is swallowed, as in CPython.
+/// * After [`close`](Selector::close) every call but `close` and `is_closed` fails with
+///   `InvalidInput` ("I/O operation on closed selector"); `close` is idempotent.
+/// * Waits take `&mut self`, timeouts round up, EINTR is retried with the remaining time,
+///   and a warm wait does not allocate.
+///
+/// # Errors
+///
+/// Every method documents its kinds; kernel failures keep their errno.
+pub trait Selector {
+    /// The caller's data stored with each registration.
+    type Data;
+
+    /// Which mechanism this selector runs on.
+    fn backend(&self) -> Backend;
+
+    /// Registers `fd` for `interest` with `data`; returns the new key.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for an empty or unknown interest or a negative fd; `AlreadyExists`
+    /// if the fd is registered; the kernel's errno where it refuses the fd (e.g. `EBADF`,
+    /// `EPERM` for a regular file under epoll); `InvalidInput` after `close`.
+    fn register<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: Self::Data,
+    ) -> io::Result<&SelectorKey<Self::Data>>;
+
+    /// Changes the interest and data of a registered fd; returns the updated key.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` if `fd` is not registered; `InvalidInput` for an empty or unknown
+    /// interest, a negative fd, or after `close`; the kernel's errno if it refuses. On
+    /// error the old registration stays as it was.
+    fn modify<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: Self::Data,
+    ) -> io::Result<&SelectorKey<Self::Data>>;
+
+    /// Removes a registration and returns its key.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` if `fd` is not registered; `InvalidInput` for a negative fd or after
+    /// `close`.
+    fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<Self::Data>>;
+
+    /// Waits until a registered fd is ready or `timeout` passes (`None` blocks, zero
+    /// polls), and fills `events` (cleared first) with up to `events.capacity()` reports.
+    /// Returns how many; `0` means the timeout passed.
+    ///
+    /// # Errors
+    ///
+    /// The kernel's errno (e.g. `EBADF` from `select(2)` for a registered fd that was
+    /// closed); `InvalidInput` after `close`. Never `Interrupted`.
+    fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize>;
+
+    /// The key of a registered fd (Python's `get_key`).
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` if not registered; `InvalidInput` for a negative fd or after `close`.
+    fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<Self::Data>>;
+
+    /// Every registration, in no particular order (Python's `get_map().values()`).
+    fn keys(&self) -> impl Iterator<Item = &SelectorKey<Self::Data>>;
+
+    /// How many fds are registered.
+    fn len(&self) -> usize;
+
+    /// Whether nothing is registered.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Closes the selector: forgets every registration and releases the kernel object.
+    /// Idempotent.
+    fn close(&mut self);
+
+    /// Whether [`close`](Selector::close) was called.
+    fn is_closed(&self) -> bool;
+
+    /// The keys and ready interests of the events of the last wait, Python's
+    /// `[(key, events) for ...]`. Events whose fd is no longer registered are skipped.
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<Self::Data>, Interest)> {
+        events
+            .iter()
+            .filter_map(move |ev| self.get_key(&ev.fd()).ok().map(|k| (k, ev.ready())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interest_bits() {
+        assert_eq!(Interest::READ.bits(), 1);
+        assert_eq!(Interest::WRITE.bits(), 2);
+        assert_eq!(Interest::PRIORITY.bits(), 4);
+        assert_eq!(Interest::from_bits(7).unwrap(), Interest::ALL);
+        assert_eq!(Interest::from_bits(0).unwrap(), Interest::EMPTY);
+        let e = Interest::from_bits(0x18).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("0x18"));
+        let e = Interest::EMPTY.validate().unwrap_err();
+        assert!(e.to_string().contains("0x0"));
+        assert!(Interest::READ.validate().is_ok());
+        assert_eq!(
+            Interest::ALL.remove(Interest::READ),
+            Interest::WRITE | Interest::PRIORITY
+        );
+        assert_eq!(format!("{:?}", Interest::EMPTY), "(empty)");
+        assert_eq!(format!("{:?}", Interest::ALL), "READ | WRITE | PRIORITY");
+    }
+
+    #[test]
+    fn event_flags() {
+        let e = Event::new(4, Interest::READ, true, false);
+        assert!(e.is_readable() && !e.is_writable() && e.is_hangup() && !e.is_error());
+        let e = Event::new(5, Interest::WRITE, false, true);
+        assert!(e.is_writable() && e.is_error() && !e.is_hangup());
+        assert_eq!(e.fd(), 5);
+        assert!(format!("{e:?}").contains("error: true"));
+    }
+
+    #[test]
+    fn events_buffer_is_bounded() {
+        let mut ev = Events::with_capacity(0);
+        assert_eq!(ev.capacity(), 1);
+        assert!(ev.push(Event::new(1, Interest::READ, false, false)));
+        assert!(!ev.push(Event::new(2, Interest::READ, false, false)));
+        assert_eq!(ev.len(), 1);
+        ev.clear();
+        assert!(ev.is_empty());
+        assert_eq!(Events::new().capacity(), Events::DEFAULT_CAPACITY);
+    }
+
+    #[test]
+    fn backend_names_round_trip() {
+        for b in Backend::ALL {
+            assert_eq!(b.name().parse::<Backend>().unwrap(), b);
+            assert_eq!(b.to_string(), b.name());
+        }
+        assert_eq!(" EPoll ".parse::<Backend>().unwrap(), Backend::Epoll);
+        let e = "iocp".parse::<Backend>().unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("iocp") && e.to_string().contains("kqueue"));
+    }
+}

@@ -1,0 +1,192 @@
+//! Helpers for the tests and benches of the select-rs crates (feature `testing`).
+//!
+//! Real pipes, socket pairs, loopback TCP, out-of-band data, fd-number placement with
+//! `dup2`, the `RLIMIT_NOFILE` soft limit and signal storms. Not part of the stable API.
+
+use std::io::{self, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::sys;
+
+/// A pipe: `(reader, writer)`, both close-on-exec.
+pub fn pipe() -> (io::PipeReader, io::PipeWriter) {
+    io::pipe().expect("pipe(2) failed")
+}
+
+/// A connected pair of Unix stream sockets.
+pub fn socketpair() -> (
+    std::os::unix::net::UnixStream,
+    std::os::unix::net::UnixStream,
+) {
+    std::os::unix::net::UnixStream::pair().expect("socketpair(2) failed")
+}
+
+/// A connected pair of loopback TCP sockets: `(client, server side)`.
+pub fn tcp_pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let client = TcpStream::connect(listener.local_addr().unwrap()).expect("connect loopback");
+    let (server, _) = listener.accept().expect("accept loopback");
+    (client, server)
+}
+
+/// Sends one byte of TCP urgent (out-of-band) data on `stream`.
+///
+/// # Errors
+///
+/// The errno of `send(2)`.
+pub fn send_oob(stream: &TcpStream, byte: u8) -> io::Result<()> {
+    sys::send_oob(stream.as_raw_fd(), byte)
+}
+
+/// Makes `fd` non-blocking.
+///
+/// # Errors
+///
+/// The errno of `fcntl(2)`.
+pub fn set_nonblocking(fd: RawFd) -> io::Result<()> {
+    sys::set_nonblocking(fd)
+}
+
+/// Whether `fd` is an open file descriptor of this process.
+pub fn is_open(fd: RawFd) -> bool {
+    sys::fcntl_getfd(fd).is_ok()
+}
+
+/// Writes one byte to `w`.
+pub fn write_byte(mut w: impl Write) {
+    w.write_all(b"x").expect("write one byte");
+}
+
+/// Reads whatever is available (at most 64 KiB) from `r`.
+pub fn drain(mut r: impl Read) -> usize {
+    let mut buf = [0u8; 65536];
+    r.read(&mut buf).expect("read")
+}
+
+/// Raises the `RLIMIT_NOFILE` soft limit to `want` (or the hard limit, if lower) and
+/// returns the soft limit now in force. Never lowers it.
+///
+/// # Errors
+///
+/// The errno of `getrlimit(2)`/`setrlimit(2)`.
+pub fn raise_fd_limit(want: u64) -> io::Result<u64> {
+    let (soft, hard) = sys::nofile_limit()?;
+    let target = want.min(hard);
+    if target > soft {
+        sys::set_nofile_soft_limit(target, hard)?;
+        Ok(target)
+    } else {
+        Ok(soft)
+    }
+}
+
+/// A duplicate of `fd` at exactly `target` (via `dup2`), close-on-exec. Raises the fd
+/// limit as needed.
+///
+/// # Errors
+///
+/// `AlreadyExists` if `target` is already open (it is never clobbered), or the errno of
+/// `dup2(2)`.
+pub fn dup_at(fd: RawFd, target: RawFd) -> io::Result<OwnedFd> {
+    raise_fd_limit(target as u64 + 1)?;
+    if is_open(target) {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("fd {target} is already open"),
+        ));
+    }
+    sys::dup2(fd, target)
+}
+
+/// A non-blocking, close-on-exec eventfd with counter 0 (Linux).
+///
+/// # Errors
+///
+/// The errno of `eventfd(2)`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub fn eventfd() -> io::Result<OwnedFd> {
+    sys::eventfd()
+}
+
+/// Sends a no-op signal (SIGURG, installed without `SA_RESTART`) to the thread that
+/// started it, every `interval`, until stopped or dropped: every blocking syscall in that
+/// thread fails with EINTR meanwhile.
+///
+/// ```
+/// use std::time::Duration;
+/// use select_core::testing::SignalStorm;
+///
+/// let storm = SignalStorm::start(Duration::from_micros(200)).unwrap();
+/// std::thread::sleep(Duration::from_millis(20)); // std's sleep resumes after EINTR
+/// assert!(storm.stop() > 0);
+/// ```
+#[derive(Debug)]
+pub struct SignalStorm {
+    stop: Arc<AtomicBool>,
+    sent: Arc<AtomicUsize>,
+    sender: Option<JoinHandle<()>>,
+}
+
+impl SignalStorm {
+    /// Starts signalling the calling thread every `interval`.
+    ///
+    /// # Errors
+    ///
+    /// The errno of `sigaction(2)`.
+    pub fn start(interval: Duration) -> io::Result<SignalStorm> {
+        sys::install_noop_handler()?;
+        let target = sys::current_thread();
+        let stop = Arc::new(AtomicBool::new(false));
+        let sent = Arc::new(AtomicUsize::new(0));
+        let (stop2, sent2) = (stop.clone(), sent.clone());
+        let sender = std::thread::spawn(move || {
+            while !stop2.load(Ordering::Acquire) {
+                if sys::signal_thread(target).is_ok() {
+                    sent2.fetch_add(1, Ordering::Relaxed);
+                }
+                std::thread::sleep(interval);
+            }
+        });
+        Ok(SignalStorm {
+            stop,
+            sent,
+            sender: Some(sender),
+        })
+    }
+
+    /// Stops the storm and returns how many signals were sent.
+    pub fn stop(mut self) -> usize {
+        self.halt();
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    fn halt(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(h) = self.sender.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for SignalStorm {
+    fn drop(&mut self) {
+        // The target thread is the one dropping us, so it is alive until the sender has
+        // been joined: no signal reaches a thread that has exited.
+        self.halt();
+    }
+}
+
+/// A real `poll(2)` on no fds with `timeout` (rounded up to ms): sleeps in the kernel
+/// until the timeout or a signal (then EINTR). For tests of EINTR handling.
+///
+/// # Errors
+///
+/// The errno of `poll(2)`, `Interrupted` among them.
+pub fn poll_sleep(timeout: Option<Duration>) -> io::Result<usize> {
+    sys::poll_no_fds(crate::timeout::to_millis_ceil(timeout))
+}

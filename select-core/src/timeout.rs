@@ -1,0 +1,296 @@
+//! Timeout conversions for the wait syscalls.
+//!
+//! Every wait in select-rs takes `Option<Duration>`: `None` blocks until something is
+//! ready, `Some(Duration::ZERO)` polls, anything else waits at most that long. The
+//! syscalls take milliseconds (`poll`, `epoll_wait`), a `timeval` (`select`) or a
+//! `timespec` (`kevent`, `epoll_pwait2`); the helpers here round **up** to that
+//! resolution, so a wait never returns before its timeout and a short timeout never
+//! becomes a zero-timeout busy loop.
+//!
+//! Values too large for a syscall are clamped to [`MAX_WAIT_CHUNK`] rather than refused
+//! or wrapped; [`retry::wait`](crate::retry::wait) resumes a clamped wait until the real
+//! deadline, so `Duration::MAX` works as "very long".
+//!
+//! For code ported from Python, [`from_secs_f64`] and [`from_millis_f64`] accept float
+//! timeouts with Python's validation.
+
+use std::io;
+use std::time::Duration;
+
+use libc::c_int;
+
+use crate::error::invalid_input;
+
+/// The longest wait handed to one syscall: 24 days.
+///
+/// It fits every syscall's timeout type (`c_int` milliseconds reach 24.8 days) and stays
+/// under the 10^8 seconds that the BSDs and macOS accept in a `timeval`/`timespec`.
+/// Longer waits are resumed by [`retry::wait`](crate::retry::wait).
+pub const MAX_WAIT_CHUNK: Duration = Duration::from_secs(24 * 24 * 60 * 60);
+
+/// `timeout` as milliseconds for `poll(2)`/`epoll_wait(2)`, rounded **up**.
+///
+/// `None` gives `-1` (block), zero gives `0`, 1 ns and 500 µs give `1`, 1 ms + 1 ns gives
+/// `2`. Values above [`MAX_WAIT_CHUNK`] are clamped to it.
+///
+/// ```
+/// use std::time::Duration;
+/// use select_core::timeout::to_millis_ceil;
+/// assert_eq!(to_millis_ceil(None), -1);
+/// assert_eq!(to_millis_ceil(Some(Duration::ZERO)), 0);
+/// assert_eq!(to_millis_ceil(Some(Duration::from_nanos(1))), 1);
+/// assert_eq!(to_millis_ceil(Some(Duration::from_millis(50))), 50);
+/// ```
+#[inline]
+pub fn to_millis_ceil(timeout: Option<Duration>) -> c_int {
+    match timeout {
+        None => -1,
+        Some(d) => {
+            let d = d.min(MAX_WAIT_CHUNK);
+            let ms = d.as_millis() + u128::from(d.subsec_nanos() % 1_000_000 != 0);
+            // MAX_WAIT_CHUNK in ms fits c_int; the fallback is never taken.
+            c_int::try_from(ms).unwrap_or(c_int::MAX)
+        }
+    }
+}
+
+/// `d` as a `timeval` for `select(2)`, rounded **up** to whole microseconds and clamped
+/// to [`MAX_WAIT_CHUNK`].
+///
+/// ```
+/// use std::time::Duration;
+/// use select_core::timeout::to_timeval_ceil;
+/// let tv = to_timeval_ceil(Duration::from_nanos(1_000_001));
+/// assert_eq!((tv.tv_sec, tv.tv_usec), (0, 1001));
+/// ```
+#[inline]
+pub fn to_timeval_ceil(d: Duration) -> libc::timeval {
+    let d = d.min(MAX_WAIT_CHUNK);
+    let mut secs = d.as_secs();
+    let mut micros = d.subsec_nanos().div_ceil(1000);
+    if micros == 1_000_000 {
+        secs += 1;
+        micros = 0;
+    }
+    libc::timeval {
+        // Bounded by MAX_WAIT_CHUNK (about 2e6 s), which fits every time_t.
+        tv_sec: secs as libc::time_t,
+        tv_usec: micros as libc::suseconds_t,
+    }
+}
+
+/// `d` as a `timespec` for `kevent(2)`/`epoll_pwait2(2)`/`ppoll(2)`, exact to the
+/// nanosecond and clamped to [`MAX_WAIT_CHUNK`].
+///
+/// ```
+/// use std::time::Duration;
+/// use select_core::timeout::to_timespec;
+/// let ts = to_timespec(Duration::from_micros(200));
+/// assert_eq!((ts.tv_sec, ts.tv_nsec), (0, 200_000));
+/// ```
+#[inline]
+pub fn to_timespec(d: Duration) -> libc::timespec {
+    let d = d.min(MAX_WAIT_CHUNK);
+    // timespec has private padding fields on some targets (x32), so it cannot be
+    // built with a struct literal everywhere: start from zero and set the fields.
+    let mut ts = crate::sys::zeroed_timespec();
+    // Bounded by MAX_WAIT_CHUNK, which fits every time_t; nanoseconds fit c_long.
+    ts.tv_sec = d.as_secs() as libc::time_t;
+    ts.tv_nsec = d.subsec_nanos() as _;
+    ts
+}
+
+/// What a negative float timeout means, which differs between Python's APIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Negative {
+    /// Refuse it, as `select.select` and `kqueue.control` do
+    /// (`ValueError("timeout must be non-negative")`).
+    Refuse,
+    /// Block without limit, as `poll.poll` and `epoll.poll` do.
+    Block,
+}
+
+/// The largest float timeout accepted: what fits in Python's `_PyTime_t`
+/// (2^63 - 1 nanoseconds, about 292 years).
+const MAX_FLOAT_SECS: f64 = 9_223_372_036.854_775;
+
+/// A Python-style timeout in seconds, as `select.select(..., timeout)` and
+/// `epoll.poll(timeout)` take it, rounded **up** to the nanosecond.
+///
+/// `-0.0` is zero. A negative value is refused or means "block" (`Ok(None)`) according to
+/// `negative`.
+///
+/// # Errors
+///
+/// `InvalidInput`, naming the value, for NaN (Python's `ValueError`), for a negative value
+/// under [`Negative::Refuse`], and for infinity or anything beyond about 292 years
+/// (Python's `OverflowError`).
+///
+/// ```
+/// use std::time::Duration;
+/// use select_core::timeout::{from_secs_f64, Negative};
+/// assert_eq!(from_secs_f64(0.5, Negative::Refuse)?, Some(Duration::from_millis(500)));
+/// assert_eq!(from_secs_f64(-1.0, Negative::Block)?, None);
+/// assert!(from_secs_f64(f64::NAN, Negative::Block).is_err());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn from_secs_f64(secs: f64, negative: Negative) -> io::Result<Option<Duration>> {
+    from_float(secs, 1e9, negative)
+}
+
+/// A Python-style timeout in milliseconds, as `poll.poll(timeout)` takes it, rounded
+/// **up** to the nanosecond (so `0.5` is 500 µs, which `poll(2)` then waits as 1 ms).
+///
+/// # Errors
+///
+/// As [`from_secs_f64`].
+pub fn from_millis_f64(ms: f64, negative: Negative) -> io::Result<Option<Duration>> {
+    from_float(ms, 1e6, negative)
+}
+
+fn from_float(value: f64, nanos_per_unit: f64, negative: Negative) -> io::Result<Option<Duration>> {
+    if value.is_nan() {
+        return Err(invalid_input("Invalid value NaN (not a number)"));
+    }
+    if value < 0.0 {
+        return match negative {
+            Negative::Block => Ok(None),
+            Negative::Refuse => Err(invalid_input(format!(
+                "timeout must be non-negative, got {value}"
+            ))),
+        };
+    }
+    let secs = value * (nanos_per_unit / 1e9);
+    if secs.is_infinite() || secs > MAX_FLOAT_SECS {
+        return Err(invalid_input(format!("timeout too large: {value}")));
+    }
+    let whole = secs.trunc();
+    let frac_nanos = ((value - whole * (1e9 / nanos_per_unit)) * nanos_per_unit).ceil();
+    // `whole` is at most MAX_FLOAT_SECS and `frac_nanos` is within [0, 1e9] up to float
+    // error, so both casts are in range (float-to-int casts saturate in any case).
+    let d = Duration::from_secs(whole as u64) + Duration::from_nanos(frac_nanos.max(0.0) as u64);
+    Ok(Some(d))
+}
+
+// The conversions are no-ops on 64-bit Linux but not on every target.
+#[cfg(test)]
+#[allow(clippy::useless_conversion)]
+mod tests {
+    use super::*;
+
+    const NS: Duration = Duration::from_nanos(1);
+
+    #[test]
+    fn millis_round_up() {
+        let ms = |d| to_millis_ceil(Some(d));
+        assert_eq!(to_millis_ceil(None), -1);
+        assert_eq!(ms(Duration::ZERO), 0);
+        assert_eq!(ms(NS), 1);
+        assert_eq!(ms(Duration::from_micros(500)), 1);
+        assert_eq!(ms(Duration::from_micros(999)), 1);
+        assert_eq!(ms(Duration::from_millis(1)), 1);
+        assert_eq!(ms(Duration::from_millis(1) + NS), 2);
+        assert_eq!(ms(Duration::from_secs(3)), 3000);
+        assert_eq!(ms(Duration::MAX), MAX_WAIT_CHUNK.as_millis() as c_int);
+        assert!(ms(MAX_WAIT_CHUNK + NS) > 0);
+    }
+
+    #[test]
+    fn timeval_round_up() {
+        let tv = |d| {
+            let t = to_timeval_ceil(d);
+            (i64::from(t.tv_sec), i64::from(t.tv_usec))
+        };
+        assert_eq!(tv(Duration::ZERO), (0, 0));
+        assert_eq!(tv(NS), (0, 1));
+        assert_eq!(tv(Duration::from_micros(999)), (0, 999));
+        assert_eq!(tv(Duration::from_millis(1) + NS), (0, 1001));
+        assert_eq!(tv(Duration::from_nanos(999_999_999)), (1, 0));
+        assert_eq!(tv(Duration::new(2, 1)), (2, 1));
+        assert_eq!(tv(Duration::MAX), (MAX_WAIT_CHUNK.as_secs() as i64, 0));
+    }
+
+    #[test]
+    fn timespec_exact_and_clamped() {
+        let ts = |d| {
+            let t = to_timespec(d);
+            (i64::from(t.tv_sec), i64::from(t.tv_nsec))
+        };
+        assert_eq!(ts(Duration::ZERO), (0, 0));
+        assert_eq!(ts(NS), (0, 1));
+        assert_eq!(ts(Duration::from_micros(999)), (0, 999_000));
+        assert_eq!(ts(Duration::from_millis(1) + NS), (0, 1_000_001));
+        assert_eq!(ts(Duration::MAX), (MAX_WAIT_CHUNK.as_secs() as i64, 0));
+    }
+
+    #[test]
+    fn chunk_fits_every_syscall() {
+        assert!(MAX_WAIT_CHUNK.as_millis() < c_int::MAX as u128);
+        assert!(MAX_WAIT_CHUNK.as_secs() < 100_000_000);
+    }
+
+    #[test]
+    fn float_seconds() {
+        let r = Negative::Refuse;
+        assert_eq!(from_secs_f64(0.0, r).unwrap(), Some(Duration::ZERO));
+        assert_eq!(from_secs_f64(-0.0, r).unwrap(), Some(Duration::ZERO));
+        assert_eq!(
+            from_secs_f64(1.5, r).unwrap(),
+            Some(Duration::from_millis(1500))
+        );
+        // Sub-nanosecond fractions round up, like Python's ROUND_CEILING.
+        assert_eq!(from_secs_f64(1e-10, r).unwrap(), Some(NS));
+        assert_eq!(
+            from_secs_f64(0.001, r).unwrap().unwrap(),
+            Duration::from_millis(1)
+        );
+        assert_eq!(
+            from_secs_f64(86_400.25, r).unwrap(),
+            Some(Duration::from_secs(86_400) + Duration::from_millis(250))
+        );
+        assert_eq!(from_secs_f64(-1e-9, Negative::Block).unwrap(), None);
+        assert_eq!(from_secs_f64(-2.0e31, Negative::Block).unwrap(), None);
+    }
+
+    #[test]
+    fn float_seconds_refused() {
+        let r = Negative::Refuse;
+        for (v, needle) in [
+            (f64::NAN, "NaN"),
+            (-1e-9, "-0.000000001"),
+            (-0.5, "-0.5"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (1e20, "100000000000000000000"),
+            (9.3e9, "9300000000"),
+        ] {
+            let e = from_secs_f64(v, r).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{v}");
+            assert!(e.to_string().contains(needle), "{v}: {e}");
+        }
+        assert!(from_secs_f64(f64::NAN, Negative::Block).is_err());
+        assert!(from_secs_f64(f64::INFINITY, Negative::Block).is_err());
+        // The largest accepted value does not panic and is about 292 years.
+        let d = from_secs_f64(9.2e9, r).unwrap().unwrap();
+        assert!(d > Duration::from_secs(9_000_000_000));
+    }
+
+    #[test]
+    fn float_millis() {
+        let b = Negative::Block;
+        assert_eq!(
+            from_millis_f64(0.5, b).unwrap(),
+            Some(Duration::from_micros(500))
+        );
+        assert_eq!(to_millis_ceil(from_millis_f64(0.5, b).unwrap()), 1);
+        assert_eq!(
+            from_millis_f64(50.0, b).unwrap(),
+            Some(Duration::from_millis(50))
+        );
+        assert_eq!(from_millis_f64(-1e-100, b).unwrap(), None);
+        assert!(from_millis_f64(f64::NAN, b).is_err());
+        assert!(from_millis_f64(f64::INFINITY, b).is_err());
+        assert!(from_millis_f64(9.2e12, b).is_ok());
+        assert!(from_millis_f64(2f64.powi(64), b).is_err());
+    }
+}
