@@ -263,6 +263,7 @@ impl fmt::Debug for Event {
 pub struct Events {
     buf: Vec<Event>,
     cap: usize,
+    woken: bool,
 }
 
 impl Events {
@@ -280,6 +281,7 @@ impl Events {
         Events {
             buf: Vec::with_capacity(cap),
             cap,
+            woken: false,
         }
     }
 
@@ -313,10 +315,23 @@ impl Events {
     pub fn as_slice(&self) -> &[Event] {
         &self.buf
     }
-    /// Forgets every event (backends call this at the start of a wait).
+    /// Forgets every event and the wake flag (backends call this at the start of a
+    /// wait).
     #[inline]
     pub fn clear(&mut self) {
         self.buf.clear();
+        self.woken = false;
+    }
+    /// Whether the last wait was ended by the selector's wake fd
+    /// ([`Selector::set_wake_fd`]) becoming readable. A wake is never an [`Event`].
+    #[inline]
+    pub fn woken(&self) -> bool {
+        self.woken
+    }
+    /// Records that the wake fd was readable. For backends.
+    #[inline]
+    pub fn set_woken(&mut self) {
+        self.woken = true;
     }
     /// Appends an event; returns `false` (and drops it) when the buffer is full.
     /// For backends: never allocates.
@@ -505,6 +520,17 @@ pub trait Selector {
 
     /// Whether [`close`](Selector::close) was called.
     fn is_closed(&self) -> bool;
+
+    /// Watches `fd` for readability on behalf of a waker, outside the registrations:
+    /// while it is readable, `select` returns at once, sets [`Events::woken`] and reports
+    /// no [`Event`] for it. `None` stops watching. The selector neither owns nor drains
+    /// the fd; the waker drains it after the wait. Replaces any earlier wake fd.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for a negative fd or after `close`; the kernel's errno if it
+    /// refuses the fd; `AlreadyExists` if `fd` is registered as a user fd.
+    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()>;
 
     /// The keys and ready interests of the events of the last wait, Python's
     /// `[(key, events) for ...]`. Events whose fd is no longer registered are skipped.
