@@ -1,1 +1,86 @@
-//! Skeleton: filled by its issue.
+//! Linux `epoll` with the semantics of Python's `select.epoll`, nanosecond timeouts and
+//! thread-safe registration.
+//!
+//! Wraps `epoll_create1(2)`, `epoll_ctl(2)`, `epoll_wait(2)` and `epoll_pwait2(2)`.
+//! **Linux and Android only**: on every other OS this crate is empty (it still compiles,
+//! so a workspace can depend on it unconditionally).
+//!
+//! * [`Epoll`] is Python's `select.epoll` object: `register`/`modify`/`unregister`/`poll`
+//!   with Python's argument checks and the kernel's errors kept (EEXIST, ENOENT, EBADF,
+//!   EPERM), `close`/`closed`, `from_fd` (Python's `fromfd`). Its methods take `&self`
+//!   and it is `Send + Sync`, so one thread can register while another waits.
+//!   [`Epoll::poll`] returns a `Vec` like Python; [`Epoll::poll_into`] fills a reusable
+//!   [`EpollEvents`] buffer without allocating.
+//! * Timeouts are `Option<Duration>` (`None` blocks, zero polls) and are honoured to the
+//!   nanosecond with `epoll_pwait2` (Linux 5.11+); on older kernels, or where a seccomp
+//!   filter forbids it, waits fall back once per process to `epoll_wait` with the timeout
+//!   rounded **up** to milliseconds, so a 200 µs wait never becomes a busy loop.
+//!   Interrupted waits are resumed with the remaining time (PEP 475).
+//! * [`EpollFlags`] is the event mask (`EPOLLIN`, `EPOLLET`, `EPOLLONESHOT`...), whose
+//!   `Debug` prints names.
+//! * [`EpollSelector`] implements select-core's [`Selector`](select_core::Selector)
+//!   contract (Python's `selectors.EpollSelector`), level-triggered, O(ready fds) per
+//!   wait, with no allocation once warm.
+//!
+//! Python's `epoll(sizehint, flags)` `flags` argument is not offered: the fd is always
+//! close-on-exec, which is what `EPOLL_CLOEXEC`, the only accepted flag, asks for.
+//!
+//! **The `dup` trap**: a registration belongs to the open file description, not to the
+//! fd number. If the registered fd was duplicated and only the registered number is
+//! closed, events keep coming under the old number. Unregister before closing.
+//!
+//! # Example
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use std::os::fd::AsRawFd;
+//! use std::time::Duration;
+//! # #[cfg(any(target_os = "linux", target_os = "android"))]
+//! use select_epoll::{Epoll, EpollFlags};
+//!
+//! # #[cfg(any(target_os = "linux", target_os = "android"))]
+//! # fn main() -> std::io::Result<()> {
+//! let ep = Epoll::new()?;
+//! let (mut reader, mut writer) = std::io::pipe()?;
+//! ep.register(&reader, EpollFlags::EPOLLIN)?;
+//!
+//! // Nothing to read yet: a 200 µs wait times out (after at least 200 µs).
+//! assert!(ep.poll(Some(Duration::from_micros(200)), -1)?.is_empty());
+//!
+//! writer.write_all(b"ping")?;
+//! let ready = ep.poll(None, -1)?;
+//! assert_eq!(ready, vec![(reader.as_raw_fd(), EpollFlags::EPOLLIN)]);
+//! let mut buf = [0; 4];
+//! reader.read_exact(&mut buf)?;
+//!
+//! // A second registration of the same fd is the kernel's EEXIST.
+//! let e = ep.register(&reader, EpollFlags::EPOLLIN).unwrap_err();
+//! assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+//! ep.unregister(&reader)?;
+//! # Ok(())
+//! # }
+//! # #[cfg(not(any(target_os = "linux", target_os = "android")))]
+//! # fn main() {}
+//! ```
+#![cfg_attr(test, deny(warnings))]
+#![doc(test(attr(deny(warnings))))]
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod epoll;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod flags;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod selector;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[allow(unsafe_code)]
+mod sys;
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use epoll::{
+    __force_epoll_wait_fallback, __uses_epoll_pwait2, Epoll, EpollEvents, DEFAULT_MAXEVENTS,
+    MAX_MAXEVENTS,
+};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use flags::EpollFlags;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use selector::EpollSelector;

@@ -1,0 +1,363 @@
+//! `EpollSelector`: the `selectors`-style layer on epoll.
+
+use std::fmt;
+use std::io;
+use std::os::fd::{AsRawFd, RawFd};
+use std::time::Duration;
+
+use libc::epoll_event;
+use select_core::error::already_registered;
+use select_core::error::invalid_input;
+use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
+
+use crate::epoll::{kernel_buffer, MAX_MAXEVENTS};
+use crate::Epoll;
+
+// The epoll data word of every registration: the fd in the low 32 bits, the registered
+// interest in bits 32..40 and a wake tag in bit 40, so a wait translates kernel events
+// into `Event`s without looking anything up.
+const INTEREST_SHIFT: u32 = 32;
+const WAKE_TAG: u64 = 1 << 40;
+
+const IN: u32 = libc::EPOLLIN as u32;
+const OUT: u32 = libc::EPOLLOUT as u32;
+const PRI: u32 = libc::EPOLLPRI as u32;
+const ERR: u32 = libc::EPOLLERR as u32;
+const HUP: u32 = libc::EPOLLHUP as u32;
+const RDHUP: u32 = libc::EPOLLRDHUP as u32;
+
+#[inline]
+fn pack(fd: RawFd, interest: Interest) -> u64 {
+    u64::from(fd as u32) | (u64::from(interest.bits()) << INTEREST_SHIFT)
+}
+
+/// The kernel mask for an interest: READ asks for `EPOLLIN | EPOLLRDHUP` (so a peer's
+/// half-close is seen as a hang-up), WRITE for `EPOLLOUT`, PRIORITY for `EPOLLPRI`.
+/// Level-triggered.
+#[inline]
+fn mask(interest: Interest) -> u32 {
+    let mut m = 0;
+    if interest.is_readable() {
+        m |= IN | RDHUP;
+    }
+    if interest.is_writable() {
+        m |= OUT;
+    }
+    if interest.is_priority() {
+        m |= PRI;
+    }
+    m
+}
+
+/// Translates one kernel event; `None` for an event carrying no registered interest.
+#[inline(always)]
+fn translate(ev: &epoll_event) -> Option<Event> {
+    // Copies out of a possibly packed struct.
+    let (bits, data) = (ev.events, ev.u64);
+    let fd = data as u32 as RawFd;
+    let registered = (data >> INTEREST_SHIFT) as u8 & Interest::ALL.bits();
+    let mut ready = 0u8;
+    if bits & IN != 0 {
+        ready |= Interest::READ.bits();
+    }
+    if bits & OUT != 0 {
+        ready |= Interest::WRITE.bits();
+    }
+    if bits & PRI != 0 {
+        ready |= Interest::PRIORITY.bits();
+    }
+    let hangup = bits & (HUP | RDHUP) != 0;
+    let error = bits & ERR != 0;
+    if bits & (HUP | ERR) != 0 {
+        ready |= Interest::READ.bits() | Interest::WRITE.bits();
+    } else if bits & RDHUP != 0 {
+        // The peer shut down its writing half: reading gives EOF, writing may still work.
+        ready |= Interest::READ.bits();
+    }
+    let mut ready = ready & registered;
+    if ready == 0 {
+        if !(hangup || error) {
+            return None;
+        }
+        // A hang-up or error on a PRIORITY-only registration: report what was
+        // registered rather than hide a condition that makes every wait return at once.
+        ready = registered;
+    }
+    // `ready` is a non-empty subset of Interest::ALL.
+    let ready = Interest::from_bits(ready).ok()?;
+    Some(Event::new(fd, ready, hangup, error))
+}
+
+/// Python's `selectors.EpollSelector`: the [`Selector`] contract on an [`Epoll`],
+/// level-triggered, with O(ready fds) waits.
+///
+/// Each registration's interest is packed into the epoll data word next to the fd, so a
+/// wait translates kernel events into [`Event`]s without a table lookup; the kernel
+/// buffer lives in the selector, sized to the largest [`Events::capacity`] seen, so a
+/// warm wait does not allocate.
+///
+/// READ registers `EPOLLIN | EPOLLRDHUP`, WRITE `EPOLLOUT`, PRIORITY `EPOLLPRI`.
+/// `EPOLLHUP`/`EPOLLERR` make every registered READ/WRITE interest ready
+/// ([`Event::is_hangup`], [`Event::is_error`]); `EPOLLRDHUP` (the peer's
+/// `shutdown(SHUT_WR)`) makes READ ready with `is_hangup`.
+///
+/// `unregister` swallows the kernel's complaint about an fd closed (EBADF) or reused
+/// (ENOENT) since registration, as CPython does. Because of epoll's `dup` trap (see
+/// [`Epoll`]), such a registration may live on in the kernel; from then on each wait
+/// checks reported fds against the table and drops those no longer registered, so an
+/// fd is never reported after `unregister` returned.
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Write;
+/// use std::time::Duration;
+/// use select_core::{Events, Interest, Selector};
+/// use select_epoll::EpollSelector;
+///
+/// let mut sel = EpollSelector::new()?;
+/// let (reader, mut writer) = std::io::pipe()?;
+/// sel.register(&reader, Interest::READ, "pipe")?;
+/// writer.write_all(b"x")?;
+/// let mut events = Events::with_capacity(16);
+/// assert_eq!(sel.select(&mut events, Some(Duration::from_secs(5)))?, 1);
+/// let (key, ready) = sel.ready_keys(&events).next().unwrap();
+/// assert_eq!((key.data, ready), ("pipe", Interest::READ));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct EpollSelector<T> {
+    ep: Epoll,
+    registry: Registry<T>,
+    buf: Vec<epoll_event>,
+    wake_fd: Option<RawFd>,
+    /// Set once an `EPOLL_CTL_DEL` failed: a stale registration may live on in the
+    /// kernel, so waits check reported fds against the table.
+    stale: bool,
+}
+
+impl<T> EpollSelector<T> {
+    /// A new selector on a new epoll instance.
+    ///
+    /// # Errors
+    ///
+    /// As [`Epoll::new`].
+    pub fn new() -> io::Result<EpollSelector<T>> {
+        Ok(EpollSelector {
+            ep: Epoll::new()?,
+            registry: Registry::new("epoll"),
+            buf: Vec::new(),
+            wake_fd: None,
+            stale: false,
+        })
+    }
+
+    /// The epoll fd (Python's `EpollSelector.fileno()`).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` after [`close`](Selector::close).
+    pub fn fileno(&self) -> io::Result<RawFd> {
+        self.registry.check_open()?;
+        self.ep.fileno()
+    }
+
+    #[cold]
+    fn grow(&mut self, cap: usize) -> io::Result<()> {
+        self.buf = kernel_buffer(cap)?;
+        Ok(())
+    }
+}
+
+impl<T> AsRawFd for EpollSelector<T> {
+    /// The epoll fd, `-1` after [`close`](Selector::close).
+    fn as_raw_fd(&self) -> RawFd {
+        self.ep.as_raw_fd()
+    }
+}
+
+impl<T> fmt::Debug for EpollSelector<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EpollSelector")
+            .field("epoll", &self.ep)
+            .field("registered", &self.registry.len())
+            .field("wake_fd", &self.wake_fd)
+            .finish()
+    }
+}
+
+impl<T> Selector for EpollSelector<T> {
+    type Data = T;
+
+    fn backend(&self) -> Backend {
+        Backend::Epoll
+    }
+
+    /// Registers `fd` (`epoll_ctl` `EPOLL_CTL_ADD`).
+    ///
+    /// # Errors
+    ///
+    /// As the trait; the kernel's EBADF for a closed fd and EPERM for a regular file.
+    fn register<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: T,
+    ) -> io::Result<&SelectorKey<T>> {
+        let fd = fd.fileno()?;
+        let ep = &self.ep;
+        let wake_fd = self.wake_fd;
+        self.registry.register(fd, interest, data, |fd, interest| {
+            if wake_fd == Some(fd) {
+                return Err(already_registered(fd));
+            }
+            ep.ctl(libc::EPOLL_CTL_ADD, fd, mask(interest), pack(fd, interest))
+        })
+    }
+
+    fn modify<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: T,
+    ) -> io::Result<&SelectorKey<T>> {
+        let fd = fd.fileno()?;
+        let ep = &self.ep;
+        self.registry.modify(fd, interest, data, |fd, _old, new| {
+            ep.ctl(libc::EPOLL_CTL_MOD, fd, mask(new), pack(fd, new))
+        })
+    }
+
+    fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
+        let fd = fd.fileno()?;
+        let ep = &self.ep;
+        let stale = &mut self.stale;
+        self.registry.unregister(fd, |fd, _| {
+            // EBADF (closed) or ENOENT (number reused): nothing to remove under this
+            // number, but a dup of the old file may keep the registration alive.
+            if ep.ctl(libc::EPOLL_CTL_DEL, fd, 0, 0).is_err() {
+                *stale = true;
+            }
+        })
+    }
+
+    #[inline]
+    fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
+        events.clear();
+        self.registry.check_open()?;
+        let cap = events.capacity().min(MAX_MAXEVENTS);
+        if self.buf.len() < cap {
+            self.grow(cap)?;
+        }
+        let n = self.ep.wait_raw(&mut self.buf[..cap], timeout)?;
+        let stale = self.stale;
+        for ev in &self.buf[..n] {
+            let data = ev.u64;
+            if data & WAKE_TAG != 0 {
+                events.set_woken();
+                continue;
+            }
+            if let Some(event) = translate(ev) {
+                if stale && self.registry.interest(event.fd()).is_none() {
+                    continue;
+                }
+                events.push(event);
+            }
+        }
+        Ok(events.len())
+    }
+
+    fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
+        self.registry.get(fd.fileno()?)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
+        self.registry.iter()
+    }
+
+    fn len(&self) -> usize {
+        self.registry.len()
+    }
+
+    fn close(&mut self) {
+        self.registry.close();
+        self.ep.close();
+        self.wake_fd = None;
+        self.buf = Vec::new();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.registry.is_closed()
+    }
+
+    /// Registers `fd` for `EPOLLIN` under a wake tag (level-triggered).
+    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        self.registry.check_open()?;
+        if let Some(new) = fd {
+            if new < 0 {
+                return Err(invalid_input(format!(
+                    "file descriptor cannot be a negative integer ({new})"
+                )));
+            }
+            if self.wake_fd == Some(new) {
+                return Ok(());
+            }
+            if self.registry.interest(new).is_some() {
+                return Err(already_registered(new));
+            }
+            self.ep.ctl(
+                libc::EPOLL_CTL_ADD,
+                new,
+                IN,
+                u64::from(new as u32) | WAKE_TAG,
+            )?;
+        }
+        if let Some(old) = self.wake_fd.take() {
+            if self.ep.ctl(libc::EPOLL_CTL_DEL, old, 0, 0).is_err() {
+                self.stale = true;
+            }
+        }
+        self.wake_fd = fd;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(bits: i32, fd: RawFd, interest: Interest) -> epoll_event {
+        epoll_event {
+            events: bits as u32,
+            u64: pack(fd, interest),
+        }
+    }
+
+    #[test]
+    fn translation_reports_only_registered_interests() {
+        let rw = Interest::READ | Interest::WRITE;
+        let e = translate(&ev(libc::EPOLLIN | libc::EPOLLOUT, 7, Interest::READ)).unwrap();
+        assert_eq!((e.fd(), e.ready()), (7, Interest::READ));
+        let e = translate(&ev(libc::EPOLLHUP, 8, rw)).unwrap();
+        assert_eq!(e.ready(), rw);
+        assert!(e.is_hangup() && !e.is_error());
+        let e = translate(&ev(libc::EPOLLERR, 9, Interest::WRITE)).unwrap();
+        assert_eq!(e.ready(), Interest::WRITE);
+        assert!(e.is_error() && !e.is_hangup());
+        let e = translate(&ev(libc::EPOLLIN | libc::EPOLLRDHUP, 10, rw)).unwrap();
+        assert_eq!(e.ready(), Interest::READ);
+        assert!(e.is_hangup());
+        let e = translate(&ev(libc::EPOLLHUP, 11, Interest::PRIORITY)).unwrap();
+        assert_eq!(e.ready(), Interest::PRIORITY);
+        assert!(translate(&ev(libc::EPOLLOUT, 12, Interest::READ)).is_none());
+        let e = translate(&ev(libc::EPOLLPRI, i32::MAX, Interest::ALL)).unwrap();
+        assert_eq!((e.fd(), e.ready()), (i32::MAX, Interest::PRIORITY));
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(mask(Interest::READ), IN | RDHUP);
+        assert_eq!(mask(Interest::WRITE), OUT);
+        assert_eq!(mask(Interest::ALL), IN | RDHUP | OUT | PRI);
+        assert_eq!(pack(3, Interest::ALL) & WAKE_TAG, 0);
+    }
+}
