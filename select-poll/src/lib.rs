@@ -1,1 +1,87 @@
-//! Skeleton: filled by its issue.
+//! `poll(2)` with Python's `select.poll` semantics, O(1) registration, and a
+//! [`Selector`](select_core::Selector) on top.
+//!
+//! Available on every Unix (Linux, Android, the BSDs, macOS...). Two layers:
+//!
+//! * [`Poll`] is Python's `select.poll()` object: [`register`](Poll::register) (twice
+//!   just replaces the mask), [`modify`](Poll::modify) (unknown fd: `ENOENT`),
+//!   [`unregister`](Poll::unregister) (unknown fd: `NotFound`, Python's `KeyError`) and
+//!   [`poll`](Poll::poll) returning `(fd, revents)` pairs. It keeps its `pollfd` array up
+//!   to date on every change (O(1), swap-remove) instead of rebuilding it per wait, and
+//!   [`poll_into`](Poll::poll_into) waits into a caller's buffer without allocating.
+//! * [`PollFlags`] holds the `POLL*` constants the platform defines, printing their
+//!   names in `Debug` and keeping unknown bits.
+//! * [`PollSelector`] is Python's `selectors.PollSelector` with select-core's uniform
+//!   [`Selector`](select_core::Selector) contract.
+//!
+//! # From Python
+//!
+//! | Python | Rust |
+//! | --- | --- |
+//! | `p = select.poll()` | `let mut p = Poll::new();` |
+//! | `p.register(fd)` | `p.register(&fd, PollFlags::default())?` |
+//! | `p.register(fd, select.POLLIN)` | `p.register(&fd, PollFlags::POLLIN)?` |
+//! | `p.modify(fd, mask)` | `p.modify(&fd, mask)?` (`ENOENT` if unknown) |
+//! | `p.unregister(fd)` | `p.unregister(&fd)?` (`NotFound` if unknown) |
+//! | `p.poll()` / `p.poll(None)` / `p.poll(-1)` | `p.poll(None)?` |
+//! | `p.poll(0)` | `p.poll(Some(Duration::ZERO))?` |
+//! | `p.poll(50)` | `p.poll(Some(Duration::from_millis(50)))?` |
+//! | `p.poll(ms)` with a float from elsewhere | `p.poll(timeout::from_millis_f64(ms, Negative::Block)?)?` |
+//!
+//! `fd` is anything [`Waitable`](select_core::Waitable): a raw fd, a pipe end, a socket,
+//! a file. `timeout` is [`select_core::timeout`], `Negative` is
+//! [`select_core::timeout::Negative`]. Errors are [`std::io::Error`]s whose kind and
+//! errno stand for the Python exception (see [`select_core::error`]).
+//!
+//! # Example
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use std::os::fd::AsRawFd;
+//! use std::os::unix::net::UnixStream;
+//! use std::time::Duration;
+//! use select_poll::{Poll, PollFlags};
+//!
+//! let (mut a, b) = UnixStream::pair()?;
+//! let (reader, writer) = std::io::pipe()?;
+//! let mut poll = Poll::new();
+//! poll.register(&b, PollFlags::POLLIN)?;
+//! poll.register(&reader, PollFlags::POLLIN)?;
+//!
+//! // Nothing is ready: the 20 ms timeout passes and the result is empty.
+//! assert!(poll.poll(Some(Duration::from_millis(20)))?.is_empty());
+//!
+//! // Data on the socket, and the pipe's writer hangs up.
+//! a.write_all(b"hello")?;
+//! drop(writer);
+//! let ready = poll.poll(None)?;
+//! assert_eq!(ready.len(), 2);
+//! assert_eq!(ready[0], (b.as_raw_fd(), PollFlags::POLLIN));
+//! assert_eq!(ready[1].0, reader.as_raw_fd());
+//! assert!(ready[1].1.contains(PollFlags::POLLHUP));
+//! assert_eq!(format!("{:?}", ready[0].1), "POLLIN");
+//!
+//! // Registering again replaces the mask (and keeps the slot).
+//! poll.register(&b, PollFlags::POLLOUT)?;
+//! assert_eq!(poll.mask(b.as_raw_fd()), Some(PollFlags::POLLOUT));
+//! poll.unregister(&reader)?;
+//! let e = poll.unregister(&reader).unwrap_err();
+//! assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+//!
+//! let mut buf = [0; 5];
+//! (&b).read_exact(&mut buf)?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
+#![cfg_attr(test, deny(warnings))]
+#![doc(test(attr(deny(warnings))))]
+#![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+
+mod flags;
+mod poll;
+mod selector;
+#[allow(unsafe_code)]
+mod sys;
+
+pub use flags::PollFlags;
+pub use poll::Poll;
+pub use selector::PollSelector;

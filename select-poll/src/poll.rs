@@ -1,0 +1,346 @@
+//! [`Poll`]: Python's `select.poll()` object.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::BuildHasherDefault;
+use std::io;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+use libc::pollfd;
+use select_core::error::{errno, not_registered};
+use select_core::{retry, timeout, FdHasher, Waitable};
+
+use crate::{sys, PollFlags};
+
+type SlotMap = HashMap<RawFd, usize, BuildHasherDefault<FdHasher>>;
+
+/// Python's `select.poll()` object: a set of fds with event masks, waited on with
+/// `poll(2)`.
+///
+/// It keeps the `pollfd` array the kernel reads and an fd -> slot index side by side, and
+/// updates both in O(1) on every [`register`](Poll::register),
+/// [`modify`](Poll::modify) and [`unregister`](Poll::unregister) (CPython rebuilds the
+/// array on the first wait after any change). A wait is then one `poll(2)` call on the
+/// array as it stands plus one scan of it, with no allocation once the caller's buffer
+/// is warm ([`poll_into`](Poll::poll_into)).
+///
+/// # Result order
+///
+/// Results come in **slot order**: the order of registration, except that
+/// [`unregister`](Poll::unregister) moves the fd in the last slot into the freed one
+/// (swap-remove). Re-registering an fd keeps its slot. CPython keeps pure registration
+/// order; code that depends on the order of a poll result is rare and should sort.
+///
+/// # Differences from Python
+///
+/// * Waits take `&mut self`, so CPython's `RuntimeError("concurrent poll() invocation")`
+///   cannot happen: the borrow checker refuses the second caller.
+/// * Timeouts are `Option<Duration>` rather than float milliseconds: `None` blocks, zero
+///   polls, and anything else is rounded **up** to whole milliseconds. To port
+///   `p.poll(ms)` with Python's exact rules (a negative value blocks, NaN and infinity are
+///   refused), convert with
+///   [`from_millis_f64(ms, Negative::Block)`](select_core::timeout::from_millis_f64).
+/// * Like Python, the kernel is not consulted at registration: a closed or bogus fd is
+///   accepted and later reported with `POLLNVAL`. A negative fd, which `poll(2)` would
+///   silently skip, is refused with `InvalidInput` (Python's `ValueError`).
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Write;
+/// use std::time::Duration;
+/// use select_poll::{Poll, PollFlags};
+///
+/// let (reader, mut writer) = std::io::pipe()?;
+/// let mut poll = Poll::new();
+/// poll.register(&reader, PollFlags::POLLIN)?;
+///
+/// // Nothing to read yet: a zero timeout returns at once with no result.
+/// assert!(poll.poll(Some(Duration::ZERO))?.is_empty());
+///
+/// writer.write_all(b"x")?;
+/// let ready = poll.poll(None)?;
+/// assert_eq!(ready, vec![(reader_fd(&reader), PollFlags::POLLIN)]);
+/// # fn reader_fd(r: &std::io::PipeReader) -> i32 { use std::os::fd::AsRawFd; r.as_raw_fd() }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct Poll {
+    fds: Vec<pollfd>,
+    slots: SlotMap,
+}
+
+impl Poll {
+    /// An empty poll object (Python's `select.poll()`).
+    pub fn new() -> Poll {
+        Poll::default()
+    }
+
+    /// An empty poll object with room for `n` fds before it reallocates.
+    pub fn with_capacity(n: usize) -> Poll {
+        Poll {
+            fds: Vec::with_capacity(n),
+            slots: SlotMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
+    /// Registers `fd` for the events in `mask` (Python's `poll.register(fd, eventmask)`;
+    /// pass [`PollFlags::default()`] for Python's default `POLLIN | POLLPRI | POLLOUT`).
+    ///
+    /// Registering an fd that is already registered is **not** an error: the new mask
+    /// replaces the old one and the fd keeps its slot, exactly as if it had been
+    /// registered once with this mask. O(1).
+    ///
+    /// The fd is not checked against the kernel (as in Python): a closed fd is accepted
+    /// and reported with `POLLNVAL` by the next wait. `POLLERR`, `POLLHUP` and `POLLNVAL`
+    /// are reported whether or not they are in `mask`, even with an empty mask.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for a negative fd, naming it (Python's
+    /// `ValueError("file descriptor cannot be a negative integer (N)")`).
+    #[doc(alias = "pollfd")]
+    pub fn register<W: Waitable + ?Sized>(&mut self, fd: &W, mask: PollFlags) -> io::Result<()> {
+        let fd = fd.fileno()?;
+        match self.slots.entry(fd) {
+            Entry::Occupied(e) => self.fds[*e.get()].events = mask.bits(),
+            Entry::Vacant(e) => {
+                e.insert(self.fds.len());
+                self.fds.push(pollfd {
+                    fd,
+                    events: mask.bits(),
+                    revents: 0,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the mask of a registered fd (Python's `poll.modify(fd, eventmask)`).
+    /// O(1).
+    ///
+    /// # Errors
+    ///
+    /// * `NotFound` with errno `ENOENT` if `fd` is not registered (Python's
+    ///   `FileNotFoundError`, `OSError(ENOENT)`).
+    /// * `InvalidInput` for a negative fd (Python's `ValueError`).
+    pub fn modify<W: Waitable + ?Sized>(&mut self, fd: &W, mask: PollFlags) -> io::Result<()> {
+        let fd = fd.fileno()?;
+        let slot = *self.slots.get(&fd).ok_or_else(|| errno(libc::ENOENT))?;
+        self.fds[slot].events = mask.bits();
+        Ok(())
+    }
+
+    /// Removes `fd` and returns the mask it had (Python's `poll.unregister(fd)`, which
+    /// returns `None`). O(1): the fd in the last slot moves into the freed slot.
+    ///
+    /// Works whether or not the fd is still open, and after its number was reused: only
+    /// the number matters.
+    ///
+    /// # Errors
+    ///
+    /// * `NotFound` naming the fd if it is not registered (Python's `KeyError(fd)`).
+    /// * `InvalidInput` for a negative fd (Python's `ValueError`).
+    pub fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<PollFlags> {
+        let fd = fd.fileno()?;
+        let slot = self.slots.remove(&fd).ok_or_else(|| not_registered(fd))?;
+        let removed = self.fds.swap_remove(slot);
+        if let Some(moved) = self.fds.get(slot) {
+            if let Some(s) = self.slots.get_mut(&moved.fd) {
+                *s = slot;
+            }
+        }
+        Ok(PollFlags::from_bits_retain(removed.events))
+    }
+
+    /// Waits for events and returns the `(fd, revents)` pairs of every fd with events or
+    /// errors, in slot order (see [the type docs](Poll#result-order)); empty when the
+    /// timeout passed. Python's `poll.poll(timeout)`.
+    ///
+    /// A thin wrapper over [`poll_into`](Poll::poll_into) that allocates the result;
+    /// loops that wait repeatedly should use that instead.
+    ///
+    /// # Errors
+    ///
+    /// As [`poll_into`](Poll::poll_into).
+    pub fn poll(&mut self, timeout: Option<Duration>) -> io::Result<Vec<(RawFd, PollFlags)>> {
+        let mut out = Vec::new();
+        self.poll_into(&mut out, timeout)?;
+        Ok(out)
+    }
+
+    /// Waits for events and fills `out` (cleared first) with the `(fd, revents)` pairs of
+    /// every fd with events or errors, in slot order; returns how many, `0` meaning the
+    /// timeout passed.
+    ///
+    /// `timeout`: `None` blocks (Python's `None` or a negative value), zero polls without
+    /// blocking, anything else is rounded **up** to whole milliseconds (0.5 ms waits 1 ms).
+    /// Waits longer than about 24 days are made in several `poll(2)` calls.
+    ///
+    /// An interrupted wait (EINTR) is resumed with the time that remains, measured from
+    /// one monotonic deadline (PEP 475); it never returns `Interrupted`.
+    ///
+    /// No allocation once `out` has held as many entries as are ready: this is one
+    /// `poll(2)` call and one scan of the array, which stops at the last ready fd.
+    ///
+    /// # Errors
+    ///
+    /// The errno of `poll(2)` (Python's `OSError`), e.g. `EINVAL` when more fds are
+    /// registered than `RLIMIT_NOFILE` allows, `ENOMEM`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use select_poll::{Poll, PollFlags};
+    ///
+    /// let (reader, writer) = std::io::pipe()?;
+    /// let mut poll = Poll::new();
+    /// poll.register(&reader, PollFlags::POLLIN)?;
+    /// poll.register(&writer, PollFlags::POLLOUT)?;
+    ///
+    /// let mut ready = Vec::with_capacity(2);
+    /// for _ in 0..3 {
+    ///     let n = poll.poll_into(&mut ready, Some(Duration::from_millis(10)))?;
+    ///     assert_eq!(n, 1);
+    ///     assert_eq!(ready[0].1, PollFlags::POLLOUT);
+    /// }
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn poll_into(
+        &mut self,
+        out: &mut Vec<(RawFd, PollFlags)>,
+        timeout: Option<Duration>,
+    ) -> io::Result<usize> {
+        out.clear();
+        let n = self.wait(timeout)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        out.reserve(n);
+        let mut left = n;
+        for p in &self.fds {
+            if p.revents != 0 {
+                out.push((p.fd, PollFlags::from_bits_retain(p.revents)));
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        Ok(out.len())
+    }
+
+    /// How many fds are registered.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.fds.len()
+    }
+
+    /// Whether no fd is registered.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.fds.is_empty()
+    }
+
+    /// The mask `fd` is registered with, or `None` if it is not registered (or negative).
+    #[inline]
+    pub fn mask(&self, fd: RawFd) -> Option<PollFlags> {
+        self.slot(fd)
+            .map(|s| PollFlags::from_bits_retain(self.fds[s].events))
+    }
+
+    /// Whether `fd` is registered.
+    #[inline]
+    pub fn contains(&self, fd: RawFd) -> bool {
+        self.slots.contains_key(&fd)
+    }
+
+    /// Every registration as `(fd, mask)`, in slot order (the order results come in).
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (RawFd, PollFlags)> + '_ {
+        self.fds
+            .iter()
+            .map(|p| (p.fd, PollFlags::from_bits_retain(p.events)))
+    }
+
+    /// One wait, EINTR retried; the kernel's ready count (0 if the time ran out). The
+    /// `revents` fields are meaningful only when this returns a nonzero count.
+    #[inline]
+    pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> io::Result<usize> {
+        let fds = &mut self.fds;
+        // Each call rewrites every `revents` field, so nothing needs re-arming; after an
+        // interrupted last call `retry::wait` returns 0 and the fields are not read.
+        retry::wait(timeout, |left| {
+            sys::poll(fds, timeout::to_millis_ceil(left))
+        })
+    }
+
+    /// The `pollfd` array, in slot order.
+    #[inline]
+    pub(crate) fn slots(&self) -> &[pollfd] {
+        &self.fds
+    }
+
+    /// The slot of `fd`.
+    #[inline]
+    pub(crate) fn slot(&self, fd: RawFd) -> Option<usize> {
+        self.slots.get(&fd).copied()
+    }
+}
+
+impl fmt::Debug for Poll {
+    /// `Poll { 3: POLLIN, 5: POLLIN | POLLOUT }` in slot order.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Poll ")?;
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(p: &Poll) -> Vec<RawFd> {
+        p.iter().map(|(fd, _)| fd).collect()
+    }
+
+    fn consistent(p: &Poll) {
+        assert_eq!(p.fds.len(), p.slots.len());
+        for (i, pfd) in p.fds.iter().enumerate() {
+            assert_eq!(p.slots[&pfd.fd], i);
+        }
+    }
+
+    #[test]
+    fn slots_follow_swap_remove() {
+        let mut p = Poll::new();
+        for fd in [10, 11, 12, 13] {
+            p.register(&fd, PollFlags::POLLIN).unwrap();
+        }
+        p.register(&11, PollFlags::POLLOUT).unwrap();
+        assert_eq!(order(&p), [10, 11, 12, 13]);
+        assert_eq!(p.mask(11), Some(PollFlags::POLLOUT));
+        assert_eq!(p.unregister(&10).unwrap(), PollFlags::POLLIN);
+        assert_eq!(order(&p), [13, 11, 12]);
+        consistent(&p);
+        p.unregister(&12).unwrap();
+        assert_eq!(order(&p), [13, 11]);
+        consistent(&p);
+        p.unregister(&11).unwrap();
+        p.unregister(&13).unwrap();
+        assert!(p.is_empty());
+        consistent(&p);
+        assert_eq!(p.mask(13), None);
+        assert_eq!(p.mask(-1), None);
+    }
+
+    #[test]
+    fn debug_lists_registrations() {
+        let mut p = Poll::new();
+        p.register(&4, PollFlags::POLLIN).unwrap();
+        p.register(&6, PollFlags::empty()).unwrap();
+        assert_eq!(format!("{p:?}"), "Poll {4: POLLIN, 6: (empty)}");
+    }
+}

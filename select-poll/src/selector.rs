@@ -1,0 +1,375 @@
+//! [`PollSelector`]: the [`Selector`] contract on `poll(2)` (Python's
+//! `selectors.PollSelector`).
+
+use std::io;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+use libc::pollfd;
+use select_core::error::already_registered;
+use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
+
+use crate::{sys, Poll, PollFlags};
+
+/// Python's `selectors.PollSelector`: the uniform [`Selector`] contract of select-core on
+/// top of a [`Poll`].
+///
+/// The registration table is a [`Registry`]; the `pollfd` array is the [`Poll`]'s own,
+/// updated in O(1) on each change, so a wait rebuilds nothing and allocates nothing.
+///
+/// # Translation of `revents`
+///
+/// | `revents` | reported as |
+/// | --- | --- |
+/// | `POLLIN` | [`Interest::READ`] |
+/// | `POLLOUT` | [`Interest::WRITE`] |
+/// | `POLLPRI` | [`Interest::PRIORITY`] |
+/// | `POLLHUP` | READ and WRITE, with [`Event::is_hangup`] |
+/// | `POLLERR`, `POLLNVAL` | READ and WRITE, with [`Event::is_error`] |
+///
+/// Only registered interests are reported. A hang-up or error on an fd registered for
+/// [`Interest::PRIORITY`] alone is reported as PRIORITY (with the flag), so that it is
+/// never silently dropped while `poll(2)` keeps returning at once.
+///
+/// # Stricter than Python
+///
+/// * [`register`](Selector::register) refuses an fd that is not open with `EBADF`
+///   (checked with `fcntl(F_GETFD)`), and [`modify`](Selector::modify) does the same
+///   when the interest changes. CPython's `PollSelector` accepts any number and reports
+///   `POLLNVAL` later; the check keeps this backend's contract identical to epoll and
+///   kqueue, whose kernels refuse such fds.
+/// * An empty interest is refused by `register` and `modify`; a failed `modify` keeps the
+///   old registration; after [`close`](Selector::close) every call fails. See the
+///   [`Selector`] contract.
+///
+/// # Bounded waits and rotation
+///
+/// A wait reports at most `events.capacity()` events. When more fds are ready, the
+/// selector remembers the slot where it stopped and the next wait starts scanning there,
+/// so with a small buffer every ready fd is reported in turn and none starves.
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Write;
+/// use std::time::Duration;
+/// use select_core::{Events, Interest, Selector};
+/// use select_poll::PollSelector;
+///
+/// let (reader, mut writer) = std::io::pipe()?;
+/// let mut sel = PollSelector::new()?;
+/// sel.register(&reader, Interest::READ, "reader")?;
+/// let mut events = Events::with_capacity(16);
+///
+/// assert_eq!(sel.select(&mut events, Some(Duration::ZERO))?, 0);
+/// writer.write_all(b"ping")?;
+/// assert_eq!(sel.select(&mut events, Some(Duration::from_secs(5)))?, 1);
+/// let (key, ready) = sel.ready_keys(&events).next().unwrap();
+/// assert_eq!((key.data, ready), ("reader", Interest::READ));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct PollSelector<T> {
+    registry: Registry<T>,
+    poll: Poll,
+    wake: Option<RawFd>,
+    /// The slot where the next wait starts scanning (rotation).
+    cursor: usize,
+}
+
+impl<T> PollSelector<T> {
+    /// An empty, open selector.
+    ///
+    /// # Errors
+    ///
+    /// None today (`poll(2)` needs no kernel object); the `io::Result` keeps the
+    /// constructor's signature the same as the other backends'.
+    pub fn new() -> io::Result<PollSelector<T>> {
+        Ok(PollSelector {
+            registry: Registry::new("poll"),
+            poll: Poll::new(),
+            wake: None,
+            cursor: 0,
+        })
+    }
+}
+
+/// The `pollfd` request bits for `interest`.
+#[inline]
+fn to_flags(interest: Interest) -> PollFlags {
+    let mut f = PollFlags::empty();
+    if interest.is_readable() {
+        f |= PollFlags::POLLIN;
+    }
+    if interest.is_writable() {
+        f |= PollFlags::POLLOUT;
+    }
+    if interest.is_priority() {
+        f |= PollFlags::POLLPRI;
+    }
+    f
+}
+
+/// The event a ready `pollfd` of a user registration stands for.
+#[inline]
+fn translate(p: &pollfd) -> Event {
+    let rev = p.revents;
+    let registered = {
+        let mut i = Interest::EMPTY;
+        if p.events & libc::POLLIN != 0 {
+            i |= Interest::READ;
+        }
+        if p.events & libc::POLLOUT != 0 {
+            i |= Interest::WRITE;
+        }
+        if p.events & libc::POLLPRI != 0 {
+            i |= Interest::PRIORITY;
+        }
+        i
+    };
+    let hangup = rev & libc::POLLHUP != 0;
+    let error = rev & (libc::POLLERR | libc::POLLNVAL) != 0;
+    let mut ready = Interest::EMPTY;
+    if rev & libc::POLLIN != 0 || hangup || error {
+        ready |= Interest::READ;
+    }
+    if rev & libc::POLLOUT != 0 || hangup || error {
+        ready |= Interest::WRITE;
+    }
+    if rev & libc::POLLPRI != 0 {
+        ready |= Interest::PRIORITY;
+    }
+    let mut ready = ready & registered;
+    if ready.is_empty() {
+        // A hang-up or error on a PRIORITY-only registration: report what is registered
+        // rather than drop a condition that makes every wait return at once.
+        ready = registered;
+    }
+    Event::new(p.fd, ready, hangup, error)
+}
+
+fn wake_fd_error(fd: RawFd) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("file descriptor {fd} is the selector's wake fd"),
+    )
+}
+
+impl<T> Selector for PollSelector<T> {
+    type Data = T;
+
+    fn backend(&self) -> Backend {
+        Backend::Poll
+    }
+
+    /// Registers `fd` (see [`Selector::register`]).
+    ///
+    /// # Errors
+    ///
+    /// * `InvalidInput` for a negative fd, an empty interest, or after `close`.
+    /// * `AlreadyExists` if `fd` is registered or is the wake fd (Python's `KeyError`).
+    /// * errno `EBADF` (Python's `OSError(EBADF)`) if `fd` is not an
+    ///   open descriptor: stricter than CPython, as epoll and kqueue are.
+    fn register<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: T,
+    ) -> io::Result<&SelectorKey<T>> {
+        let fd = fd.fileno()?;
+        let (poll, wake) = (&mut self.poll, self.wake);
+        self.registry.register(fd, interest, data, |fd, interest| {
+            if wake == Some(fd) {
+                return Err(wake_fd_error(fd));
+            }
+            sys::check_open(fd)?;
+            poll.register(&fd, to_flags(interest))
+        })
+    }
+
+    /// Changes the interest and data of `fd` (see [`Selector::modify`]).
+    ///
+    /// # Errors
+    ///
+    /// * `NotFound` if `fd` is not registered (Python's `KeyError`).
+    /// * `InvalidInput` for a negative fd, an empty interest, or after `close`.
+    /// * `EBADF` if the interest changes and `fd` is no longer open. On any error the
+    ///   old registration is kept.
+    fn modify<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: T,
+    ) -> io::Result<&SelectorKey<T>> {
+        let fd = fd.fileno()?;
+        let poll = &mut self.poll;
+        self.registry
+            .modify(fd, interest, data, |fd, _old, interest| {
+                sys::check_open(fd)?;
+                poll.modify(&fd, to_flags(interest))
+            })
+    }
+
+    /// Removes `fd` and returns its key. Works after the fd was closed or its number
+    /// reused: only the number is looked at.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` if `fd` is not registered (Python's `KeyError`); `InvalidInput` for a
+    /// negative fd or after `close`.
+    fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
+        let fd = fd.fileno()?;
+        let poll = &mut self.poll;
+        self.registry.unregister(fd, |fd, _| {
+            // Registered in the registry means registered in the poll set.
+            let _ = poll.unregister(&fd);
+        })
+    }
+
+    /// Waits with `poll(2)` and fills `events` (see [`Selector::select`]): one syscall,
+    /// then a scan of the `pollfd` array from where the last full wait stopped, ending at
+    /// the last ready fd or when `events` is full.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` after `close`; the errno of `poll(2)` (e.g. `EINVAL` when more fds
+    /// are registered than `RLIMIT_NOFILE`). Never `Interrupted`.
+    fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
+        self.registry.check_open()?;
+        events.clear();
+        let n = self.poll.wait(timeout)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        let fds = self.poll.slots();
+        let mut left = n;
+        let wake_slot = match self.wake.and_then(|w| self.poll.slot(w)) {
+            Some(s) => {
+                if fds[s].revents != 0 {
+                    events.set_woken();
+                    left -= 1;
+                }
+                s
+            }
+            None => usize::MAX,
+        };
+        let len = fds.len();
+        let mut i = if self.cursor < len { self.cursor } else { 0 };
+        let mut scanned = 0;
+        while left > 0 && scanned < len {
+            let p = &fds[i];
+            if p.revents != 0 && i != wake_slot {
+                if events.is_full() {
+                    // More is ready than fits: the next wait starts here.
+                    self.cursor = i;
+                    break;
+                }
+                events.push(translate(p));
+                left -= 1;
+            }
+            i += 1;
+            if i == len {
+                i = 0;
+            }
+            scanned += 1;
+        }
+        Ok(events.len())
+    }
+
+    fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
+        self.registry.get(fd.fileno()?)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
+        self.registry.iter()
+    }
+
+    fn len(&self) -> usize {
+        self.registry.len()
+    }
+
+    /// Forgets every registration and the wake fd and frees the `pollfd` array.
+    /// Idempotent; no fd is closed (the selector owns none).
+    fn close(&mut self) {
+        self.registry.close();
+        self.poll = Poll::new();
+        self.wake = None;
+        self.cursor = 0;
+    }
+
+    fn is_closed(&self) -> bool {
+        self.registry.is_closed()
+    }
+
+    /// Watches `fd` for `POLLIN` in an extra `pollfd` slot that is never reported as an
+    /// [`Event`]; any `revents` on it (readable, hang-up, error) sets
+    /// [`Events::woken`]. `None` stops watching.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for a negative fd or after `close`; `AlreadyExists` if `fd` is
+    /// registered as a user fd; `EBADF` if it is not open. The previous wake fd stays on
+    /// error.
+    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        self.registry.check_open()?;
+        let Some(fd) = fd else {
+            if let Some(old) = self.wake.take() {
+                let _ = self.poll.unregister(&old);
+            }
+            return Ok(());
+        };
+        let fd = fd.fileno()?;
+        if self.registry.interest(fd).is_some() {
+            return Err(already_registered(fd));
+        }
+        sys::check_open(fd)?;
+        if let Some(old) = self.wake.take() {
+            let _ = self.poll.unregister(&old);
+        }
+        self.poll.register(&fd, PollFlags::POLLIN)?;
+        self.wake = Some(fd);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pfd(events: PollFlags, revents: PollFlags) -> pollfd {
+        pollfd {
+            fd: 7,
+            events: events.bits(),
+            revents: revents.bits(),
+        }
+    }
+
+    #[test]
+    fn translation_reports_only_registered_interests() {
+        use PollFlags as F;
+        let e = translate(&pfd(F::POLLIN | F::POLLOUT, F::POLLOUT));
+        assert_eq!(e.ready(), Interest::WRITE);
+        assert!(!e.is_hangup() && !e.is_error());
+        let e = translate(&pfd(F::POLLIN, F::POLLIN | F::POLLHUP));
+        assert_eq!(e.ready(), Interest::READ);
+        assert!(e.is_hangup() && !e.is_error());
+        let e = translate(&pfd(F::POLLIN | F::POLLOUT, F::POLLERR));
+        assert_eq!(e.ready(), Interest::READ | Interest::WRITE);
+        assert!(e.is_error() && !e.is_hangup());
+        let e = translate(&pfd(F::POLLOUT, F::POLLNVAL));
+        assert_eq!(e.ready(), Interest::WRITE);
+        assert!(e.is_error());
+        let e = translate(&pfd(F::POLLPRI | F::POLLIN, F::POLLPRI));
+        assert_eq!(e.ready(), Interest::PRIORITY);
+        let e = translate(&pfd(F::POLLPRI, F::POLLHUP));
+        assert_eq!(e.ready(), Interest::PRIORITY);
+        assert!(e.is_hangup());
+    }
+
+    #[test]
+    fn interest_to_flags() {
+        assert_eq!(to_flags(Interest::READ), PollFlags::POLLIN);
+        assert_eq!(to_flags(Interest::WRITE), PollFlags::POLLOUT);
+        assert_eq!(to_flags(Interest::ALL), PollFlags::DEFAULT_MASK);
+    }
+}
