@@ -1,1 +1,90 @@
-//! Skeleton: filled by its issue.
+//! `select(2)` with Python's `select.select` semantics, and an fd set that grows past
+//! `FD_SETSIZE`.
+//!
+//! * [`select`] is Python's `select.select(rlist, wlist, xlist, timeout)`: it takes lists
+//!   of *waitable* objects (raw fds, files, pipe ends, sockets, mixed through
+//!   `&dyn Waitable`) and returns the subsets of the **caller's own objects** that are
+//!   ready, each in the caller's order, duplicates kept. [`Select`] is the same call with
+//!   buffers kept between calls (no allocation per call once warm).
+//! * [`FdSet`] is a safe bit set laid out as the kernel's `fd_set`, which moves to a heap
+//!   buffer for fds at or above `FD_SETSIZE`.
+//! * [`SelectSelector`] implements the uniform [`Selector`] contract (Python's
+//!   `selectors.SelectSelector`) on `select(2)`.
+//!
+//! Timeouts are `Option<Duration>`: `None` blocks, zero polls, anything else is rounded up
+//! to the microseconds of `select(2)` so a wait never returns early. A wait interrupted by
+//! a signal is resumed with the time left (PEP 475); `Interrupted` never reaches the
+//! caller.
+//!
+//! # Platforms
+//!
+//! Every Unix has `select(2)`. fds at or above [`FD_SETSIZE`] (1024 on Linux, macOS,
+//! FreeBSD and OpenBSD, 256 on NetBSD) are accepted where the kernel takes larger sets —
+//! Linux, Android, FreeBSD, DragonFly, NetBSD and OpenBSD ([`LARGE_FDS`] is true) — and
+//! refused with `InvalidInput` "filedescriptor out of range in select()" elsewhere
+//! (macOS and iOS, whose `select` refuses them without the `_DARWIN_UNLIMITED_SELECT`
+//! variant, and any other target), as CPython refuses them everywhere.
+//!
+//! `select(2)` cannot watch a regular file for growth: a regular file is always reported
+//! ready for reading and writing.
+//!
+//! # How it maps to Python
+//!
+//! | Python | here |
+//! | --- | --- |
+//! | `select.select(r, w, x, timeout)` | [`select`]`(&r, &w, &x, timeout)`, [`Select::select`] |
+//! | `ValueError` (negative fd, fd out of range) | `ErrorKind::InvalidInput`, naming the fd |
+//! | `OSError(EBADF)` (closed fd) | `io::Error` with errno `EBADF` |
+//! | `TypeError` (not a waitable) | a compile error |
+//! | `select.PIPE_BUF` | [`PIPE_BUF`] |
+//! | `selectors.SelectSelector` | [`SelectSelector`] |
+//!
+//! # Example
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use std::os::unix::net::UnixStream;
+//! use std::time::Duration;
+//! use select_fdset::select;
+//!
+//! let (mut a, mut b) = UnixStream::pair()?;
+//! let (reader, mut writer) = std::io::pipe()?;
+//!
+//! // Nothing to read yet; both socket ends can be written.
+//! let (r, w, x) = select(&[&a, &b], &[&a, &b], &[], Some(Duration::ZERO))?;
+//! assert!(r.is_empty() && x.is_empty());
+//! assert_eq!(w.len(), 2);
+//!
+//! b.write_all(b"ping")?;
+//! writer.write_all(b"!")?;
+//! let (r, _, _) = select(&[&b, &a, &a], &[], &[], Some(Duration::from_secs(5)))?;
+//! assert_eq!(r.len(), 2); // `a`, listed twice, is returned twice
+//! assert!(std::ptr::eq(r[0], &a) && std::ptr::eq(r[1], &a));
+//! let mut buf = [0; 4];
+//! a.read_exact(&mut buf)?;
+//!
+//! // The pipe end is a different type: put both behind `&dyn Waitable`.
+//! use select_fdset::Waitable;
+//! let (r, _, _) = select(&[&a as &dyn Waitable, &reader], &[], &[], None)?;
+//! assert_eq!(r.len(), 1);
+//! assert!(std::ptr::addr_eq(r[0], &reader));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+#![cfg_attr(test, deny(warnings))]
+#![doc(test(attr(deny(warnings))))]
+#![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+
+mod fdset;
+mod select;
+mod selector;
+#[allow(unsafe_code)]
+mod sys;
+
+pub use fdset::{FdSet, Iter};
+pub use select::{select, Ready, Select, Selected};
+pub use selector::SelectSelector;
+pub use sys::{Word, FD_SETSIZE, LARGE_FDS};
+
+pub use select_core::{
+    Backend, Event, Events, Interest, Selector, SelectorKey, Waitable, PIPE_BUF,
+};

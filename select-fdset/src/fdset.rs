@@ -1,0 +1,474 @@
+//! [`FdSet`]: a growable bit set of fds laid out as the kernel's `fd_set`.
+
+use std::fmt;
+use std::io;
+use std::os::fd::RawFd;
+
+use select_core::error::invalid_input;
+
+use crate::sys::{Word, BITS, FD_SETSIZE};
+
+/// Words held without a heap allocation: exactly one C `fd_set`.
+const INLINE_WORDS: usize = FD_SETSIZE / BITS;
+
+#[derive(Clone)]
+enum Storage {
+    Inline([Word; INLINE_WORDS]),
+    Heap(Box<[Word]>),
+}
+
+impl Storage {
+    #[inline]
+    fn words(&self) -> &[Word] {
+        match self {
+            Storage::Inline(a) => a,
+            Storage::Heap(b) => b,
+        }
+    }
+    #[inline]
+    fn words_mut(&mut self) -> &mut [Word] {
+        match self {
+            Storage::Inline(a) => a,
+            Storage::Heap(b) => b,
+        }
+    }
+}
+
+/// A set of file descriptors stored as the kernel's `fd_set`: bit `fd % W` of word
+/// `fd / W`, where the word is the C library's `fd_mask` (`long` on Linux, FreeBSD and
+/// DragonFly; 32 bits on macOS, NetBSD and OpenBSD) of `W` bits.
+///
+/// Up to `FD_SETSIZE` fds (1024 on Linux, macOS, FreeBSD and OpenBSD; 256 on NetBSD)
+/// fit in the value itself, without a heap allocation, exactly as a C `fd_set`. A
+/// higher fd moves the set to a heap buffer of the needed size, which is kept (and
+/// reused) from then on: [`clear`](FdSet::clear) never frees, and a set that was once
+/// large never allocates again for fds it already had room for.
+///
+/// Every method is safe for any input: a negative fd is refused with `InvalidInput`
+/// (where it could be stored) or simply not contained.
+///
+/// Corresponds to the C macros `FD_SET`, `FD_CLR`, `FD_ISSET` and `FD_ZERO`, without their
+/// `FD_SETSIZE` limit.
+///
+/// # Examples
+///
+/// ```
+/// use select_fdset::FdSet;
+///
+/// let mut set = FdSet::new();
+/// assert!(set.insert(5)?);
+/// assert!(!set.insert(5)?); // already there
+/// set.insert(3)?;
+/// set.insert(15_000)?; // beyond FD_SETSIZE: moves to the heap
+/// assert_eq!(set.iter().collect::<Vec<_>>(), [3, 5, 15_000]);
+/// assert_eq!(set.highest(), Some(15_000));
+/// assert!(set.contains(3) && !set.contains(4) && !set.contains(-1));
+///
+/// let err = set.insert(-2).unwrap_err();
+/// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+/// assert!(err.to_string().contains("-2"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct FdSet {
+    storage: Storage,
+    len: usize,
+    /// The highest member, or -1 when empty. Every bit above it is zero.
+    highest: RawFd,
+}
+
+impl FdSet {
+    /// An empty set with room for `FD_SETSIZE` fds, without allocating.
+    pub const fn new() -> FdSet {
+        FdSet {
+            storage: Storage::Inline([0; INLINE_WORDS]),
+            len: 0,
+            highest: -1,
+        }
+    }
+
+    /// An empty set that can hold every fd up to and including `max_fd` without
+    /// allocating again.
+    ///
+    /// # Errors
+    ///
+    /// As [`reserve`](FdSet::reserve).
+    pub fn with_max_fd(max_fd: RawFd) -> io::Result<FdSet> {
+        let mut set = FdSet::new();
+        set.reserve(max_fd)?;
+        Ok(set)
+    }
+
+    /// A set holding the given fds.
+    ///
+    /// # Errors
+    ///
+    /// As [`insert`](FdSet::insert): `InvalidInput` naming the first negative fd.
+    pub fn from_fds<I: IntoIterator<Item = RawFd>>(fds: I) -> io::Result<FdSet> {
+        let mut set = FdSet::new();
+        for fd in fds {
+            set.insert(fd)?;
+        }
+        Ok(set)
+    }
+
+    /// How many fds the set can hold without allocating: every fd below this number.
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.storage.words().len() * BITS
+    }
+
+    /// Makes room for every fd up to and including `max_fd`.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` naming `max_fd` if it is negative (Python's `ValueError("file
+    /// descriptor cannot be a negative integer (N)")`); `OutOfMemory` if the buffer cannot
+    /// be allocated.
+    pub fn reserve(&mut self, max_fd: RawFd) -> io::Result<()> {
+        let (word, _) = position(max_fd)?;
+        self.ensure_words(word + 1)
+    }
+
+    fn ensure_words(&mut self, need: usize) -> io::Result<()> {
+        let have = self.storage.words().len();
+        if need <= have {
+            return Ok(());
+        }
+        let new_len = need.max(have.saturating_mul(2));
+        let mut v: Vec<Word> = Vec::new();
+        v.try_reserve_exact(new_len).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::OutOfMemory,
+                format!("cannot allocate an fd set for {} fds", new_len * BITS),
+            )
+        })?;
+        v.extend_from_slice(self.storage.words());
+        v.resize(new_len, 0);
+        self.storage = Storage::Heap(v.into_boxed_slice());
+        Ok(())
+    }
+
+    /// Adds `fd`; returns whether it was not already present (`FD_SET`).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` naming `fd` if it is negative (Python's `ValueError`);
+    /// `OutOfMemory` if a larger buffer is needed and cannot be allocated.
+    #[inline]
+    pub fn insert(&mut self, fd: RawFd) -> io::Result<bool> {
+        let (word, bit) = position(fd)?;
+        if word >= self.storage.words().len() {
+            self.ensure_words(word + 1)?;
+        }
+        let Some(w) = self.storage.words_mut().get_mut(word) else {
+            return Err(invalid_input(format!("fd {fd} does not fit the fd set")));
+        };
+        if *w & bit != 0 {
+            return Ok(false);
+        }
+        *w |= bit;
+        self.len += 1;
+        self.highest = self.highest.max(fd);
+        Ok(true)
+    }
+
+    /// Removes `fd`; returns whether it was present (`FD_CLR`).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` naming `fd` if it is negative (Python's `ValueError`).
+    #[inline]
+    pub fn remove(&mut self, fd: RawFd) -> io::Result<bool> {
+        let (word, bit) = position(fd)?;
+        let Some(w) = self.storage.words_mut().get_mut(word) else {
+            return Ok(false);
+        };
+        if *w & bit == 0 {
+            return Ok(false);
+        }
+        *w &= !bit;
+        self.len -= 1;
+        if fd == self.highest {
+            self.highest = highest_in(&self.storage.words()[..=word]);
+        }
+        Ok(true)
+    }
+
+    /// Whether `fd` is in the set (`FD_ISSET`); `false` for a negative fd.
+    #[inline]
+    pub fn contains(&self, fd: RawFd) -> bool {
+        match position(fd) {
+            Ok((word, bit)) => self.storage.words().get(word).is_some_and(|w| w & bit != 0),
+            Err(_) => false,
+        }
+    }
+
+    /// Empties the set, keeping its buffer (`FD_ZERO`). Costs O(highest fd / word bits).
+    #[inline]
+    pub fn clear(&mut self) {
+        let used = self.used_words_len();
+        self.storage.words_mut()[..used].fill(0);
+        self.len = 0;
+        self.highest = -1;
+    }
+
+    /// How many fds are in the set.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the set is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The highest fd in the set (`nfds - 1` for `select(2)`), or `None` when empty.
+    #[inline]
+    pub fn highest(&self) -> Option<RawFd> {
+        (self.highest >= 0).then_some(self.highest)
+    }
+
+    /// The fds in the set, in increasing order.
+    #[inline]
+    pub fn iter(&self) -> Iter<'_> {
+        Iter::new(self.used_words())
+    }
+
+    /// The whole buffer as the kernel sees it: [`capacity`](FdSet::capacity) bits, at
+    /// least `FD_SETSIZE`, in words of the C library's `fd_mask` type.
+    #[inline]
+    pub fn as_words(&self) -> &[Word] {
+        self.storage.words()
+    }
+
+    /// The words up to and including the one holding the highest fd.
+    #[inline]
+    pub(crate) fn used_words(&self) -> &[Word] {
+        &self.storage.words()[..self.used_words_len()]
+    }
+
+    #[inline]
+    fn used_words_len(&self) -> usize {
+        // `highest` is -1 (giving 0) or a valid fd inside the buffer.
+        ((self.highest + 1) as usize).div_ceil(BITS)
+    }
+}
+
+/// Word index and bit mask of a non-negative fd.
+#[inline]
+fn position(fd: RawFd) -> io::Result<(usize, Word)> {
+    if fd < 0 {
+        return Err(invalid_input(format!(
+            "file descriptor cannot be a negative integer ({fd})"
+        )));
+    }
+    let fd = fd as usize;
+    Ok((fd / BITS, 1 << (fd % BITS)))
+}
+
+/// The highest set bit of `words` as an fd, or -1.
+fn highest_in(words: &[Word]) -> RawFd {
+    for (i, &w) in words.iter().enumerate().rev() {
+        if w != 0 {
+            let bit = BITS - 1 - w.leading_zeros() as usize;
+            // Positions come from fds, so they fit a RawFd.
+            return (i * BITS + bit) as RawFd;
+        }
+    }
+    -1
+}
+
+impl Default for FdSet {
+    fn default() -> FdSet {
+        FdSet::new()
+    }
+}
+
+impl PartialEq for FdSet {
+    /// Equal when they hold the same fds, whatever their capacities.
+    fn eq(&self, other: &FdSet) -> bool {
+        self.highest == other.highest && self.used_words() == other.used_words()
+    }
+}
+
+impl Eq for FdSet {}
+
+impl fmt::Debug for FdSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a FdSet {
+    type Item = RawFd;
+    type IntoIter = Iter<'a>;
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over the fds of an [`FdSet`] in increasing order, from
+/// [`FdSet::iter`]. Skips empty words whole.
+#[derive(Debug, Clone)]
+pub struct Iter<'a> {
+    words: &'a [Word],
+    index: usize,
+    current: Word,
+}
+
+impl<'a> Iter<'a> {
+    fn new(words: &'a [Word]) -> Iter<'a> {
+        Iter {
+            words,
+            index: 0,
+            current: words.first().copied().unwrap_or(0),
+        }
+    }
+}
+
+impl Iterator for Iter<'_> {
+    type Item = RawFd;
+
+    #[inline]
+    fn next(&mut self) -> Option<RawFd> {
+        loop {
+            if self.current != 0 {
+                let bit = self.current.trailing_zeros() as usize;
+                self.current &= self.current - 1;
+                return Some((self.index * BITS + bit) as RawFd);
+            }
+            self.index += 1;
+            self.current = *self.words.get(self.index)?;
+        }
+    }
+}
+
+impl std::iter::FusedIterator for Iter<'_> {}
+
+/// A scratch buffer `select(2)` overwrites: loaded from an [`FdSet`] before every call,
+/// read bit by bit after it. Grows only when a higher fd appears.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct WorkSet {
+    words: Vec<Word>,
+}
+
+impl WorkSet {
+    /// An empty buffer.
+    pub(crate) const fn new() -> WorkSet {
+        WorkSet { words: Vec::new() }
+    }
+
+    /// Makes room for `nwords` words.
+    pub(crate) fn prepare(&mut self, nwords: usize) -> io::Result<()> {
+        if self.words.len() < nwords {
+            let extra = nwords - self.words.len();
+            self.words.try_reserve_exact(extra).map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::OutOfMemory,
+                    format!("cannot allocate an fd set for {} fds", nwords * BITS),
+                )
+            })?;
+            self.words.resize(nwords, 0);
+        }
+        Ok(())
+    }
+
+    /// Copies `src` into the first `nwords` words (zeroing what `src` does not cover) and
+    /// returns them for the kernel.
+    #[inline]
+    pub(crate) fn load(&mut self, src: &FdSet, nwords: usize) -> io::Result<&mut [Word]> {
+        self.prepare(nwords)?;
+        let dst = &mut self.words[..nwords];
+        let used = src.used_words();
+        let k = used.len().min(nwords);
+        dst[..k].copy_from_slice(&used[..k]);
+        dst[k..].fill(0);
+        Ok(dst)
+    }
+
+    /// [`load`](WorkSet::load) for a non-empty `src`; `None` (a null pointer for the
+    /// kernel, and a set the caller must not read) for an empty one.
+    #[inline]
+    pub(crate) fn load_or_null(
+        &mut self,
+        src: &FdSet,
+        nwords: usize,
+    ) -> io::Result<Option<&mut [Word]>> {
+        if src.is_empty() {
+            Ok(None)
+        } else {
+            self.load(src, nwords).map(Some)
+        }
+    }
+
+    /// Whether `fd` is set.
+    #[inline]
+    pub(crate) fn contains(&self, fd: RawFd) -> bool {
+        match position(fd) {
+            Ok((word, bit)) => self.words.get(word).is_some_and(|w| w & bit != 0),
+            Err(_) => false,
+        }
+    }
+
+    /// Word `i`, zero beyond the buffer.
+    #[inline]
+    pub(crate) fn word(&self, i: usize) -> Word {
+        self.words.get(i).copied().unwrap_or(0)
+    }
+
+    /// Forgets the buffer.
+    pub(crate) fn release(&mut self) {
+        self.words = Vec::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_until_fd_setsize() {
+        let mut s = FdSet::new();
+        assert_eq!(s.capacity(), FD_SETSIZE);
+        s.insert(FD_SETSIZE as RawFd - 1).unwrap();
+        assert!(matches!(s.storage, Storage::Inline(_)));
+        s.insert(FD_SETSIZE as RawFd).unwrap();
+        assert!(matches!(s.storage, Storage::Heap(_)));
+        assert!(s.capacity() > FD_SETSIZE);
+        assert_eq!(s.len(), 2);
+        s.clear();
+        assert!(s.capacity() > FD_SETSIZE, "clear keeps the buffer");
+        assert_eq!(s.used_words().len(), 0);
+    }
+
+    #[test]
+    fn highest_follows_removals() {
+        let mut s = FdSet::from_fds([1, 64, 200, 5000]).unwrap();
+        assert_eq!(s.highest(), Some(5000));
+        assert!(s.remove(5000).unwrap());
+        assert_eq!(s.highest(), Some(200));
+        assert!(s.remove(64).unwrap());
+        assert_eq!(s.highest(), Some(200));
+        assert!(s.remove(200).unwrap());
+        assert_eq!(s.highest(), Some(1));
+        assert!(s.remove(1).unwrap());
+        assert_eq!(s.highest(), None);
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn workset_load_zeroes_tail() {
+        let src = FdSet::from_fds([3, 70]).unwrap();
+        let mut w = WorkSet::default();
+        w.prepare(4).unwrap();
+        w.words.fill(!0);
+        let words = w.load(&src, 4).unwrap();
+        assert_eq!(words.len(), 4);
+        assert!(w.contains(3) && w.contains(70) && !w.contains(4) && !w.contains(200));
+        assert_eq!(w.word(3), 0);
+        assert_eq!(w.word(1_000_000), 0);
+    }
+}

@@ -1,0 +1,335 @@
+//! Python's `select.select`, as a function and as a reusable [`Select`] object.
+
+use std::io;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+use select_core::error::invalid_input;
+use select_core::{retry, Waitable};
+
+use crate::fdset::{FdSet, WorkSet};
+use crate::sys::{self, BITS, FD_SETSIZE, LARGE_FDS};
+
+/// The three lists of ready objects returned by [`select`] and [`Select::select`]:
+/// `(readable, writable, exceptional)`, each a subset of the caller's list, in its order.
+pub type Selected<'a, W> = (Vec<&'a W>, Vec<&'a W>, Vec<&'a W>);
+
+/// Waits until some of the given objects are ready, Python's
+/// `select.select(rlist, wlist, xlist, timeout)`.
+///
+/// * `rlist`: wait until ready for reading; `wlist`: for writing; `xlist`: for an
+///   exceptional condition (TCP out-of-band data, a pseudo-terminal state change).
+/// * Each list holds references to *waitable* objects: raw fds (`RawFd`), files, pipe
+///   ends, sockets, `BorrowedFd`... ([`Waitable`]). For lists of different kinds use
+///   `&dyn Waitable` as the element type.
+/// * `timeout`: `None` blocks until something is ready; `Some(Duration::ZERO)` polls;
+///   anything else waits at most that long, rounded **up** to whole microseconds.
+///   Interrupted waits (EINTR) are resumed with the time left (PEP 475).
+///
+/// Returns the three subsets **of the caller's own references**, each in the order of
+/// its list; an object listed twice is returned twice. All three empty means the
+/// timeout passed. With all three lists empty the call just sleeps for the timeout
+/// (forever with `None`).
+///
+/// This convenience form allocates its buffers on every call; a loop should keep a
+/// [`Select`] instead.
+///
+/// Corresponds to `select(2)`.
+///
+/// # Platforms
+///
+/// fds at or above `FD_SETSIZE` ([`FD_SETSIZE`](crate::FD_SETSIZE)) work on Linux,
+/// Android, FreeBSD, DragonFly, NetBSD and OpenBSD, whose kernels take larger sets. On
+/// every other target ([`LARGE_FDS`](crate::LARGE_FDS) is false: macOS, iOS and the rest)
+/// they are refused.
+///
+/// # Errors
+///
+/// * `InvalidInput` naming the fd for a negative fd (Python's `ValueError`), and
+///   `InvalidInput` "filedescriptor out of range in select()" naming the fd for an fd at or
+///   above `FD_SETSIZE` where the platform cannot take it (Python's `ValueError`);
+/// * the kernel's `EBADF` for an fd that is not open (Python's `OSError(EBADF)`), and
+///   any other errno of `select(2)` (`EINVAL`...) — never `Interrupted`;
+/// * `OutOfMemory` if the sets for a very high fd cannot be allocated.
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Write;
+/// use std::time::Duration;
+/// use select_fdset::{select, Waitable};
+///
+/// let (reader, mut writer) = std::io::pipe()?;
+/// let (r, w, x) = select(&[&reader], &[], &[], Some(Duration::ZERO))?;
+/// assert!(r.is_empty() && w.is_empty() && x.is_empty()); // nothing to read yet
+///
+/// writer.write_all(b"!")?;
+/// // Mixed kinds: a pipe end, a socket and a raw fd in one list.
+/// let sock = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let stdin_fd = 0;
+/// let (r, w, _) = select(
+///     &[&reader as &dyn Waitable, &sock],
+///     &[&writer as &dyn Waitable, &stdin_fd],
+///     &[],
+///     Some(Duration::from_secs(5)),
+/// )?;
+/// assert_eq!(r.len(), 1);
+/// assert!(std::ptr::addr_eq(r[0], &reader)); // the caller's own object
+/// assert!(w.iter().any(|o| std::ptr::addr_eq(*o, &writer)));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn select<'a, W: Waitable + ?Sized>(
+    rlist: &[&'a W],
+    wlist: &[&'a W],
+    xlist: &[&'a W],
+    timeout: Option<Duration>,
+) -> io::Result<Selected<'a, W>> {
+    Select::new().select(rlist, wlist, xlist, timeout)
+}
+
+/// Which entries of the three lists a [`Select::select_into`] call found ready: indices
+/// into the caller's `rlist`, `wlist` and `xlist`, each in increasing order.
+///
+/// A caller-owned buffer: reused across calls, it stops allocating once it has held the
+/// largest result.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Ready {
+    read: Vec<usize>,
+    write: Vec<usize>,
+    except: Vec<usize>,
+}
+
+impl Ready {
+    /// An empty buffer (no allocation).
+    pub const fn new() -> Ready {
+        Ready {
+            read: Vec::new(),
+            write: Vec::new(),
+            except: Vec::new(),
+        }
+    }
+
+    /// Indices into `rlist` of the objects ready for reading.
+    #[inline]
+    pub fn read(&self) -> &[usize] {
+        &self.read
+    }
+
+    /// Indices into `wlist` of the objects ready for writing.
+    #[inline]
+    pub fn write(&self) -> &[usize] {
+        &self.write
+    }
+
+    /// Indices into `xlist` of the objects with an exceptional condition.
+    #[inline]
+    pub fn except(&self) -> &[usize] {
+        &self.except
+    }
+
+    /// The total number of entries in the three lists (duplicates counted).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.read.len() + self.write.len() + self.except.len()
+    }
+
+    /// Whether nothing was ready.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Empties the three lists, keeping their buffers.
+    #[inline]
+    pub fn clear(&mut self) {
+        self.read.clear();
+        self.write.clear();
+        self.except.clear();
+    }
+}
+
+/// A reusable `select(2)` caller: Python's `select.select` with its fd sets and
+/// scratch buffers kept between calls, so a loop does not allocate once warm.
+///
+/// [`select_into`](Select::select_into) reports ready entries as indices into the
+/// caller's lists (no allocation once the [`Ready`] buffer is warm);
+/// [`select`](Select::select) is the Python-shaped form returning the caller's own
+/// references.
+///
+/// Each call rebuilds the sets from the lists (the lists may change freely between
+/// calls) in O(list length + highest fd / word bits), then copies them into working sets
+/// before every attempt, as `select(2)` overwrites its arguments.
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Write;
+/// use std::os::fd::AsFd;
+/// use std::time::Duration;
+/// use select_fdset::{Ready, Select};
+///
+/// let (r1, _w1) = std::io::pipe()?;
+/// let (r2, mut w2) = std::io::pipe()?;
+/// w2.write_all(b"x")?;
+///
+/// let mut sel = Select::new();
+/// let mut ready = Ready::new();
+/// let readers = [r1.as_fd(), r2.as_fd()];
+/// for _ in 0..3 {
+///     let n = sel.select_into(&readers, &[], &[], Some(Duration::from_secs(5)), &mut ready)?;
+///     assert_eq!(n, 1);
+///     assert_eq!(ready.read(), [1]); // readers[1] is readable
+/// }
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct Select {
+    /// The fds of rlist, wlist and xlist, in that order (`fileno()` once per element).
+    fds: Vec<RawFd>,
+    input: [FdSet; 3],
+    work: [WorkSet; 3],
+    ready: Ready,
+}
+
+impl Select {
+    /// A new caller with empty buffers (no allocation until the first call).
+    pub const fn new() -> Select {
+        Select {
+            fds: Vec::new(),
+            input: [FdSet::new(), FdSet::new(), FdSet::new()],
+            work: [WorkSet::new(), WorkSet::new(), WorkSet::new()],
+            ready: Ready::new(),
+        }
+    }
+
+    /// Python's `select.select(rlist, wlist, xlist, timeout)` on the caller's references,
+    /// reusing this object's buffers; see [`select`](crate::select()) for the semantics.
+    ///
+    /// Allocates only the returned vectors (and nothing for empty results).
+    ///
+    /// # Errors
+    ///
+    /// As [`select`](crate::select()).
+    pub fn select<'a, W: Waitable + ?Sized>(
+        &mut self,
+        rlist: &[&'a W],
+        wlist: &[&'a W],
+        xlist: &[&'a W],
+        timeout: Option<Duration>,
+    ) -> io::Result<Selected<'a, W>> {
+        let mut ready = std::mem::take(&mut self.ready);
+        let result = self.select_into(rlist, wlist, xlist, timeout, &mut ready);
+        let picked = result.map(|_| {
+            let pick = |list: &[&'a W], idx: &[usize]| -> Vec<&'a W> {
+                idx.iter().filter_map(|&i| list.get(i).copied()).collect()
+            };
+            (
+                pick(rlist, ready.read()),
+                pick(wlist, ready.write()),
+                pick(xlist, ready.except()),
+            )
+        });
+        self.ready = ready;
+        picked
+    }
+
+    /// Waits as [`select`](crate::select()) does and stores in `ready` (cleared first)
+    /// the indices of the ready entries of each list; returns their total count
+    /// (duplicates counted), `0` when the timeout passed.
+    ///
+    /// The three lists share one element type `W`: `&dyn Waitable` for mixed kinds,
+    /// or any one [`Waitable`] type (`RawFd`, `BorrowedFd`, `TcpStream`, `&T`...).
+    ///
+    /// Does not allocate once this object and `ready` have seen lists as long and fds as
+    /// high.
+    ///
+    /// # Errors
+    ///
+    /// As [`select`](crate::select()). On error `ready` is empty.
+    #[doc(alias = "select")]
+    pub fn select_into<W: Waitable>(
+        &mut self,
+        rlist: &[W],
+        wlist: &[W],
+        xlist: &[W],
+        timeout: Option<Duration>,
+        ready: &mut Ready,
+    ) -> io::Result<usize> {
+        ready.clear();
+        // Python's order: every element of rlist, then wlist, then xlist, converted
+        // once each; errors surface before any wait.
+        self.fds.clear();
+        self.fds
+            .try_reserve(rlist.len() + wlist.len() + xlist.len())
+            .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+        let mut highest: RawFd = -1;
+        for w in rlist.iter().chain(wlist).chain(xlist) {
+            let fd = w.fileno()?;
+            check_fd_limit(fd)?;
+            highest = highest.max(fd);
+            self.fds.push(fd);
+        }
+        if highest >= 0 {
+            // A closed fd beyond the kernel's fd table would be silently ignored.
+            sys::check_in_table(highest)?;
+        }
+
+        let (rfds, rest) = self.fds.split_at(rlist.len());
+        let (wfds, xfds) = rest.split_at(wlist.len());
+        for (set, fds) in self.input.iter_mut().zip([rfds, wfds, xfds]) {
+            set.clear();
+            for &fd in fds {
+                set.insert(fd)?;
+            }
+        }
+
+        let nfds = (highest + 1) as usize;
+        let nwords = nfds.div_ceil(BITS);
+        for w in &mut self.work {
+            w.prepare(nwords)?;
+        }
+        let input = &self.input;
+        let work = &mut self.work;
+        let n = retry::wait(timeout, |left| {
+            let [r, w, x] = &mut *work;
+            let r = r.load_or_null(&input[0], nwords)?;
+            let w = w.load_or_null(&input[1], nwords)?;
+            let x = x.load_or_null(&input[2], nwords)?;
+            sys::select(nfds, r, w, x, left)
+        })?;
+        if n == 0 {
+            return Ok(0);
+        }
+
+        for ((work, fds), out) in self.work.iter().zip([rfds, wfds, xfds]).zip([
+            &mut ready.read,
+            &mut ready.write,
+            &mut ready.except,
+        ]) {
+            for (i, &fd) in fds.iter().enumerate() {
+                if work.contains(fd) {
+                    out.push(i);
+                }
+            }
+        }
+        Ok(ready.len())
+    }
+}
+
+/// Refuses an fd the platform's `select(2)` cannot take.
+///
+/// # Errors
+///
+/// `InvalidInput` "filedescriptor out of range in select()" naming `fd` where
+/// [`LARGE_FDS`] is false and `fd >= FD_SETSIZE`.
+#[inline]
+pub(crate) fn check_fd_limit(fd: RawFd) -> io::Result<()> {
+    if !LARGE_FDS && fd >= 0 && fd as usize >= FD_SETSIZE {
+        Err(invalid_input(format!(
+            "filedescriptor out of range in select(): {fd} (this platform's select(2) \
+             takes only fds below FD_SETSIZE = {FD_SETSIZE})"
+        )))
+    } else {
+        Ok(())
+    }
+}

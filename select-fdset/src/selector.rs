@@ -1,0 +1,337 @@
+//! [`SelectSelector`]: the uniform [`Selector`] contract on `select(2)`.
+
+use std::io;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+use select_core::error::already_registered;
+use select_core::{
+    retry, Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable,
+};
+
+use crate::fdset::{FdSet, WorkSet};
+use crate::select::check_fd_limit;
+use crate::sys::{self, Word, BITS};
+
+/// Which interest each of the three sets stands for: read set, write set, except set.
+const SETS: [Interest; 3] = [Interest::READ, Interest::WRITE, Interest::PRIORITY];
+
+/// Python's `selectors.SelectSelector`, with the uniform contract of
+/// [`Selector`](select_core::Selector): a registration table plus three master fd sets
+/// (read, write, exceptional) kept up to date by `register`/`modify`/`unregister`, so a
+/// wait only copies the used words of each set and calls `select(2)` once.
+///
+/// Interests map to the three sets: [`Interest::READ`] to the read set,
+/// [`Interest::WRITE`] to the write set and [`Interest::PRIORITY`] to the exceptional set
+/// (TCP out-of-band data). A wait reports only registered interests.
+///
+/// # Costs and limits
+///
+/// * A wait is O(highest registered fd / word bits) in user space plus the kernel's
+///   O(highest fd) scan; registration is O(1) (amortised; the sets grow when a higher
+///   fd is registered, and never shrink).
+/// * [`Events`] is bounded: when more fds are ready than it holds, the next wait starts
+///   scanning where the previous one stopped, so no ready fd is starved.
+/// * `select(2)` does not tell hang-ups and errors apart from readiness:
+///   [`Event::is_hangup`] and [`Event::is_error`] are always `false` here; a hung-up or
+///   failed fd shows as ready for each of its registered interests that the kernel
+///   reports.
+/// * A regular file is always ready for reading and writing: `select(2)` cannot wait for
+///   a file to grow.
+/// * fds at or above `FD_SETSIZE` work where [`LARGE_FDS`](crate::LARGE_FDS) is true
+///   (Linux, Android, the BSDs) and are refused elsewhere (macOS, iOS...).
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Write;
+/// use std::time::Duration;
+/// use select_fdset::{Events, Interest, SelectSelector, Selector};
+///
+/// let (reader, mut writer) = std::io::pipe()?;
+/// let mut sel = SelectSelector::<&str>::new()?;
+/// sel.register(&reader, Interest::READ, "reader")?;
+/// let mut events = Events::with_capacity(16);
+///
+/// assert_eq!(sel.select(&mut events, Some(Duration::ZERO))?, 0);
+/// writer.write_all(b"x")?;
+/// assert_eq!(sel.select(&mut events, Some(Duration::from_secs(5)))?, 1);
+/// let (key, ready) = sel.ready_keys(&events).next().unwrap();
+/// assert_eq!((key.data, ready), ("reader", Interest::READ));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct SelectSelector<T> {
+    registry: Registry<T>,
+    /// Registered fds per set (`SETS` order); the wake fd is also in the read set.
+    master: [FdSet; 3],
+    work: [WorkSet; 3],
+    wake: Option<RawFd>,
+    /// Where the next scan of the results starts (rotation when `Events` fills up).
+    cursor: usize,
+}
+
+impl<T> SelectSelector<T> {
+    /// A new, empty selector. Allocates nothing until fds are registered.
+    ///
+    /// # Errors
+    ///
+    /// None today (`select(2)` needs no kernel object); the `Result` keeps the
+    /// constructor uniform with the other backends.
+    pub fn new() -> io::Result<SelectSelector<T>> {
+        Ok(SelectSelector {
+            registry: Registry::new("select"),
+            master: [FdSet::new(), FdSet::new(), FdSet::new()],
+            work: [WorkSet::new(), WorkSet::new(), WorkSet::new()],
+            wake: None,
+            cursor: 0,
+        })
+    }
+
+    /// `nfds` for the next wait: one above the highest watched fd.
+    fn nfds(&self) -> usize {
+        let highest = self.master.iter().filter_map(FdSet::highest).max();
+        highest.map_or(0, |h| h as usize + 1)
+    }
+
+    /// Fills `events` from the working sets, starting at `self.cursor` and wrapping.
+    fn collect(&mut self, nwords: usize, events: &mut Events) {
+        let active = [
+            !self.master[0].is_empty(),
+            !self.master[1].is_empty(),
+            !self.master[2].is_empty(),
+        ];
+        let word = |set: usize, i: usize| -> Word {
+            if active[set] {
+                self.work[set].word(i)
+            } else {
+                0
+            }
+        };
+        if let Some(wake) = self.wake {
+            if self.work[0].contains(wake) {
+                events.set_woken();
+            }
+        }
+        let start = if self.cursor < nwords * BITS {
+            self.cursor
+        } else {
+            0
+        };
+        let (first, shift) = (start / BITS, start % BITS);
+        // Word `first` is visited twice: its bits from `shift` up at step 0, and its bits
+        // below `shift` at the last step.
+        for step in 0..=nwords {
+            let i = (first + step) % nwords;
+            let mask: Word = if step == 0 {
+                !0 << shift
+            } else if step == nwords {
+                if shift == 0 {
+                    0
+                } else {
+                    !(!0 << shift)
+                }
+            } else {
+                !0
+            };
+            let sets = [word(0, i) & mask, word(1, i) & mask, word(2, i) & mask];
+            let mut any = sets[0] | sets[1] | sets[2];
+            while any != 0 {
+                let bit = any.trailing_zeros() as usize;
+                any &= any - 1;
+                // Positions come from registered fds, so they fit a RawFd.
+                let fd = (i * BITS + bit) as RawFd;
+                if Some(fd) == self.wake {
+                    continue;
+                }
+                let mut ready = Interest::EMPTY;
+                for (set, interest) in sets.iter().zip(SETS) {
+                    if set & (1 << bit) != 0 {
+                        ready |= interest;
+                    }
+                }
+                if !events.push(Event::new(fd, ready, false, false)) {
+                    self.cursor = fd as usize;
+                    return;
+                }
+            }
+        }
+        self.cursor = 0;
+    }
+}
+
+/// Moves `fd` in the master sets from interest `old` to `new`, all-or-nothing: room is
+/// made in every set that gains the fd before any set changes.
+fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
+    for (set, interest) in master.iter_mut().zip(SETS) {
+        if new.contains(interest) && !old.contains(interest) {
+            set.reserve(fd)?;
+        }
+    }
+    for (set, interest) in master.iter_mut().zip(SETS) {
+        match (old.contains(interest), new.contains(interest)) {
+            (false, true) => {
+                set.insert(fd)?;
+            }
+            (true, false) => {
+                set.remove(fd)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+impl<T> Selector for SelectSelector<T> {
+    type Data = T;
+
+    fn backend(&self) -> Backend {
+        Backend::Select
+    }
+
+    /// Registers `fd`: adds it to the read, write and/or exceptional master set.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for an empty or unknown interest, a negative fd, an fd beyond
+    /// `FD_SETSIZE` where the platform cannot take it, or after `close`;
+    /// `AlreadyExists` if registered (or the wake fd); `EBADF` if `fd` is not open
+    /// (checked with `fcntl(F_GETFD)`, as epoll and kqueue refuse it in the kernel).
+    fn register<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: T,
+    ) -> io::Result<&SelectorKey<T>> {
+        let fd = fd.fileno()?;
+        let wake = self.wake;
+        let master = &mut self.master;
+        self.registry.register(fd, interest, data, |fd, interest| {
+            if wake == Some(fd) {
+                return Err(already_registered(fd));
+            }
+            check_fd_limit(fd)?;
+            sys::check_open(fd)?;
+            apply(master, fd, Interest::EMPTY, interest)
+        })
+    }
+
+    /// Changes the interest and data of a registered fd.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` if not registered; `InvalidInput` for an empty or unknown interest, a
+    /// negative fd, or after `close`; `EBADF` if the interest changes and `fd` is no
+    /// longer open. On error the old registration stays.
+    fn modify<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: T,
+    ) -> io::Result<&SelectorKey<T>> {
+        let fd = fd.fileno()?;
+        let master = &mut self.master;
+        self.registry.modify(fd, interest, data, |fd, old, new| {
+            sys::check_open(fd)?;
+            apply(master, fd, old, new)
+        })
+    }
+
+    /// Removes a registration; works after the fd was closed or its number reused.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` if not registered; `InvalidInput` for a negative fd or after `close`.
+    fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
+        let fd = fd.fileno()?;
+        let master = &mut self.master;
+        self.registry.unregister(fd, |fd, old| {
+            // Removal from the sets cannot fail for a registered (non-negative) fd.
+            let _ = apply(master, fd, old, Interest::EMPTY);
+        })
+    }
+
+    /// Waits with `select(2)` and fills `events` with up to `events.capacity()` reports.
+    ///
+    /// # Errors
+    ///
+    /// The kernel's errno (`EBADF` if a registered fd was closed); `InvalidInput` after
+    /// `close`. Never `Interrupted`.
+    fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
+        self.registry.check_open()?;
+        events.clear();
+        let nfds = self.nfds();
+        let nwords = nfds.div_ceil(BITS);
+        for w in &mut self.work {
+            w.prepare(nwords)?;
+        }
+        let master = &self.master;
+        let work = &mut self.work;
+        let n = retry::wait(timeout, |left| {
+            let [r, w, x] = &mut *work;
+            let r = r.load_or_null(&master[0], nwords)?;
+            let w = w.load_or_null(&master[1], nwords)?;
+            let x = x.load_or_null(&master[2], nwords)?;
+            sys::select(nfds, r, w, x, left)
+        })?;
+        if n > 0 {
+            self.collect(nwords, events);
+        }
+        Ok(events.len())
+    }
+
+    fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
+        self.registry.get(fd.fileno()?)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
+        self.registry.iter()
+    }
+
+    fn len(&self) -> usize {
+        self.registry.len()
+    }
+
+    fn close(&mut self) {
+        self.registry.close();
+        self.master = [FdSet::new(), FdSet::new(), FdSet::new()];
+        for w in &mut self.work {
+            w.release();
+        }
+        self.wake = None;
+        self.cursor = 0;
+    }
+
+    fn is_closed(&self) -> bool {
+        self.registry.is_closed()
+    }
+
+    /// Watches `fd` in the read set outside the registrations; see
+    /// [`Selector::set_wake_fd`].
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for a negative fd, an fd beyond `FD_SETSIZE` where the platform
+    /// cannot take it, or after `close`; `AlreadyExists` if `fd` is registered; `EBADF`
+    /// if it is not open.
+    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        self.registry.check_open()?;
+        if let Some(fd) = fd {
+            let fd = fd.fileno()?;
+            check_fd_limit(fd)?;
+            if self.registry.interest(fd).is_some() {
+                return Err(already_registered(fd));
+            }
+            sys::check_open(fd)?;
+            self.master[0].reserve(fd)?;
+        }
+        if let Some(old) = self.wake.take() {
+            let _ = self.master[0].remove(old);
+        }
+        if let Some(fd) = fd {
+            self.master[0].insert(fd)?;
+            self.wake = Some(fd);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,238 @@
+//! Every libc call of select-fdset, and the platform facts about `fd_set`.
+//! Nothing else in the crate is `unsafe`.
+
+use std::io;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+use libc::c_int;
+use select_core::error::{cvt, invalid_input};
+use select_core::timeout::to_timeval_ceil;
+
+cfg_if::cfg_if! {
+    if #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+    ))] {
+        /// One word of an `fd_set`: glibc/bionic use `long`, FreeBSD and DragonFly
+        /// `unsigned long` (`__fd_mask`).
+        pub type Word = libc::c_ulong;
+    } else {
+        /// One word of an `fd_set`: macOS/iOS (`__int32_t`), NetBSD and OpenBSD
+        /// (`uint32_t`) use 32-bit words whatever the pointer width.
+        pub type Word = u32;
+    }
+}
+
+cfg_if::cfg_if! {
+    if #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "netbsd",
+        target_os = "openbsd",
+    ))] {
+        /// Whether the kernel's `select(2)` takes `nfds` beyond `FD_SETSIZE` with
+        /// correspondingly larger sets.
+        pub const LARGE_FDS: bool = true;
+    } else {
+        /// Whether the kernel's `select(2)` takes `nfds` beyond `FD_SETSIZE` with
+        /// correspondingly larger sets.
+        pub const LARGE_FDS: bool = false;
+    }
+}
+
+/// `FD_SETSIZE` of the platform's C library.
+#[allow(clippy::unnecessary_cast)] // usize on most targets, c_uint on a few
+pub const FD_SETSIZE: usize = libc::FD_SETSIZE as usize;
+
+/// Bits in one [`Word`].
+pub const BITS: usize = Word::BITS as usize;
+
+// Our word buffers are handed to the kernel as `fd_set *`: the word type must have the
+// size and at least the alignment of the C type's words, and `fd_set` must be exactly
+// FD_SETSIZE bits.
+const _: () = {
+    assert!(std::mem::size_of::<libc::fd_set>() * 8 == FD_SETSIZE);
+    assert!(std::mem::align_of::<Word>() >= std::mem::align_of::<libc::fd_set>());
+    assert!(FD_SETSIZE.is_multiple_of(BITS));
+};
+
+/// Every fd below this is inside any process's fd table (the kernels start every table
+/// with at least 20 slots: NDFILE on the BSDs, BITS_PER_LONG on Linux).
+const ALWAYS_IN_TABLE: RawFd = 20;
+
+/// Runs `select(2)` once over the given sets (each `None` is a null pointer) with
+/// `timeout` (`None` blocks), rounded up to microseconds.
+///
+/// Returns the kernel's count of set bits.
+///
+/// # Errors
+///
+/// The errno of `select(2)` (`Interrupted` included); `InvalidInput` if a set holds fewer
+/// than `nfds` bits or `nfds` does not fit a C int (the kernel would read past it).
+pub fn select(
+    nfds: usize,
+    read: Option<&mut [Word]>,
+    write: Option<&mut [Word]>,
+    except: Option<&mut [Word]>,
+    timeout: Option<Duration>,
+) -> io::Result<usize> {
+    let n = c_int::try_from(nfds).map_err(|_| invalid_input(format!("nfds too large: {nfds}")))?;
+    let ptr = |set: Option<&mut [Word]>| -> io::Result<*mut libc::fd_set> {
+        match set {
+            None => Ok(std::ptr::null_mut()),
+            Some(words) if words.len() * BITS >= nfds => Ok(words.as_mut_ptr().cast()),
+            Some(words) => Err(invalid_input(format!(
+                "fd set of {} bits is too small for nfds {nfds}",
+                words.len() * BITS
+            ))),
+        }
+    };
+    let (r, w, x) = (ptr(read)?, ptr(write)?, ptr(except)?);
+    let mut tv = timeout.map(to_timeval_ceil);
+    let tvp = match tv.as_mut() {
+        Some(tv) => tv as *mut libc::timeval,
+        None => std::ptr::null_mut(),
+    };
+    // SAFETY: each non-null set pointer comes from a live, exclusively borrowed slice of
+    // at least `nfds` bits (checked above) whose words have the size and alignment of
+    // the C `fd_set` words (checked at compile time), and the kernel reads and writes
+    // only the first `nfds` bits of each; `tvp` is null or points to a live timeval.
+    let ret = unsafe { libc::select(n, r, w, x, tvp) };
+    Ok(cvt(ret)? as usize)
+}
+
+/// Checks that `fd` is an open file descriptor (`fcntl(fd, F_GETFD)`).
+///
+/// # Errors
+///
+/// `EBADF` if it is not open.
+pub fn check_open(fd: RawFd) -> io::Result<()> {
+    // SAFETY: F_GETFD takes no pointer argument and only reads the fd table.
+    cvt(unsafe { libc::fcntl(fd, libc::F_GETFD) })?;
+    Ok(())
+}
+
+/// Whether `fd` is certainly inside the kernel's fd table, which `select(2)` needs to
+/// report `EBADF` for it when it is closed (fd numbers beyond the table are silently
+/// ignored by Linux and the BSDs: they clamp `nfds` to the table size).
+///
+/// Tables never shrink in a running process, so once an fd was seen open every lower
+/// fd is known to be inside; the highest such fd is remembered process-wide.
+pub fn check_in_table(fd: RawFd) -> io::Result<()> {
+    use std::sync::atomic::{AtomicI32, Ordering};
+    static KNOWN: AtomicI32 = AtomicI32::new(ALWAYS_IN_TABLE - 1);
+    if fd <= KNOWN.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    check_open(fd)?;
+    KNOWN.fetch_max(fd, Ordering::Relaxed);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FdSet;
+
+    /// A C `fd_set` holding `fds`, built with the libc macros.
+    fn libc_set(fds: &[RawFd]) -> libc::fd_set {
+        // SAFETY: fd_set is plain old data; all-zero is a valid (empty) value.
+        let mut set: libc::fd_set = unsafe { std::mem::zeroed() };
+        // SAFETY: `set` is a valid fd_set.
+        unsafe { libc::FD_ZERO(&mut set) };
+        for &fd in fds {
+            assert!((0..FD_SETSIZE as RawFd).contains(&fd));
+            // SAFETY: `set` is valid and `fd` is within FD_SETSIZE.
+            unsafe { libc::FD_SET(fd, &mut set) };
+        }
+        set
+    }
+
+    fn set_bytes(set: &libc::fd_set) -> Vec<u8> {
+        let p = (set as *const libc::fd_set).cast::<u8>();
+        // SAFETY: `set` is a live fd_set of size_of::<fd_set>() initialised bytes.
+        unsafe { std::slice::from_raw_parts(p, std::mem::size_of::<libc::fd_set>()) }.to_vec()
+    }
+
+    fn ours_bytes(set: &FdSet) -> Vec<u8> {
+        let mut v: Vec<u8> = set
+            .as_words()
+            .iter()
+            .flat_map(|w| w.to_ne_bytes())
+            .collect();
+        v.resize(FD_SETSIZE / 8, 0);
+        v.truncate(FD_SETSIZE / 8);
+        v
+    }
+
+    fn check_same(fds: &[RawFd]) {
+        let mut ours = FdSet::new();
+        for &fd in fds {
+            ours.insert(fd).unwrap();
+        }
+        let theirs = libc_set(fds);
+        assert_eq!(ours_bytes(&ours), set_bytes(&theirs), "fds {fds:?}");
+        for fd in 0..FD_SETSIZE as RawFd {
+            // SAFETY: `theirs` is a valid fd_set and fd < FD_SETSIZE.
+            let isset = unsafe { libc::FD_ISSET(fd, &theirs) };
+            assert_eq!(ours.contains(fd), isset, "fd {fd}");
+        }
+        // Our buffer, read through the C macro, agrees too.
+        let mut buf = ours.as_words().to_vec();
+        buf.resize(FD_SETSIZE / BITS, 0);
+        let p = buf.as_ptr().cast::<libc::fd_set>();
+        for fd in 0..FD_SETSIZE as RawFd {
+            // SAFETY: `buf` is FD_SETSIZE bits of words laid out and aligned as the C
+            // fd_set words (compile-time checks above); fd < FD_SETSIZE.
+            let isset = unsafe { libc::FD_ISSET(fd, p) };
+            assert_eq!(isset, fds.contains(&fd), "fd {fd}");
+        }
+    }
+
+    #[test]
+    fn layout_matches_libc_fd_set() {
+        check_same(&[]);
+        for fd in 0..FD_SETSIZE as RawFd {
+            check_same(&[fd]);
+        }
+        let n = FD_SETSIZE as RawFd;
+        check_same(&[0, 1, 2, 63, 64, 65, 127, 128, n - 1]);
+        check_same(&(0..n).step_by(3).collect::<Vec<_>>());
+        check_same(&(0..n).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn layout_random_subsets() {
+        use proptest::prelude::*;
+        let n = FD_SETSIZE as RawFd;
+        proptest!(ProptestConfig::with_cases(64), |(fds in proptest::collection::vec(0..n, 0..200))| {
+            check_same(&fds);
+        });
+    }
+
+    #[test]
+    fn small_buffers_are_refused_not_overrun() {
+        let mut words = [0 as Word; 1];
+        let e = select(BITS + 1, Some(&mut words), None, None, Some(Duration::ZERO)).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        let e = select(usize::MAX, None, None, None, Some(Duration::ZERO)).unwrap_err();
+        assert!(e.to_string().contains("nfds"));
+        assert_eq!(
+            select(0, None, None, None, Some(Duration::ZERO)).unwrap(),
+            0
+        );
+    }
+
+    #[test]
+    fn check_open_reports_ebadf() {
+        let (r, _w) = std::io::pipe().unwrap();
+        check_open(std::os::fd::AsRawFd::as_raw_fd(&r)).unwrap();
+        let e = check_open(-1).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    }
+}
