@@ -1,0 +1,64 @@
+//! EINTR: a wait interrupted by signals is resumed with the remaining time (PEP 475).
+
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
+
+use select_core::testing::{pipe, SignalStorm};
+use select_core::{Events, Interest, Selector};
+use select_poll::{Poll, PollFlags, PollSelector};
+
+const STORM: Duration = Duration::from_micros(500);
+
+#[test]
+fn poll_waits_its_full_timeout_through_a_signal_storm() {
+    let (r, _w) = pipe();
+    let mut p = Poll::new();
+    p.register(&r, PollFlags::POLLIN).unwrap();
+    let storm = SignalStorm::start(STORM).unwrap();
+    let start = Instant::now();
+    let ready = p.poll(Some(Duration::from_millis(200))).unwrap();
+    let elapsed = start.elapsed();
+    let signals = storm.stop();
+    assert!(ready.is_empty());
+    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    assert!(signals > 0);
+}
+
+#[test]
+fn a_blocking_poll_survives_a_storm_and_sees_the_write() {
+    let (r, w) = pipe();
+    let mut p = Poll::new();
+    p.register(&r, PollFlags::POLLIN).unwrap();
+    let storm = SignalStorm::start(STORM).unwrap();
+    let writer = std::thread::spawn(move || {
+        let mut w = w;
+        std::thread::sleep(Duration::from_millis(100));
+        w.write_all(b"x").unwrap();
+        w // kept open: a hang-up must not be what ends the wait
+    });
+    let ready = p.poll(None).unwrap();
+    assert!(storm.stop() > 0);
+    let _w = writer.join().unwrap();
+    assert_eq!(ready, vec![(r.as_raw_fd(), PollFlags::POLLIN)]);
+}
+
+#[test]
+fn the_selector_waits_its_full_timeout_through_a_signal_storm() {
+    let (r, _w) = pipe();
+    let mut sel = PollSelector::new().unwrap();
+    sel.register(&r, Interest::READ, ()).unwrap();
+    let mut events = Events::with_capacity(8);
+    let storm = SignalStorm::start(STORM).unwrap();
+    let start = Instant::now();
+    let n = sel
+        .select(&mut events, Some(Duration::from_millis(200)))
+        .unwrap();
+    let elapsed = start.elapsed();
+    assert!(storm.stop() > 0);
+    assert_eq!(n, 0);
+    assert!(events.is_empty());
+    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
