@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests (each test file uses a subset).
+#![allow(dead_code, unused_imports)]
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::time::Duration;
+
+pub use select_core::testing::{drain, is_open, pipe, socketpair, write_byte};
+
+/// A generous upper bound for waits that must return "soon".
+pub const SOON: Duration = Duration::from_secs(5);
+
+/// A fd number far above what the tests of this binary allocate by themselves (the
+/// kernel hands out the lowest free number), placed with `dup_at`, so closing it cannot
+/// race with another thread reusing the number.
+pub fn high_dup(fd: &impl AsRawFd, hint: RawFd) -> OwnedFd {
+    for target in hint..hint + 500 {
+        if let Ok(owned) = select_core::testing::dup_at(fd.as_raw_fd(), target) {
+            return owned;
+        }
+    }
+    panic!("no free fd number near {hint}");
+}
+
+/// A number that no thread of the test binary has open: a high number checked closed.
+pub fn unused_fd(hint: RawFd) -> RawFd {
+    (hint..hint + 500)
+        .find(|&fd| !is_open(fd))
+        .expect("a closed fd number")
+}
+
+/// An eventfd made readable (counter 1).
+pub fn ready_eventfd() -> File {
+    let mut f = File::from(select_core::testing::eventfd().expect("eventfd"));
+    f.write_all(&1u64.to_ne_bytes()).expect("eventfd write");
+    f
+}
+
+/// A regular file, opened for reading.
+pub fn regular_file() -> io::Result<File> {
+    File::open(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+}

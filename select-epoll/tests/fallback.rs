@@ -1,0 +1,55 @@
+//! The epoll_wait fallback (kernels before 5.11, or epoll_pwait2 forbidden): forced
+//! process-wide in this test binary only. Timeouts round up to milliseconds.
+#![cfg(any(target_os = "linux", target_os = "android"))]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use select_core::testing::SignalStorm;
+use select_epoll::{Epoll, EpollFlags};
+
+#[test]
+fn fallback_rounds_up_and_is_remembered() {
+    select_epoll::__force_epoll_wait_fallback(true);
+    assert!(!select_epoll::__uses_epoll_pwait2());
+    let ep = Epoll::new().unwrap();
+    let (r, w) = pipe();
+    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    for t in [
+        Duration::from_micros(200),
+        Duration::from_nanos(1),
+        Duration::from_millis(20),
+    ] {
+        let start = Instant::now();
+        assert!(ep.poll(Some(t), -1).unwrap().is_empty());
+        let took = start.elapsed();
+        // 200 µs and 1 ns become 1 ms: never 0 (busy loop), never 1 s.
+        assert!(took >= t.max(Duration::from_millis(1)), "{t:?}: {took:?}");
+        assert!(took < Duration::from_millis(500), "{t:?}: {took:?}");
+    }
+    assert!(!select_epoll::__uses_epoll_pwait2());
+    // Readiness works the same.
+    write_byte(&w);
+    assert_eq!(
+        ep.poll(Some(Duration::from_micros(200)), -1).unwrap().len(),
+        1
+    );
+    // EINTR is retried on this path too.
+    drain(&r);
+    let storm = SignalStorm::start(Duration::from_millis(2)).unwrap();
+    let start = Instant::now();
+    assert!(ep
+        .poll(Some(Duration::from_millis(100)), -1)
+        .unwrap()
+        .is_empty());
+    let took = start.elapsed();
+    assert!(storm.stop() > 0);
+    assert!(
+        took >= Duration::from_millis(100) && took < SOON,
+        "{took:?}"
+    );
+    select_epoll::__force_epoll_wait_fallback(false);
+    assert!(select_epoll::__uses_epoll_pwait2());
+}

@@ -1,0 +1,169 @@
+//! register/modify/unregister: Python's rules and the kernel's errors.
+#![cfg(any(target_os = "linux", target_os = "android"))]
+
+mod common;
+
+use std::io::ErrorKind;
+use std::os::fd::AsRawFd;
+use std::time::Duration;
+
+use common::*;
+use select_epoll::{Epoll, EpollFlags};
+
+#[test]
+fn register_twice_is_eexist() {
+    let ep = Epoll::new().unwrap();
+    let (r, _w) = pipe();
+    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let e = ep.register(&r, EpollFlags::EPOLLOUT).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+    assert_eq!(e.raw_os_error(), Some(libc::EEXIST));
+    // By number too.
+    let e = ep
+        .register(&r.as_raw_fd(), EpollFlags::EPOLLIN)
+        .unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EEXIST));
+}
+
+#[test]
+fn default_mask_is_in_out_pri_with_the_fd_as_data() {
+    let ep = Epoll::new().unwrap();
+    let (_r, w) = pipe();
+    ep.register_default(&w).unwrap();
+    assert_eq!(EpollFlags::REGISTER_DEFAULT.bits(), 7);
+    let got = ep.poll(Some(Duration::ZERO), -1).unwrap();
+    assert_eq!(got, vec![(w.as_raw_fd(), EpollFlags::EPOLLOUT)]);
+}
+
+#[test]
+fn modify_and_unregister_of_unknown_fd_are_enoent() {
+    let ep = Epoll::new().unwrap();
+    let (r, _w) = pipe();
+    let e = ep.modify(&r, EpollFlags::EPOLLIN).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+    let e = ep.unregister(&r).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
+    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    ep.unregister(&r).unwrap();
+    assert_eq!(
+        ep.unregister(&r).unwrap_err().raw_os_error(),
+        Some(libc::ENOENT)
+    );
+}
+
+#[test]
+fn modify_changes_the_reported_events() {
+    let ep = Epoll::new().unwrap();
+    let (_r, w) = pipe();
+    ep.register(&w, EpollFlags::EPOLLIN).unwrap();
+    assert!(ep.poll(Some(Duration::ZERO), -1).unwrap().is_empty());
+    ep.modify(&w, EpollFlags::EPOLLOUT).unwrap();
+    assert_eq!(
+        ep.poll(Some(Duration::ZERO), -1).unwrap(),
+        vec![(w.as_raw_fd(), EpollFlags::EPOLLOUT)]
+    );
+    ep.unregister(&w).unwrap();
+    assert!(ep.poll(Some(Duration::ZERO), -1).unwrap().is_empty());
+}
+
+#[test]
+fn unregister_of_a_closed_fd_is_ebadf() {
+    let ep = Epoll::new().unwrap();
+    let (r, _w) = pipe();
+    // A high number that no other test thread can be handed after we close it.
+    let high = high_dup(&r, 16_000);
+    let n = high.as_raw_fd();
+    ep.register(&n, EpollFlags::EPOLLIN).unwrap();
+    drop(high);
+    let e = ep.unregister(&n).unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    let e = ep.modify(&n, EpollFlags::EPOLLIN).unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+}
+
+#[test]
+fn register_of_a_bad_fd_is_ebadf() {
+    let ep = Epoll::new().unwrap();
+    let n = unused_fd(16_500);
+    let e = ep.register(&n, EpollFlags::EPOLLIN).unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+}
+
+#[test]
+fn register_of_a_regular_file_is_eperm() {
+    let ep = Epoll::new().unwrap();
+    let f = regular_file().unwrap();
+    let e = ep.register(&f, EpollFlags::EPOLLIN).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::PermissionDenied);
+    assert_eq!(e.raw_os_error(), Some(libc::EPERM));
+}
+
+#[test]
+fn negative_fd_is_invalid_input_naming_it() {
+    let ep = Epoll::new().unwrap();
+    for op in 0..3 {
+        let e = match op {
+            0 => ep.register(&-3, EpollFlags::EPOLLIN),
+            1 => ep.modify(&-3, EpollFlags::EPOLLIN),
+            _ => ep.unregister(&-3),
+        }
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("-3"), "{e}");
+    }
+}
+
+#[test]
+fn unknown_mask_bits_go_to_the_kernel_which_says_einval() {
+    let ep = Epoll::new().unwrap();
+    let (r, _w) = pipe();
+    // Python passes the mask bitwise: -1 becomes 0xFFFFFFFF, refused by the kernel.
+    let e = ep
+        .register(&r, EpollFlags::from_bits_retain(u32::MAX))
+        .unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EINVAL));
+    // An empty mask is accepted: only errors and hang-ups are reported.
+    ep.register(&r, EpollFlags::empty()).unwrap();
+}
+
+#[test]
+fn registering_the_epoll_itself_is_einval_and_nesting_works() {
+    let ep = Epoll::new().unwrap();
+    let e = ep
+        .register(&ep.as_raw_fd(), EpollFlags::EPOLLIN)
+        .unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EINVAL));
+    // An epoll inside another is readable when its own fds are ready.
+    let inner = Epoll::new().unwrap();
+    let (r, w) = pipe();
+    inner.register(&r, EpollFlags::EPOLLIN).unwrap();
+    ep.register(&inner.as_raw_fd(), EpollFlags::EPOLLIN)
+        .unwrap();
+    assert!(ep.poll(Some(Duration::ZERO), -1).unwrap().is_empty());
+    write_byte(&w);
+    assert_eq!(
+        ep.poll(Some(SOON), -1).unwrap(),
+        vec![(inner.as_raw_fd(), EpollFlags::EPOLLIN)]
+    );
+}
+
+#[test]
+fn hangup_and_error_are_always_reported() {
+    let ep = Epoll::new().unwrap();
+    let (r, w) = pipe();
+    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    drop(w);
+    let got = ep.poll(Some(SOON), -1).unwrap();
+    assert_eq!(got, vec![(r.as_raw_fd(), EpollFlags::EPOLLHUP)]);
+    ep.unregister(&r).unwrap();
+    let (r2, w2) = pipe();
+    ep.register(&w2, EpollFlags::EPOLLOUT).unwrap();
+    drop(r2);
+    let got = ep.poll(Some(SOON), -1).unwrap();
+    assert_eq!(
+        got,
+        vec![(w2.as_raw_fd(), EpollFlags::EPOLLOUT | EpollFlags::EPOLLERR)]
+    );
+}

@@ -1,0 +1,81 @@
+//! EpollSelector: hang-ups and errors show as readiness of the registered interests,
+//! with `is_hangup`/`is_error`.
+#![cfg(any(target_os = "linux", target_os = "android"))]
+
+mod common;
+
+use std::net::Shutdown;
+use std::os::fd::AsRawFd;
+use std::time::Duration;
+
+use common::*;
+use select_core::{Events, Interest, Selector};
+use select_epoll::EpollSelector;
+
+const NOW: Option<Duration> = Some(Duration::ZERO);
+
+#[test]
+fn writer_closed_reports_read_with_hangup() {
+    let mut s = EpollSelector::new().unwrap();
+    let (r, w) = pipe();
+    s.register(&r, Interest::READ, ()).unwrap();
+    drop(w);
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, Some(SOON)).unwrap(), 1);
+    let ev = events.as_slice()[0];
+    assert_eq!((ev.fd(), ev.ready()), (r.as_raw_fd(), Interest::READ));
+    assert!(ev.is_hangup() && !ev.is_error());
+}
+
+#[test]
+fn reader_closed_reports_write_with_error() {
+    let mut s = EpollSelector::new().unwrap();
+    let (r, w) = pipe();
+    s.register(&w, Interest::WRITE, ()).unwrap();
+    drop(r);
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, Some(SOON)).unwrap(), 1);
+    let ev = events.as_slice()[0];
+    assert_eq!(ev.ready(), Interest::WRITE);
+    assert!(ev.is_error());
+}
+
+#[test]
+fn peer_half_close_is_read_ready_with_hangup() {
+    let mut s = EpollSelector::new().unwrap();
+    let (a, b) = socketpair();
+    s.register(&a, Interest::READ, ()).unwrap();
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
+    b.shutdown(Shutdown::Write).unwrap();
+    assert_eq!(s.select(&mut events, Some(SOON)).unwrap(), 1);
+    let ev = events.as_slice()[0];
+    assert_eq!(ev.ready(), Interest::READ);
+    assert!(ev.is_hangup());
+}
+
+#[test]
+fn full_hangup_readies_every_registered_read_write_interest() {
+    let mut s = EpollSelector::new().unwrap();
+    let (a, b) = socketpair();
+    s.register(&a, Interest::READ | Interest::WRITE, ())
+        .unwrap();
+    drop(b);
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, Some(SOON)).unwrap(), 1);
+    let ev = events.as_slice()[0];
+    assert_eq!(ev.ready(), Interest::READ | Interest::WRITE);
+    assert!(ev.is_hangup());
+}
+
+#[test]
+fn priority_data_on_tcp() {
+    let mut s = EpollSelector::new().unwrap();
+    let (client, server) = select_core::testing::tcp_pair();
+    s.register(&server, Interest::PRIORITY, ()).unwrap();
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
+    select_core::testing::send_oob(&client, b'!').unwrap();
+    assert_eq!(s.select(&mut events, Some(SOON)).unwrap(), 1);
+    assert_eq!(events.as_slice()[0].ready(), Interest::PRIORITY);
+}
