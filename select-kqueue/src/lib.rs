@@ -1,1 +1,91 @@
-//! Skeleton: filled by its issue.
+//! Python's `select.kqueue` and `select.kevent` for Rust: BSD/macOS `kqueue(2)` and
+//! `kevent(2)`, plus a select-core [`Selector`](select_core::Selector) over them.
+//!
+//! # Platforms
+//!
+//! * **Native** on FreeBSD (12 and later), NetBSD, OpenBSD, DragonFly BSD, and macOS,
+//!   iOS and the other Apple systems, through the `libc` crate's bindings.
+//! * **Linux, opt-in**: with the cargo feature `libkqueue`, the crate builds against an
+//!   installed [libkqueue](https://github.com/mheily/libkqueue), a userspace kqueue
+//!   over epoll, inotify, signalfd and timerfd. Point the build at it with the
+//!   environment variable `LIBKQUEUE_DIR` (its install prefix: the library is looked
+//!   for under `lib/`, `lib64/` and `lib/<multiarch>/`), or make
+//!   `pkg-config --libs libkqueue` find it; at run time the dynamic loader must find
+//!   `libkqueue.so` too (e.g. `LD_LIBRARY_PATH=$LIBKQUEUE_DIR/lib`). libkqueue differs
+//!   from the BSD kernels in places; see the crate's NOTES.md.
+//! * **Anywhere else** (Linux without the feature, Windows...) the crate is empty.
+//!
+//! # Mapping from Python
+//!
+//! | Python | here |
+//! | --- | --- |
+//! | `select.kqueue()` | [`Kqueue::new`] (close-on-exec) |
+//! | `kqueue.fromfd(fd)` | [`Kqueue::from_fd`] |
+//! | `kq.fileno()`, `kq.closed`, `kq.close()` | [`Kqueue::fileno`], [`Kqueue::closed`], [`Kqueue::close`] |
+//! | `kq.control(changes, maxevents, timeout)` | [`Kqueue::control`], or allocation-free [`Kqueue::control_into`] |
+//! | `select.kevent(ident, filter, flags, fflags, data, udata)` | [`KEvent::new`] / [`KEvent::for_fd`] and the `with_*` builders |
+//! | `KQ_FILTER_*`, `KQ_EV_*`, `KQ_NOTE_*` | the constants of the same names |
+//! | `selectors.KqueueSelector` | [`KqueueSelector`] |
+//! | timeout in float seconds | `Option<Duration>` (`None` blocks; nanosecond precision) |
+//! | `ValueError` / `OverflowError` | `io::ErrorKind::InvalidInput` |
+//! | `OSError(errno)` | `io::Error` carrying the errno |
+//!
+//! # Example
+//!
+//! ```
+//! # #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "openbsd",
+//! #     target_os = "dragonfly", target_vendor = "apple",
+//! #     all(target_os = "linux", feature = "libkqueue")))]
+//! # fn main() -> std::io::Result<()> {
+//! use std::io::Write;
+//! use std::time::Duration;
+//! use select_kqueue::{KEvent, Kqueue, KQ_EV_ADD, KQ_EV_EOF, KQ_FILTER_READ};
+//!
+//! let kq = Kqueue::new()?;
+//! let (reader, mut writer) = std::io::pipe()?;
+//! let change = KEvent::for_fd(&reader)?; // filter READ, flags ADD
+//! assert_eq!((change.filter(), change.flags()), (KQ_FILTER_READ, KQ_EV_ADD));
+//!
+//! // Apply the change; nothing is readable yet, so a 10 ms wait times out.
+//! assert!(kq.control(&[change], 1, Some(Duration::from_millis(10)))?.is_empty());
+//!
+//! writer.write_all(b"abc")?;
+//! let events = kq.control(&[], 1, None)?;
+//! assert_eq!(events[0].ident(), change.ident());
+//! assert_eq!(events[0].data(), 3);
+//!
+//! // The writer goes away: EOF is flagged on the read filter.
+//! drop(writer);
+//! let events = kq.control(&[], 1, None)?;
+//! assert_ne!(events[0].flags() & KQ_EV_EOF, 0);
+//! # Ok(()) }
+//! # #[cfg(not(any(target_os = "freebsd", target_os = "netbsd", target_os = "openbsd",
+//! #     target_os = "dragonfly", target_vendor = "apple",
+//! #     all(target_os = "linux", feature = "libkqueue"))))]
+//! # fn main() {}
+//! ```
+#![cfg_attr(test, deny(warnings))]
+#![doc(test(attr(deny(warnings))))]
+
+cfg_if::cfg_if! {
+    if #[cfg(any(
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly",
+        target_vendor = "apple",
+        all(target_os = "linux", feature = "libkqueue"),
+    ))] {
+        mod consts;
+        mod kevent;
+        mod kqueue;
+        mod selector;
+        #[allow(unsafe_code)]
+        mod sys;
+
+        pub use consts::*;
+        pub use kevent::{Data, FFlags, Filter, Flags, Ident, KEvent, RawKEvent, UData};
+        pub use kqueue::{is_close_on_exec, Kqueue};
+        pub use selector::{KqueueSelector, UserWaker};
+    }
+}

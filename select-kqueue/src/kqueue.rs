@@ -1,0 +1,299 @@
+//! [`Kqueue`]: Python's `select.kqueue`.
+
+use std::fmt;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
+use std::time::Duration;
+
+use select_core::error::{closed, invalid_input};
+use select_core::{retry, timeout, Waitable};
+
+use crate::sys;
+use crate::KEvent;
+
+/// A kernel event queue: Python's `select.kqueue()`.
+///
+/// Created close-on-exec. [`control`](Kqueue::control) applies a changelist of
+/// [`KEvent`]s and waits for triggered events; [`control_into`](Kqueue::control_into)
+/// does the same into a caller-owned buffer without allocating.
+///
+/// [`close`](Kqueue::close) is idempotent; afterwards every call fails with
+/// `InvalidInput` "I/O operation on closed kqueue object" (Python's `ValueError`).
+/// Dropping the object closes it too.
+///
+/// Not done: CPython 3.13 marks kqueues closed in a forked child (the kernel does not
+/// pass a kqueue to the child); here a child's calls fail with the kernel's `EBADF`.
+///
+/// # Examples
+///
+/// ```
+/// # #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "openbsd",
+/// #     target_os = "dragonfly", target_vendor = "apple",
+/// #     all(target_os = "linux", feature = "libkqueue")))]
+/// # fn main() -> std::io::Result<()> {
+/// use std::io::Write;
+/// use std::time::Duration;
+/// use select_kqueue::{KEvent, Kqueue, KQ_FILTER_READ};
+///
+/// let kq = Kqueue::new()?;
+/// let (reader, mut writer) = std::io::pipe()?;
+/// // Nothing to read yet: the change is applied and the wait times out.
+/// let ev = kq.control(&[KEvent::for_fd(&reader)?], 1, Some(Duration::ZERO))?;
+/// assert!(ev.is_empty());
+/// writer.write_all(b"hi")?;
+/// let ev = kq.control(&[], 4, Some(Duration::from_secs(5)))?;
+/// assert_eq!(ev.len(), 1);
+/// assert_eq!(ev[0].filter(), KQ_FILTER_READ);
+/// assert_eq!(ev[0].data(), 2); // bytes ready
+/// # Ok(()) }
+/// # #[cfg(not(any(target_os = "freebsd", target_os = "netbsd", target_os = "openbsd",
+/// #     target_os = "dragonfly", target_vendor = "apple",
+/// #     all(target_os = "linux", feature = "libkqueue"))))]
+/// # fn main() {}
+/// ```
+pub struct Kqueue {
+    fd: Option<OwnedFd>,
+}
+
+impl Kqueue {
+    /// Creates a kqueue: `kqueue(2)` (`kqueue1(O_CLOEXEC)` on NetBSD), close-on-exec.
+    ///
+    /// # Errors
+    ///
+    /// The errno of `kqueue(2)` or `fcntl(2)` (e.g. `EMFILE`), Python's `OSError`.
+    #[doc(alias = "kqueue")]
+    pub fn new() -> io::Result<Kqueue> {
+        Ok(Kqueue {
+            fd: Some(sys::kqueue_cloexec()?),
+        })
+    }
+
+    /// Takes ownership of an existing kqueue fd (Python's `kqueue.fromfd`). Its
+    /// close-on-exec flag is left as it is.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput`, naming the fd and the kernel's complaint, if `fd` is not a kqueue
+    /// (an empty `kevent(2)` call on it fails, with `EBADF` on the BSDs and macOS). The
+    /// fd is closed then. Python accepts any fd here and fails on first use instead.
+    pub fn from_fd(fd: OwnedFd) -> io::Result<Kqueue> {
+        let raw = fd.as_raw_fd();
+        sys::probe_kqueue(raw)
+            .map_err(|e| invalid_input(format!("file descriptor {raw} is not a kqueue: {e}")))?;
+        Ok(Kqueue { fd: Some(fd) })
+    }
+
+    /// The kqueue's fd (Python's `fileno()`).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` "I/O operation on closed kqueue object" after
+    /// [`close`](Kqueue::close) (Python's `ValueError`).
+    #[inline]
+    pub fn fileno(&self) -> io::Result<RawFd> {
+        match &self.fd {
+            Some(fd) => Ok(fd.as_raw_fd()),
+            None => Err(closed("kqueue")),
+        }
+    }
+
+    /// Whether [`close`](Kqueue::close) was called (Python's `closed`).
+    #[inline]
+    pub fn closed(&self) -> bool {
+        self.fd.is_none()
+    }
+
+    /// Closes the kqueue; idempotent, never fails (Python's `close()`; an error from
+    /// `close(2)` is ignored, as CPython does).
+    pub fn close(&mut self) {
+        self.fd = None;
+    }
+
+    /// Applies `changelist` and returns up to `max_events` triggered events
+    /// (Python's `control(changelist, maxevents, timeout)`); `kevent(2)`.
+    ///
+    /// `timeout`: `None` waits until an event arrives, zero polls, anything else waits
+    /// at most that long (nanosecond precision). With `max_events == 0` the changes are
+    /// applied and the call returns at once, whatever the timeout.
+    ///
+    /// Errors of individual changes come back as the OS reports them: as events with
+    /// `KQ_EV_ERROR` set and the errno in `data` when the output has room, otherwise
+    /// as this call's error. An interrupted wait (EINTR) is resumed with the remaining
+    /// time, without submitting the changelist again (the kernel applies it before it
+    /// sleeps; CPython re-submits it).
+    ///
+    /// # Errors
+    ///
+    /// * `InvalidInput` after [`close`](Kqueue::close) (Python's `ValueError`), for
+    ///   `max_events` above `i32::MAX`, or for a changelist longer than `i32::MAX`
+    ///   (Python's `OverflowError`);
+    /// * `OutOfMemory` if the output vector cannot be allocated (Python's
+    ///   `MemoryError`);
+    /// * the errno of `kevent(2)`: a failed change without room to report it (e.g.
+    ///   `EBADF`, `ENOENT`, `EINVAL`), Python's `OSError`.
+    #[doc(alias = "kevent")]
+    pub fn control(
+        &self,
+        changelist: &[KEvent],
+        max_events: usize,
+        timeout: Option<Duration>,
+    ) -> io::Result<Vec<KEvent>> {
+        self.fileno()?;
+        if max_events > i32::MAX as usize {
+            return Err(invalid_input(format!(
+                "Length of eventlist must be at most {}, got {max_events}",
+                i32::MAX
+            )));
+        }
+        let mut events = Vec::new();
+        events.try_reserve_exact(max_events).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::OutOfMemory,
+                format!("cannot allocate an eventlist of {max_events} kevents"),
+            )
+        })?;
+        self.control_max(changelist, &mut events, max_events, timeout)?;
+        Ok(events)
+    }
+
+    /// [`control`](Kqueue::control) into a caller-owned buffer: `events` is cleared, then
+    /// filled with up to `events.capacity()` triggered events (never reallocated, so a
+    /// warm buffer makes this allocation-free). Returns how many. A buffer of capacity 0
+    /// applies the changes and returns at once.
+    ///
+    /// ```
+    /// # #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "openbsd",
+    /// #     target_os = "dragonfly", target_vendor = "apple",
+    /// #     all(target_os = "linux", feature = "libkqueue")))]
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    /// use select_kqueue::{KEvent, Kqueue, KQ_FILTER_WRITE};
+    ///
+    /// let kq = Kqueue::new()?;
+    /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+    /// let mut events = Vec::with_capacity(8);
+    /// let add = KEvent::for_fd(&a)?.with_filter(KQ_FILTER_WRITE);
+    /// let n = kq.control_into(&[add], &mut events, Some(Duration::from_secs(5)))?;
+    /// assert_eq!(n, 1);
+    /// assert_eq!(events[0].filter(), KQ_FILTER_WRITE);
+    /// # Ok(()) }
+    /// # #[cfg(not(any(target_os = "freebsd", target_os = "netbsd", target_os = "openbsd",
+    /// #     target_os = "dragonfly", target_vendor = "apple",
+    /// #     all(target_os = "linux", feature = "libkqueue"))))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`control`](Kqueue::control), except the allocation failure.
+    #[doc(alias = "kevent")]
+    pub fn control_into(
+        &self,
+        changelist: &[KEvent],
+        events: &mut Vec<KEvent>,
+        timeout: Option<Duration>,
+    ) -> io::Result<usize> {
+        let max = events.capacity();
+        self.control_max(changelist, events, max, timeout)
+    }
+
+    fn control_max(
+        &self,
+        changelist: &[KEvent],
+        events: &mut Vec<KEvent>,
+        max: usize,
+        timeout: Option<Duration>,
+    ) -> io::Result<usize> {
+        let fd = self.fileno()?;
+        events.clear();
+        control_raw(fd, changelist, events, max, timeout)
+    }
+}
+
+/// `kevent(2)` on `fd` with EINTR retried: the changelist goes in the first call only.
+/// With no room for events (`max == 0`) the call never waits.
+pub(crate) fn control_raw(
+    fd: RawFd,
+    changelist: &[KEvent],
+    events: &mut Vec<KEvent>,
+    max: usize,
+    timeout: Option<Duration>,
+) -> io::Result<usize> {
+    let max = max.min(events.capacity() - events.len());
+    let timeout = if max == 0 {
+        Some(Duration::ZERO)
+    } else {
+        timeout
+    };
+    let mut pending = changelist;
+    retry::wait(timeout, |left| {
+        let ts = left.map(timeout::to_timespec);
+        let r = sys::kevent_vec(fd, pending, events, max, ts.as_ref());
+        // Whether it succeeded or was interrupted, the kernel has processed the
+        // changelist: a retry must not apply it a second time.
+        pending = &[];
+        r
+    })
+}
+
+impl fmt::Debug for Kqueue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.fd {
+            Some(fd) => f
+                .debug_struct("Kqueue")
+                .field("fd", &fd.as_raw_fd())
+                .finish(),
+            None => f.write_str("Kqueue(closed)"),
+        }
+    }
+}
+
+impl AsFd for Kqueue {
+    /// The kqueue's fd.
+    ///
+    /// # Panics
+    ///
+    /// After [`close`](Kqueue::close), as there is no fd to borrow; use
+    /// [`fileno`](Kqueue::fileno) for a fallible form.
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd
+            .as_ref()
+            .map(AsFd::as_fd)
+            .expect("I/O operation on closed kqueue object")
+    }
+}
+
+impl AsRawFd for Kqueue {
+    /// The kqueue's fd, or `-1` after [`close`](Kqueue::close).
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_ref().map_or(-1, AsRawFd::as_raw_fd)
+    }
+}
+
+impl IntoRawFd for Kqueue {
+    /// Gives up ownership of the fd (the caller must close it); `-1` if already closed.
+    fn into_raw_fd(mut self) -> RawFd {
+        self.fd.take().map_or(-1, IntoRawFd::into_raw_fd)
+    }
+}
+
+impl Waitable for Kqueue {
+    /// A kqueue is itself pollable: readable while it has pending events.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` after [`close`](Kqueue::close).
+    fn fileno(&self) -> io::Result<RawFd> {
+        Kqueue::fileno(self)
+    }
+}
+
+/// Whether close-on-exec is set on `fd` (for tests: Python's
+/// `os.get_inheritable(fd)` negated).
+///
+/// # Errors
+///
+/// The errno of `fcntl(2)` (`EBADF` for a closed fd).
+pub fn is_close_on_exec<W: Waitable + ?Sized>(fd: &W) -> io::Result<bool> {
+    sys::is_cloexec(fd.fileno()?)
+}

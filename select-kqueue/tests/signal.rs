@@ -1,0 +1,2 @@
+//! EVFILT_SIGNAL (placeholder).
+fn main() {}
