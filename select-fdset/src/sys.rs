@@ -228,6 +228,27 @@ mod tests {
         );
     }
 
+    /// Why `check_in_table` exists: the kernel clamps `nfds` to its fd table, so a
+    /// closed fd beyond the table is ignored instead of giving EBADF.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn kernel_ignores_fds_beyond_its_table() {
+        let fd: RawFd = 19_999;
+        if check_open(fd).is_ok() {
+            return;
+        }
+        let set = FdSet::from_fds([fd]).unwrap();
+        let mut words = set.as_words().to_vec();
+        let r = select(fd as usize + 1, Some(&mut words), None, None, Some(Duration::ZERO));
+        // 0 where the table is smaller than 20000 fds (the usual case); EBADF otherwise.
+        match r {
+            Ok(n) => assert_eq!(n, 0),
+            Err(e) => assert_eq!(e.raw_os_error(), Some(libc::EBADF)),
+        }
+        let e = check_in_table(fd).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    }
+
     #[test]
     fn check_open_reports_ebadf() {
         let (r, _w) = std::io::pipe().unwrap();

@@ -1,0 +1,91 @@
+//! select(): negative fds, closed fds and the platform's fd limit give clear errors.
+
+use std::io::ErrorKind;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::time::Duration;
+
+use select_core::testing::{dup_at, is_open, pipe};
+use select_fdset::{select, Ready, Select};
+
+const LONG: Option<Duration> = Some(Duration::from_secs(5));
+
+fn at(fd: BorrowedFd<'_>, target: i32) -> Option<OwnedFd> {
+    match dup_at(fd.as_raw_fd(), target) {
+        Ok(owned) => Some(owned),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+            eprintln!("fd {target} is taken: skipping");
+            None
+        }
+        Err(e) => panic!("dup_at({target}): {e}"),
+    }
+}
+
+#[test]
+fn negative_fd_is_invalid_input_naming_it() {
+    let (r, _w) = pipe();
+    let raw = r.as_raw_fd();
+    for (rl, wl, xl) in [
+        (vec![&-1], vec![], vec![]),
+        (vec![&raw], vec![&-5], vec![]),
+        (vec![], vec![], vec![&raw, &-12345]),
+    ] {
+        let e = select(&rl, &wl, &xl, LONG).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        let bad = rl.iter().chain(&wl).chain(&xl).find(|f| ***f < 0).unwrap();
+        assert!(e.to_string().contains(&bad.to_string()), "{e}");
+        assert!(e.to_string().contains("negative"), "{e}");
+    }
+}
+
+#[test]
+fn closed_fd_is_ebadf() {
+    // A number inside the fd table: the kernel itself refuses it.
+    let (r, _w) = pipe();
+    let Some(keep) = at(r.as_fd(), 3100) else {
+        return;
+    };
+    let Some(gone) = at(r.as_fd(), 3000) else {
+        return;
+    };
+    drop(gone);
+    assert!(!is_open(3000));
+    let e = select(&[&3000, &keep.as_raw_fd()], &[], &[], LONG).unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    let e = select(&[&keep.as_raw_fd()], &[&3000], &[], LONG).unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+}
+
+#[test]
+fn never_opened_high_fd_is_ebadf_too() {
+    // Beyond the fd table the kernel would silently ignore the fd; it must not.
+    for fd in [19_999, 1 << 20, i32::MAX] {
+        if is_open(fd) {
+            continue;
+        }
+        let e = select(&[&fd], &[], &[], LONG).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF), "fd {fd}");
+        let mut sel = Select::new();
+        let mut ready = Ready::new();
+        let e = sel
+            .select_into(&[], &[], &[fd], None, &mut ready)
+            .unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF), "fd {fd}");
+    }
+}
+
+#[test]
+fn errors_leave_the_select_object_usable() {
+    let (r, w) = pipe();
+    let mut sel = Select::new();
+    let mut ready = Ready::new();
+    assert!(sel
+        .select_into(&[-1], &[], &[], LONG, &mut ready)
+        .is_err());
+    assert!(sel
+        .select_into(&[19_998], &[], &[], LONG, &mut ready)
+        .is_err() || is_open(19_998));
+    let n = sel
+        .select_into(&[r.as_raw_fd()], &[w.as_raw_fd()], &[], LONG, &mut ready)
+        .unwrap();
+    assert_eq!((n, ready.write()), (1, &[0usize][..]));
+}

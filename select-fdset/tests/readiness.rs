@@ -1,0 +1,86 @@
+//! select(): readable, writable and exceptional conditions are each detected.
+
+use std::io::Write;
+use std::os::fd::{AsFd, AsRawFd};
+use std::time::Duration;
+
+use select_core::testing::{pipe, send_oob, socketpair, tcp_pair};
+use select_fdset::{select, Waitable};
+
+const LONG: Option<Duration> = Some(Duration::from_secs(5));
+const ZERO: Option<Duration> = Some(Duration::ZERO);
+
+#[test]
+fn readable_after_a_write_and_not_before() {
+    let (r, mut w) = pipe();
+    let (rr, ww, xx) = select(&[&r], &[], &[], ZERO).unwrap();
+    assert!(rr.is_empty() && ww.is_empty() && xx.is_empty());
+    w.write_all(b"x").unwrap();
+    let (rr, _, _) = select(&[&r], &[], &[], LONG).unwrap();
+    assert_eq!(rr.len(), 1);
+    assert!(std::ptr::eq(rr[0], &r));
+}
+
+#[test]
+fn readable_at_eof() {
+    let (r, w) = pipe();
+    drop(w);
+    let (rr, _, _) = select(&[&r], &[], &[], LONG).unwrap();
+    assert_eq!(rr.len(), 1, "a hung-up pipe reads EOF, so it is readable");
+}
+
+#[test]
+fn writable_pipe_and_socket() {
+    let (_r, w) = pipe();
+    let (a, _b) = socketpair();
+    let (rr, ww, _) = select(&[&w as &dyn Waitable, &a], &[&w, &a], &[], LONG).unwrap();
+    assert!(rr.is_empty(), "nothing to read on either");
+    assert_eq!(ww.len(), 2);
+    assert!(std::ptr::addr_eq(ww[0], &w) && std::ptr::addr_eq(ww[1], &a));
+}
+
+#[test]
+fn exceptional_condition_tcp_out_of_band() {
+    let (client, server) = tcp_pair();
+    let (_, _, x) = select(&[&server], &[], &[&server], ZERO).unwrap();
+    assert!(x.is_empty(), "no urgent data yet");
+    send_oob(&client, b'!').unwrap();
+    let (_, _, x) = select(&[], &[], &[&server], LONG).unwrap();
+    assert_eq!(x.len(), 1);
+    assert!(std::ptr::eq(x[0], &server));
+}
+
+#[test]
+fn the_three_lists_at_once() {
+    let (client, server) = tcp_pair();
+    let (pr, mut pw) = pipe();
+    pw.write_all(b"p").unwrap();
+    send_oob(&client, b'u').unwrap();
+    let list: [&dyn Waitable; 3] = [&server, &pr, &pw];
+    let (r, w, x) = select(&list, &list, &list, LONG).unwrap();
+    // The server has urgent data, the pipe reader a byte, the pipe writer room.
+    assert!(r.iter().any(|o| std::ptr::addr_eq(*o, &pr)));
+    assert!(w.iter().any(|o| std::ptr::addr_eq(*o, &pw)));
+    assert!(w.iter().any(|o| std::ptr::addr_eq(*o, &server)));
+    assert!(!w.iter().any(|o| std::ptr::addr_eq(*o, &pr)));
+    assert_eq!(x.len(), 1);
+    assert!(std::ptr::addr_eq(x[0], &server));
+}
+
+#[test]
+fn every_kind_of_waitable() {
+    let (r, mut w) = pipe();
+    w.write_all(b"x").unwrap();
+    let raw = r.as_raw_fd();
+    let borrowed = r.as_fd();
+    let (a, mut b) = socketpair();
+    b.write_all(b"y").unwrap();
+    let boxed: Box<dyn Waitable> = Box::new(a.try_clone().unwrap());
+    let list: [&dyn Waitable; 5] = [&r, &raw, &borrowed, &a, &*boxed];
+    let (rr, _, _) = select(&list, &[], &[], LONG).unwrap();
+    assert_eq!(rr.len(), 5);
+    // Plain raw fds, one type for all lists.
+    let wraw = w.as_raw_fd();
+    let (rr, ww, _) = select(&[&raw], &[&wraw], &[], LONG).unwrap();
+    assert_eq!((*rr[0], ww.len()), (raw, 1));
+}

@@ -1,0 +1,86 @@
+//! select(): zero polls, a finite timeout is honoured, None blocks until ready, empty
+//! lists just sleep.
+
+use std::io::Write;
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+use select_core::testing::pipe;
+use select_fdset::{select, Ready, Select};
+
+const MS50: Duration = Duration::from_millis(50);
+const MAX: Duration = Duration::from_secs(5);
+
+#[test]
+fn zero_returns_at_once() {
+    let (r, _w) = pipe();
+    let start = Instant::now();
+    let (rr, _, _) = select(&[&r], &[], &[], Some(Duration::ZERO)).unwrap();
+    assert!(rr.is_empty());
+    assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
+}
+
+#[test]
+fn fifty_ms_waits_at_least_fifty_ms() {
+    let (r, _w) = pipe();
+    let start = Instant::now();
+    let (rr, ww, xx) = select(&[&r], &[], &[&r], Some(MS50)).unwrap();
+    let elapsed = start.elapsed();
+    assert!(rr.is_empty() && ww.is_empty() && xx.is_empty());
+    assert!(elapsed >= MS50, "returned early after {elapsed:?}");
+    assert!(elapsed < MAX, "{elapsed:?}");
+}
+
+#[test]
+fn sub_microsecond_timeouts_round_up_and_do_not_spin() {
+    let (r, _w) = pipe();
+    let mut sel = Select::new();
+    let mut ready = Ready::new();
+    let t = Duration::from_micros(1500) + Duration::from_nanos(1);
+    let start = Instant::now();
+    let n = sel
+        .select_into(&[&r], &[], &[], Some(t), &mut ready)
+        .unwrap();
+    assert_eq!(n, 0);
+    assert!(start.elapsed() >= t, "{:?}", start.elapsed());
+}
+
+#[test]
+fn empty_lists_just_sleep() {
+    let start = Instant::now();
+    let none: [&i32; 0] = [];
+    let (r, w, x) = select(&none, &none, &none, Some(MS50)).unwrap();
+    let elapsed = start.elapsed();
+    assert!(r.is_empty() && w.is_empty() && x.is_empty());
+    assert!(elapsed >= MS50, "returned early after {elapsed:?}");
+    assert!(elapsed < MAX, "{elapsed:?}");
+}
+
+#[test]
+fn none_blocks_until_a_writer_thread_writes() {
+    let (r, mut w) = pipe();
+    let go = Barrier::new(2);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            go.wait();
+            w.write_all(b"x").unwrap();
+        });
+        go.wait();
+        let (rr, _, _) = select(&[&r], &[], &[], None).unwrap();
+        assert_eq!(rr.len(), 1);
+        assert!(std::ptr::eq(rr[0], &r));
+    });
+}
+
+#[test]
+fn long_timeout_returns_as_soon_as_ready() {
+    let (r, mut w) = pipe();
+    w.write_all(b"x").unwrap();
+    let start = Instant::now();
+    let (rr, _, _) = select(&[&r], &[], &[], Some(Duration::from_secs(3600))).unwrap();
+    assert_eq!(rr.len(), 1);
+    assert!(start.elapsed() < MAX);
+    // Duration::MAX is "very long", not an error.
+    let (rr, _, _) = select(&[&r], &[], &[], Some(Duration::MAX)).unwrap();
+    assert_eq!(rr.len(), 1);
+}
