@@ -1,1 +1,72 @@
-//! Skeleton: filled by its issue.
+//! Python's `select` and `selectors` modules for Rust: one crate to depend on.
+//!
+//! `use select_facade as select;` reads like Python's `import select`: the
+//! [`select()`](crate::select()) function, [`Poll`], [`Epoll`] (Linux), [`Kqueue`] and
+//! [`KEvent`] (BSD/macOS, or Linux with the `libkqueue` feature), their flags, and
+//! [`PIPE_BUF`], re-exported from the mechanism crates for whatever the target has.
+//!
+//! [`DefaultSelector`] is Python's `selectors.DefaultSelector`: the best mechanism the
+//! machine offers, **probed at run time** (epoll on Linux, kqueue on BSD/macOS, else poll,
+//! else select; a mechanism whose creation fails falls through to the next), overridable
+//! in code ([`DefaultSelector::with_backend`]) or with the environment variable
+//! `SELECT_BACKEND=select|poll|epoll|kqueue`. It implements the [`Selector`] trait by
+//! enum dispatch, with no boxing and no allocation per wait, and offers a [`Waker`].
+//!
+//! # Example
+//!
+//! ```
+//! use std::io::Write;
+//! use std::time::Duration;
+//! use select_facade::{DefaultSelector, Events, Interest, Selector};
+//!
+//! let (reader, mut writer) = std::io::pipe()?;
+//! let mut sel = DefaultSelector::new()?;
+//! sel.register(&reader, Interest::READ, "the pipe")?;
+//!
+//! let mut events = Events::with_capacity(16);
+//! assert_eq!(sel.select(&mut events, Some(Duration::ZERO))?, 0);
+//!
+//! writer.write_all(b"hello")?;
+//! sel.select(&mut events, Some(Duration::from_secs(5)))?;
+//! let (key, ready) = sel.ready_keys(&events).next().unwrap();
+//! assert_eq!(key.data, "the pipe");
+//! assert_eq!(ready, Interest::READ);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # Choosing a weaker backend at build time
+//!
+//! `RUSTFLAGS='--cfg select_force_backend="poll"'` (or `"select"`) makes
+//! [`DefaultSelector::new`] start its preference list at that backend. CI runs the whole
+//! facade test suite this way on poll and on select too.
+#![cfg_attr(test, deny(warnings))]
+#![doc(test(attr(deny(warnings))))]
+
+mod default;
+mod signal;
+#[allow(unsafe_code)]
+mod sys;
+mod waker;
+
+pub use default::{Availability, DefaultSelector, BACKEND_ENV, PREFERENCE};
+pub use signal::{wake_on_interrupt, Interrupted};
+pub use waker::Waker;
+
+pub use select_core::{
+    error, retry, timeout, Backend, Event, Events, Interest, Selector, SelectorKey, Waitable,
+    PIPE_BUF,
+};
+
+pub use select_fdset::{select, FdSet, Select, SelectSelector};
+pub use select_poll::{Poll, PollFlags, PollSelector};
+
+#[cfg(has_epoll)]
+pub use select_epoll::{Epoll, EpollFlags, EpollSelector};
+
+#[cfg(has_kqueue)]
+pub use select_kqueue::{KEvent, Kqueue, KqueueSelector};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}

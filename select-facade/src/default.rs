@@ -1,0 +1,320 @@
+//! `DefaultSelector`: the best available backend, chosen at run time.
+
+use std::io;
+use std::os::fd::RawFd;
+use std::sync::Arc;
+use std::time::Duration;
+
+use select_core::error::invalid_input;
+use select_core::{Backend, Events, Interest, Selector, SelectorKey, Waitable};
+use select_fdset::SelectSelector;
+use select_poll::PollSelector;
+
+#[cfg(has_epoll)]
+use select_epoll::EpollSelector;
+#[cfg(has_kqueue)]
+use select_kqueue::KqueueSelector;
+
+use crate::waker::{WakeSource, Waker};
+
+cfg_if::cfg_if! {
+    if #[cfg(select_force_backend = "select")] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target.
+        pub const PREFERENCE: &[Backend] = &[Backend::Select];
+    } else if #[cfg(select_force_backend = "poll")] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target.
+        pub const PREFERENCE: &[Backend] = &[Backend::Poll, Backend::Select];
+    } else if #[cfg(all(has_epoll, has_kqueue))] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target
+        /// (the native epoll before libkqueue's emulation).
+        pub const PREFERENCE: &[Backend] =
+            &[Backend::Epoll, Backend::Kqueue, Backend::Poll, Backend::Select];
+    } else if #[cfg(has_epoll)] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target.
+        pub const PREFERENCE: &[Backend] = &[Backend::Epoll, Backend::Poll, Backend::Select];
+    } else if #[cfg(has_kqueue)] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target.
+        pub const PREFERENCE: &[Backend] = &[Backend::Kqueue, Backend::Poll, Backend::Select];
+    } else {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target.
+        pub const PREFERENCE: &[Backend] = &[Backend::Poll, Backend::Select];
+    }
+}
+
+/// Which backends this build has and this machine can create:
+/// `Backend::available()` once this trait is in scope.
+pub trait Availability: Sized {
+    /// The backends compiled into this build, strongest first.
+    fn compiled() -> Vec<Self>;
+    /// The compiled backends whose creation succeeds here now, strongest first (each is
+    /// created and closed once, as CPython's `_can_use` does).
+    fn available() -> Vec<Self>;
+    /// Whether this backend is compiled into this build.
+    fn is_compiled(&self) -> bool;
+}
+
+const ALL_STRONGEST_FIRST: [Backend; 4] = [
+    Backend::Epoll,
+    Backend::Kqueue,
+    Backend::Poll,
+    Backend::Select,
+];
+
+impl Availability for Backend {
+    fn compiled() -> Vec<Backend> {
+        ALL_STRONGEST_FIRST
+            .into_iter()
+            .filter(|b| b.is_compiled())
+            .collect()
+    }
+
+    fn available() -> Vec<Backend> {
+        Self::compiled()
+            .into_iter()
+            .filter(|b| Inner::<()>::create(*b).is_ok())
+            .collect()
+    }
+
+    fn is_compiled(&self) -> bool {
+        match self {
+            Backend::Select | Backend::Poll => true,
+            Backend::Epoll => cfg!(has_epoll),
+            Backend::Kqueue => cfg!(has_kqueue),
+        }
+    }
+}
+
+// One selector lives per DefaultSelector, so the variants' size difference costs a
+// little memory once; boxing would add an indirection to every call.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+enum Inner<T> {
+    #[cfg(has_epoll)]
+    Epoll(EpollSelector<T>),
+    #[cfg(has_kqueue)]
+    Kqueue(KqueueSelector<T>),
+    Poll(PollSelector<T>),
+    Select(SelectSelector<T>),
+}
+
+/// Runs `$body` with `$s` bound to the backend selector, whichever it is.
+macro_rules! dispatch {
+    ($inner:expr, $s:ident => $body:expr) => {
+        match $inner {
+            #[cfg(has_epoll)]
+            Inner::Epoll($s) => $body,
+            #[cfg(has_kqueue)]
+            Inner::Kqueue($s) => $body,
+            Inner::Poll($s) => $body,
+            Inner::Select($s) => $body,
+        }
+    };
+}
+
+impl<T> Inner<T> {
+    fn create(backend: Backend) -> io::Result<Inner<T>> {
+        match backend {
+            #[cfg(has_epoll)]
+            Backend::Epoll => Ok(Inner::Epoll(EpollSelector::new()?)),
+            #[cfg(has_kqueue)]
+            Backend::Kqueue => Ok(Inner::Kqueue(KqueueSelector::new()?)),
+            Backend::Poll => Ok(Inner::Poll(PollSelector::new()?)),
+            Backend::Select => Ok(Inner::Select(SelectSelector::new()?)),
+            #[allow(unreachable_patterns)]
+            other => Err(unavailable(other)),
+        }
+    }
+}
+
+fn unavailable(backend: Backend) -> io::Error {
+    let names: Vec<&str> = Backend::compiled().iter().map(|b| b.name()).collect();
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!(
+            "backend {backend} is not available on this platform; available: {}",
+            names.join(", ")
+        ),
+    )
+}
+
+/// The environment variable that overrides [`DefaultSelector::new`]'s choice.
+pub const BACKEND_ENV: &str = "SELECT_BACKEND";
+
+/// Python's `selectors.DefaultSelector`: the best available backend, probed at run time.
+///
+/// See the [crate docs](crate) for the choice rules. It implements [`Selector`] with
+/// exactly the contract of the backend selectors (documented on the trait), by enum
+/// dispatch: no boxing, no allocation per wait.
+#[derive(Debug)]
+pub struct DefaultSelector<T = ()> {
+    inner: Inner<T>,
+    wake: Option<Arc<WakeSource>>,
+}
+
+impl<T> DefaultSelector<T> {
+    /// The backend named by `SELECT_BACKEND` if it is set (and not empty), otherwise the
+    /// first backend of [`PREFERENCE`] that can be created here.
+    ///
+    /// # Errors
+    ///
+    /// For `SELECT_BACKEND`: `InvalidInput` for an unknown name, `Unsupported` for a
+    /// backend this build lacks (both list what is available), or the creation error.
+    /// Otherwise the last creation error if no backend can be created.
+    pub fn new() -> io::Result<DefaultSelector<T>> {
+        match std::env::var(BACKEND_ENV) {
+            Ok(name) if !name.trim().is_empty() => {
+                let backend: Backend = name.parse().map_err(|_| {
+                    let names: Vec<&str> = Backend::compiled().iter().map(|b| b.name()).collect();
+                    invalid_input(format!(
+                        "{BACKEND_ENV}={name:?} names no backend; available: {}",
+                        names.join(", ")
+                    ))
+                })?;
+                Self::with_backend(backend)
+            }
+            _ => Self::best(),
+        }
+    }
+
+    /// The first backend of [`PREFERENCE`] that can be created, ignoring `SELECT_BACKEND`.
+    ///
+    /// # Errors
+    ///
+    /// The last creation error if none can be created.
+    pub fn best() -> io::Result<DefaultSelector<T>> {
+        let mut last = None;
+        for &b in PREFERENCE {
+            match Inner::create(b) {
+                Ok(inner) => return Ok(Self::from_inner(inner)),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| io::Error::other("no backend compiled")))
+    }
+
+    /// Exactly `backend`, without fallback.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported` (listing what is available) if this build lacks it, or the error of
+    /// creating it (e.g. `epoll_create1`'s errno in a sandbox that forbids it).
+    pub fn with_backend(backend: Backend) -> io::Result<DefaultSelector<T>> {
+        Inner::create(backend).map(Self::from_inner)
+    }
+
+    fn from_inner(inner: Inner<T>) -> DefaultSelector<T> {
+        DefaultSelector { inner, wake: None }
+    }
+
+    /// A [`Waker`] for this selector (made on first call; later calls return clones of
+    /// the same one).
+    ///
+    /// # Errors
+    ///
+    /// The errno of creating the eventfd/pipe/user event or of watching it;
+    /// `InvalidInput` after `close`.
+    pub fn waker(&mut self) -> io::Result<Waker> {
+        if let Some(source) = &self.wake {
+            return Ok(Waker {
+                source: source.clone(),
+            });
+        }
+        let source = self.new_wake_source()?;
+        let source = Arc::new(source);
+        self.wake = Some(source.clone());
+        Ok(Waker { source })
+    }
+
+    fn new_wake_source(&mut self) -> io::Result<WakeSource> {
+        #[cfg(kqueue_user_waker)]
+        if let Inner::Kqueue(k) = &mut self.inner {
+            return Ok(WakeSource::User(k.user_waker()?));
+        }
+        let source = WakeSource::new()?;
+        self.inner_set_wake_fd(source.fd())?;
+        Ok(source)
+    }
+
+    fn inner_set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        dispatch!(&mut self.inner, s => s.set_wake_fd(fd))
+    }
+}
+
+impl<T> Selector for DefaultSelector<T> {
+    type Data = T;
+
+    #[inline]
+    fn backend(&self) -> Backend {
+        dispatch!(&self.inner, s => s.backend())
+    }
+
+    #[inline]
+    fn register<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: T,
+    ) -> io::Result<&SelectorKey<T>> {
+        dispatch!(&mut self.inner, s => s.register(fd, interest, data))
+    }
+
+    #[inline]
+    fn modify<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: T,
+    ) -> io::Result<&SelectorKey<T>> {
+        dispatch!(&mut self.inner, s => s.modify(fd, interest, data))
+    }
+
+    #[inline]
+    fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
+        dispatch!(&mut self.inner, s => s.unregister(fd))
+    }
+
+    #[inline]
+    fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
+        let n = dispatch!(&mut self.inner, s => s.select(events, timeout))?;
+        if events.woken() {
+            if let Some(w) = &self.wake {
+                w.drain();
+            }
+        }
+        Ok(n)
+    }
+
+    #[inline]
+    fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
+        dispatch!(&self.inner, s => s.get_key(fd))
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
+        // One boxed iterator per call (not per wait): the variants' iterator types differ.
+        let it: Box<dyn Iterator<Item = &SelectorKey<T>> + '_> =
+            dispatch!(&self.inner, s => Box::new(s.keys()));
+        it
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        dispatch!(&self.inner, s => s.len())
+    }
+
+    fn close(&mut self) {
+        dispatch!(&mut self.inner, s => s.close());
+        self.wake = None;
+    }
+
+    #[inline]
+    fn is_closed(&self) -> bool {
+        dispatch!(&self.inner, s => s.is_closed())
+    }
+
+    /// As the trait: note that [`DefaultSelector::waker`] uses this hook itself; setting
+    /// another wake fd detaches the waker.
+    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        self.wake = None;
+        self.inner_set_wake_fd(fd)
+    }
+}
