@@ -239,7 +239,13 @@ mod tests {
         }
         let set = FdSet::from_fds([fd]).unwrap();
         let mut words = set.as_words().to_vec();
-        let r = select(fd as usize + 1, Some(&mut words), None, None, Some(Duration::ZERO));
+        let r = select(
+            fd as usize + 1,
+            Some(&mut words),
+            None,
+            None,
+            Some(Duration::ZERO),
+        );
         // 0 where the table is smaller than 20000 fds (the usual case); EBADF otherwise.
         match r {
             Ok(n) => assert_eq!(n, 0),

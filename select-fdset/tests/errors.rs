@@ -78,12 +78,12 @@ fn errors_leave_the_select_object_usable() {
     let (r, w) = pipe();
     let mut sel = Select::new();
     let mut ready = Ready::new();
-    assert!(sel
-        .select_into(&[-1], &[], &[], LONG, &mut ready)
-        .is_err());
-    assert!(sel
-        .select_into(&[19_998], &[], &[], LONG, &mut ready)
-        .is_err() || is_open(19_998));
+    assert!(sel.select_into(&[-1], &[], &[], LONG, &mut ready).is_err());
+    assert!(
+        sel.select_into(&[19_998], &[], &[], LONG, &mut ready)
+            .is_err()
+            || is_open(19_998)
+    );
     let n = sel
         .select_into(&[r.as_raw_fd()], &[w.as_raw_fd()], &[], LONG, &mut ready)
         .unwrap();

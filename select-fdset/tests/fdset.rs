@@ -23,7 +23,10 @@ fn insert_remove_contains() {
     assert_eq!(s.highest(), Some(64));
     assert!(s.remove(63).unwrap());
     assert!(!s.remove(63).unwrap());
-    assert!(!s.remove(1_000_000).unwrap(), "beyond the buffer: simply absent");
+    assert!(
+        !s.remove(1_000_000).unwrap(),
+        "beyond the buffer: simply absent"
+    );
     assert_eq!(s.iter().collect::<Vec<_>>(), [0, 64]);
     assert_eq!(format!("{s:?}"), "{0, 64}");
     s.clear();
@@ -53,7 +56,10 @@ fn negative_fds_are_refused_by_name() {
 fn grows_past_fd_setsize_and_keeps_its_buffer() {
     let mut s = FdSet::new();
     assert_eq!(s.capacity(), FD_SETSIZE);
-    assert_eq!(s.as_words().len() * select_fdset::Word::BITS as usize, FD_SETSIZE);
+    assert_eq!(
+        s.as_words().len() * select_fdset::Word::BITS as usize,
+        FD_SETSIZE
+    );
     let big = 15_000;
     s.insert(3).unwrap();
     s.insert(big).unwrap();

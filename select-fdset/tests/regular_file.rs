@@ -49,7 +49,8 @@ fn selector_reports_a_file_ready() {
     let tmp = TempFile::new("selector");
     let f = tmp.open();
     let mut sel = SelectSelector::new().unwrap();
-    sel.register(&f, Interest::READ | Interest::WRITE, ()).unwrap();
+    sel.register(&f, Interest::READ | Interest::WRITE, ())
+        .unwrap();
     let mut events = Events::with_capacity(4);
     assert_eq!(sel.select(&mut events, None).unwrap(), 1);
     assert_eq!(

@@ -17,7 +17,11 @@ fn zero_returns_at_once() {
     let start = Instant::now();
     let (rr, _, _) = select(&[&r], &[], &[], Some(Duration::ZERO)).unwrap();
     assert!(rr.is_empty());
-    assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]

@@ -1,0 +1,115 @@
+//! SelectSelector against a model: random register/modify/unregister/readiness
+//! sequences give exactly the model's errors and events.
+
+use std::collections::BTreeMap;
+use std::io::{ErrorKind, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::time::Duration;
+
+use proptest::prelude::*;
+use select_core::testing::{drain, set_nonblocking, socketpair};
+use select_fdset::{Events, Interest, SelectSelector, Selector};
+
+const N: usize = 6;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Register(usize, u8),
+    Modify(usize, u8),
+    Unregister(usize),
+    Fill(usize),
+    Drain(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let i = 0..N;
+    prop_oneof![
+        (i.clone(), 0u8..8).prop_map(|(i, b)| Op::Register(i, b)),
+        (i.clone(), 0u8..8).prop_map(|(i, b)| Op::Modify(i, b)),
+        i.clone().prop_map(Op::Unregister),
+        i.clone().prop_map(Op::Fill),
+        i.prop_map(Op::Drain),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn selector_matches_model(ops in proptest::collection::vec(op(), 1..40)) {
+        let pairs: Vec<(UnixStream, UnixStream)> = (0..N).map(|_| socketpair()).collect();
+        for (a, _) in &pairs {
+            set_nonblocking(a.as_raw_fd()).unwrap();
+        }
+        let mut sel = SelectSelector::new().unwrap();
+        let mut registered: BTreeMap<i32, Interest> = BTreeMap::new();
+        let mut readable = [false; N];
+        let mut events = Events::with_capacity(N);
+        for op in ops {
+            match op {
+                Op::Register(i, bits) => {
+                    let fd = pairs[i].0.as_raw_fd();
+                    let interest = Interest::from_bits(bits).unwrap();
+                    let r = sel.register(&pairs[i].0, interest, i).map(|k| k.interest);
+                    if interest.is_empty() {
+                        prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::InvalidInput);
+                    } else if registered.contains_key(&fd) {
+                        prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::AlreadyExists);
+                    } else {
+                        prop_assert_eq!(r.unwrap(), interest);
+                        registered.insert(fd, interest);
+                    }
+                }
+                Op::Modify(i, bits) => {
+                    let fd = pairs[i].0.as_raw_fd();
+                    let interest = Interest::from_bits(bits).unwrap();
+                    let r = sel.modify(&fd, interest, i).map(|k| k.interest);
+                    if interest.is_empty() {
+                        prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::InvalidInput);
+                    } else if !registered.contains_key(&fd) {
+                        prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::NotFound);
+                    } else {
+                        prop_assert_eq!(r.unwrap(), interest);
+                        registered.insert(fd, interest);
+                    }
+                }
+                Op::Unregister(i) => {
+                    let fd = pairs[i].0.as_raw_fd();
+                    let r = sel.unregister(&fd);
+                    match registered.remove(&fd) {
+                        Some(interest) => prop_assert_eq!(r.unwrap().interest, interest),
+                        None => prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::NotFound),
+                    }
+                }
+                Op::Fill(i) => {
+                    (&pairs[i].1).write_all(b"x").unwrap();
+                    readable[i] = true;
+                }
+                Op::Drain(i) => {
+                    if readable[i] {
+                        drain(&pairs[i].0);
+                        readable[i] = false;
+                    }
+                }
+            }
+            prop_assert_eq!(sel.len(), registered.len());
+            sel.select(&mut events, Some(Duration::ZERO)).unwrap();
+            let got: Vec<(i32, Interest)> = events.iter().map(|e| (e.fd(), e.ready())).collect();
+            let mut want = Vec::new();
+            for (&fd, &interest) in &registered {
+                let i = pairs.iter().position(|p| p.0.as_raw_fd() == fd).unwrap();
+                // A socket-pair end always has room; PRIORITY never fires on it.
+                let mut ready = Interest::WRITE;
+                if readable[i] {
+                    ready |= Interest::READ;
+                }
+                let ready = ready & interest;
+                if !ready.is_empty() {
+                    want.push((fd, ready));
+                }
+            }
+            prop_assert_eq!(got, want);
+        }
+    }
+}
