@@ -1,7 +1,7 @@
 //! SelectSelector against a model: random register/modify/unregister/readiness
 //! sequences give exactly the model's errors and events.
 
-use std::collections::BTreeMap;
+use std::collections::btree_map::{BTreeMap, Entry};
 use std::io::{ErrorKind, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
@@ -54,11 +54,16 @@ proptest! {
                     let r = sel.register(&pairs[i].0, interest, i).map(|k| k.interest);
                     if interest.is_empty() {
                         prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::InvalidInput);
-                    } else if registered.contains_key(&fd) {
-                        prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::AlreadyExists);
                     } else {
-                        prop_assert_eq!(r.unwrap(), interest);
-                        registered.insert(fd, interest);
+                        match registered.entry(fd) {
+                            Entry::Occupied(_) => {
+                                prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::AlreadyExists)
+                            }
+                            Entry::Vacant(slot) => {
+                                prop_assert_eq!(r.unwrap(), interest);
+                                slot.insert(interest);
+                            }
+                        }
                     }
                 }
                 Op::Modify(i, bits) => {
@@ -67,11 +72,14 @@ proptest! {
                     let r = sel.modify(&fd, interest, i).map(|k| k.interest);
                     if interest.is_empty() {
                         prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::InvalidInput);
-                    } else if !registered.contains_key(&fd) {
-                        prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::NotFound);
                     } else {
-                        prop_assert_eq!(r.unwrap(), interest);
-                        registered.insert(fd, interest);
+                        match registered.get_mut(&fd) {
+                            None => prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::NotFound),
+                            Some(slot) => {
+                                prop_assert_eq!(r.unwrap(), interest);
+                                *slot = interest;
+                            }
+                        }
                     }
                 }
                 Op::Unregister(i) => {
