@@ -1,0 +1,513 @@
+//! The `one_ready` and `high_fd` workloads: a set of fds of which exactly one is
+//! readable, and one zero-timeout wait that must report it, on every backend and on the
+//! raw syscall doing the same work.
+
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::time::Duration;
+
+use select_core::testing::{dup_at, is_open, pipe, write_byte};
+use select_core::{Backend, Events, Interest, Selector};
+use select_facade::DefaultSelector;
+use select_fdset::{Ready, Select, SelectSelector};
+use select_poll::{Poll, PollFlags, PollSelector};
+
+use crate::raw::{PollingLevel, RawPoll, RawSelect};
+
+/// The event-buffer capacity every backend gets in these workloads.
+pub const CAPACITY: usize = 64;
+
+const ZERO: Option<Duration> = Some(Duration::ZERO);
+const NO_FDS: &[RawFd] = &[];
+
+/// One zero-timeout wait, repeated by the benches and the report.
+pub trait Waiter {
+    /// Waits once with a zero timeout and returns the first fd reported, or -1.
+    fn wait(&mut self) -> RawFd;
+}
+
+/// One measured contender: a backend or a raw-syscall baseline.
+pub struct Case<'a> {
+    /// Display name, e.g. `"EpollSelector"` or `"raw epoll_wait"`.
+    pub name: &'static str,
+    /// The name of the raw case this one is compared with (`None` for a baseline).
+    pub baseline: Option<&'static str>,
+    /// The waiter.
+    pub waiter: Box<dyn Waiter + 'a>,
+}
+
+impl std::fmt::Debug for Case<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Case")
+            .field("name", &self.name)
+            .field("baseline", &self.baseline)
+            .finish()
+    }
+}
+
+/// Name of the `select(2)` baseline that rebuilds its set from the fd list each call.
+pub const RAW_SELECT_REBUILD: &str = "raw select (rebuild)";
+/// Name of the `select(2)` baseline that copies a kept set.
+pub const RAW_SELECT: &str = "raw select";
+/// Name of the `poll(2)` baseline.
+pub const RAW_POLL: &str = "raw poll";
+/// Name of the `epoll_wait(2)` baseline.
+pub const RAW_EPOLL: &str = "raw epoll_wait";
+/// Name of the `kevent(2)` baseline.
+pub const RAW_KEVENT: &str = "raw kevent";
+
+/// The raw baseline of a backend.
+pub fn raw_name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Select => RAW_SELECT,
+        Backend::Poll => RAW_POLL,
+        Backend::Epoll => RAW_EPOLL,
+        Backend::Kqueue => RAW_KEVENT,
+    }
+}
+
+/// The raw baseline of the mechanism `polling` uses on this platform.
+pub fn polling_baseline() -> &'static str {
+    if cfg!(any(target_os = "linux", target_os = "android")) {
+        RAW_EPOLL
+    } else if KQUEUE_BUILT {
+        RAW_KEVENT
+    } else {
+        RAW_POLL
+    }
+}
+
+/// Whether this build measures kqueue (BSD and macOS).
+pub const KQUEUE_BUILT: bool = cfg!(any(
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    target_os = "macos"
+));
+
+/// Whether `select(2)` can take this fd here (fds past FD_SETSIZE only where the kernel
+/// takes larger sets).
+pub fn select_takes(fd: RawFd) -> bool {
+    select_fdset::LARGE_FDS || (fd as usize) < select_fdset::FD_SETSIZE
+}
+
+/// `N` pipes, the last one readable: the `one_ready` workload.
+#[derive(Debug)]
+pub struct Pipes {
+    readers: Vec<io::PipeReader>,
+    _writers: Vec<io::PipeWriter>,
+}
+
+impl Pipes {
+    /// Opens `n` pipes (`n >= 1`) and writes one byte into the last one.
+    ///
+    /// # Panics
+    ///
+    /// If the pipes cannot be created (raise the fd limit first).
+    pub fn new(n: usize) -> Pipes {
+        let (readers, writers): (Vec<_>, Vec<_>) = (0..n.max(1)).map(|_| pipe()).unzip();
+        write_byte(&writers[writers.len() - 1]);
+        Pipes {
+            readers,
+            _writers: writers,
+        }
+    }
+
+    /// The read ends.
+    pub fn fds(&self) -> Vec<BorrowedFd<'_>> {
+        self.readers.iter().map(|r| r.as_fd()).collect()
+    }
+
+    /// The readable fd.
+    pub fn ready_fd(&self) -> RawFd {
+        self.readers[self.readers.len() - 1].as_raw_fd()
+    }
+
+    /// How many pipes.
+    pub fn len(&self) -> usize {
+        self.readers.len()
+    }
+
+    /// Never true.
+    pub fn is_empty(&self) -> bool {
+        self.readers.is_empty()
+    }
+}
+
+/// One readable pipe whose read end sits at a chosen fd number: the `high_fd` workload.
+#[derive(Debug)]
+pub struct HighFd {
+    fd: OwnedFd,
+    _reader: io::PipeReader,
+    _writer: io::PipeWriter,
+}
+
+impl HighFd {
+    /// A readable pipe end duplicated to the first free fd number at or above `target`.
+    ///
+    /// # Errors
+    ///
+    /// The error of `dup2(2)` (e.g. `EBADF` beyond the fd limit) when no number in
+    /// `target..target + 64` can be used.
+    pub fn new(target: RawFd) -> io::Result<HighFd> {
+        let (reader, writer) = pipe();
+        write_byte(&writer);
+        let mut last = None;
+        for fd in target..target + 64 {
+            if is_open(fd) {
+                continue;
+            }
+            match dup_at(reader.as_raw_fd(), fd) {
+                Ok(fd) => {
+                    return Ok(HighFd {
+                        fd,
+                        _reader: reader,
+                        _writer: writer,
+                    })
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| io::Error::other(format!("fds {target}.. are all in use"))))
+    }
+
+    /// The placed fd.
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+}
+
+struct SelectFn {
+    sel: Select,
+    fds: Vec<RawFd>,
+    ready: Ready,
+}
+
+impl Waiter for SelectFn {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        match self
+            .sel
+            .select_into(&self.fds, NO_FDS, NO_FDS, ZERO, &mut self.ready)
+        {
+            Ok(_) => self.ready.read().first().map_or(-1, |&i| self.fds[i]),
+            Err(_) => -1,
+        }
+    }
+}
+
+struct RawSelectRebuild(RawSelect);
+impl Waiter for RawSelectRebuild {
+    fn wait(&mut self) -> RawFd {
+        self.0.wait_rebuild()
+    }
+}
+
+struct RawSelectCopy(RawSelect);
+impl Waiter for RawSelectCopy {
+    fn wait(&mut self) -> RawFd {
+        self.0.wait_copy()
+    }
+}
+
+impl Waiter for RawPoll {
+    fn wait(&mut self) -> RawFd {
+        RawPoll::wait(self)
+    }
+}
+
+struct SelectorWaiter<S> {
+    sel: S,
+    events: Events,
+}
+
+impl<S: Selector<Data = usize>> SelectorWaiter<S> {
+    fn new(mut sel: S, fds: &[BorrowedFd<'_>]) -> io::Result<Self> {
+        for (i, fd) in fds.iter().enumerate() {
+            sel.register(fd, Interest::READ, i)?;
+        }
+        Ok(SelectorWaiter {
+            sel,
+            events: Events::with_capacity(CAPACITY),
+        })
+    }
+}
+
+impl<S: Selector<Data = usize>> Waiter for SelectorWaiter<S> {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        match self.sel.select(&mut self.events, ZERO) {
+            Ok(_) => self.events.iter().next().map_or(-1, |e| e.fd()),
+            Err(_) => -1,
+        }
+    }
+}
+
+struct PollWaiter {
+    poll: Poll,
+    out: Vec<(RawFd, PollFlags)>,
+}
+
+impl Waiter for PollWaiter {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        match self.poll.poll_into(&mut self.out, ZERO) {
+            Ok(_) => self.out.first().map_or(-1, |r| r.0),
+            Err(_) => -1,
+        }
+    }
+}
+
+struct PollingWaiter<'a> {
+    poller: PollingLevel<'a>,
+    events: polling::Events,
+}
+
+impl Waiter for PollingWaiter<'_> {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        match self.poller.wait(&mut self.events, ZERO) {
+            Ok(_) => self.events.iter().next().map_or(-1, |e| e.key as RawFd),
+            Err(_) => -1,
+        }
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use crate::raw::RawEpoll;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector};
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+struct EpollWaiter {
+    ep: Epoll,
+    events: EpollEvents,
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl Waiter for EpollWaiter {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        match self.ep.poll_into(ZERO, &mut self.events) {
+            Ok(_) => self.events.get(0).map_or(-1, |e| e.0),
+            Err(_) => -1,
+        }
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl Waiter for RawEpoll {
+    fn wait(&mut self) -> RawFd {
+        RawEpoll::wait(self, 0)
+    }
+}
+
+#[cfg(any(
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    target_os = "macos"
+))]
+mod kq {
+    use super::*;
+    use crate::raw::RawKqueue;
+    use select_kqueue::{KEvent, Kqueue, KqueueSelector};
+
+    pub(super) struct KqueueWaiter {
+        kq: Kqueue,
+        events: Vec<KEvent>,
+    }
+
+    impl Waiter for KqueueWaiter {
+        #[inline(never)]
+        fn wait(&mut self) -> RawFd {
+            match self.kq.control_into(&[], &mut self.events, ZERO) {
+                Ok(_) => self.events.first().map_or(-1, |e| e.ident() as RawFd),
+                Err(_) => -1,
+            }
+        }
+    }
+
+    impl Waiter for RawKqueue {
+        fn wait(&mut self) -> RawFd {
+            RawKqueue::wait(self)
+        }
+    }
+
+    pub(super) fn cases<'a>(fds: &[BorrowedFd<'a>], out: &mut Vec<Case<'a>>) -> io::Result<()> {
+        let raw = RawKqueue::new(CAPACITY)?;
+        for fd in fds {
+            raw.add_read(fd.as_raw_fd())?;
+        }
+        out.push(Case {
+            name: RAW_KEVENT,
+            baseline: None,
+            waiter: Box::new(raw),
+        });
+        let kq = Kqueue::new()?;
+        let changes: Vec<KEvent> = fds.iter().map(KEvent::for_fd).collect::<io::Result<_>>()?;
+        kq.control(&changes, 0, ZERO)?;
+        out.push(Case {
+            name: "Kqueue",
+            baseline: Some(RAW_KEVENT),
+            waiter: Box::new(KqueueWaiter {
+                kq,
+                events: Vec::with_capacity(CAPACITY),
+            }),
+        });
+        out.push(Case {
+            name: "KqueueSelector",
+            baseline: Some(RAW_KEVENT),
+            waiter: Box::new(SelectorWaiter::new(KqueueSelector::new()?, fds)?),
+        });
+        Ok(())
+    }
+}
+
+/// Every contender of the `one_ready`/`high_fd` workloads over the read ends `fds`:
+/// raw baselines first, then our objects, `DefaultSelector` and `polling` (level mode).
+///
+/// The `select` cases are left out when an fd is beyond what `select(2)` takes here.
+/// mio is not among them: it is edge-triggered only, so after the first wait it reports
+/// nothing until new data arrives; it would not do the same work.
+///
+/// # Errors
+///
+/// Any error creating or registering with a backend.
+pub fn wait_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
+    let raw: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
+    let mut out: Vec<Case<'a>> = Vec::new();
+
+    if raw.iter().all(|&fd| select_takes(fd)) {
+        out.push(Case {
+            name: RAW_SELECT_REBUILD,
+            baseline: None,
+            waiter: Box::new(RawSelectRebuild(RawSelect::new(&raw))),
+        });
+        out.push(Case {
+            name: RAW_SELECT,
+            baseline: None,
+            waiter: Box::new(RawSelectCopy(RawSelect::new(&raw))),
+        });
+        out.push(Case {
+            name: "select()",
+            baseline: Some(RAW_SELECT_REBUILD),
+            waiter: Box::new(SelectFn {
+                sel: Select::new(),
+                fds: raw.clone(),
+                ready: Ready::new(),
+            }),
+        });
+        out.push(Case {
+            name: "SelectSelector",
+            baseline: Some(RAW_SELECT),
+            waiter: Box::new(SelectorWaiter::new(SelectSelector::new()?, fds)?),
+        });
+    }
+
+    out.push(Case {
+        name: RAW_POLL,
+        baseline: None,
+        waiter: Box::new(RawPoll::new(&raw)),
+    });
+    let mut poll = Poll::with_capacity(fds.len());
+    for fd in fds {
+        poll.register(fd, PollFlags::POLLIN)?;
+    }
+    out.push(Case {
+        name: "Poll",
+        baseline: Some(RAW_POLL),
+        waiter: Box::new(PollWaiter {
+            poll,
+            out: Vec::with_capacity(CAPACITY),
+        }),
+    });
+    out.push(Case {
+        name: "PollSelector",
+        baseline: Some(RAW_POLL),
+        waiter: Box::new(SelectorWaiter::new(PollSelector::new()?, fds)?),
+    });
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let rawep = RawEpoll::new(CAPACITY)?;
+        for &fd in &raw {
+            rawep.add(fd, libc::EPOLLIN as u32)?;
+        }
+        out.push(Case {
+            name: RAW_EPOLL,
+            baseline: None,
+            waiter: Box::new(rawep),
+        });
+        let ep = Epoll::new()?;
+        for fd in fds {
+            ep.register(fd, EpollFlags::EPOLLIN)?;
+        }
+        out.push(Case {
+            name: "Epoll",
+            baseline: Some(RAW_EPOLL),
+            waiter: Box::new(EpollWaiter {
+                ep,
+                events: EpollEvents::with_capacity(CAPACITY)?,
+            }),
+        });
+        out.push(Case {
+            name: "EpollSelector",
+            baseline: Some(RAW_EPOLL),
+            waiter: Box::new(SelectorWaiter::new(EpollSelector::new()?, fds)?),
+        });
+    }
+
+    #[cfg(any(
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly",
+        target_os = "macos"
+    ))]
+    kq::cases(fds, &mut out)?;
+
+    let ds = DefaultSelector::<usize>::new()?;
+    let ds_base = raw_name(ds.backend());
+    if out.iter().any(|c| c.name == ds_base) {
+        out.push(Case {
+            name: "DefaultSelector",
+            baseline: Some(ds_base),
+            waiter: Box::new(SelectorWaiter::new(ds, fds)?),
+        });
+    }
+
+    let mut poller = PollingLevel::new()?;
+    for fd in fds {
+        poller.add(*fd, polling::Event::readable(fd.as_raw_fd() as usize))?;
+    }
+    out.push(Case {
+        name: "polling (level)",
+        baseline: Some(polling_baseline()),
+        waiter: Box::new(PollingWaiter {
+            poller,
+            events: polling::Events::with_capacity(std::num::NonZeroUsize::new(CAPACITY).unwrap()),
+        }),
+    });
+    Ok(out)
+}
+
+/// Checks that every case reports `ready` on its first wait.
+///
+/// # Errors
+///
+/// `Other` naming the first case that reported something else.
+pub fn verify(cases: &mut [Case<'_>], ready: RawFd) -> io::Result<()> {
+    for c in cases {
+        let got = c.waiter.wait();
+        if got != ready {
+            return Err(io::Error::other(format!(
+                "{} reported fd {got} instead of the ready fd {ready}",
+                c.name
+            )));
+        }
+    }
+    Ok(())
+}

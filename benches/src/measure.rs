@@ -1,0 +1,146 @@
+//! Robust timing for the report: every case is timed in batches, back to back with its
+//! raw baseline in each repetition (so machine noise during a repetition hits ours and
+//! the raw baseline alike), and the result is the median over the repetitions.
+//!
+//! Batches are timed with the thread's CPU clock ([`thread_cpu_time`]), user plus
+//! kernel time: on a shared machine the wall clock also counts the time slices other
+//! processes take, which would swamp differences of a few percent.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use crate::cases::Case;
+use crate::raw::thread_cpu_time;
+
+/// How long and how often to measure.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    /// Repetitions (each times every case once).
+    pub reps: usize,
+    /// Target duration of one timed batch.
+    pub batch: Duration,
+}
+
+/// The result for one case.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// The case's name.
+    pub name: &'static str,
+    /// Its baseline's name, if it has one.
+    pub baseline: Option<&'static str>,
+    /// Median nanoseconds per wait over the repetitions.
+    pub ns: f64,
+    /// Median over the repetitions of (this case's ns / the baseline's ns in the same
+    /// repetition).
+    pub ratio: Option<f64>,
+}
+
+/// The median of `v` (which it sorts); NaN for an empty slice.
+pub fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
+}
+
+fn time_batch(case: &mut Case<'_>, iters: u64) -> f64 {
+    let start = thread_cpu_time();
+    for _ in 0..iters {
+        black_box(case.waiter.wait());
+    }
+    (thread_cpu_time() - start).as_nanos() as f64 / iters as f64
+}
+
+/// How many waits fill one batch of `target`, after warming the case up.
+fn calibrate(case: &mut Case<'_>, target: Duration) -> u64 {
+    let mut iters = 1u64;
+    loop {
+        let start = thread_cpu_time();
+        for _ in 0..iters {
+            black_box(case.waiter.wait());
+        }
+        let took = thread_cpu_time() - start;
+        if took >= target / 4 || iters >= 1 << 30 {
+            let per = took.as_nanos().max(1) as f64 / iters as f64;
+            return ((target.as_nanos() as f64 / per) as u64).max(1);
+        }
+        iters *= 2;
+    }
+}
+
+/// Measures every case of the group with `plan`, calling `progress(done, total)` after
+/// every repetition.
+///
+/// In each repetition every case with a baseline is timed back to back with its
+/// baseline (one batch each, the order alternating between repetitions), so machine
+/// noise during a pair hits both; its ratio is the median over repetitions of the ratio
+/// within the pair. The case order rotates between repetitions. A baseline's time is the
+/// median of all its batches.
+pub fn run(
+    cases: &mut [Case<'_>],
+    plan: Plan,
+    mut progress: impl FnMut(usize, usize),
+) -> Vec<Sample> {
+    let iters: Vec<u64> = cases.iter_mut().map(|c| calibrate(c, plan.batch)).collect();
+    let k = cases.len();
+    let base: Vec<Option<usize>> = cases
+        .iter()
+        .map(|c| c.baseline.and_then(|b| cases.iter().position(|x| x.name == b)))
+        .collect();
+    let reps = plan.reps.max(1);
+    let mut times = vec![Vec::new(); k];
+    let mut ratios = vec![Vec::new(); k];
+    for rep in 0..reps {
+        for j in 0..k {
+            let i = (j + rep) % k;
+            match base[i] {
+                Some(b) => {
+                    let (ours, raw) = if rep % 2 == 0 {
+                        let o = time_batch(&mut cases[i], iters[i]);
+                        (o, time_batch(&mut cases[b], iters[b]))
+                    } else {
+                        let r = time_batch(&mut cases[b], iters[b]);
+                        (time_batch(&mut cases[i], iters[i]), r)
+                    };
+                    times[i].push(ours);
+                    times[b].push(raw);
+                    ratios[i].push(ours / raw);
+                }
+                // A baseline nobody is compared with is timed alone.
+                None if !base.contains(&Some(i)) => {
+                    times[i].push(time_batch(&mut cases[i], iters[i]));
+                }
+                None => {}
+            }
+        }
+        progress(rep + 1, reps);
+    }
+    cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Sample {
+            name: c.name,
+            baseline: c.baseline,
+            ns: median(&mut times[i]),
+            ratio: base[i].map(|_| median(&mut ratios[i])),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn median_of_odd_and_even() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(&mut []).is_nan());
+    }
+}
