@@ -475,7 +475,7 @@ mod kqueue_model {
                         // last failed call left (EBADF, ENOENT...): only the refusal is
                         // defined. The knote stays.
                         prop_assert!(got.is_err(), "step {}: {:?}: {:?}", step, op, got);
-                        (got.clone(), got)
+                        (got, got)
                     } else {
                         let want = if !w.is_open(*s) {
                             os(libc::EBADF)
