@@ -50,6 +50,7 @@ type SlotMap = HashMap<RawFd, usize, BuildHasherDefault<FdHasher>>;
 ///
 /// ```
 /// use std::io::Write;
+/// use std::os::fd::AsRawFd;
 /// use std::time::Duration;
 /// use select_poll::{Poll, PollFlags};
 ///
@@ -62,8 +63,7 @@ type SlotMap = HashMap<RawFd, usize, BuildHasherDefault<FdHasher>>;
 ///
 /// writer.write_all(b"x")?;
 /// let ready = poll.poll(None)?;
-/// assert_eq!(ready, vec![(reader_fd(&reader), PollFlags::POLLIN)]);
-/// # fn reader_fd(r: &std::io::PipeReader) -> i32 { use std::os::fd::AsRawFd; r.as_raw_fd() }
+/// assert_eq!(ready, vec![(reader.as_raw_fd(), PollFlags::POLLIN)]);
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Clone, Default)]
@@ -209,6 +209,7 @@ impl Poll {
     /// }
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[doc(alias = "poll")]
     pub fn poll_into(
         &mut self,
         out: &mut Vec<(RawFd, PollFlags)>,
