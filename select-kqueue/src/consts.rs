@@ -78,6 +78,9 @@ pub const KQ_EV_RECEIPT: Flags = c::EV_RECEIPT;
 /// `EV_DISPATCH`: disable the event after each report (re-arm with `EV_ENABLE`).
 pub const KQ_EV_DISPATCH: Flags = c::EV_DISPATCH;
 /// `EV_SYSFLAGS`: the bits reserved for the system.
+// libc deprecates it on OpenBSD ("not stable across OS versions"); CPython exports it
+// wherever the header defines it, and so do we.
+#[allow(deprecated)]
 pub const KQ_EV_SYSFLAGS: Flags = c::EV_SYSFLAGS;
 /// `EV_FLAG1`: a filter-specific flag.
 pub const KQ_EV_FLAG1: Flags = c::EV_FLAG1;
@@ -124,6 +127,9 @@ pub const KQ_NOTE_FORK: FFlags = c::NOTE_FORK;
 /// `NOTE_EXEC` (proc): the process called `exec`.
 pub const KQ_NOTE_EXEC: FFlags = c::NOTE_EXEC;
 /// `NOTE_PCTRLMASK` (proc): the control bits of `fflags`.
+// libc deprecates it on FreeBSD ("not stable across OS versions"); CPython exports it
+// wherever the header defines it, and so do we.
+#[allow(deprecated)]
 pub const KQ_NOTE_PCTRLMASK: FFlags = c::NOTE_PCTRLMASK;
 /// `NOTE_PDATAMASK` (proc): the pid bits of `fflags`.
 pub const KQ_NOTE_PDATAMASK: FFlags = c::NOTE_PDATAMASK;

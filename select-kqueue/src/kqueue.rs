@@ -97,6 +97,16 @@ impl Kqueue {
         }
     }
 
+    /// Gives up the kqueue's fd, still open, to the caller.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` "I/O operation on closed kqueue object" after
+    /// [`close`](Kqueue::close).
+    pub fn into_fd(mut self) -> io::Result<OwnedFd> {
+        self.fd.take().ok_or_else(|| closed("kqueue"))
+    }
+
     /// Whether [`close`](Kqueue::close) was called (Python's `closed`).
     #[inline]
     pub fn closed(&self) -> bool {

@@ -2,7 +2,7 @@
 //! Nothing else in the crate is `unsafe`.
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
 use libc::c_int;
 use select_core::error::cvt;
@@ -145,7 +145,7 @@ pub(crate) fn kqueue_cloexec() -> io::Result<OwnedFd> {
         // SAFETY: `fd` was just created and is owned by nobody else; the OwnedFd closes
         // it if setting the flag fails.
         let owned = unsafe { OwnedFd::from_raw_fd(fd) };
-        set_cloexec(owned.as_raw_fd())?;
+        set_cloexec(std::os::fd::AsRawFd::as_raw_fd(&owned))?;
         Ok(owned)
     }
 }
