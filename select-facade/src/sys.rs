@@ -1,7 +1,9 @@
 //! Every libc call of select-facade (the waker's fds and the Ctrl-C watcher).
 
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, BorrowedFd};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use std::os::fd::{FromRawFd, OwnedFd};
 
 use select_core::error::cvt;
 
