@@ -1,1 +1,43 @@
-fn main() {}
+//! `one_ready`: N pipes, exactly one readable, one zero-timeout wait that must report
+//! it — every backend against the raw syscall doing the same work, and `polling` in
+//! level mode. mio is not measured here: it is edge-triggered only, so after its first
+//! wait it reports nothing until new data arrives, which is not the same work.
+//!
+//! `cargo bench -p select-benches --bench one_ready`; `cargo test --benches` runs each
+//! case once.
+
+// criterion_group!/criterion_main! generate undocumented public functions.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use select_benches::cases::{verify, wait_cases, Pipes};
+use select_benches::{fits, raise_fd_limit, NS};
+
+fn one_ready(c: &mut Criterion) {
+    let limit = raise_fd_limit().expect("raise RLIMIT_NOFILE");
+    let mut group = c.benchmark_group("one_ready");
+    for n in NS.into_iter().filter(|&n| fits(n, limit)) {
+        let pipes = Pipes::new(n);
+        let fds = pipes.fds();
+        let mut cases = wait_cases(&fds).expect("set up the backends");
+        verify(&mut cases, pipes.ready_fd()).expect("every backend reports the ready fd");
+        for case in &mut cases {
+            group.bench_function(BenchmarkId::new(case.name, n), |b| {
+                b.iter(|| black_box(case.waiter.wait()))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1));
+    targets = one_ready
+}
+criterion_main!(benches);

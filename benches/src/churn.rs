@@ -164,7 +164,8 @@ mod linux {
         fn cycle(&mut self) -> io::Result<()> {
             let fd = self.fd.as_raw_fd();
             self.ep.add(fd, libc::EPOLLIN as u32)?;
-            self.ep.modify(fd, (libc::EPOLLIN | libc::EPOLLOUT) as u32)?;
+            self.ep
+                .modify(fd, (libc::EPOLLIN | libc::EPOLLOUT) as u32)?;
             self.ep.delete(fd)
         }
     }
@@ -251,6 +252,9 @@ pub fn churners(fds: &ChurnFds) -> io::Result<Vec<(&'static str, Box<dyn Churner
     for (i, fd) in fds.background().enumerate() {
         poller.add(fd, polling::Event::readable(i + 2))?;
     }
-    out.push(("polling (level)", Box::new(PollingChurn { poller, fd: extra })));
+    out.push((
+        "polling (level)",
+        Box::new(PollingChurn { poller, fd: extra }),
+    ));
     Ok(out)
 }

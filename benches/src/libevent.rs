@@ -238,7 +238,10 @@ mod linux {
         }
     }
 
-    pub(super) fn drivers<'a>(ring: &'a Ring, out: &mut Vec<(&'static str, Box<dyn Driver + 'a>)>) -> io::Result<()> {
+    pub(super) fn drivers<'a>(
+        ring: &'a Ring,
+        out: &mut Vec<(&'static str, Box<dyn Driver + 'a>)>,
+    ) -> io::Result<()> {
         let raw = RawEpoll::new(CAPACITY)?;
         let ep = Epoll::new()?;
         for fd in ring.fds() {

@@ -74,11 +74,9 @@ fn parse_args() -> Result<Option<Args>, String> {
             }
             "--batch-ms" => {
                 let v = value("--batch-ms")?;
-                let ms: u64 = v
-                    .parse()
-                    .ok()
-                    .filter(|&n: &u64| n > 0)
-                    .ok_or(format!("--batch-ms: expected a positive integer, got {v:?}"))?;
+                let ms: u64 = v.parse().ok().filter(|&n: &u64| n > 0).ok_or(format!(
+                    "--batch-ms: expected a positive integer, got {v:?}"
+                ))?;
                 plan.batch = Duration::from_millis(ms);
             }
             "--svg" => svg = Some(PathBuf::from(value("--svg")?)),
@@ -234,7 +232,11 @@ fn text_table(title: &str, suite: &Suite) -> String {
     for name in &names {
         let mut r = vec![name.to_string()];
         let base = baseline_of(suite, name);
-        r.push(if base == "(baseline)" { "-".into() } else { base });
+        r.push(if base == "(baseline)" {
+            "-".into()
+        } else {
+            base
+        });
         for col in 0..suite.len() {
             r.push(fmt_cell(&cell(suite, col, name)));
         }
@@ -337,9 +339,7 @@ fn targets(one_ready: &Suite, high_fd: &Suite) -> Vec<(String, bool)> {
         let base = baseline_of(one_ready, "DefaultSelector");
         let limit = if base == "raw epoll_wait" { 1.15 } else { 1.05 };
         out.push((
-            format!(
-                "one_ready DefaultSelector <= {limit:.2}x {base:<20} worst {r:.3}x at {at}"
-            ),
+            format!("one_ready DefaultSelector <= {limit:.2}x {base:<20} worst {r:.3}x at {at}"),
             r <= limit,
         ));
     }
@@ -554,8 +554,14 @@ fn run(args: Args) -> Result<(), String> {
         })
         .collect();
     if !polling.is_empty() {
-        let list: Vec<String> = polling.iter().map(|(l, r)| format!("{l}: {r:.2}x")).collect();
-        println!("  context: polling 3 in level mode vs its raw syscall: {}", list.join(", "));
+        let list: Vec<String> = polling
+            .iter()
+            .map(|(l, r)| format!("{l}: {r:.2}x"))
+            .collect();
+        println!(
+            "  context: polling 3 in level mode vs its raw syscall: {}",
+            list.join(", ")
+        );
     }
     println!();
 

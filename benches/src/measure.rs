@@ -91,7 +91,10 @@ pub fn run(
     let k = cases.len();
     let base: Vec<Option<usize>> = cases
         .iter()
-        .map(|c| c.baseline.and_then(|b| cases.iter().position(|x| x.name == b)))
+        .map(|c| {
+            c.baseline
+                .and_then(|b| cases.iter().position(|x| x.name == b))
+        })
         .collect();
     let reps = plan.reps.max(1);
     let mut times = vec![Vec::new(); k];
