@@ -99,11 +99,24 @@ impl PollFlags {
         target_vendor = "apple",
     ))]
     pub const POLLWRBAND: PollFlags = PollFlags(libc::POLLWRBAND);
-    /// A STREAMS message is available (`POLLMSG`). Only where the `libc` crate defines
-    /// it (AIX); on Linux, where C headers have it as `0x400`, the bit is still kept and
-    /// printed in hex, just not named.
+    /// A STREAMS message is available (`POLLMSG`). From `libc` on AIX; on Linux and
+    /// Android, where Python's `select.POLLMSG` exists but the `libc` crate lacks the
+    /// constant, the kernel's uapi value: `0x400`, or `0x200` on SPARC
+    /// (`asm/poll.h`). Not defined on the BSDs or macOS.
     #[cfg(target_os = "aix")]
     pub const POLLMSG: PollFlags = PollFlags(libc::POLLMSG);
+    /// A STREAMS message is available (`POLLMSG`), the kernel's uapi value.
+    #[cfg(all(
+        any(target_os = "linux", target_os = "android"),
+        not(any(target_arch = "sparc", target_arch = "sparc64"))
+    ))]
+    pub const POLLMSG: PollFlags = PollFlags(0x400);
+    /// A STREAMS message is available (`POLLMSG`), the kernel's uapi value on SPARC.
+    #[cfg(all(
+        any(target_os = "linux", target_os = "android"),
+        any(target_arch = "sparc", target_arch = "sparc64")
+    ))]
+    pub const POLLMSG: PollFlags = PollFlags(0x200);
     /// The stream-socket peer closed its end or shut down writing (`POLLRDHUP`;
     /// Linux 2.6.17+, FreeBSD).
     #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
@@ -168,7 +181,7 @@ impl PollFlags {
             target_vendor = "apple",
         ))]
         ("POLLWRBAND", Self::POLLWRBAND),
-        #[cfg(target_os = "aix")]
+        #[cfg(any(target_os = "aix", target_os = "linux", target_os = "android"))]
         ("POLLMSG", Self::POLLMSG),
         #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
         ("POLLRDHUP", Self::POLLRDHUP),

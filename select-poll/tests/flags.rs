@@ -27,15 +27,17 @@ fn linux_values_match_python() {
     assert_eq!(
         format!("{:?}", PollFlags::all()),
         "POLLIN | POLLPRI | POLLOUT | POLLERR | POLLHUP | POLLNVAL | POLLRDNORM | \
-         POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLRDHUP"
+         POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLMSG | POLLRDHUP"
     );
-    // Linux's POLLMSG (0x400) has no libc constant: kept and shown in hex.
+    // Python's select.POLLMSG on Linux (the kernel's uapi value on x86).
+    assert_eq!(PollFlags::POLLMSG.bits(), 0x400);
+    // Bits with no name are kept and shown in hex.
     assert_eq!(
         format!(
             "{:?}",
-            PollFlags::from_bits_retain(0x400) | PollFlags::POLLIN
+            PollFlags::from_bits_retain(0x4000) | PollFlags::POLLIN
         ),
-        "POLLIN | 0x400"
+        "POLLIN | 0x4000"
     );
 }
 
