@@ -463,6 +463,13 @@ fn push_event<T>(registry: &Registry<T>, events: &mut Events, c: (RawFd, Interes
     }
 }
 
+impl<T> AsRawFd for KqueueSelector<T> {
+    /// The kqueue's fd, or `-1` after [`close`](Selector::close).
+    fn as_raw_fd(&self) -> RawFd {
+        self.kq.as_ref().map_or(-1, |kq| kq.as_raw_fd())
+    }
+}
+
 impl<T> fmt::Debug for KqueueSelector<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KqueueSelector")

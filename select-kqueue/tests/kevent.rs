@@ -132,7 +132,7 @@ fn ordering_is_lexicographic_on_the_field_tuple() {
     };
     assert!(base.with_filter(lo) < base.with_filter(hi));
     // Sorting and hashing agree with equality.
-    let mut v = vec![base.with_ident(3), base.with_ident(1), base.with_ident(2)];
+    let mut v = [base.with_ident(3), base.with_ident(1), base.with_ident(2)];
     v.sort();
     assert_eq!(
         v.iter().map(KEvent::ident).collect::<Vec<_>>(),

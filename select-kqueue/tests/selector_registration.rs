@@ -1,0 +1,264 @@
+//! KqueueSelector and the select-core `Selector` contract: registration bookkeeping,
+//! kernel refusals, PRIORITY, stale fds.
+#![cfg(any(
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    target_vendor = "apple",
+    all(target_os = "linux", feature = "libkqueue")
+))]
+
+use std::io::ErrorKind;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::time::Duration;
+
+use select_core::testing::{dup_at, pipe, write_byte};
+use select_core::{Backend, Events, Interest, Selector};
+use select_kqueue::KqueueSelector;
+
+const NOW: Option<Duration> = Some(Duration::ZERO);
+const SOON: Option<Duration> = Some(Duration::from_secs(5));
+
+fn sel() -> KqueueSelector<&'static str> {
+    KqueueSelector::new().unwrap()
+}
+
+/// A duplicate of `fd` at a number of its own (each test uses different ones), so
+/// closing it cannot race with other test threads reusing the number.
+fn high_dup(fd: &impl AsRawFd, at: i32) -> OwnedFd {
+    dup_at(fd.as_raw_fd(), at).unwrap()
+}
+
+#[test]
+fn register_get_key_and_keys() {
+    let mut s = sel();
+    assert_eq!(s.backend(), Backend::Kqueue);
+    assert!(s.is_empty());
+    let (r, w) = pipe();
+    let key = s.register(&r, Interest::READ, "r").unwrap();
+    assert_eq!(
+        (key.fd, key.interest, key.data),
+        (r.as_raw_fd(), Interest::READ, "r")
+    );
+    s.register(&w, Interest::WRITE, "w").unwrap();
+    assert_eq!(s.len(), 2);
+    assert_eq!(s.get_key(&w).unwrap().data, "w");
+    let mut fds: Vec<_> = s.keys().map(|k| k.fd).collect();
+    fds.sort();
+    let mut want = vec![r.as_raw_fd(), w.as_raw_fd()];
+    want.sort();
+    assert_eq!(fds, want);
+    assert!(s.fileno().unwrap() >= 0);
+    assert_eq!(s.as_raw_fd(), s.fileno().unwrap());
+    assert!(format!("{s:?}").contains("registered: 2"));
+}
+
+#[test]
+fn duplicate_unknown_and_empty() {
+    let mut s = sel();
+    let (r, _w) = pipe();
+    s.register(&r, Interest::READ, "r").unwrap();
+    let e = s.register(&r, Interest::WRITE, "again").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+    assert_eq!(s.get_key(&r).unwrap().data, "r");
+    let (r2, _w2) = pipe();
+    for e in [
+        s.modify(&r2, Interest::READ, "x").unwrap_err(),
+        s.unregister(&r2).unwrap_err(),
+        s.get_key(&r2).unwrap_err(),
+    ] {
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+    }
+    let e = s.register(&r2, Interest::EMPTY, "x").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert!(
+        s.get_key(&r2).is_err(),
+        "a refused register records nothing"
+    );
+    let e = s.modify(&r, Interest::EMPTY, "x").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert_eq!(s.get_key(&r).unwrap().interest, Interest::READ);
+    let e = s.register(&-1, Interest::READ, "neg").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+}
+
+#[test]
+fn priority_is_refused_and_records_nothing() {
+    let mut s = sel();
+    let (r, w) = pipe();
+    let e = s
+        .register(&r, Interest::READ | Interest::PRIORITY, "p")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert!(e.to_string().contains("PRIORITY"), "{e}");
+    assert!(s.get_key(&r).is_err());
+    s.register(&r, Interest::READ, "r").unwrap();
+    let e = s.modify(&r, Interest::PRIORITY, "p").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert_eq!(s.get_key(&r).unwrap().interest, Interest::READ);
+    // The old filter still works.
+    write_byte(&w);
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+}
+
+#[test]
+fn kernel_refusals_record_nothing() {
+    let mut s = sel();
+    let bad = 19_000; // above every fd of this process: EBADF
+    let e = s.register(&bad, Interest::READ, "bad").unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    let e = s
+        .register(&bad, Interest::READ | Interest::WRITE, "bad")
+        .unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    assert!(s.is_empty());
+    assert!(s.get_key(&bad).is_err());
+}
+
+#[test]
+fn register_both_is_all_or_nothing() {
+    // READ|WRITE on a closed number fails for both, and after the refusal the number
+    // registers cleanly once it is open again.
+    let mut s = sel();
+    let (r, w) = pipe();
+    let high = high_dup(&r, 17_010);
+    let n = high.as_raw_fd();
+    drop(high);
+    let e = s
+        .register(&n, Interest::READ | Interest::WRITE, "gone")
+        .unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    let again = high_dup(&r, n);
+    s.register(&again, Interest::READ | Interest::WRITE, "back")
+        .unwrap();
+    write_byte(&w);
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+    // The read end of a pipe is never writable: READ only.
+    assert_eq!(events.as_slice()[0].ready(), Interest::READ);
+}
+
+#[test]
+fn regular_files_are_accepted_and_always_ready() {
+    // Unlike epoll (EPERM), kqueue watches regular files: always readable/writable.
+    let mut s = sel();
+    let path = std::env::temp_dir().join(format!("select-kqueue-{}.tmp", std::process::id()));
+    let f = std::fs::File::create(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    s.register(&f, Interest::WRITE, "file").unwrap();
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+    assert_eq!(events.as_slice()[0].ready(), Interest::WRITE);
+}
+
+#[test]
+fn failed_modify_keeps_the_old_registration() {
+    let mut s = sel();
+    let (r, w) = pipe();
+    let high = high_dup(&r, 17_020);
+    let n = high.as_raw_fd();
+    s.register(&n, Interest::READ, "old").unwrap();
+    write_byte(&w);
+    drop(high);
+    // The number is closed: adding the WRITE filter is refused with EBADF.
+    let e = s.modify(&n, Interest::WRITE, "new").unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    let key = s.get_key(&n).unwrap();
+    assert_eq!((key.interest, key.data), (Interest::READ, "old"));
+    // Same interest, new data: no kernel call needed, so it succeeds.
+    assert_eq!(s.modify(&n, Interest::READ, "data").unwrap().data, "data");
+}
+
+#[test]
+fn unregister_after_the_fd_was_closed() {
+    let mut s = sel();
+    let (r, _w) = pipe();
+    let high = high_dup(&r, 17_030);
+    let n = high.as_raw_fd();
+    s.register(&n, Interest::READ | Interest::WRITE, "gone")
+        .unwrap();
+    drop(high);
+    assert_eq!(s.unregister(&n).unwrap().data, "gone");
+    assert!(s.is_empty());
+}
+
+#[test]
+fn unregister_after_the_number_was_reused() {
+    let mut s = sel();
+    let (r, w) = pipe();
+    let high = high_dup(&r, 17_040);
+    drop((r, w));
+    let n = high.as_raw_fd();
+    s.register(&n, Interest::READ, "old").unwrap();
+    drop(high);
+    // Reuse the number for another pipe, unknown to the kqueue.
+    let (r2, w2) = pipe();
+    let reused = dup_at(r2.as_raw_fd(), n).unwrap();
+    assert_eq!(s.unregister(&n).unwrap().data, "old");
+    // The number can now be registered afresh, for the new file.
+    s.register(&reused, Interest::READ, "new").unwrap();
+    write_byte(&w2);
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+    assert_eq!(s.ready_keys(&events).next().unwrap().0.data, "new");
+}
+
+#[test]
+fn modify_moves_between_filters() {
+    let mut s = sel();
+    let (r, w) = pipe();
+    s.register(&w, Interest::READ, "w").unwrap();
+    let mut events = Events::with_capacity(8);
+    assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
+    s.modify(&w, Interest::READ | Interest::WRITE, "w").unwrap();
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+    assert_eq!(events.as_slice()[0].ready(), Interest::WRITE);
+    s.modify(&w, Interest::READ, "w").unwrap();
+    assert_eq!(
+        s.select(&mut events, NOW).unwrap(),
+        0,
+        "WRITE filter deleted"
+    );
+    s.modify(&w, Interest::WRITE, "w").unwrap();
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+    let key = s.unregister(&w).unwrap();
+    assert_eq!(key.interest, Interest::WRITE);
+    assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
+    drop(r);
+}
+
+// A kqueue fd takes EVFILT_READ but refuses EVFILT_WRITE (EINVAL) on the BSDs and
+// macOS, so READ|WRITE is half accepted by the kernel. (Under libkqueue a kqueue fd is
+// a pipe end that takes both, so there is no half-failure to provoke.)
+#[cfg(not(target_os = "linux"))]
+#[test]
+fn half_accepted_register_is_rolled_back() {
+    use select_kqueue::{KEvent, Kqueue};
+    let mut s = sel();
+    let inner = Kqueue::new().unwrap();
+    let e = s
+        .register(&inner, Interest::READ | Interest::WRITE, "kq")
+        .unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EINVAL));
+    assert!(s.get_key(&inner).is_err());
+    // Make the inner kqueue readable. Had the READ filter stayed in the kernel, the
+    // wait would end at once (with the event filtered out); it must time out instead.
+    let (r, w) = pipe();
+    inner
+        .control(&[KEvent::for_fd(&r).unwrap()], 0, None)
+        .unwrap();
+    write_byte(&w);
+    let mut events = Events::with_capacity(4);
+    let start = std::time::Instant::now();
+    assert_eq!(
+        s.select(&mut events, Some(Duration::from_millis(100)))
+            .unwrap(),
+        0
+    );
+    assert!(start.elapsed() >= Duration::from_millis(100));
+    // READ alone is fine.
+    s.register(&inner, Interest::READ, "kq").unwrap();
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+}

@@ -1,0 +1,213 @@
+//! KqueueSelector waits: only registered interests, READ and WRITE merged, EV_EOF as
+//! hang-up, bounded `Events` without starvation, timeouts and EINTR.
+#![cfg(any(
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly",
+    target_vendor = "apple",
+    all(target_os = "linux", feature = "libkqueue")
+))]
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::net::Shutdown;
+use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
+
+use select_core::testing::{pipe, socketpair, tcp_pair, write_byte, SignalStorm};
+use select_core::{Events, Interest, Selector};
+use select_kqueue::KqueueSelector;
+
+const NOW: Option<Duration> = Some(Duration::ZERO);
+const SOON: Option<Duration> = Some(Duration::from_secs(5));
+
+#[test]
+fn only_registered_interests_are_reported() {
+    let mut s = KqueueSelector::new().unwrap();
+    let (r, w) = pipe();
+    // The write end is writable but registered for READ only: nothing.
+    s.register(&w, Interest::READ, "w").unwrap();
+    let mut events = Events::with_capacity(8);
+    assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
+    s.register(&r, Interest::READ | Interest::WRITE, "r")
+        .unwrap();
+    write_byte(&w);
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+    let ev = events.as_slice()[0];
+    assert_eq!((ev.fd(), ev.ready()), (r.as_raw_fd(), Interest::READ));
+    assert!(!ev.is_hangup() && !ev.is_error());
+    s.modify(&w, Interest::WRITE, "w2").unwrap();
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 2);
+    let ready: Vec<_> = s.ready_keys(&events).map(|(k, i)| (k.data, i)).collect();
+    assert!(ready.contains(&("w2", Interest::WRITE)), "{ready:?}");
+    assert!(ready.contains(&("r", Interest::READ)), "{ready:?}");
+    // Level-triggered: the same again.
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 2);
+}
+
+#[test]
+fn read_and_write_of_one_fd_are_one_event() {
+    let mut s = KqueueSelector::new().unwrap();
+    let (a, mut b) = socketpair();
+    b.write_all(b"ping").unwrap();
+    s.register(&a, Interest::READ | Interest::WRITE, ())
+        .unwrap();
+    let mut events = Events::with_capacity(8);
+    // Both filters are ready before the wait, so one wait sees both kevents.
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1, "{events:?}");
+    let ev = events.as_slice()[0];
+    assert_eq!(ev.fd(), a.as_raw_fd());
+    assert_eq!(ev.ready(), Interest::READ | Interest::WRITE);
+}
+
+#[test]
+fn many_fds_both_filters_merge_per_fd() {
+    let mut s = KqueueSelector::new().unwrap();
+    let pairs: Vec<_> = (0..6).map(|_| socketpair()).collect();
+    for (a, b) in &pairs {
+        (&*b).write_all(b"x").unwrap();
+        s.register(a, Interest::READ | Interest::WRITE, a.as_raw_fd())
+            .unwrap();
+    }
+    let mut events = Events::with_capacity(64);
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 6, "{events:?}");
+    let fds: HashSet<_> = events.iter().map(|e| e.fd()).collect();
+    assert_eq!(fds.len(), 6);
+    for e in &events {
+        assert_eq!(e.ready(), Interest::READ | Interest::WRITE, "{e:?}");
+    }
+}
+
+#[test]
+fn peer_close_is_readable_and_hangup() {
+    for tcp in [false, true] {
+        let mut s = KqueueSelector::new().unwrap();
+        let (a, b): (Box<dyn select_core::Waitable>, Box<dyn Send>) = if tcp {
+            let (a, b) = tcp_pair();
+            (Box::new(a), Box::new(b))
+        } else {
+            let (a, b) = socketpair();
+            (Box::new(a), Box::new(b))
+        };
+        s.register(&*a, Interest::READ, ()).unwrap();
+        let mut events = Events::with_capacity(4);
+        assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
+        drop(b);
+        assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+        let ev = events.as_slice()[0];
+        assert_eq!(ev.ready(), Interest::READ);
+        assert!(ev.is_hangup(), "tcp={tcp}: {ev:?}");
+    }
+}
+
+#[test]
+fn pipe_writer_gone_is_hangup() {
+    let mut s = KqueueSelector::new().unwrap();
+    let (r, w) = pipe();
+    s.register(&r, Interest::READ, ()).unwrap();
+    drop(w);
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+    assert!(events.as_slice()[0].is_hangup());
+}
+
+#[test]
+fn local_shutdown_write_is_no_hangup() {
+    let mut s = KqueueSelector::new().unwrap();
+    let (a, _b) = socketpair();
+    s.register(&a, Interest::READ | Interest::WRITE, ())
+        .unwrap();
+    a.shutdown(Shutdown::Write).unwrap();
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+    let ev = events.as_slice()[0];
+    assert_eq!(ev.ready(), Interest::WRITE, "{ev:?}");
+    assert!(
+        !ev.is_hangup(),
+        "kqueue's EV_EOF on the write filter is ours: {ev:?}"
+    );
+}
+
+#[test]
+fn bounded_events_and_no_starvation() {
+    let mut s = KqueueSelector::new().unwrap();
+    let pipes: Vec<_> = (0..10)
+        .map(|_| {
+            let (r, mut w) = pipe();
+            w.write_all(b"x").unwrap();
+            (r, w)
+        })
+        .collect();
+    for (r, _) in &pipes {
+        s.register(r, Interest::READ, ()).unwrap();
+    }
+    let mut events = Events::with_capacity(3);
+    let mut seen = HashSet::new();
+    for _ in 0..4 {
+        assert_eq!(s.select(&mut events, SOON).unwrap(), 3);
+        assert!(events.is_full());
+        seen.extend(events.iter().map(|e| e.fd()));
+    }
+    assert_eq!(seen.len(), 10, "starved: {seen:?}");
+    let mut big = Events::with_capacity(100);
+    assert_eq!(s.select(&mut big, SOON).unwrap(), 10);
+    // A smaller buffer again works too.
+    assert_eq!(s.select(&mut events, SOON).unwrap(), 3);
+}
+
+#[test]
+fn unregistered_fd_is_never_reported() {
+    let mut s = KqueueSelector::new().unwrap();
+    let (r, w) = pipe();
+    s.register(&r, Interest::READ, ()).unwrap();
+    write_byte(&w);
+    s.unregister(&r).unwrap();
+    let mut events = Events::with_capacity(4);
+    assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
+}
+
+#[test]
+fn timeouts() {
+    let mut s: KqueueSelector<()> = KqueueSelector::new().unwrap();
+    let mut events = Events::with_capacity(4);
+    for t in [Duration::from_micros(200), Duration::from_millis(50)] {
+        let start = Instant::now();
+        assert_eq!(s.select(&mut events, Some(t)).unwrap(), 0);
+        let el = start.elapsed();
+        assert!(el >= t, "{t:?}: {el:?}");
+        assert!(el < Duration::from_secs(5), "{el:?}");
+    }
+    let start = Instant::now();
+    assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
+    assert!(start.elapsed() < Duration::from_secs(1));
+}
+
+#[test]
+fn interrupted_wait_keeps_its_deadline() {
+    let mut s: KqueueSelector<()> = KqueueSelector::new().unwrap();
+    let mut events = Events::with_capacity(4);
+    let storm = SignalStorm::start(Duration::from_millis(2)).unwrap();
+    let start = Instant::now();
+    let n = s
+        .select(&mut events, Some(Duration::from_millis(100)))
+        .unwrap();
+    let el = start.elapsed();
+    storm.stop();
+    assert_eq!(n, 0);
+    assert!(el >= Duration::from_millis(100), "{el:?}");
+    assert!(el < Duration::from_secs(5), "{el:?}");
+}
+
+#[test]
+fn warm_waits_do_not_grow_buffers() {
+    let mut s = KqueueSelector::new().unwrap();
+    let (r, w) = pipe();
+    s.register(&r, Interest::READ, ()).unwrap();
+    write_byte(&w);
+    let mut events = Events::with_capacity(16);
+    for _ in 0..100 {
+        assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+    }
+    assert_eq!(events.capacity(), 16);
+}
