@@ -85,7 +85,7 @@ fn every_field_round_trips_raw() {
     );
     // Through the C struct and back.
     let raw: RawKEvent = m.into_raw();
-    assert_eq!(raw.ident, 3);
+    assert_eq!({ raw.ident }, 3); // by value: packed on macOS
     assert_eq!(KEvent::from_raw(raw), m);
     assert_eq!(KEvent::from(RawKEvent::from(m)), m);
     assert_eq!(m.as_raw().fflags, KQ_NOTE_TRIGGER);

@@ -87,10 +87,12 @@ fn accessors_read_the_c_fields() {
         .with_data(-9)
         .with_udata(0x42);
     let raw = ev.into_raw();
-    assert_eq!(raw.ident, 0x1234);
-    assert_eq!(raw.filter, select_kqueue::KQ_FILTER_READ);
-    assert_eq!(raw.flags, 0x21);
-    assert_eq!(raw.fflags, 0x5678);
-    assert_eq!(raw.data, -9);
-    assert_eq!(raw.udata as usize, 0x42);
+    // Read by value: macOS packs `struct kevent` to 4 bytes (`#pragma pack(4)`), so its
+    // 8-byte fields may not be borrowed in place.
+    assert_eq!({ raw.ident }, 0x1234);
+    assert_eq!({ raw.filter }, select_kqueue::KQ_FILTER_READ);
+    assert_eq!({ raw.flags }, 0x21);
+    assert_eq!({ raw.fflags }, 0x5678);
+    assert_eq!({ raw.data }, -9);
+    assert_eq!({ raw.udata } as usize, 0x42);
 }
