@@ -559,7 +559,7 @@ mod kqueue_model {
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(256))]
 
     /// `Poll` upserts, reports `POLLNVAL` for closed fds and keeps slot order.
     #[test]
@@ -576,7 +576,7 @@ proptest! {
 
 #[cfg(has_epoll)]
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(256))]
 
     /// `Epoll` refuses duplicates with EEXIST and loses registrations with the file.
     #[test]
@@ -587,7 +587,7 @@ proptest! {
 
 #[cfg(has_kqueue)]
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(256))]
 
     /// `Kqueue` knotes follow the model (libkqueue's behaviour on Linux).
     #[test]

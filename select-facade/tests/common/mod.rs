@@ -16,7 +16,7 @@ use select_core::testing::dup_at;
 /// (CI fixes it), and no regression files (failures print the shrunk sequence).
 pub fn config(default_cases: u32) -> Config {
     let mut c = Config::default();
-    if std::env::var_os("PROPTEST_CASES").is_none() {
+    if std::env::var_os("PROPTEST_CASES").is_none_or(|v| v.is_empty()) {
         c.cases = default_cases;
     }
     c.failure_persistence = None;
