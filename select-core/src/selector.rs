@@ -181,6 +181,11 @@ pub struct SelectorKey<T> {
 /// condition is reported as readiness of every registered interest among READ and WRITE
 /// (the next read or write then returns the EOF or the error), and can be asked for
 /// with [`is_hangup`](Event::is_hangup) and [`is_error`](Event::is_error).
+///
+/// One backend sees less: `select(2)` cannot tell a hang-up or an error from plain
+/// readiness, so under `SelectSelector` both flags stay `false` and a hung-up fd is
+/// reported with the interests the kernel's fd sets show (a pipe whose writer closed:
+/// READ only). The next read or write still returns the EOF or the error.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Event {
     fd: RawFd,

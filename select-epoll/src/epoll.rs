@@ -152,8 +152,9 @@ impl Epoll {
     /// * `InvalidInput` after `close`, or for a negative fd (Python's `ValueError`);
     /// * EEXIST (`AlreadyExists`, Python's `FileExistsError`) if already registered;
     /// * EBADF for a closed fd, EPERM (`PermissionError`) for a regular file or directory,
-    ///   EINVAL for unknown mask bits, `EPOLLEXCLUSIVE` with flags it does not allow or
-    ///   `fd` being this epoll itself, ELOOP for a cycle of epoll instances, ENOSPC
+    ///   EINVAL for `EPOLLEXCLUSIVE` with flags it does not allow or `fd` being this
+    ///   epoll itself (bits the kernel does not know are accepted and ignored, as
+    ///   Linux does), ELOOP for a cycle of epoll instances, ENOSPC
     ///   beyond `max_user_watches` (all Python's `OSError`).
     #[doc(alias = "epoll_ctl")]
     pub fn register<W: Waitable + ?Sized>(&self, fd: &W, mask: EpollFlags) -> io::Result<()> {
@@ -180,7 +181,7 @@ impl Epoll {
     ///
     /// `InvalidInput` after `close` or for a negative fd; ENOENT (`NotFound`, Python's
     /// `FileNotFoundError`) if `fd` is not registered; EBADF for a closed fd; EINVAL for
-    /// unknown bits or an `EPOLLEXCLUSIVE` registration (which cannot be modified).
+    /// an `EPOLLEXCLUSIVE` registration (which cannot be modified).
     #[doc(alias = "epoll_ctl")]
     pub fn modify<W: Waitable + ?Sized>(&self, fd: &W, mask: EpollFlags) -> io::Result<()> {
         let epfd = self.raw()?;
