@@ -1,9 +1,20 @@
 //! Python's `select` and `selectors` modules for Rust: one crate to depend on.
 //!
 //! `use select_facade as select;` reads like Python's `import select`: the
-//! [`select()`](crate::select()) function, [`Poll`], [`Epoll`] (Linux), [`Kqueue`] and
-//! [`KEvent`] (BSD/macOS, or Linux with the `libkqueue` feature), their flags, and
-//! [`PIPE_BUF`], re-exported from the mechanism crates for whatever the target has.
+//! [`select()`](crate::select()) function, [`Poll`], `Epoll` (Linux), `Kqueue` and
+//! `KEvent` with the `KQ_*` constants (BSD/macOS, or Linux with the `libkqueue`
+//! feature), their flags, and [`PIPE_BUF`], re-exported from the mechanism crates for
+//! whatever the target has. Python's `select.POLLIN` is [`PollFlags::POLLIN`] here, and
+//! `select.EPOLLIN` is `EpollFlags::EPOLLIN`: typed flags instead of bare integers.
+//!
+//! | Python | here |
+//! | --- | --- |
+//! | `select.select(r, w, x, t)` | [`select()`](crate::select()), or a reusable [`Select`] |
+//! | `select.poll()` | [`Poll::new()`] |
+//! | `select.epoll()` | `Epoll::new()` (Linux, Android) |
+//! | `select.kqueue()`, `select.kevent(...)` | `Kqueue::new()`, `KEvent::new(ident)` |
+//! | `selectors.DefaultSelector()` | [`DefaultSelector::new()`] |
+//! | `selectors.EVENT_READ`, `EVENT_WRITE` | [`Interest::READ`], [`Interest::WRITE`] |
 //!
 //! [`DefaultSelector`] is Python's `selectors.DefaultSelector`: the best mechanism the
 //! machine offers, **probed at run time** (epoll on Linux, kqueue on BSD/macOS, else poll,
@@ -57,14 +68,24 @@ pub use select_core::{
     PIPE_BUF,
 };
 
-pub use select_fdset::{select, FdSet, Select, SelectSelector};
+pub use select_fdset::{select, FdSet, Ready, Select, SelectSelector, Selected, FD_SETSIZE};
 pub use select_poll::{Poll, PollFlags, PollSelector};
 
-#[cfg(has_epoll)]
-pub use select_epoll::{Epoll, EpollFlags, EpollSelector};
+cfg_if::cfg_if! {
+    if #[cfg(has_epoll)] {
+        pub use select_epoll::{
+            Epoll, EpollEvents, EpollFlags, EpollSelector, DEFAULT_MAXEVENTS, MAX_MAXEVENTS,
+        };
+    }
+}
 
-#[cfg(has_kqueue)]
-pub use select_kqueue::{KEvent, Kqueue, KqueueSelector};
+cfg_if::cfg_if! {
+    if #[cfg(has_kqueue)] {
+        // KEvent, Kqueue, KqueueSelector, UserWaker, the field types and every KQ_*
+        // constant this system defines.
+        pub use select_kqueue::*;
+    }
+}
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
