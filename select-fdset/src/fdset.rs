@@ -362,45 +362,86 @@ impl WorkSet {
     }
 
     /// Makes room for `nwords` words.
+    #[inline]
     pub(crate) fn prepare(&mut self, nwords: usize) -> io::Result<()> {
         if self.words.len() < nwords {
-            let extra = nwords - self.words.len();
-            self.words.try_reserve_exact(extra).map_err(|_| {
-                io::Error::new(
-                    io::ErrorKind::OutOfMemory,
-                    format!("cannot allocate an fd set for {} fds", nwords * BITS),
-                )
-            })?;
-            self.words.resize(nwords, 0);
+            self.grow(nwords)?;
         }
         Ok(())
     }
 
-    /// Copies `src` into the first `nwords` words (zeroing what `src` does not cover) and
-    /// returns them for the kernel.
-    #[inline]
-    pub(crate) fn load(&mut self, src: &FdSet, nwords: usize) -> io::Result<&mut [Word]> {
-        self.prepare(nwords)?;
-        let dst = &mut self.words[..nwords];
-        let used = src.used_words();
-        let k = used.len().min(nwords);
-        dst[..k].copy_from_slice(&used[..k]);
-        dst[k..].fill(0);
-        Ok(dst)
+    #[cold]
+    fn grow(&mut self, nwords: usize) -> io::Result<()> {
+        let extra = nwords - self.words.len();
+        self.words.try_reserve_exact(extra).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::OutOfMemory,
+                format!("cannot allocate an fd set for {} fds", nwords * BITS),
+            )
+        })?;
+        self.words.resize(nwords, 0);
+        Ok(())
     }
 
-    /// [`load`](WorkSet::load) for a non-empty `src`; `None` (a null pointer for the
-    /// kernel, and a set the caller must not read) for an empty one.
+    /// Copies the used words of `src` into the first `nwords` words (zeroing what `src`
+    /// does not cover) and returns them for the kernel. The buffer must be
+    /// [`prepare`](WorkSet::prepare)d for `nwords`; fewer words are loaded otherwise.
     #[inline]
-    pub(crate) fn load_or_null(
-        &mut self,
-        src: &FdSet,
-        nwords: usize,
-    ) -> io::Result<Option<&mut [Word]>> {
-        if src.is_empty() {
-            Ok(None)
-        } else {
-            self.load(src, nwords).map(Some)
+    pub(crate) fn load(&mut self, src: &FdSet, nwords: usize) -> &mut [Word] {
+        let dst = self.words_mut(nwords);
+        let used = src.used_words();
+        let k = used.len().min(dst.len());
+        let (head, tail) = dst.split_at_mut(k);
+        head.copy_from_slice(&used[..k]);
+        if !tail.is_empty() {
+            tail.fill(0);
+        }
+        dst
+    }
+
+    /// The first `nwords` words (fewer if not [`prepare`](WorkSet::prepare)d that far),
+    /// for the kernel.
+    #[inline]
+    pub(crate) fn words_mut(&mut self, nwords: usize) -> &mut [Word] {
+        let k = nwords.min(self.words.len());
+        &mut self.words[..k]
+    }
+
+    /// The first `nwords` words (fewer if not [`prepare`](WorkSet::prepare)d that far).
+    #[inline]
+    pub(crate) fn words(&self, nwords: usize) -> &[Word] {
+        &self.words[..nwords.min(self.words.len())]
+    }
+
+    /// `FD_ZERO` then `FD_SET` of every fd of `fds`, straight into the first `nwords`
+    /// words (the buffer the kernel gets). The fds must be non-negative and below
+    /// `nwords * BITS`, with the buffer [`prepare`](WorkSet::prepare)d for `nwords`; an
+    /// fd outside the buffer is skipped.
+    #[inline]
+    pub(crate) fn build(&mut self, fds: &[RawFd], nwords: usize) {
+        let words = self.words_mut(nwords);
+        words.fill(0);
+        for &fd in fds {
+            // A negative fd becomes a huge index and is skipped like any other outsider.
+            if let Some(w) = words.get_mut(fd as usize / BITS) {
+                *w |= 1 << (fd as usize % BITS);
+            }
+        }
+    }
+
+    /// Appends to `out` the index of every entry of `fds` whose bit is set among the
+    /// first `nwords` words (`FD_ISSET` of each list entry, duplicates included).
+    #[inline]
+    pub(crate) fn ready_indices(&self, fds: &[RawFd], nwords: usize, out: &mut Vec<usize>) {
+        let words = self.words(nwords);
+        for (i, &fd) in fds.iter().enumerate() {
+            let fd = fd as usize;
+            if words
+                .get(fd / BITS)
+                .is_some_and(|w| w & (1 << (fd % BITS)) != 0)
+            {
+                out.push(i);
+            }
         }
     }
 
@@ -411,12 +452,6 @@ impl WorkSet {
             Ok((word, bit)) => self.words.get(word).is_some_and(|w| w & bit != 0),
             Err(_) => false,
         }
-    }
-
-    /// Word `i`, zero beyond the buffer.
-    #[inline]
-    pub(crate) fn word(&self, i: usize) -> Word {
-        self.words.get(i).copied().unwrap_or(0)
     }
 
     /// Forgets the buffer.
@@ -465,10 +500,10 @@ mod tests {
         let mut w = WorkSet::default();
         w.prepare(4).unwrap();
         w.words.fill(!0);
-        let words = w.load(&src, 4).unwrap();
+        let words = w.load(&src, 4);
         assert_eq!(words.len(), 4);
         assert!(w.contains(3) && w.contains(70) && !w.contains(4) && !w.contains(200));
-        assert_eq!(w.word(3), 0);
-        assert_eq!(w.word(1_000_000), 0);
+        assert_eq!(w.words(4)[3], 0);
+        assert_eq!(w.words(1_000_000).len(), 4);
     }
 }

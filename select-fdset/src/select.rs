@@ -7,7 +7,7 @@ use std::time::Duration;
 use select_core::error::invalid_input;
 use select_core::{retry, Waitable};
 
-use crate::fdset::{FdSet, WorkSet};
+use crate::fdset::WorkSet;
 use crate::sys::{self, BITS, FD_SETSIZE, LARGE_FDS};
 
 /// The three lists of ready objects returned by [`select`] and [`Select::select`]:
@@ -156,9 +156,10 @@ impl Ready {
 /// [`select`](Select::select) is the Python-shaped form returning the caller's own
 /// references.
 ///
-/// Each call rebuilds the sets from the lists (the lists may change freely between
-/// calls) in O(list length + highest fd / word bits), then copies them into working sets
-/// before every attempt, as `select(2)` overwrites its arguments.
+/// Each call builds the sets from the lists (the lists may change freely between
+/// calls) in O(list length + highest fd / word bits), straight into the buffers handed
+/// to the kernel; they are built again only when an interrupted call is resumed, as
+/// `select(2)` overwrites its arguments.
 ///
 /// # Examples
 ///
@@ -186,7 +187,6 @@ impl Ready {
 pub struct Select {
     /// The fds of rlist, wlist and xlist, in that order (`fileno()` once per element).
     fds: Vec<RawFd>,
-    input: [FdSet; 3],
     work: [WorkSet; 3],
     ready: Ready,
 }
@@ -196,7 +196,6 @@ impl Select {
     pub const fn new() -> Select {
         Select {
             fds: Vec::new(),
-            input: [FdSet::new(), FdSet::new(), FdSet::new()],
             work: [WorkSet::new(), WorkSet::new(), WorkSet::new()],
             ready: Ready::new(),
         }
@@ -256,64 +255,132 @@ impl Select {
         ready: &mut Ready,
     ) -> io::Result<usize> {
         ready.clear();
+        // `fds` is sized first and written by index (a push would store the length
+        // for every element); shrinking keeps the buffer, growing zeroes the new part.
+        let total = rlist.len() + wlist.len() + xlist.len();
+        if let Some(more) = total.checked_sub(self.fds.len()) {
+            self.fds
+                .try_reserve(more)
+                .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+        }
+        self.fds.resize(total, 0);
+        let (rfds, rest) = self.fds.split_at_mut(rlist.len());
+        let (wfds, xfds) = rest.split_at_mut(wlist.len());
         // Python's order: every element of rlist, then wlist, then xlist, converted
         // once each; errors surface before any wait.
-        self.fds.clear();
-        self.fds
-            .try_reserve(rlist.len() + wlist.len() + xlist.len())
-            .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
-        let mut highest: RawFd = -1;
-        for w in rlist.iter().chain(wlist).chain(xlist) {
-            let fd = w.fileno()?;
-            check_fd_limit(fd)?;
-            highest = highest.max(fd);
-            self.fds.push(fd);
-        }
+        let mut bounds = Bounds {
+            highest: -1,
+            lowest: 0,
+        };
+        bounds.convert(rlist, rfds)?;
+        bounds.convert(wlist, wfds)?;
+        bounds.convert(xlist, xfds)?;
+        let Bounds { highest, lowest } = bounds;
         if highest >= 0 {
             // A closed fd beyond the kernel's fd table would be silently ignored.
             sys::check_in_table(highest)?;
         }
+        if lowest < 0 {
+            // Only a `Waitable` of the caller's own can hand out a negative fd.
+            return Err(negative_fd(&self.fds));
+        }
 
         let (rfds, rest) = self.fds.split_at(rlist.len());
         let (wfds, xfds) = rest.split_at(wlist.len());
-        for (set, fds) in self.input.iter_mut().zip([rfds, wfds, xfds]) {
-            set.clear();
-            for &fd in fds {
-                set.insert(fd)?;
-            }
-        }
-
         let nfds = (highest + 1) as usize;
         let nwords = nfds.div_ceil(BITS);
-        for w in &mut self.work {
-            w.prepare(nwords)?;
+        // A set is passed (and built) only for a non-empty list; the others are null.
+        // Every set is built straight into the buffer the kernel gets, and built again
+        // only if the call has to be made again (select(2) overwrites its sets).
+        let [r, w, x] = &mut self.work;
+        for (work, fds) in [(r, rfds), (w, wfds), (x, xfds)] {
+            if !fds.is_empty() {
+                work.prepare(nwords)?;
+                work.build(fds, nwords);
+            }
         }
-        let input = &self.input;
         let work = &mut self.work;
-        let n = retry::wait(timeout, |left| {
-            let [r, w, x] = &mut *work;
-            let r = r.load_or_null(&input[0], nwords)?;
-            let w = w.load_or_null(&input[1], nwords)?;
-            let x = x.load_or_null(&input[2], nwords)?;
-            sys::select(nfds, r, w, x, left)
-        })?;
+        let mut built = true;
+        // Inlined so that no extra call frame sits between the syscall and this function:
+        // every return after a syscall is costly on machines whose kernel refills the
+        // return-stack predictor.
+        let n = retry::wait(
+            timeout,
+            #[inline(always)]
+            |left| {
+                if !built {
+                    rebuild(work, [rfds, wfds, xfds], nwords);
+                }
+                built = false;
+                let [r, w, x] = &mut *work;
+                sys::select(
+                    nfds,
+                    (!rfds.is_empty()).then(|| r.words_mut(nwords)),
+                    (!wfds.is_empty()).then(|| w.words_mut(nwords)),
+                    (!xfds.is_empty()).then(|| x.words_mut(nwords)),
+                    left,
+                )
+            },
+        )?;
         if n == 0 {
             return Ok(0);
         }
 
-        for ((work, fds), out) in self.work.iter().zip([rfds, wfds, xfds]).zip([
-            &mut ready.read,
-            &mut ready.write,
-            &mut ready.except,
-        ]) {
-            for (i, &fd) in fds.iter().enumerate() {
-                if work.contains(fd) {
-                    out.push(i);
-                }
+        let [r, w, x] = &self.work;
+        for (work, fds, out) in [
+            (r, rfds, &mut ready.read),
+            (w, wfds, &mut ready.write),
+            (x, xfds, &mut ready.except),
+        ] {
+            if !fds.is_empty() {
+                work.ready_indices(fds, nwords, out);
             }
         }
         Ok(ready.len())
     }
+}
+
+/// The highest fd of the lists (-1 for none) and the lowest (0 if none is negative).
+struct Bounds {
+    highest: RawFd,
+    lowest: RawFd,
+}
+
+impl Bounds {
+    /// Stores the fd of every element of `list` in `fds` (as long), in order, widening
+    /// the bounds; stops at the first element `fileno` or the platform refuses.
+    #[inline(always)]
+    fn convert<W: Waitable>(&mut self, list: &[W], fds: &mut [RawFd]) -> io::Result<()> {
+        for (slot, w) in fds.iter_mut().zip(list) {
+            let fd = w.fileno()?;
+            check_fd_limit(fd)?;
+            self.highest = self.highest.max(fd);
+            self.lowest = self.lowest.min(fd);
+            *slot = fd;
+        }
+        Ok(())
+    }
+}
+
+/// Builds the sets of the non-empty lists again before a resumed call (the kernel
+/// overwrote them).
+#[cold]
+#[inline(never)]
+fn rebuild(work: &mut [WorkSet; 3], lists: [&[RawFd]; 3], nwords: usize) {
+    for (work, fds) in work.iter_mut().zip(lists) {
+        if !fds.is_empty() {
+            work.build(fds, nwords);
+        }
+    }
+}
+
+/// The error for the first negative fd of `fds` (Python's `ValueError`).
+#[cold]
+fn negative_fd(fds: &[RawFd]) -> io::Error {
+    let fd = fds.iter().copied().find(|&fd| fd < 0).unwrap_or(-1);
+    invalid_input(format!(
+        "file descriptor cannot be a negative integer ({fd})"
+    ))
 }
 
 /// Refuses an fd the platform's `select(2)` cannot take.

@@ -1,6 +1,7 @@
 //! [`SelectSelector`]: the uniform [`Selector`] contract on `select(2)`.
 
 use std::io;
+use std::ops::ControlFlow;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
@@ -69,6 +70,32 @@ pub struct SelectSelector<T> {
     wake: Option<RawFd>,
     /// Where the next scan of the results starts (rotation when `Events` fills up).
     cursor: usize,
+    /// What a wait needs to know of `master`, refreshed whenever it changes.
+    shape: Shape,
+}
+
+/// The summary of the master sets a wait works from.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shape {
+    /// One above the highest watched fd (0 when none).
+    nfds: usize,
+    /// Which sets are watched (non-empty): only those are passed to the kernel (the
+    /// others are null pointers), copied and scanned.
+    active: [bool; 3],
+}
+
+impl Shape {
+    fn of(master: &[FdSet; 3]) -> Shape {
+        let highest = master.iter().filter_map(FdSet::highest).max();
+        Shape {
+            nfds: highest.map_or(0, |h| h as usize + 1),
+            active: [
+                !master[0].is_empty(),
+                !master[1].is_empty(),
+                !master[2].is_empty(),
+            ],
+        }
+    }
 }
 
 impl<T> SelectSelector<T> {
@@ -85,29 +112,13 @@ impl<T> SelectSelector<T> {
             work: [WorkSet::new(), WorkSet::new(), WorkSet::new()],
             wake: None,
             cursor: 0,
+            shape: Shape::default(),
         })
     }
 
-    /// `nfds` for the next wait: one above the highest watched fd.
-    fn nfds(&self) -> usize {
-        let highest = self.master.iter().filter_map(FdSet::highest).max();
-        highest.map_or(0, |h| h as usize + 1)
-    }
-
-    /// Fills `events` from the working sets, starting at `self.cursor` and wrapping.
-    fn collect(&mut self, nwords: usize, events: &mut Events) {
-        let active = [
-            !self.master[0].is_empty(),
-            !self.master[1].is_empty(),
-            !self.master[2].is_empty(),
-        ];
-        let word = |set: usize, i: usize| -> Word {
-            if active[set] {
-                self.work[set].word(i)
-            } else {
-                0
-            }
-        };
+    /// Fills `events` from the working sets after a wait that reported `n` set bits,
+    /// starting at `self.cursor` and wrapping; stops as soon as those `n` bits are seen.
+    fn collect(&mut self, n: usize, nwords: usize, active: [bool; 3], events: &mut Events) {
         if let Some(wake) = self.wake {
             if self.work[0].contains(wake) {
                 events.set_woken();
@@ -118,45 +129,122 @@ impl<T> SelectSelector<T> {
         } else {
             0
         };
-        let (first, shift) = (start / BITS, start % BITS);
-        // Word `first` is visited twice: its bits from `shift` up at step 0, and its bits
-        // below `shift` at the last step.
-        for step in 0..=nwords {
-            let i = (first + step) % nwords;
-            let mask: Word = if step == 0 {
-                !0 << shift
-            } else if step == nwords {
-                if shift == 0 {
-                    0
-                } else {
-                    !(!0 << shift)
-                }
+        let mut scan = Scan {
+            events,
+            left: n,
+            wake: self.wake,
+        };
+        let pick = |set: usize| -> &[Word] {
+            if active[set] {
+                self.work[set].words(nwords)
             } else {
-                !0
-            };
-            let sets = [word(0, i) & mask, word(1, i) & mask, word(2, i) & mask];
-            let mut any = sets[0] | sets[1] | sets[2];
-            while any != 0 {
-                let bit = any.trailing_zeros() as usize;
-                any &= any - 1;
-                // Positions come from registered fds, so they fit a RawFd.
-                let fd = (i * BITS + bit) as RawFd;
-                if Some(fd) == self.wake {
-                    continue;
-                }
-                let mut ready = Interest::EMPTY;
-                for (set, interest) in sets.iter().zip(SETS) {
-                    if set & (1 << bit) != 0 {
-                        ready |= interest;
-                    }
-                }
-                if !events.push(Event::new(fd, ready, false, false)) {
-                    self.cursor = fd as usize;
-                    return;
+                &[]
+            }
+        };
+        let (r, w, x) = (pick(0), pick(1), pick(2));
+        let at = |set: &[Word], i: usize| set.get(i).copied().unwrap_or(0);
+        let flow = if !active[1] && !active[2] {
+            // The usual case, read interest only: a plain search through one set.
+            scan.run(
+                start,
+                nwords,
+                |from, to| {
+                    let words = r.get(from..to)?;
+                    Some(from + words.iter().position(|&w| w != 0)?)
+                },
+                |i| [at(r, i), 0, 0],
+            )
+        } else {
+            scan.run(
+                start,
+                nwords,
+                |from, to| (from..to).find(|&i| at(r, i) | at(w, i) | at(x, i) != 0),
+                |i| [at(r, i), at(w, i), at(x, i)],
+            )
+        };
+        self.cursor = match flow {
+            ControlFlow::Break(Some(fd)) => fd as usize,
+            _ => 0,
+        };
+    }
+}
+
+/// The state of one scan of the working sets by [`SelectSelector::collect`].
+struct Scan<'e> {
+    events: &'e mut Events,
+    /// Set bits the kernel reported and the scan has not reached yet.
+    left: usize,
+    wake: Option<RawFd>,
+}
+
+impl Scan<'_> {
+    /// Visits the words from the one holding fd `start` to the last (`nwords - 1`),
+    /// then from word 0 back to `start`: every fd from `start` up, then every fd below
+    /// it. `find(from, to)` gives the first word in `from..to` with a bit set in any
+    /// set, `load(i)` word `i` of the read, write and except sets.
+    ///
+    /// Breaks with `Some(fd)` when `events` is full and `fd` did not fit, with `None`
+    /// once every reported bit was seen.
+    #[inline(always)]
+    fn run<F, L>(
+        &mut self,
+        start: usize,
+        nwords: usize,
+        find: F,
+        load: L,
+    ) -> ControlFlow<Option<RawFd>>
+    where
+        F: Fn(usize, usize) -> Option<usize>,
+        L: Fn(usize) -> [Word; 3],
+    {
+        let (first, shift) = (start / BITS, start % BITS);
+        let high: Word = !0 << shift;
+        self.word(first, load(first).map(|w| w & high))?;
+        let mut from = first + 1;
+        while let Some(i) = find(from, nwords) {
+            self.word(i, load(i))?;
+            from = i + 1;
+        }
+        let mut from = 0;
+        while let Some(i) = find(from, first) {
+            self.word(i, load(i))?;
+            from = i + 1;
+        }
+        if shift != 0 {
+            self.word(first, load(first).map(|w| w & !high))?;
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Reports the fds of word `i` set in any of `sets` (read, write, except).
+    #[inline(always)]
+    fn word(&mut self, i: usize, sets: [Word; 3]) -> ControlFlow<Option<RawFd>> {
+        let seen = sets.iter().map(|w| w.count_ones() as usize).sum();
+        self.left = self.left.saturating_sub(seen);
+        let mut any = sets[0] | sets[1] | sets[2];
+        while any != 0 {
+            let bit = any.trailing_zeros() as usize;
+            any &= any - 1;
+            // Positions come from registered fds, so they fit a RawFd.
+            let fd = (i * BITS + bit) as RawFd;
+            if Some(fd) == self.wake {
+                continue;
+            }
+            let mut ready = Interest::EMPTY;
+            for (set, interest) in sets.iter().zip(SETS) {
+                if set & (1 << bit) != 0 {
+                    ready |= interest;
                 }
             }
+            if !self.events.push(Event::new(fd, ready, false, false)) {
+                return ControlFlow::Break(Some(fd));
+            }
         }
-        self.cursor = 0;
+        if self.left == 0 {
+            ControlFlow::Break(None)
+        } else {
+            ControlFlow::Continue(())
+        }
     }
 }
 
@@ -206,14 +294,16 @@ impl<T> Selector for SelectSelector<T> {
         let fd = fd.fileno()?;
         let wake = self.wake;
         let master = &mut self.master;
-        self.registry.register(fd, interest, data, |fd, interest| {
+        let key = self.registry.register(fd, interest, data, |fd, interest| {
             if wake == Some(fd) {
                 return Err(already_registered(fd));
             }
             check_fd_limit(fd)?;
             sys::check_open(fd)?;
             apply(master, fd, Interest::EMPTY, interest)
-        })
+        });
+        self.shape = Shape::of(&self.master);
+        key
     }
 
     /// Changes the interest and data of a registered fd.
@@ -231,10 +321,12 @@ impl<T> Selector for SelectSelector<T> {
     ) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
         let master = &mut self.master;
-        self.registry.modify(fd, interest, data, |fd, old, new| {
+        let key = self.registry.modify(fd, interest, data, |fd, old, new| {
             sys::check_open(fd)?;
             apply(master, fd, old, new)
-        })
+        });
+        self.shape = Shape::of(&self.master);
+        key
     }
 
     /// Removes a registration; works after the fd was closed or its number reused.
@@ -245,10 +337,12 @@ impl<T> Selector for SelectSelector<T> {
     fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
         let fd = fd.fileno()?;
         let master = &mut self.master;
-        self.registry.unregister(fd, |fd, old| {
+        let key = self.registry.unregister(fd, |fd, old| {
             // Removal from the sets cannot fail for a registered (non-negative) fd.
             let _ = apply(master, fd, old, Interest::EMPTY);
-        })
+        });
+        self.shape = Shape::of(&self.master);
+        key
     }
 
     /// Waits with `select(2)` and fills `events` with up to `events.capacity()` reports.
@@ -260,22 +354,35 @@ impl<T> Selector for SelectSelector<T> {
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         self.registry.check_open()?;
         events.clear();
-        let nfds = self.nfds();
+        let Shape { nfds, active } = self.shape;
         let nwords = nfds.div_ceil(BITS);
-        for w in &mut self.work {
-            w.prepare(nwords)?;
+        let [r, w, x] = &mut self.work;
+        for (set, on) in [(r, active[0]), (w, active[1]), (x, active[2])] {
+            if on {
+                set.prepare(nwords)?;
+            }
         }
         let master = &self.master;
         let work = &mut self.work;
-        let n = retry::wait(timeout, |left| {
-            let [r, w, x] = &mut *work;
-            let r = r.load_or_null(&master[0], nwords)?;
-            let w = w.load_or_null(&master[1], nwords)?;
-            let x = x.load_or_null(&master[2], nwords)?;
-            sys::select(nfds, r, w, x, left)
-        })?;
+        // Inlined so that no extra call frame sits between the syscall and this function:
+        // every return after a syscall is costly on machines whose kernel refills the
+        // return-stack predictor.
+        let n = retry::wait(
+            timeout,
+            #[inline(always)]
+            |left| {
+                let [r, w, x] = &mut *work;
+                sys::select(
+                    nfds,
+                    active[0].then(|| r.load(&master[0], nwords)),
+                    active[1].then(|| w.load(&master[1], nwords)),
+                    active[2].then(|| x.load(&master[2], nwords)),
+                    left,
+                )
+            },
+        )?;
         if n > 0 {
-            self.collect(nwords, events);
+            self.collect(n, nwords, active, events);
         }
         Ok(events.len())
     }
@@ -300,6 +407,7 @@ impl<T> Selector for SelectSelector<T> {
         }
         self.wake = None;
         self.cursor = 0;
+        self.shape = Shape::default();
     }
 
     fn is_closed(&self) -> bool {
@@ -329,9 +437,11 @@ impl<T> Selector for SelectSelector<T> {
             let _ = self.master[0].remove(old);
         }
         if let Some(fd) = fd {
-            self.master[0].insert(fd)?;
+            // Cannot fail: room was made above.
+            let _ = self.master[0].insert(fd);
             self.wake = Some(fd);
         }
+        self.shape = Shape::of(&self.master);
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 
 use std::io;
 use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
 use libc::c_int;
@@ -74,6 +75,7 @@ const ALWAYS_IN_TABLE: RawFd = 20;
 ///
 /// The errno of `select(2)` (`Interrupted` included); `InvalidInput` if a set holds fewer
 /// than `nfds` bits or `nfds` does not fit a C int (the kernel would read past it).
+#[inline(always)]
 pub fn select(
     nfds: usize,
     read: Option<&mut [Word]>,
@@ -123,14 +125,22 @@ pub fn check_open(fd: RawFd) -> io::Result<()> {
 ///
 /// Tables never shrink in a running process, so once an fd was seen open every lower
 /// fd is known to be inside; the highest such fd is remembered process-wide.
+#[inline]
 pub fn check_in_table(fd: RawFd) -> io::Result<()> {
-    use std::sync::atomic::{AtomicI32, Ordering};
-    static KNOWN: AtomicI32 = AtomicI32::new(ALWAYS_IN_TABLE - 1);
-    if fd <= KNOWN.load(Ordering::Relaxed) {
+    if fd <= KNOWN_IN_TABLE.load(Ordering::Relaxed) {
         return Ok(());
     }
+    check_in_table_slow(fd)
+}
+
+/// The highest fd known to be inside the kernel's fd table.
+static KNOWN_IN_TABLE: AtomicI32 = AtomicI32::new(ALWAYS_IN_TABLE - 1);
+
+#[cold]
+#[inline(never)]
+fn check_in_table_slow(fd: RawFd) -> io::Result<()> {
     check_open(fd)?;
-    KNOWN.fetch_max(fd, Ordering::Relaxed);
+    KNOWN_IN_TABLE.fetch_max(fd, Ordering::Relaxed);
     Ok(())
 }
 
