@@ -348,6 +348,27 @@ impl Iterator for Iter<'_> {
 
 impl std::iter::FusedIterator for Iter<'_> {}
 
+/// `dst.fill(0)`, without a call into the C library for the usual set of one word (fds
+/// below 64): a wait's sets are that small in most programs.
+#[inline(always)]
+fn zero_words(dst: &mut [Word]) {
+    match dst {
+        [] => {}
+        [w] => *w = 0,
+        _ => dst.fill(0),
+    }
+}
+
+/// `dst.copy_from_slice(src)` for slices of equal length, without a call into the C
+/// library for one word.
+#[inline(always)]
+fn copy_words(dst: &mut [Word], src: &[Word]) {
+    match (&mut *dst, src) {
+        ([d], [s]) => *d = *s,
+        _ => dst.copy_from_slice(src),
+    }
+}
+
 /// A scratch buffer `select(2)` overwrites: loaded from an [`FdSet`] before every call,
 /// read bit by bit after it. Grows only when a higher fd appears.
 #[derive(Debug, Default, Clone)]
@@ -383,19 +404,18 @@ impl WorkSet {
         Ok(())
     }
 
-    /// Copies the used words of `src` into the first `nwords` words (zeroing what `src`
+    /// Copies the words of `src` into the first `nwords` words (zeroing what `src`
     /// does not cover) and returns them for the kernel. The buffer must be
     /// [`prepare`](WorkSet::prepare)d for `nwords`; fewer words are loaded otherwise.
     #[inline]
     pub(crate) fn load(&mut self, src: &FdSet, nwords: usize) -> &mut [Word] {
         let dst = self.words_mut(nwords);
-        let used = src.used_words();
+        // Every word past the highest fd is zero, so it may be copied too.
+        let used = src.as_words();
         let k = used.len().min(dst.len());
         let (head, tail) = dst.split_at_mut(k);
-        head.copy_from_slice(&used[..k]);
-        if !tail.is_empty() {
-            tail.fill(0);
-        }
+        copy_words(head, &used[..k]);
+        zero_words(tail);
         dst
     }
 
@@ -411,6 +431,46 @@ impl WorkSet {
     #[inline]
     pub(crate) fn words(&self, nwords: usize) -> &[Word] {
         &self.words[..nwords.min(self.words.len())]
+    }
+
+    /// `FD_SET` of `fd` if it lies inside the buffer; returns `false` (and changes
+    /// nothing) if it does not, a negative `fd` included.
+    #[inline(always)]
+    pub(crate) fn insert(&mut self, fd: RawFd) -> bool {
+        // A negative fd becomes a huge index.
+        let i = fd as usize;
+        match self.words.get_mut(i / BITS) {
+            Some(w) => {
+                *w |= 1 << (i % BITS);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Readies the set of a non-empty list `fds` for a call with `nwords` words: makes
+    /// room for them and, unless every fd already `fit` (its bit set), builds the set
+    /// from scratch. Does nothing for an empty list.
+    ///
+    /// # Errors
+    ///
+    /// `OutOfMemory` if the buffer cannot grow.
+    #[inline(always)]
+    pub(crate) fn arm(&mut self, fds: &[RawFd], fit: bool, nwords: usize) -> io::Result<()> {
+        if !fds.is_empty() {
+            self.prepare(nwords)?;
+            if !fit {
+                self.build(fds, nwords);
+            }
+        }
+        Ok(())
+    }
+
+    /// Zeroes the first `nwords` words (or all, if fewer): `FD_ZERO` of a set whose
+    /// bits all lie there.
+    #[inline]
+    pub(crate) fn wipe(&mut self, nwords: usize) {
+        zero_words(self.words_mut(nwords));
     }
 
     /// `FD_ZERO` then `FD_SET` of every fd of `fds`, straight into the first `nwords`

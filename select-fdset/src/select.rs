@@ -255,60 +255,89 @@ impl Select {
         ready: &mut Ready,
     ) -> io::Result<usize> {
         ready.clear();
-        // `fds` is sized first and written by index (a push would store the length
-        // for every element); shrinking keeps the buffer, growing zeroes the new part.
-        let total = rlist.len() + wlist.len() + xlist.len();
-        if let Some(more) = total.checked_sub(self.fds.len()) {
-            self.fds
-                .try_reserve(more)
-                .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
-        }
-        self.fds.resize(total, 0);
-        let (rfds, rest) = self.fds.split_at_mut(rlist.len());
-        let (wfds, xfds) = rest.split_at_mut(wlist.len());
-        // Python's order: every element of rlist, then wlist, then xlist, converted
-        // once each; errors surface before any wait.
         let mut bounds = Bounds {
             highest: -1,
             lowest: 0,
         };
-        bounds.convert(rlist, rfds)?;
-        bounds.convert(wlist, wfds)?;
-        bounds.convert(xlist, xfds)?;
-        let Bounds { highest, lowest } = bounds;
+        let result = self.run(rlist, wlist, xlist, timeout, ready, &mut bounds);
+        // The work sets are all-zero between calls: wipe every word this call may have
+        // set (also after an error, whose sets may be half built).
+        let dirty = bounds.words();
+        let [r, w, x] = &mut self.work;
+        if !rlist.is_empty() {
+            r.wipe(dirty);
+        }
+        if !wlist.is_empty() {
+            w.wipe(dirty);
+        }
+        if !xlist.is_empty() {
+            x.wipe(dirty);
+        }
+        result
+    }
+
+    /// The body of [`select_into`](Select::select_into), which then wipes the sets.
+    /// `bounds` receives the highest and lowest fd converted, even on error.
+    ///
+    /// Inlined (with `sys::select` and the retry closure) so that no extra call frame
+    /// sits between the syscall and `select_into`: every return after a syscall is
+    /// costly on machines whose kernel refills the return-stack predictor.
+    #[inline(always)]
+    fn run<W: Waitable>(
+        &mut self,
+        rlist: &[W],
+        wlist: &[W],
+        xlist: &[W],
+        timeout: Option<Duration>,
+        ready: &mut Ready,
+        bounds: &mut Bounds,
+    ) -> io::Result<usize> {
+        // `fds` is sized first and written by index (a push would store the length
+        // for every element).
+        let total = rlist.len() + wlist.len() + xlist.len();
+        if self.fds.len() != total {
+            resize(&mut self.fds, total)?;
+        }
+        let (rfds, rest) = self.fds.split_at_mut(rlist.len());
+        let (wfds, xfds) = rest.split_at_mut(wlist.len());
+        // Python's order: every element of rlist, then wlist, then xlist, converted
+        // once each; errors surface before any wait. Each fd's bit is set as it is
+        // converted, straight into the (all-zero) buffer the kernel gets, if it fits.
+        let [r, w, x] = &mut self.work;
+        let fits = [
+            bounds.convert(rlist, rfds, r)?,
+            bounds.convert(wlist, wfds, w)?,
+            bounds.convert(xlist, xfds, x)?,
+        ];
+        let Bounds { highest, lowest } = *bounds;
         if highest >= 0 {
             // A closed fd beyond the kernel's fd table would be silently ignored.
             sys::check_in_table(highest)?;
         }
+        let (rfds, wfds, xfds) = (&*rfds, &*wfds, &*xfds);
         if lowest < 0 {
             // Only a `Waitable` of the caller's own can hand out a negative fd.
-            return Err(negative_fd(&self.fds));
+            return Err(negative_fd([rfds, wfds, xfds]));
         }
 
-        let (rfds, rest) = self.fds.split_at(rlist.len());
-        let (wfds, xfds) = rest.split_at(wlist.len());
+        // `highest` is an open fd here (or -1), far below RawFd::MAX.
         let nfds = (highest + 1) as usize;
         let nwords = nfds.div_ceil(BITS);
-        // A set is passed (and built) only for a non-empty list; the others are null.
-        // Every set is built straight into the buffer the kernel gets, and built again
-        // only if the call has to be made again (select(2) overwrites its sets).
-        let [r, w, x] = &mut self.work;
-        for (work, fds) in [(r, rfds), (w, wfds), (x, xfds)] {
-            if !fds.is_empty() {
-                work.prepare(nwords)?;
-                work.build(fds, nwords);
-            }
-        }
+        // A set is passed only for a non-empty list; the others are null. The kernel
+        // reads `nfds` bits of each set passed, whatever its own highest fd. A set too
+        // small for one of its fds grows now (after the checks: never for a closed or
+        // negative fd) and is built again.
+        r.arm(rfds, fits[0], nwords)?;
+        w.arm(wfds, fits[1], nwords)?;
+        x.arm(xfds, fits[2], nwords)?;
         let work = &mut self.work;
         let mut built = true;
-        // Inlined so that no extra call frame sits between the syscall and this function:
-        // every return after a syscall is costly on machines whose kernel refills the
-        // return-stack predictor.
         let n = retry::wait(
             timeout,
             #[inline(always)]
             |left| {
                 if !built {
+                    // select(2) overwrote the sets: build them again.
                     rebuild(work, [rfds, wfds, xfds], nwords);
                 }
                 built = false;
@@ -327,20 +356,15 @@ impl Select {
         }
 
         let [r, w, x] = &self.work;
-        for (work, fds, out) in [
-            (r, rfds, &mut ready.read),
-            (w, wfds, &mut ready.write),
-            (x, xfds, &mut ready.except),
-        ] {
-            if !fds.is_empty() {
-                work.ready_indices(fds, nwords, out);
-            }
-        }
+        r.ready_indices(rfds, nwords, &mut ready.read);
+        w.ready_indices(wfds, nwords, &mut ready.write);
+        x.ready_indices(xfds, nwords, &mut ready.except);
         Ok(ready.len())
     }
 }
 
 /// The highest fd of the lists (-1 for none) and the lowest (0 if none is negative).
+#[derive(Clone, Copy)]
 struct Bounds {
     highest: RawFd,
     lowest: RawFd,
@@ -348,18 +372,49 @@ struct Bounds {
 
 impl Bounds {
     /// Stores the fd of every element of `list` in `fds` (as long), in order, widening
-    /// the bounds; stops at the first element `fileno` or the platform refuses.
+    /// the bounds, and sets its bit in `set`; stops at the first element `fileno` or the
+    /// platform refuses. Returns whether every fd fitted in `set` as it is.
     #[inline(always)]
-    fn convert<W: Waitable>(&mut self, list: &[W], fds: &mut [RawFd]) -> io::Result<()> {
+    fn convert<W: Waitable>(
+        &mut self,
+        list: &[W],
+        fds: &mut [RawFd],
+        set: &mut WorkSet,
+    ) -> io::Result<bool> {
+        let mut fit = true;
         for (slot, w) in fds.iter_mut().zip(list) {
             let fd = w.fileno()?;
             check_fd_limit(fd)?;
             self.highest = self.highest.max(fd);
             self.lowest = self.lowest.min(fd);
             *slot = fd;
+            if !set.insert(fd) {
+                fit = false;
+            }
         }
-        Ok(())
+        Ok(fit)
     }
+
+    /// How many words hold every fd seen.
+    fn words(&self) -> usize {
+        match usize::try_from(self.highest) {
+            Ok(h) => h / BITS + 1,
+            Err(_) => 0,
+        }
+    }
+}
+
+/// Resizes `fds` to `len` entries: shrinking keeps the buffer, growing zeroes the new
+/// part.
+#[cold]
+#[inline(never)]
+fn resize(fds: &mut Vec<RawFd>, len: usize) -> io::Result<()> {
+    if let Some(more) = len.checked_sub(fds.len()) {
+        fds.try_reserve(more)
+            .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+    }
+    fds.resize(len, 0);
+    Ok(())
 }
 
 /// Builds the sets of the non-empty lists again before a resumed call (the kernel
@@ -376,8 +431,13 @@ fn rebuild(work: &mut [WorkSet; 3], lists: [&[RawFd]; 3], nwords: usize) {
 
 /// The error for the first negative fd of `fds` (Python's `ValueError`).
 #[cold]
-fn negative_fd(fds: &[RawFd]) -> io::Error {
-    let fd = fds.iter().copied().find(|&fd| fd < 0).unwrap_or(-1);
+fn negative_fd(lists: [&[RawFd]; 3]) -> io::Error {
+    let fd = lists
+        .iter()
+        .flat_map(|l| l.iter())
+        .copied()
+        .find(|&fd| fd < 0)
+        .unwrap_or(-1);
     invalid_input(format!(
         "file descriptor cannot be a negative integer ({fd})"
     ))

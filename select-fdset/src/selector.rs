@@ -219,22 +219,22 @@ impl Scan<'_> {
     /// Reports the fds of word `i` set in any of `sets` (read, write, except).
     #[inline(always)]
     fn word(&mut self, i: usize, sets: [Word; 3]) -> ControlFlow<Option<RawFd>> {
-        let seen = sets.iter().map(|w| w.count_ones() as usize).sum();
-        self.left = self.left.saturating_sub(seen);
         let mut any = sets[0] | sets[1] | sets[2];
         while any != 0 {
             let bit = any.trailing_zeros() as usize;
             any &= any - 1;
-            // Positions come from registered fds, so they fit a RawFd.
-            let fd = (i * BITS + bit) as RawFd;
-            if Some(fd) == self.wake {
-                continue;
-            }
             let mut ready = Interest::EMPTY;
             for (set, interest) in sets.iter().zip(SETS) {
                 if set & (1 << bit) != 0 {
                     ready |= interest;
+                    // The kernel counts one per set.
+                    self.left = self.left.saturating_sub(1);
                 }
+            }
+            // Positions come from registered fds, so they fit a RawFd.
+            let fd = (i * BITS + bit) as RawFd;
+            if Some(fd) == self.wake {
+                continue;
             }
             if !self.events.push(Event::new(fd, ready, false, false)) {
                 return ControlFlow::Break(Some(fd));
@@ -245,6 +245,16 @@ impl Scan<'_> {
         } else {
             ControlFlow::Continue(())
         }
+    }
+}
+
+/// The error of a wait after `close` (kept out of the wait's hot path).
+#[cold]
+#[inline(never)]
+fn closed_error<T>(registry: &Registry<T>) -> io::Error {
+    match registry.check_open() {
+        Err(e) => e,
+        Ok(()) => select_core::error::closed("select selector"),
     }
 }
 
@@ -352,7 +362,9 @@ impl<T> Selector for SelectSelector<T> {
     /// The kernel's errno (`EBADF` if a registered fd was closed); `InvalidInput` after
     /// `close`. Never `Interrupted`.
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
-        self.registry.check_open()?;
+        if self.registry.is_closed() {
+            return Err(closed_error(&self.registry));
+        }
         events.clear();
         let Shape { nfds, active } = self.shape;
         let nwords = nfds.div_ceil(BITS);

@@ -63,3 +63,73 @@ fn rotation_survives_the_ready_set_changing() {
     assert_eq!(sel.select(&mut events, LONG).unwrap(), 1);
     assert_eq!(events.as_slice()[0].fd(), pipes[0].0.as_raw_fd());
 }
+
+/// The rotation as documented: each wait reports the ready fds from the cursor up, then
+/// those below it, in fd order, as many as fit; if some did not fit the next wait starts
+/// at the first of them, otherwise at 0.
+fn model_wait(ready: &[(i32, Interest)], cursor: &mut i32, cap: usize) -> Vec<(i32, Interest)> {
+    let order: Vec<_> = ready
+        .iter()
+        .filter(|e| e.0 >= *cursor)
+        .chain(ready.iter().filter(|e| e.0 < *cursor))
+        .copied()
+        .collect();
+    *cursor = order.get(cap).map_or(0, |e| e.0);
+    order.into_iter().take(cap).collect()
+}
+
+#[test]
+fn rotation_across_words_and_sets_matches_the_model() {
+    use select_core::testing::{dup_at, socketpair};
+    use std::os::fd::{AsFd, OwnedFd};
+    // Read ends, write ends and a socket watched for both, at fd numbers on both sides
+    // of word boundaries (64-bit and 32-bit words alike), plus whatever pipe() gives.
+    let mut keep: Vec<OwnedFd> = Vec::new();
+    let mut regs: Vec<(i32, Interest)> = Vec::new();
+    let place = |fd: std::os::fd::BorrowedFd<'_>, at: i32, keep: &mut Vec<OwnedFd>| {
+        // Another test may hold the number: then keep the fd where it is.
+        match dup_at(fd.as_raw_fd(), at) {
+            Ok(owned) => keep.push(owned),
+            Err(_) => keep.push(fd.try_clone_to_owned().unwrap()),
+        }
+        keep.last().unwrap().as_raw_fd()
+    };
+    let pipes: Vec<_> = (0..4).map(|_| pipe()).collect();
+    for (i, (r, w)) in pipes.iter().enumerate() {
+        (&*w).write_all(b"x").unwrap();
+        let rfd = place(r.as_fd(), [700, 703, 767, 801][i], &mut keep);
+        regs.push((rfd, Interest::READ));
+        let wfd = place(w.as_fd(), [704, 736, 768, 895][i], &mut keep);
+        regs.push((wfd, Interest::WRITE));
+    }
+    let (a, b) = socketpair();
+    (&b).write_all(b"x").unwrap();
+    let afd = place(a.as_fd(), 735, &mut keep);
+    regs.push((afd, Interest::READ | Interest::WRITE));
+    // Low fds straight from pipe(), below the placed ones.
+    let (lr, lw) = pipe();
+    (&lw).write_all(b"x").unwrap();
+    regs.push((lr.as_raw_fd(), Interest::READ));
+    regs.push((lw.as_raw_fd(), Interest::WRITE));
+    // An idle read end: never reported.
+    let (idle, _idle_w) = pipe();
+
+    let mut ready = regs.clone();
+    ready.sort_by_key(|e| e.0);
+    for cap in [1, 2, 3, 5, ready.len(), ready.len() + 1] {
+        let mut sel = SelectSelector::new().unwrap();
+        for &(fd, interest) in &regs {
+            sel.register(&fd, interest, ()).unwrap();
+        }
+        sel.register(&idle, Interest::READ, ()).unwrap();
+        let mut events = Events::with_capacity(cap);
+        let mut cursor = 0;
+        for round in 0..2 * ready.len() {
+            let want = model_wait(&ready, &mut cursor, cap);
+            let n = sel.select(&mut events, LONG).unwrap();
+            let got: Vec<_> = events.iter().map(|e| (e.fd(), e.ready())).collect();
+            assert_eq!(n, got.len());
+            assert_eq!(got, want, "capacity {cap}, wait {round}");
+        }
+    }
+}

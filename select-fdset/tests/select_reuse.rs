@@ -1,0 +1,153 @@
+//! A reused `Select` keeps nothing of an earlier call: after a wait, a timeout or an
+//! error, the fds of that call are no longer watched, even once closed.
+//!
+//! Each test closes fds at numbers of its own (placed with `dup_at`, so no other test
+//! in this binary reuses them) and then waits with an open fd above them: a stale bit
+//! would reach the kernel and fail that wait with EBADF.
+
+use std::io::{ErrorKind, Write};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::time::Duration;
+
+use select_core::testing::{dup_at, is_open, pipe};
+use select_fdset::{Ready, Select};
+
+const ZERO: Option<Duration> = Some(Duration::ZERO);
+const LONG: Option<Duration> = Some(Duration::from_secs(5));
+
+/// A readable pipe end duplicated to `at`, or `None` if that number is taken.
+fn readable_at(at: RawFd) -> Option<OwnedFd> {
+    let (r, w) = pipe();
+    (&w).write_all(b"x").unwrap();
+    dup_at(r.as_raw_fd(), at).ok()
+}
+
+/// Waits on writers at a fresh low fd and at `high` (just above every number the test
+/// closed, in the same word of the set, so the sets need not grow and be rebuilt): both
+/// must be reported, and nothing else may trouble the kernel.
+fn check_clean(sel: &mut Select, ready: &mut Ready, high: RawFd) {
+    let (_r, w) = pipe();
+    let Ok(hw) = dup_at(w.as_raw_fd(), high) else {
+        return;
+    };
+    let fds = [w.as_raw_fd(), hw.as_raw_fd()];
+    let n = sel.select_into(&fds, &fds, &fds, LONG, ready).unwrap();
+    assert_eq!((n, ready.write()), (2, &[0usize, 1][..]));
+    assert!(ready.read().is_empty() && ready.except().is_empty());
+}
+
+#[test]
+fn ready_fds_of_an_earlier_call_are_forgotten() {
+    let mut sel = Select::new();
+    let mut ready = Ready::new();
+    let Some(r) = readable_at(3100) else {
+        return;
+    };
+    let fd = r.as_raw_fd();
+    let n = sel
+        .select_into(&[fd], &[fd], &[fd], LONG, &mut ready)
+        .unwrap();
+    assert_eq!((n, ready.read()), (1, &[0usize][..]));
+    drop(r);
+    assert!(!is_open(3100));
+    check_clean(&mut sel, &mut ready, 3101);
+}
+
+#[test]
+fn fds_of_a_timed_out_call_are_forgotten() {
+    let mut sel = Select::new();
+    let mut ready = Ready::new();
+    let (r, _w) = pipe();
+    let Ok(idle) = dup_at(r.as_raw_fd(), 3200) else {
+        return;
+    };
+    let n = sel
+        .select_into(
+            &[idle.as_raw_fd()],
+            &[],
+            &[idle.as_raw_fd()],
+            Some(Duration::from_millis(5)),
+            &mut ready,
+        )
+        .unwrap();
+    assert_eq!(n, 0);
+    drop(idle);
+    check_clean(&mut sel, &mut ready, 3201);
+}
+
+#[test]
+fn fds_of_a_call_refused_before_the_wait_are_forgotten() {
+    let mut sel = Select::new();
+    let mut ready = Ready::new();
+    let Some(r) = readable_at(3300) else {
+        return;
+    };
+    let fd = r.as_raw_fd();
+    // Sets large enough for the fd, so that its bits are set as it is converted.
+    assert_eq!(
+        sel.select_into(&[fd], &[fd], &[fd], LONG, &mut ready)
+            .unwrap(),
+        1
+    );
+    // Converted (and its bits set), then a later element is refused.
+    let e = sel
+        .select_into(&[fd, fd], &[fd, -7], &[fd], LONG, &mut ready)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert!(ready.is_empty());
+    drop(r);
+    check_clean(&mut sel, &mut ready, 3301);
+}
+
+#[test]
+fn fds_of_a_call_the_kernel_refused_are_forgotten() {
+    let mut sel = Select::new();
+    let mut ready = Ready::new();
+    let (Some(r), Some(gone), Some(top)) =
+        (readable_at(3400), readable_at(3410), readable_at(3420))
+    else {
+        return;
+    };
+    let gone_fd = gone.as_raw_fd();
+    drop(gone);
+    let fds = [r.as_raw_fd(), gone_fd, top.as_raw_fd()];
+    let e = sel
+        .select_into(&fds, &fds[..1], &fds[2..], LONG, &mut ready)
+        .unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    assert!(ready.is_empty());
+    drop((r, top));
+    check_clean(&mut sel, &mut ready, 3421);
+}
+
+#[test]
+fn sets_grow_for_a_high_fd_and_shrink_back() {
+    let mut sel = Select::new();
+    let mut ready = Ready::new();
+    let (r, w) = pipe();
+    (&w).write_all(b"x").unwrap();
+    let low = r.as_raw_fd();
+    // Warm the sets on a low fd, then meet a high one in another list: that set grows.
+    assert_eq!(
+        sel.select_into(&[low], &[], &[], LONG, &mut ready).unwrap(),
+        1
+    );
+    let Some(high) = readable_at(3500) else {
+        return;
+    };
+    let n = sel
+        .select_into(&[low], &[], &[high.as_raw_fd(), low], LONG, &mut ready)
+        .unwrap();
+    assert_eq!(
+        (n, ready.read(), ready.except()),
+        (1, &[0usize][..], &[][..])
+    );
+    let n = sel
+        .select_into(&[high.as_raw_fd(), low], &[], &[], LONG, &mut ready)
+        .unwrap();
+    assert_eq!((n, ready.read()), (2, &[0usize, 1][..]));
+    drop(high);
+    let n = sel.select_into(&[low], &[], &[], ZERO, &mut ready).unwrap();
+    assert_eq!((n, ready.read()), (1, &[0usize][..]));
+    check_clean(&mut sel, &mut ready, 3501);
+}
