@@ -129,6 +129,12 @@ impl<T> SelectSelector<T> {
         } else {
             0
         };
+        if start == 0 && active == [true, false, false] {
+            // The usual case: read interest only, no rotation pending. A plain forward
+            // scan of one set, as compact as a hand-written loop.
+            self.cursor = scan_read(self.work[0].words(nwords), n, self.wake, events);
+            return;
+        }
         let mut scan = Scan {
             events,
             left: n,
@@ -167,6 +173,36 @@ impl<T> SelectSelector<T> {
             _ => 0,
         };
     }
+}
+
+/// [`SelectSelector::collect`] for a read set alone from fd 0: reports its fds in order
+/// until the kernel's count `left` is reached. Returns where the next scan starts: the
+/// fd that did not fit in a full `events`, else 0.
+#[inline(always)]
+fn scan_read(words: &[Word], mut left: usize, wake: Option<RawFd>, events: &mut Events) -> usize {
+    for (i, &word) in words.iter().enumerate() {
+        if word == 0 {
+            continue;
+        }
+        let mut bits = word;
+        while bits != 0 {
+            let bit = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            left = left.saturating_sub(1);
+            // Positions come from registered fds, so they fit a RawFd.
+            let fd = (i * BITS + bit) as RawFd;
+            if Some(fd) == wake {
+                continue;
+            }
+            if !events.push(Event::new(fd, Interest::READ, false, false)) {
+                return fd as usize;
+            }
+        }
+        if left == 0 {
+            break;
+        }
+    }
+    0
 }
 
 /// The state of one scan of the working sets by [`SelectSelector::collect`].
