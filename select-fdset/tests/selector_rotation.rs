@@ -113,23 +113,42 @@ fn rotation_across_words_and_sets_matches_the_model() {
     regs.push((lw.as_raw_fd(), Interest::WRITE));
     // An idle read end: never reported.
     let (idle, _idle_w) = pipe();
+    // A readable wake fd among them: never an event, but always `woken`.
+    let (wr, ww) = pipe();
+    (&ww).write_all(b"x").unwrap();
+    let wake = place(wr.as_fd(), 740, &mut keep);
 
-    let mut ready = regs.clone();
-    ready.sort_by_key(|e| e.0);
-    for cap in [1, 2, 3, 5, ready.len(), ready.len() + 1] {
-        let mut sel = SelectSelector::new().unwrap();
-        for &(fd, interest) in &regs {
-            sel.register(&fd, interest, ()).unwrap();
-        }
-        sel.register(&idle, Interest::READ, ()).unwrap();
-        let mut events = Events::with_capacity(cap);
-        let mut cursor = 0;
-        for round in 0..2 * ready.len() {
-            let want = model_wait(&ready, &mut cursor, cap);
-            let n = sel.select(&mut events, LONG).unwrap();
-            let got: Vec<_> = events.iter().map(|e| (e.fd(), e.ready())).collect();
-            assert_eq!(n, got.len());
-            assert_eq!(got, want, "capacity {cap}, wait {round}");
+    // All three sets in use, and the read set alone.
+    let read_only: Vec<_> = regs
+        .iter()
+        .filter(|e| e.1 == Interest::READ)
+        .copied()
+        .collect();
+    for regs in [regs, read_only] {
+        let mut ready = regs.clone();
+        ready.sort_by_key(|e| e.0);
+        for cap in [1, 2, 3, 5, ready.len(), ready.len() + 1] {
+            let mut sel = SelectSelector::new().unwrap();
+            for &(fd, interest) in &regs {
+                sel.register(&fd, interest, ()).unwrap();
+            }
+            sel.register(&idle, Interest::READ, ()).unwrap();
+            sel.set_wake_fd(Some(wake)).unwrap();
+            let mut events = Events::with_capacity(cap);
+            let mut cursor = 0;
+            for round in 0..2 * ready.len() {
+                let want = model_wait(&ready, &mut cursor, cap);
+                let n = sel.select(&mut events, LONG).unwrap();
+                let got: Vec<_> = events.iter().map(|e| (e.fd(), e.ready())).collect();
+                assert_eq!(n, got.len());
+                assert!(events.woken());
+                assert_eq!(
+                    got,
+                    want,
+                    "capacity {cap}, wait {round}, {} fds",
+                    regs.len()
+                );
+            }
         }
     }
 }
