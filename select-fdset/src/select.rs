@@ -259,7 +259,13 @@ impl Select {
             highest: -1,
             lowest: 0,
         };
-        let result = self.run(rlist, wlist, xlist, timeout, ready, &mut bounds);
+        let result = if wlist.is_empty() && xlist.is_empty() {
+            // The usual call, readers only: its own copy of the code, without the
+            // steps for the other two sets.
+            self.run::<W, true>(rlist, &[], &[], timeout, ready, &mut bounds)
+        } else {
+            self.run::<W, false>(rlist, wlist, xlist, timeout, ready, &mut bounds)
+        };
         // The work sets are all-zero between calls: wipe every word this call may have
         // set (also after an error, whose sets may be half built).
         let dirty = bounds.words();
@@ -277,13 +283,14 @@ impl Select {
     }
 
     /// The body of [`select_into`](Select::select_into), which then wipes the sets.
+    /// With `READ_ONLY` the write and except lists are taken as empty.
     /// `bounds` receives the highest and lowest fd converted, even on error.
     ///
     /// Inlined (with `sys::select` and the retry closure) so that no extra call frame
     /// sits between the syscall and `select_into`: every return after a syscall is
     /// costly on machines whose kernel refills the return-stack predictor.
     #[inline(always)]
-    fn run<W: Waitable>(
+    fn run<W: Waitable, const READ_ONLY: bool>(
         &mut self,
         rlist: &[W],
         wlist: &[W],
@@ -292,14 +299,22 @@ impl Select {
         ready: &mut Ready,
         bounds: &mut Bounds,
     ) -> io::Result<usize> {
+        let (wlist, xlist) = if READ_ONLY {
+            (&[][..], &[][..])
+        } else {
+            (wlist, xlist)
+        };
         // `fds` is sized first and written by index (a push would store the length
         // for every element).
         let total = rlist.len() + wlist.len() + xlist.len();
         if self.fds.len() != total {
             resize(&mut self.fds, total)?;
         }
+        // `fds` holds exactly the three lists (sliced by their lengths, so an empty
+        // list is known to be empty).
         let (rfds, rest) = self.fds.split_at_mut(rlist.len());
-        let (wfds, xfds) = rest.split_at_mut(wlist.len());
+        let (wfds, rest) = rest.split_at_mut(wlist.len());
+        let (xfds, _) = rest.split_at_mut(xlist.len());
         // Python's order: every element of rlist, then wlist, then xlist, converted
         // once each; errors surface before any wait. Each fd's bit is set as it is
         // converted, straight into the (all-zero) buffer the kernel gets, if it fits.
