@@ -156,10 +156,10 @@ impl Ready {
 /// [`select`](Select::select) is the Python-shaped form returning the caller's own
 /// references.
 ///
-/// Each call builds the sets from the lists (the lists may change freely between
-/// calls) in O(list length + highest fd / word bits), straight into the buffers handed
-/// to the kernel; they are built again only when an interrupted call is resumed, as
-/// `select(2)` overwrites its arguments.
+/// Each call converts the lists (which may change freely between calls) and sets each
+/// fd's bit as it goes, straight into the buffers handed to the kernel, in O(list
+/// length + highest fd / word bits). The sets are built again only when the syscall has
+/// to be made again (after an interruption), as `select(2)` overwrites its arguments.
 ///
 /// # Examples
 ///
@@ -444,7 +444,7 @@ fn rebuild(work: &mut [WorkSet; 3], lists: [&[RawFd]; 3], nwords: usize) {
     }
 }
 
-/// The error for the first negative fd of `fds` (Python's `ValueError`).
+/// The error for the first negative fd of the lists (Python's `ValueError`).
 #[cold]
 fn negative_fd(lists: [&[RawFd]; 3]) -> io::Error {
     let fd = lists

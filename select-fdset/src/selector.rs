@@ -20,7 +20,8 @@ const SETS: [Interest; 3] = [Interest::READ, Interest::WRITE, Interest::PRIORITY
 /// Python's `selectors.SelectSelector`, with the uniform contract of
 /// [`Selector`](select_core::Selector): a registration table plus three master fd sets
 /// (read, write, exceptional) kept up to date by `register`/`modify`/`unregister`, so a
-/// wait only copies the used words of each set and calls `select(2)` once.
+/// wait only copies the words of the sets in use, calls `select(2)` once and scans the
+/// result until the kernel's count of ready bits is reached.
 ///
 /// Interests map to the three sets: [`Interest::READ`] to the read set,
 /// [`Interest::WRITE`] to the write set and [`Interest::PRIORITY`] to the exceptional set
@@ -150,7 +151,7 @@ impl<T> SelectSelector<T> {
         let (r, w, x) = (pick(0), pick(1), pick(2));
         let at = |set: &[Word], i: usize| set.get(i).copied().unwrap_or(0);
         let flow = if !active[1] && !active[2] {
-            // The usual case, read interest only: a plain search through one set.
+            // Read interest only, a rotation pending: a plain search through one set.
             scan.run(
                 start,
                 nwords,
