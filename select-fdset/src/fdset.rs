@@ -433,15 +433,13 @@ impl WorkSet {
         &self.words[..nwords.min(self.words.len())]
     }
 
-    /// `FD_SET` of `fd` if it lies inside the buffer; returns `false` (and changes
-    /// nothing) if it does not, a negative `fd` included.
+    /// ORs `bits` into word `i` if the buffer has it; returns `false` (and changes
+    /// nothing) if it does not.
     #[inline(always)]
-    pub(crate) fn insert(&mut self, fd: RawFd) -> bool {
-        // A negative fd becomes a huge index.
-        let i = fd as usize;
-        match self.words.get_mut(i / BITS) {
+    pub(crate) fn merge(&mut self, i: usize, bits: Word) -> bool {
+        match self.words.get_mut(i) {
             Some(w) => {
-                *w |= 1 << (i % BITS);
+                *w |= bits;
                 true
             }
             None => false,

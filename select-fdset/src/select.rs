@@ -8,7 +8,7 @@ use select_core::error::invalid_input;
 use select_core::{retry, Waitable};
 
 use crate::fdset::WorkSet;
-use crate::sys::{self, BITS, FD_SETSIZE, LARGE_FDS};
+use crate::sys::{self, Word, BITS, FD_SETSIZE, LARGE_FDS};
 
 /// The three lists of ready objects returned by [`select`] and [`Select::select`]:
 /// `(readable, writable, exceptional)`, each a subset of the caller's list, in its order.
@@ -389,6 +389,9 @@ impl Bounds {
     /// Stores the fd of every element of `list` in `fds` (as long), in order, widening
     /// the bounds, and sets its bit in `set`; stops at the first element `fileno` or the
     /// platform refuses. Returns whether every fd fitted in `set` as it is.
+    ///
+    /// The bits of consecutive fds in one word are gathered in a register and written
+    /// once, when the word changes: no read-modify-write of memory per fd.
     #[inline(always)]
     fn convert<W: Waitable>(
         &mut self,
@@ -397,15 +400,28 @@ impl Bounds {
         set: &mut WorkSet,
     ) -> io::Result<bool> {
         let mut fit = true;
+        // The word being gathered (none yet: an index no buffer has) and its bits.
+        let mut word = usize::MAX;
+        let mut bits: Word = 0;
         for (slot, w) in fds.iter_mut().zip(list) {
             let fd = w.fileno()?;
             check_fd_limit(fd)?;
             self.highest = self.highest.max(fd);
             self.lowest = self.lowest.min(fd);
             *slot = fd;
-            if !set.insert(fd) {
-                fit = false;
+            // A negative fd becomes a huge index: it does not fit.
+            let i = fd as usize / BITS;
+            if i != word {
+                if bits != 0 && !set.merge(word, bits) {
+                    fit = false;
+                }
+                word = i;
+                bits = 0;
             }
+            bits |= 1 << (fd as usize % BITS);
+        }
+        if bits != 0 && !set.merge(word, bits) {
+            fit = false;
         }
         Ok(fit)
     }
