@@ -55,10 +55,17 @@ impl<T> Registry<T> {
     #[inline]
     pub fn check_open(&self) -> io::Result<()> {
         if self.closed {
-            Err(closed(&format!("{} selector", self.what)))
+            Err(self.closed_error())
         } else {
             Ok(())
         }
+    }
+
+    // Out of line: the message is built only after `close`, off every wait's hot path.
+    #[cold]
+    #[inline(never)]
+    fn closed_error(&self) -> io::Error {
+        closed(&format!("{} selector", self.what))
     }
 
     /// Registers `fd`: checks, runs `kernel(fd, interest)`, then records the key.
