@@ -300,15 +300,18 @@ fn markdown_table(suite: &Suite) -> String {
 
 /// The target checks: (line, met).
 fn targets(one_ready: &Suite, high_fd: &Suite) -> Vec<(String, bool)> {
-    const MECHANISMS: [&str; 8] = [
-        "select()",
-        "SelectSelector",
-        "Poll",
-        "PollSelector",
-        "Epoll",
-        "EpollSelector",
-        "Kqueue",
-        "KqueueSelector",
+    // DESIGN.md: the mechanism objects within 5% of their raw syscall; the selectors
+    // layer (the backend selectors DefaultSelector dispatches to, and DefaultSelector
+    // itself) within 15%.
+    const LIMITS: [(&str, f64); 8] = [
+        ("select()", 1.05),
+        ("Poll", 1.05),
+        ("Epoll", 1.05),
+        ("Kqueue", 1.05),
+        ("SelectSelector", 1.15),
+        ("PollSelector", 1.15),
+        ("EpollSelector", 1.15),
+        ("KqueueSelector", 1.15),
     ];
     let mut out = Vec::new();
     let worst = |suite: &Suite, name: &str| -> Option<(f64, String)> {
@@ -323,14 +326,14 @@ fn targets(one_ready: &Suite, high_fd: &Suite) -> Vec<(String, bool)> {
             .max_by(|a, b| a.0.total_cmp(&b.0))
     };
     for (suite_name, suite) in [("one_ready", one_ready), ("high_fd", high_fd)] {
-        for name in MECHANISMS {
+        for (name, limit) in LIMITS {
             if let Some((r, at)) = worst(suite, name) {
                 out.push((
                     format!(
-                        "{suite_name:<9} {name:<15} <= 1.05x {:<20} worst {r:.3}x at {at}",
+                        "{suite_name:<9} {name:<15} <= {limit:.2}x {:<20} worst {r:.3}x at {at}",
                         baseline_of(suite, name)
                     ),
-                    r <= 1.05,
+                    r <= limit,
                 ));
             }
         }

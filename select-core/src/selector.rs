@@ -52,6 +52,13 @@ impl Interest {
         }
     }
 
+    /// The interest with the known bits of `bits` set; unknown bits are dropped.
+    /// For backends translating kernel events, where no error is possible.
+    #[inline]
+    pub const fn from_bits_truncate(bits: u8) -> Interest {
+        Interest(bits & Self::ALL.0)
+    }
+
     /// The raw bits.
     #[inline]
     pub const fn bits(self) -> u8 {
@@ -560,6 +567,7 @@ mod tests {
         assert_eq!(Interest::PRIORITY.bits(), 4);
         assert_eq!(Interest::from_bits(7).unwrap(), Interest::ALL);
         assert_eq!(Interest::from_bits(0).unwrap(), Interest::EMPTY);
+        assert_eq!(Interest::from_bits_truncate(0xff), Interest::ALL);
         let e = Interest::from_bits(0x18).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
         assert!(e.to_string().contains("0x18"));

@@ -84,8 +84,12 @@ fn translate(ev: &epoll_event) -> Option<Event> {
         ready = registered;
     }
     // `ready` is a non-empty subset of Interest::ALL.
-    let ready = Interest::from_bits(ready).ok()?;
-    Some(Event::new(fd, ready, hangup, error))
+    Some(Event::new(
+        fd,
+        Interest::from_bits_truncate(ready),
+        hangup,
+        error,
+    ))
 }
 
 /// Python's `selectors.EpollSelector`: the [`Selector`] contract on an [`Epoll`],
