@@ -49,55 +49,17 @@ impl PollFlags {
     pub const POLLNVAL: PollFlags = PollFlags(libc::POLLNVAL);
 
     /// Normal data may be read (`POLLRDNORM`).
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_vendor = "apple",
-    ))]
+    #[cfg(poll_rdband)]
     pub const POLLRDNORM: PollFlags = PollFlags(libc::POLLRDNORM);
     /// Priority band data may be read (`POLLRDBAND`).
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_vendor = "apple",
-    ))]
+    #[cfg(poll_rdband)]
     pub const POLLRDBAND: PollFlags = PollFlags(libc::POLLRDBAND);
     /// Normal data may be written (`POLLWRNORM`; the same bit as `POLLOUT` on the BSDs
     /// and macOS).
-    #[cfg(any(
-        all(
-            target_os = "linux",
-            not(all(target_env = "uclibc", target_arch = "x86_64"))
-        ),
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_vendor = "apple",
-    ))]
+    #[cfg(poll_wrband)]
     pub const POLLWRNORM: PollFlags = PollFlags(libc::POLLWRNORM);
     /// Priority band data may be written (`POLLWRBAND`).
-    #[cfg(any(
-        all(
-            target_os = "linux",
-            not(all(target_env = "uclibc", target_arch = "x86_64"))
-        ),
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_vendor = "apple",
-    ))]
+    #[cfg(poll_wrband)]
     pub const POLLWRBAND: PollFlags = PollFlags(libc::POLLWRBAND);
     /// A STREAMS message is available (`POLLMSG`). From `libc` on AIX; on Linux and
     /// Android, where Python's `select.POLLMSG` exists but the `libc` crate lacks the
@@ -119,7 +81,7 @@ impl PollFlags {
     pub const POLLMSG: PollFlags = PollFlags(0x200);
     /// The stream-socket peer closed its end or shut down writing (`POLLRDHUP`;
     /// Linux 2.6.17+, FreeBSD).
-    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+    #[cfg(poll_rdhup)]
     pub const POLLRDHUP: PollFlags = PollFlags(libc::POLLRDHUP);
 
     /// The mask Python's `poll.register(fd)` uses when none is given:
@@ -135,55 +97,17 @@ impl PollFlags {
         ("POLLERR", Self::POLLERR),
         ("POLLHUP", Self::POLLHUP),
         ("POLLNVAL", Self::POLLNVAL),
-        #[cfg(any(
-            target_os = "linux",
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "dragonfly",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_vendor = "apple",
-        ))]
+        #[cfg(poll_rdband)]
         ("POLLRDNORM", Self::POLLRDNORM),
-        #[cfg(any(
-            target_os = "linux",
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "dragonfly",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_vendor = "apple",
-        ))]
+        #[cfg(poll_rdband)]
         ("POLLRDBAND", Self::POLLRDBAND),
-        #[cfg(any(
-            all(
-                target_os = "linux",
-                not(all(target_env = "uclibc", target_arch = "x86_64"))
-            ),
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "dragonfly",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_vendor = "apple",
-        ))]
+        #[cfg(poll_wrband)]
         ("POLLWRNORM", Self::POLLWRNORM),
-        #[cfg(any(
-            all(
-                target_os = "linux",
-                not(all(target_env = "uclibc", target_arch = "x86_64"))
-            ),
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "dragonfly",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_vendor = "apple",
-        ))]
+        #[cfg(poll_wrband)]
         ("POLLWRBAND", Self::POLLWRBAND),
-        #[cfg(any(target_os = "aix", target_os = "linux", target_os = "android"))]
+        #[cfg(poll_msg)]
         ("POLLMSG", Self::POLLMSG),
-        #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+        #[cfg(poll_rdhup)]
         ("POLLRDHUP", Self::POLLRDHUP),
     ];
 
