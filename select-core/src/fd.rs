@@ -46,6 +46,24 @@ pub trait Waitable {
     fn fileno(&self) -> io::Result<RawFd>;
 }
 
+/// Checks that `fd` is an open file descriptor of this process (`fcntl(fd, F_GETFD)`),
+/// as the selectors do at `register` so every backend refuses a closed fd alike.
+///
+/// # Errors
+///
+/// The kernel's `EBADF` (Python's `OSError(EBADF)`) if it is not open.
+///
+/// ```
+/// let (r, _w) = std::io::pipe()?;
+/// select_core::check_open(std::os::fd::AsRawFd::as_raw_fd(&r))?;
+/// assert_eq!(select_core::check_open(-1).unwrap_err().raw_os_error(), Some(libc::EBADF));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[inline]
+pub fn check_open(fd: RawFd) -> io::Result<()> {
+    crate::sys::fcntl_getfd(fd).map(drop)
+}
+
 /// The fd of `w`: the free-function form of [`Waitable::fileno`].
 ///
 /// # Errors

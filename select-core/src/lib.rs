@@ -49,7 +49,7 @@ mod sys;
 pub mod testing;
 pub mod timeout;
 
-pub use fd::{fileno, Waitable};
+pub use fd::{check_open, fileno, Waitable};
 pub use registry::{FdHasher, Registry};
 pub use selector::{Backend, Event, Events, Interest, Selector, SelectorKey};
 

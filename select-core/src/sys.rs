@@ -1,11 +1,10 @@
 //! Every libc call of select-core. Nothing else in the crate is `unsafe`.
 
-#[cfg(feature = "testing")]
 use std::io;
+use std::os::fd::RawFd;
 #[cfg(feature = "testing")]
-use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{FromRawFd, OwnedFd};
 
-#[cfg(feature = "testing")]
 use crate::error::cvt;
 
 pub(crate) const PIPE_BUF: usize = libc::PIPE_BUF;
@@ -26,7 +25,6 @@ pub(crate) fn close_raw(fd: libc::c_int) -> libc::c_int {
     unsafe { libc::close(fd) }
 }
 
-#[cfg(feature = "testing")]
 pub(crate) fn fcntl_getfd(fd: RawFd) -> io::Result<libc::c_int> {
     // SAFETY: F_GETFD takes no pointer argument and only reads the fd table.
     cvt(unsafe { libc::fcntl(fd, libc::F_GETFD) })

@@ -54,7 +54,7 @@ pub fn set_nonblocking(fd: RawFd) -> io::Result<()> {
 
 /// Whether `fd` is an open file descriptor of this process.
 pub fn is_open(fd: RawFd) -> bool {
-    sys::fcntl_getfd(fd).is_ok()
+    crate::check_open(fd).is_ok()
 }
 
 /// Writes one byte to `w`.

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use libc::epoll_event;
 use select_core::error::already_registered;
-use select_core::error::invalid_input;
 use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
 
 use crate::epoll::{kernel_buffer, MAX_MAXEVENTS};
@@ -297,11 +296,7 @@ impl<T> Selector for EpollSelector<T> {
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
         self.registry.check_open()?;
         if let Some(new) = fd {
-            if new < 0 {
-                return Err(invalid_input(format!(
-                    "file descriptor cannot be a negative integer ({new})"
-                )));
-            }
+            new.fileno()?;
             if self.wake_fd == Some(new) {
                 return Ok(());
             }

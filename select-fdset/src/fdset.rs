@@ -5,6 +5,7 @@ use std::io;
 use std::os::fd::RawFd;
 
 use select_core::error::invalid_input;
+use select_core::Waitable;
 
 use crate::sys::{Word, BITS, FD_SETSIZE};
 
@@ -260,12 +261,7 @@ impl FdSet {
 /// Word index and bit mask of a non-negative fd.
 #[inline]
 fn position(fd: RawFd) -> io::Result<(usize, Word)> {
-    if fd < 0 {
-        return Err(invalid_input(format!(
-            "file descriptor cannot be a negative integer ({fd})"
-        )));
-    }
-    let fd = fd as usize;
+    let fd = fd.fileno()? as usize;
     Ok((fd / BITS, 1 << (fd % BITS)))
 }
 

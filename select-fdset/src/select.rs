@@ -469,9 +469,10 @@ fn negative_fd(lists: [&[RawFd]; 3]) -> io::Error {
         .copied()
         .find(|&fd| fd < 0)
         .unwrap_or(-1);
-    invalid_input(format!(
-        "file descriptor cannot be a negative integer ({fd})"
-    ))
+    // RawFd's conversion words the error (Python's ValueError) for every crate alike.
+    fd.fileno()
+        .err()
+        .unwrap_or_else(|| invalid_input("negative file descriptor"))
 }
 
 /// Refuses an fd the platform's `select(2)` cannot take.

@@ -108,16 +108,7 @@ pub fn select(
     Ok(cvt(ret)? as usize)
 }
 
-/// Checks that `fd` is an open file descriptor (`fcntl(fd, F_GETFD)`).
-///
-/// # Errors
-///
-/// `EBADF` if it is not open.
-pub fn check_open(fd: RawFd) -> io::Result<()> {
-    // SAFETY: F_GETFD takes no pointer argument and only reads the fd table.
-    cvt(unsafe { libc::fcntl(fd, libc::F_GETFD) })?;
-    Ok(())
-}
+pub(crate) use select_core::check_open;
 
 /// Whether `fd` is certainly inside the kernel's fd table, which `select(2)` needs to
 /// report `EBADF` for it when it is closed (fd numbers beyond the table are silently

@@ -9,7 +9,7 @@ use libc::pollfd;
 use select_core::error::already_registered;
 use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
 
-use crate::{sys, Poll, PollFlags};
+use crate::{Poll, PollFlags};
 
 /// Python's `selectors.PollSelector`: the uniform [`Selector`] contract of select-core on
 /// top of a [`Poll`].
@@ -182,7 +182,7 @@ impl<T> Selector for PollSelector<T> {
             if wake == Some(fd) {
                 return Err(wake_fd_error(fd));
             }
-            sys::check_open(fd)?;
+            select_core::check_open(fd)?;
             poll.register(&fd, to_flags(interest))
         })
     }
@@ -205,7 +205,7 @@ impl<T> Selector for PollSelector<T> {
         let poll = &mut self.poll;
         self.registry
             .modify(fd, interest, data, |fd, _old, interest| {
-                sys::check_open(fd)?;
+                select_core::check_open(fd)?;
                 poll.modify(&fd, to_flags(interest))
             })
     }
@@ -322,7 +322,7 @@ impl<T> Selector for PollSelector<T> {
         if self.registry.interest(fd).is_some() {
             return Err(already_registered(fd));
         }
-        sys::check_open(fd)?;
+        select_core::check_open(fd)?;
         if let Some(old) = self.wake.take() {
             let _ = self.poll.unregister(&old);
         }

@@ -1,7 +1,6 @@
 //! Every libc call of select-poll. Nothing else in the crate is `unsafe`.
 
 use std::io;
-use std::os::fd::RawFd;
 
 use libc::{c_int, nfds_t, pollfd};
 use select_core::error::cvt;
@@ -22,17 +21,4 @@ pub(crate) fn poll(fds: &mut [pollfd], timeout_ms: c_int) -> io::Result<usize> {
     // kernel writes only the `revents` fields within it.
     let n = cvt(unsafe { libc::poll(fds.as_mut_ptr(), nfds, timeout_ms) })?;
     Ok(n as usize)
-}
-
-/// Whether `fd` is an open descriptor of this process: `fcntl(fd, F_GETFD)`.
-///
-/// # Errors
-///
-/// `EBADF` if it is not open.
-#[inline]
-pub(crate) fn check_open(fd: RawFd) -> io::Result<()> {
-    // SAFETY: F_GETFD takes no pointer argument and only reads the fd table; any integer
-    // is acceptable (a bad one fails with EBADF).
-    cvt(unsafe { libc::fcntl(fd, libc::F_GETFD) })?;
-    Ok(())
 }
