@@ -1,4 +1,5 @@
-//! The registration table every backend selector keeps, with the shared rules.
+//! The registration table every backend selector keeps, with the shared rules, and the
+//! fd-indexed table it is built on.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -8,6 +9,176 @@ use std::os::fd::RawFd;
 use crate::error::{already_registered, closed, not_registered};
 use crate::{Interest, SelectorKey};
 
+/// Below this many slots the dense part of an [`FdTable`] may always grow.
+const DENSE_FLOOR: usize = 1024;
+
+/// A map from fd to `V`, indexed by fd: fds are small dense integers, so the common case
+/// is one bounds check and one load, with no hashing.
+///
+/// Fds below the dense part's length live in a `Vec<Option<V>>` indexed by the fd
+/// itself. An fd past its end extends it when the table stays proportional to what is
+/// stored (up to `max(1024, 4 × (len + 1))` slots); sparse, huge or negative keys (a
+/// `dup2` to 1,000,000, `i32::MAX`, or later other handle kinds) go to a hash map
+/// instead, so memory stays proportional to what is registered. The dense part grows by
+/// an eighth at a time and exactly (no doubling), so at 10,000 dense fds it holds at
+/// most 12.5% spare slots; with a `V` that has a niche (`SelectorKey<()>`,
+/// `NonZeroU32`) a slot costs `size_of::<V>()` bytes.
+///
+/// ```
+/// use select_core::FdTable;
+/// let mut t: FdTable<u32> = FdTable::new();
+/// assert_eq!(t.insert(3, 30), None);
+/// assert_eq!(t.insert(i32::MAX, 7), None); // sparse: kept in the fallback map
+/// assert_eq!(t.get(3), Some(&30));
+/// assert_eq!(t.get(i32::MAX), Some(&7));
+/// assert_eq!(t.remove(3), Some(30));
+/// assert_eq!(t.len(), 1);
+/// ```
+#[derive(Debug, Clone)]
+pub struct FdTable<V> {
+    dense: Vec<Option<V>>,
+    sparse: HashMap<RawFd, V, BuildHasherDefault<FdHasher>>,
+    len: usize,
+}
+
+impl<V> Default for FdTable<V> {
+    fn default() -> FdTable<V> {
+        FdTable::new()
+    }
+}
+
+impl<V> FdTable<V> {
+    /// An empty table; allocates nothing.
+    #[must_use]
+    pub fn new() -> FdTable<V> {
+        FdTable {
+            dense: Vec::new(),
+            sparse: HashMap::default(),
+            len: 0,
+        }
+    }
+
+    /// The value of `fd`.
+    #[inline]
+    #[must_use]
+    pub fn get(&self, fd: RawFd) -> Option<&V> {
+        match self.dense.get(fd as usize) {
+            Some(slot) => slot.as_ref(),
+            None => self.get_sparse(fd),
+        }
+    }
+
+    #[inline(never)]
+    fn get_sparse(&self, fd: RawFd) -> Option<&V> {
+        if self.sparse.is_empty() {
+            None
+        } else {
+            self.sparse.get(&fd)
+        }
+    }
+
+    /// The value of `fd`, mutable.
+    #[inline]
+    pub fn get_mut(&mut self, fd: RawFd) -> Option<&mut V> {
+        match self.dense.get_mut(fd as usize) {
+            Some(slot) => slot.as_mut(),
+            None => self.sparse.get_mut(&fd),
+        }
+    }
+
+    /// Whether `fd` has a value.
+    #[inline]
+    #[must_use]
+    pub fn contains(&self, fd: RawFd) -> bool {
+        self.get(fd).is_some()
+    }
+
+    /// Stores `value` under `fd`; returns the value it replaces, if any.
+    #[inline]
+    pub fn insert(&mut self, fd: RawFd, value: V) -> Option<V> {
+        // A negative fd becomes a huge index: never dense.
+        let i = fd as u32 as usize;
+        if i >= self.dense.len() && !self.grow_to(i) {
+            let old = self.sparse.insert(fd, value);
+            if old.is_none() {
+                self.len += 1;
+            }
+            return old;
+        }
+        let old = self.dense[i].replace(value);
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    /// Extends the dense part to cover index `i` if that keeps it proportional to the
+    /// number of values; `false` when `i` belongs in the sparse map.
+    #[cold]
+    fn grow_to(&mut self, i: usize) -> bool {
+        let limit = DENSE_FLOOR.max(self.len.saturating_add(1).saturating_mul(4));
+        if i >= limit || i > i32::MAX as usize {
+            return false;
+        }
+        let old = self.dense.len();
+        let new = (i + 1).max(old + old / 8).min(limit.max(i + 1));
+        self.dense.reserve_exact(new - old);
+        self.dense.resize_with(new, || None);
+        if !self.sparse.is_empty() {
+            // Sparse values the dense part now covers move into it.
+            let moving: Vec<RawFd> = self
+                .sparse
+                .keys()
+                .copied()
+                .filter(|&fd| fd >= 0 && (fd as usize) < new)
+                .collect();
+            for fd in moving {
+                if let Some(v) = self.sparse.remove(&fd) {
+                    self.dense[fd as usize] = Some(v);
+                }
+            }
+        }
+        true
+    }
+
+    /// Removes and returns the value of `fd`.
+    #[inline]
+    pub fn remove(&mut self, fd: RawFd) -> Option<V> {
+        let old = match self.dense.get_mut(fd as usize) {
+            Some(slot) => slot.take(),
+            None => self.sparse.remove(&fd),
+        };
+        if old.is_some() {
+            self.len -= 1;
+        }
+        old
+    }
+
+    /// Every value, dense part in fd order first, then the sparse ones.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.dense.iter().flatten().chain(self.sparse.values())
+    }
+
+    /// How many fds have a value.
+    #[inline]
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no fd has a value.
+    #[inline]
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Drops every value and frees the memory.
+    pub fn clear(&mut self) {
+        *self = FdTable::new();
+    }
+}
+
 /// The registration table behind every backend's [`Selector`](crate::Selector).
 ///
 /// It enforces the contract's bookkeeping rules once for all backends: the selector is
@@ -15,7 +186,8 @@ use crate::{Interest, SelectorKey};
 /// only the kernel step as a closure, run after the checks and before the table changes,
 /// so a kernel refusal leaves the table untouched.
 ///
-/// Lookups are O(1) (a hash map keyed by fd, with a multiplicative hash).
+/// Lookups are O(1): the keys live in an [`FdTable`] indexed by fd (8 bytes a slot for
+/// unit data, 16 for `usize`), with a hash-map fallback for sparse, huge numbers.
 ///
 /// ```
 /// use select_core::{Interest, Registry};
@@ -30,7 +202,7 @@ use crate::{Interest, SelectorKey};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Registry<T> {
-    keys: HashMap<RawFd, SelectorKey<T>, BuildHasherDefault<FdHasher>>,
+    keys: FdTable<SelectorKey<T>>,
     closed: bool,
     what: &'static str,
 }
@@ -40,7 +212,7 @@ impl<T> Registry<T> {
     /// (`"I/O operation on closed {what} selector"`).
     pub fn new(what: &'static str) -> Registry<T> {
         Registry {
-            keys: HashMap::default(),
+            keys: FdTable::new(),
             closed: false,
             what,
         }
@@ -74,6 +246,7 @@ impl<T> Registry<T> {
     ///
     /// `InvalidInput` when closed or for an empty/unknown interest, `AlreadyExists` if
     /// registered, or `kernel`'s error (nothing is recorded then).
+    #[inline]
     pub fn register(
         &mut self,
         fd: RawFd,
@@ -83,12 +256,13 @@ impl<T> Registry<T> {
     ) -> io::Result<&SelectorKey<T>> {
         self.check_open()?;
         interest.validate()?;
-        if self.keys.contains_key(&fd) {
+        if self.keys.contains(fd) {
             return Err(already_registered(fd));
         }
         kernel(fd, interest)?;
-        let key = SelectorKey { fd, interest, data };
-        Ok(self.keys.entry(fd).or_insert(key))
+        self.keys.insert(fd, SelectorKey { fd, interest, data });
+        // Just inserted.
+        self.keys.get(fd).ok_or_else(|| not_registered(fd))
     }
 
     /// Modifies `fd`: checks, runs `kernel(fd, old_interest, new_interest)`, then updates
@@ -98,6 +272,7 @@ impl<T> Registry<T> {
     ///
     /// `InvalidInput` when closed or for an empty/unknown interest, `NotFound` if not
     /// registered, or `kernel`'s error (the old key stays then).
+    #[inline]
     pub fn modify(
         &mut self,
         fd: RawFd,
@@ -107,7 +282,7 @@ impl<T> Registry<T> {
     ) -> io::Result<&SelectorKey<T>> {
         self.check_open()?;
         interest.validate()?;
-        let key = self.keys.get_mut(&fd).ok_or_else(|| not_registered(fd))?;
+        let key = self.keys.get_mut(fd).ok_or_else(|| not_registered(fd))?;
         if key.interest != interest {
             kernel(fd, key.interest, interest)?;
             key.interest = interest;
@@ -122,13 +297,14 @@ impl<T> Registry<T> {
     /// # Errors
     ///
     /// `InvalidInput` when closed, `NotFound` if not registered.
+    #[inline]
     pub fn unregister(
         &mut self,
         fd: RawFd,
         kernel: impl FnOnce(RawFd, Interest),
     ) -> io::Result<SelectorKey<T>> {
         self.check_open()?;
-        let key = self.keys.remove(&fd).ok_or_else(|| not_registered(fd))?;
+        let key = self.keys.remove(fd).ok_or_else(|| not_registered(fd))?;
         kernel(fd, key.interest);
         Ok(key)
     }
@@ -141,13 +317,20 @@ impl<T> Registry<T> {
     #[inline]
     pub fn get(&self, fd: RawFd) -> io::Result<&SelectorKey<T>> {
         self.check_open()?;
-        self.keys.get(&fd).ok_or_else(|| not_registered(fd))
+        self.keys.get(fd).ok_or_else(|| not_registered(fd))
+    }
+
+    /// The key of `fd`, if registered (no error and no closed check: for backends' wait
+    /// loops and `ready_keys`).
+    #[inline]
+    pub fn lookup(&self, fd: RawFd) -> Option<&SelectorKey<T>> {
+        self.keys.get(fd)
     }
 
     /// The registered interest of `fd`, if any (no error, for backends' wait loops).
     #[inline]
     pub fn interest(&self, fd: RawFd) -> Option<Interest> {
-        self.keys.get(&fd).map(|k| k.interest)
+        self.keys.get(fd).map(|k| k.interest)
     }
 
     /// Every key, in no particular order.
@@ -169,7 +352,7 @@ impl<T> Registry<T> {
 
     /// Forgets every key and refuses further calls. Idempotent.
     pub fn close(&mut self) {
-        self.keys = HashMap::default();
+        self.keys.clear();
         self.closed = true;
     }
 
@@ -314,5 +497,41 @@ mod tests {
             assert!(r.get(fd + 1).is_err());
         }
         assert_eq!(r.get(i32::MAX).unwrap().data, -1);
+    }
+
+    #[test]
+    fn table_is_dense_for_small_fds_and_sparse_beyond() {
+        let mut t: FdTable<u32> = FdTable::new();
+        assert_eq!(t.insert(-5, 1), None);
+        assert_eq!(t.insert(1_000_000, 2), None);
+        assert_eq!(t.insert(2, 3), None);
+        assert_eq!(t.insert(2, 4), Some(3));
+        assert_eq!((t.get(-5), t.get(1_000_000), t.get(2)), (Some(&1), Some(&2), Some(&4)));
+        assert_eq!(t.len(), 3);
+        assert!(t.dense.len() <= DENSE_FLOOR, "the huge fd stays sparse");
+        // Filling the low numbers lets the dense part grow past a sparse entry, which
+        // then moves into it.
+        for fd in 3..300_000 {
+            t.insert(fd, fd as u32);
+        }
+        assert_eq!(t.sparse.len(), 2);
+        assert_eq!(t.insert(1_000_001, 5), None);
+        assert!(t.dense.len() > 1_000_001 && t.sparse.len() == 1);
+        assert_eq!(t.get(1_000_000), Some(&2));
+        assert_eq!(t.remove(1_000_000), Some(2));
+        assert_eq!(t.get(1_000_000), None);
+        assert_eq!(t.remove(-5), Some(1));
+        assert_eq!(t.len(), 299_999);
+        assert_eq!(t.values().count(), t.len());
+        // Exact growth: at most an eighth of spare slots (plus the floor).
+        assert!(t.dense.capacity() <= 1_000_002 + 1_000_002 / 8);
+        t.clear();
+        assert!(t.is_empty() && t.get(2).is_none());
+    }
+
+    #[test]
+    fn keys_with_unit_data_cost_eight_bytes_a_slot() {
+        assert_eq!(std::mem::size_of::<Option<SelectorKey<()>>>(), 8);
+        assert_eq!(std::mem::size_of::<Option<SelectorKey<usize>>>(), 16);
     }
 }

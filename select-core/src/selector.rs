@@ -23,19 +23,37 @@ use crate::Waitable;
 /// assert!(Interest::from_bits(8).is_err());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Interest(u8);
+pub struct Interest(Bits);
+
+/// The eight possible interests as an enum, so that `Interest` has spare bit patterns
+/// (a niche): an `Option<SelectorKey<()>>` is then as small as the key itself, which
+/// keeps [`Registry`](crate::Registry)'s fd-indexed table at 8 bytes a slot.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+enum Bits {
+    #[default]
+    B0 = 0,
+    B1 = 1,
+    B2 = 2,
+    B3 = 3,
+    B4 = 4,
+    B5 = 5,
+    B6 = 6,
+    B7 = 7,
+}
+
 
 impl Interest {
     /// Readable (Python's `EVENT_READ = 1`).
-    pub const READ: Interest = Interest(1);
+    pub const READ: Interest = Interest(Bits::B1);
     /// Writable (Python's `EVENT_WRITE = 2`).
-    pub const WRITE: Interest = Interest(2);
+    pub const WRITE: Interest = Interest(Bits::B2);
     /// Urgent / out-of-band data or other exceptional condition (an extension).
-    pub const PRIORITY: Interest = Interest(4);
+    pub const PRIORITY: Interest = Interest(Bits::B4);
     /// Every bit defined.
-    pub const ALL: Interest = Interest(7);
+    pub const ALL: Interest = Interest(Bits::B7);
     /// No interest; refused by `register` and `modify`.
-    pub const EMPTY: Interest = Interest(0);
+    pub const EMPTY: Interest = Interest(Bits::B0);
 
     /// The interest with `bits` set (1 = READ, 2 = WRITE, 4 = PRIORITY).
     ///
@@ -45,10 +63,10 @@ impl Interest {
     /// (Python's `ValueError("Invalid events: ...")`). Zero is accepted here; selectors
     /// refuse it at `register`/`modify`.
     pub fn from_bits(bits: u8) -> io::Result<Interest> {
-        if bits & !Self::ALL.0 != 0 {
+        if bits & !Self::ALL.bits() != 0 {
             Err(invalid_input(format!("Invalid events: {bits:#x}")))
         } else {
-            Ok(Interest(bits))
+            Ok(Interest::mk(bits))
         }
     }
 
@@ -56,28 +74,43 @@ impl Interest {
     /// For backends translating kernel events, where no error is possible.
     #[inline]
     pub const fn from_bits_truncate(bits: u8) -> Interest {
-        Interest(bits & Self::ALL.0)
+        Interest::mk(bits)
+    }
+
+    /// The interest of the low three bits of `bits` (the others are dropped).
+    #[inline]
+    const fn mk(bits: u8) -> Interest {
+        Interest(match bits & 7 {
+            0 => Bits::B0,
+            1 => Bits::B1,
+            2 => Bits::B2,
+            3 => Bits::B3,
+            4 => Bits::B4,
+            5 => Bits::B5,
+            6 => Bits::B6,
+            _ => Bits::B7,
+        })
     }
 
     /// The raw bits.
     #[inline]
     pub const fn bits(self) -> u8 {
-        self.0
+        self.0 as u8
     }
     /// Whether no bit is set.
     #[inline]
     pub const fn is_empty(self) -> bool {
-        self.0 == 0
+        self.bits() == 0
     }
     /// Whether every bit of `other` is set in `self`.
     #[inline]
     pub const fn contains(self, other: Interest) -> bool {
-        self.0 & other.0 == other.0
+        self.bits() & other.bits() == other.bits()
     }
     /// Whether any bit of `other` is set in `self`.
     #[inline]
     pub const fn intersects(self, other: Interest) -> bool {
-        self.0 & other.0 != 0
+        self.bits() & other.bits() != 0
     }
     /// Whether READ is set.
     #[inline]
@@ -97,17 +130,17 @@ impl Interest {
     /// The union of both.
     #[inline]
     pub const fn union(self, other: Interest) -> Interest {
-        Interest(self.0 | other.0)
+        Interest::mk(self.bits() | other.bits())
     }
     /// The bits set in both.
     #[inline]
     pub const fn intersection(self, other: Interest) -> Interest {
-        Interest(self.0 & other.0)
+        Interest::mk(self.bits() & other.bits())
     }
     /// `self` without the bits of `other`.
     #[inline]
     pub const fn remove(self, other: Interest) -> Interest {
-        Interest(self.0 & !other.0)
+        Interest::mk(self.bits() & !other.bits())
     }
 
     /// Checks an interest for `register`/`modify`: non-empty and only known bits.
@@ -116,8 +149,8 @@ impl Interest {
     ///
     /// `InvalidInput` with `"Invalid events: 0x0"` for the empty interest.
     pub fn validate(self) -> io::Result<Interest> {
-        if self.is_empty() || self.0 & !Self::ALL.0 != 0 {
-            Err(invalid_input(format!("Invalid events: {:#x}", self.0)))
+        if self.is_empty() || self.bits() & !Self::ALL.bits() != 0 {
+            Err(invalid_input(format!("Invalid events: {:#x}", self.bits())))
         } else {
             Ok(self)
         }

@@ -34,10 +34,11 @@ use crate::{Poll, PollFlags};
 /// # Stricter than Python
 ///
 /// * [`register`](Selector::register) refuses an fd that is not open with `EBADF`
-///   (checked with `fcntl(F_GETFD)`), and [`modify`](Selector::modify) does the same
-///   when the interest changes. CPython's `PollSelector` accepts any number and reports
-///   `POLLNVAL` later; the check keeps this backend's contract identical to epoll and
-///   kqueue, whose kernels refuse such fds.
+///   (checked with `fcntl(F_GETFD)`). CPython's `PollSelector` accepts any number and
+///   reports `POLLNVAL` later; the check keeps this backend's contract identical to
+///   epoll and kqueue, whose kernels refuse such fds. [`modify`](Selector::modify) makes
+///   no syscall: an fd closed after registration is reported by the next wait
+///   (`POLLNVAL`, an error event), whether or not it was modified.
 /// * An empty interest is refused by `register` and `modify`; a failed `modify` keeps the
 ///   old registration; after [`close`](Selector::close) every call fails. See the
 ///   [`Selector`] contract.
@@ -193,8 +194,9 @@ impl<T> Selector for PollSelector<T> {
     ///
     /// * `NotFound` if `fd` is not registered (Python's `KeyError`).
     /// * `InvalidInput` for a negative fd, an empty interest, or after `close`.
-    /// * `EBADF` if the interest changes and `fd` is no longer open. On any error the
-    ///   old registration is kept.
+    ///
+    /// On any error the old registration is kept. No syscall is made: an fd closed since
+    /// registration is reported by the next wait.
     fn modify<W: Waitable + ?Sized>(
         &mut self,
         fd: &W,
@@ -203,9 +205,10 @@ impl<T> Selector for PollSelector<T> {
     ) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
         let poll = &mut self.poll;
+        // No syscall: a registered fd that was closed since is reported by the next
+        // wait (`POLLNVAL`, as an error event), as for an unchanged registration.
         self.registry
             .modify(fd, interest, data, |fd, _old, interest| {
-                select_core::check_open(fd)?;
                 poll.modify(&fd, to_flags(interest))
             })
     }
