@@ -50,7 +50,7 @@ pub mod testing;
 pub mod timeout;
 
 pub use fd::{check_open, fileno, Waitable};
-pub use registry::{FdHasher, FdTable, Registry};
+pub use registry::{FdHasher, FdTable, Generations, Registry};
 pub use selector::{Backend, Event, Events, Interest, Selector, SelectorKey};
 
 /// `PIPE_BUF`: the largest write to a pipe that the kernel performs atomically

@@ -179,6 +179,82 @@ impl<V> FdTable<V> {
     }
 }
 
+/// Per-fd-number generations for backends whose kernel may keep a registration alive
+/// after `unregister` (epoll's `dup` trap: the registration belongs to the open file
+/// description, so closing one fd number does not remove it).
+///
+/// A backend stores the fd number's current generation in the kernel's user-data word of
+/// each registration (epoll's `data`, kqueue's `udata`). When an unregister cannot
+/// remove the kernel's registration, it calls [`retire`](Generations::retire): the
+/// number's generation moves on, so events of the old registration carry an outdated
+/// generation and a wait drops them with one O(1), allocation-free
+/// [`is_current`](Generations::is_current) check, whatever the kernel still holds.
+/// Until the first `retire` the table is empty and [`any`](Generations::any) is
+/// `false`, so waits skip the check entirely.
+///
+/// Generations wrap at `mask + 1` (the bits the user-data word has room for): an event
+/// is wrongly kept only if its stale registration outlives that many further retirements
+/// of the same fd number.
+///
+/// ```
+/// use select_core::Generations;
+/// let mut g = Generations::new();
+/// let old = g.current(5);
+/// g.retire(5); // the kernel delete of fd 5 failed
+/// assert!(!g.is_current(5, old, u32::MAX));
+/// assert!(g.is_current(5, g.current(5), u32::MAX));
+/// assert!(g.is_current(6, 0, u32::MAX));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Generations {
+    table: FdTable<u32>,
+}
+
+impl Generations {
+    /// No fd number retired yet; allocates nothing.
+    #[must_use]
+    pub fn new() -> Generations {
+        Generations::default()
+    }
+
+    /// Whether any fd number was ever retired (waits check events only then).
+    #[inline]
+    #[must_use]
+    pub fn any(&self) -> bool {
+        !self.table.is_empty()
+    }
+
+    /// The generation a new kernel registration of `fd` carries.
+    #[inline]
+    #[must_use]
+    pub fn current(&self, fd: RawFd) -> u32 {
+        self.table.get(fd).copied().unwrap_or(0)
+    }
+
+    /// Whether an event carrying generation `gen` (already masked with `mask`) comes
+    /// from the current registration of `fd`.
+    #[inline]
+    #[must_use]
+    pub fn is_current(&self, fd: RawFd, gen: u32, mask: u32) -> bool {
+        self.current(fd) & mask == gen
+    }
+
+    /// Moves `fd`'s generation on: every kernel registration made for it so far is stale.
+    pub fn retire(&mut self, fd: RawFd) {
+        match self.table.get_mut(fd) {
+            Some(g) => *g = g.wrapping_add(1),
+            None => {
+                self.table.insert(fd, 1);
+            }
+        }
+    }
+
+    /// Forgets everything (the kernel object is gone).
+    pub fn clear(&mut self) {
+        self.table.clear();
+    }
+}
+
 /// The registration table behind every backend's [`Selector`](crate::Selector).
 ///
 /// It enforces the contract's bookkeeping rules once for all backends: the selector is
@@ -506,7 +582,10 @@ mod tests {
         assert_eq!(t.insert(1_000_000, 2), None);
         assert_eq!(t.insert(2, 3), None);
         assert_eq!(t.insert(2, 4), Some(3));
-        assert_eq!((t.get(-5), t.get(1_000_000), t.get(2)), (Some(&1), Some(&2), Some(&4)));
+        assert_eq!(
+            (t.get(-5), t.get(1_000_000), t.get(2)),
+            (Some(&1), Some(&2), Some(&4))
+        );
         assert_eq!(t.len(), 3);
         assert!(t.dense.len() <= DENSE_FLOOR, "the huge fd stays sparse");
         // Filling the low numbers lets the dense part grow past a sparse entry, which

@@ -42,7 +42,6 @@ enum Bits {
     B7 = 7,
 }
 
-
 impl Interest {
     /// Readable (Python's `EVENT_READ = 1`).
     pub const READ: Interest = Interest(Bits::B1);

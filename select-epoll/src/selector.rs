@@ -7,16 +7,22 @@ use std::time::Duration;
 
 use libc::epoll_event;
 use select_core::error::already_registered;
-use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
+use select_core::{
+    Backend, Event, Events, Generations, Interest, Registry, Selector, SelectorKey, Waitable,
+};
 
 use crate::epoll::{kernel_buffer, MAX_MAXEVENTS};
 use crate::Epoll;
 
 // The epoll data word of every registration: the fd in the low 32 bits, the registered
-// interest in bits 32..40 and a wake tag in bit 40, so a wait translates kernel events
-// into `Event`s without looking anything up.
+// interest in bits 32..40, a wake tag in bit 40 and the fd number's generation
+// (`Generations`) in bits 41..64, so a wait translates kernel events into `Event`s
+// without looking anything up until a kernel delete has failed.
 const INTEREST_SHIFT: u32 = 32;
 const WAKE_TAG: u64 = 1 << 40;
+const GEN_SHIFT: u32 = 41;
+/// The generation bits the data word has room for.
+const GEN_MASK: u32 = (1 << (64 - GEN_SHIFT)) - 1;
 
 const IN: u32 = libc::EPOLLIN as u32;
 const OUT: u32 = libc::EPOLLOUT as u32;
@@ -26,8 +32,16 @@ const HUP: u32 = libc::EPOLLHUP as u32;
 const RDHUP: u32 = libc::EPOLLRDHUP as u32;
 
 #[inline]
-fn pack(fd: RawFd, interest: Interest) -> u64 {
-    u64::from(fd as u32) | (u64::from(interest.bits()) << INTEREST_SHIFT)
+fn pack(fd: RawFd, interest: Interest, gen: u32) -> u64 {
+    u64::from(fd as u32)
+        | (u64::from(interest.bits()) << INTEREST_SHIFT)
+        | (u64::from(gen & GEN_MASK) << GEN_SHIFT)
+}
+
+/// The generation in a data word.
+#[inline]
+fn gen_of(data: u64) -> u32 {
+    (data >> GEN_SHIFT) as u32
 }
 
 /// The kernel mask for an interest: READ asks for `EPOLLIN | EPOLLRDHUP` (so a peer's
@@ -106,9 +120,13 @@ fn translate(ev: &epoll_event) -> Option<Event> {
 ///
 /// `unregister` swallows the kernel's complaint about an fd closed (EBADF) or reused
 /// (ENOENT) since registration, as CPython does. Because of epoll's `dup` trap (see
-/// [`Epoll`]), such a registration may live on in the kernel; from then on each wait
-/// checks reported fds against the table and drops those no longer registered, so an
-/// fd is never reported after `unregister` returned.
+/// [`Epoll`]), such a registration may live on in the kernel, and its events would come
+/// under the fd number, even after the number was reused and registered again for other
+/// interests. So each registration carries its fd number's generation in the data word,
+/// and a failed delete moves that number's generation on ([`Generations`]); from then
+/// on each wait drops, with one O(1) check per event, events whose generation is not
+/// the current one or whose fd is not registered. An fd is never reported after
+/// `unregister` returned, nor for an interest its current key does not hold.
 ///
 /// # Examples
 ///
@@ -133,9 +151,9 @@ pub struct EpollSelector<T> {
     registry: Registry<T>,
     buf: Vec<epoll_event>,
     wake_fd: Option<RawFd>,
-    /// Set once an `EPOLL_CTL_DEL` failed: a stale registration may live on in the
-    /// kernel, so waits check reported fds against the table.
-    stale: bool,
+    /// Moved on for an fd number whose `EPOLL_CTL_DEL` failed: a stale registration may
+    /// live on in the kernel, so waits check reported events' generations.
+    gens: Generations,
 }
 
 impl<T> EpollSelector<T> {
@@ -150,7 +168,7 @@ impl<T> EpollSelector<T> {
             registry: Registry::new("epoll"),
             buf: Vec::new(),
             wake_fd: None,
-            stale: false,
+            gens: Generations::new(),
         })
     }
 
@@ -162,6 +180,34 @@ impl<T> EpollSelector<T> {
     pub fn fileno(&self) -> io::Result<RawFd> {
         self.registry.check_open()?;
         self.ep.fileno()
+    }
+
+    /// The wait's translation once a kernel delete has failed: events whose generation
+    /// is outdated, or whose fd is not (or not any more) registered or the wake fd, are
+    /// dropped. O(1) per event, no allocation.
+    #[cold]
+    #[inline(never)]
+    fn translate_checked(&self, n: usize, events: &mut Events) -> usize {
+        for ev in &self.buf[..n] {
+            let data = ev.u64;
+            let fd = data as u32 as RawFd;
+            if !self.gens.is_current(fd, gen_of(data), GEN_MASK) {
+                continue;
+            }
+            if data & WAKE_TAG != 0 {
+                if self.wake_fd == Some(fd) {
+                    events.set_woken();
+                }
+                continue;
+            }
+            if self.registry.interest(fd).is_none() {
+                continue;
+            }
+            if let Some(event) = translate(ev) {
+                events.push(event);
+            }
+        }
+        events.len()
     }
 
     #[cold]
@@ -207,13 +253,14 @@ impl<T> Selector for EpollSelector<T> {
         data: T,
     ) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
-        let ep = &self.ep;
+        let (ep, gens) = (&self.ep, &self.gens);
         let wake_fd = self.wake_fd;
         self.registry.register(fd, interest, data, |fd, interest| {
             if wake_fd == Some(fd) {
                 return Err(already_registered(fd));
             }
-            ep.ctl(libc::EPOLL_CTL_ADD, fd, mask(interest), pack(fd, interest))
+            let word = pack(fd, interest, gens.current(fd));
+            ep.ctl(libc::EPOLL_CTL_ADD, fd, mask(interest), word)
         })
     }
 
@@ -224,21 +271,25 @@ impl<T> Selector for EpollSelector<T> {
         data: T,
     ) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
-        let ep = &self.ep;
+        let (ep, gens) = (&self.ep, &self.gens);
         self.registry.modify(fd, interest, data, |fd, _old, new| {
-            ep.ctl(libc::EPOLL_CTL_MOD, fd, mask(new), pack(fd, new))
+            ep.ctl(
+                libc::EPOLL_CTL_MOD,
+                fd,
+                mask(new),
+                pack(fd, new, gens.current(fd)),
+            )
         })
     }
 
     fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
         let fd = fd.fileno()?;
-        let ep = &self.ep;
-        let stale = &mut self.stale;
+        let (ep, gens) = (&self.ep, &mut self.gens);
         self.registry.unregister(fd, |fd, _| {
             // EBADF (closed) or ENOENT (number reused): nothing to remove under this
             // number, but a dup of the old file may keep the registration alive.
             if ep.ctl(libc::EPOLL_CTL_DEL, fd, 0, 0).is_err() {
-                *stale = true;
+                gens.retire(fd);
             }
         })
     }
@@ -252,7 +303,9 @@ impl<T> Selector for EpollSelector<T> {
             self.grow(cap)?;
         }
         let n = self.ep.wait_raw(&mut self.buf[..cap], timeout)?;
-        let stale = self.stale;
+        if self.gens.any() {
+            return Ok(self.translate_checked(n, events));
+        }
         for ev in &self.buf[..n] {
             let data = ev.u64;
             if data & WAKE_TAG != 0 {
@@ -260,9 +313,6 @@ impl<T> Selector for EpollSelector<T> {
                 continue;
             }
             if let Some(event) = translate(ev) {
-                if stale && self.registry.interest(event.fd()).is_none() {
-                    continue;
-                }
                 events.push(event);
             }
         }
@@ -286,6 +336,7 @@ impl<T> Selector for EpollSelector<T> {
         self.ep.close();
         self.wake_fd = None;
         self.buf = Vec::new();
+        self.gens.clear();
     }
 
     fn is_closed(&self) -> bool {
@@ -303,16 +354,14 @@ impl<T> Selector for EpollSelector<T> {
             if self.registry.interest(new).is_some() {
                 return Err(already_registered(new));
             }
-            self.ep.ctl(
-                libc::EPOLL_CTL_ADD,
-                new,
-                IN,
-                u64::from(new as u32) | WAKE_TAG,
-            )?;
+            let word = u64::from(new as u32)
+                | WAKE_TAG
+                | (u64::from(self.gens.current(new) & GEN_MASK) << GEN_SHIFT);
+            self.ep.ctl(libc::EPOLL_CTL_ADD, new, IN, word)?;
         }
         if let Some(old) = self.wake_fd.take() {
             if self.ep.ctl(libc::EPOLL_CTL_DEL, old, 0, 0).is_err() {
-                self.stale = true;
+                self.gens.retire(old);
             }
         }
         self.wake_fd = fd;
@@ -327,7 +376,7 @@ mod tests {
     fn ev(bits: i32, fd: RawFd, interest: Interest) -> epoll_event {
         epoll_event {
             events: bits as u32,
-            u64: pack(fd, interest),
+            u64: pack(fd, interest, 0),
         }
     }
 
@@ -357,6 +406,8 @@ mod tests {
         assert_eq!(mask(Interest::READ), IN | RDHUP);
         assert_eq!(mask(Interest::WRITE), OUT);
         assert_eq!(mask(Interest::ALL), IN | RDHUP | OUT | PRI);
-        assert_eq!(pack(3, Interest::ALL) & WAKE_TAG, 0);
+        assert_eq!(pack(3, Interest::ALL, GEN_MASK) & WAKE_TAG, 0);
+        assert_eq!(gen_of(pack(3, Interest::ALL, GEN_MASK)), GEN_MASK);
+        assert_eq!(gen_of(pack(-1, Interest::ALL, u32::MAX)), GEN_MASK);
     }
 }

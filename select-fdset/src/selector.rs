@@ -370,9 +370,9 @@ impl<T> Selector for SelectSelector<T> {
         let master = &mut self.master;
         // No syscall: a registered fd closed since makes the next wait fail with EBADF,
         // as it would without this call.
-        let key = self
-            .registry
-            .modify(fd, interest, data, |fd, old, new| apply(master, fd, old, new));
+        let key = self.registry.modify(fd, interest, data, |fd, old, new| {
+            apply(master, fd, old, new)
+        });
         self.shape = Shape::of(&self.master);
         key
     }
