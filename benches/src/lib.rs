@@ -28,6 +28,7 @@
 #![doc(test(attr(deny(warnings))))]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+pub mod axes;
 pub mod cases;
 pub mod churn;
 pub mod libevent;

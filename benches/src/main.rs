@@ -11,11 +11,17 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use select_benches::axes::{self, AllReady, ChurnSet, MemRow};
 use select_benches::cases::{verify, wait_cases, HighFd, Pipes};
 use select_benches::measure::{self, Plan, Sample};
+use select_benches::raw::{live_bytes, CountingAlloc};
 use select_benches::{fits, raise_fd_limit, HIGH_FDS, NS};
 use select_core::{Backend, Selector};
 use select_facade::{Availability, DefaultSelector, BACKEND_ENV};
+
+/// Counts live heap bytes for the memory table.
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
 
 const HELP: &str = "\
 select-rs scaling report
@@ -25,15 +31,21 @@ USAGE:
 
 Times one zero-timeout wait over N pipes with one readable (one_ready, N = 10, 100,
 1000, 9000) and over one readable fd placed at 10, 1000, 15000 (high_fd), on every
-backend of this machine and on the raw syscall doing the same work; prints ns per wait
-and the ratio to the raw syscall (median over interleaved repetitions), checks the
-targets, and writes an SVG plot.
+backend of this machine and on the raw syscall doing the same work; then busy (all N
+ready, ns per event), churn (register + unregister and modify with N registered),
+memory (heap bytes per registration at 10,000 fds), mio against a raw edge-triggered
+epoll_wait, and CPython side by side when python3 is on PATH. Prints ns and the ratio
+to the raw syscall (median over interleaved repetitions, with the 25th-75th percentile
+spread), checks the targets, and writes two SVG plots.
 
 OPTIONS:
     --long            a longer, more precise run (201 repetitions of 5 ms batches)
     --reps N          repetitions per group (default 41)
     --batch-ms MS     duration of one timed batch in ms (default 2)
-    --svg PATH        where to write the plot (default: <target dir>/select-scaling.svg)
+    --min-calls N     fewest calls in one timed batch (default 64)
+    --no-python       skip the CPython comparison even if python3 is on PATH
+    --svg PATH        where to write the plot (default: <target dir>/select-scaling.svg;
+                      the busy/churn/memory figure goes beside it, *-axes.svg)
     --markdown PATH   also write the tables as Markdown to PATH
     -h, --help        this text
 
@@ -45,6 +57,7 @@ ENVIRONMENT:
 #[derive(Debug)]
 struct Args {
     plan: Plan,
+    python: bool,
     svg: Option<PathBuf>,
     markdown: Option<PathBuf>,
 }
@@ -53,7 +66,9 @@ fn parse_args() -> Result<Option<Args>, String> {
     let mut plan = Plan {
         reps: 41,
         batch: Duration::from_millis(2),
+        min_calls: 64,
     };
+    let mut python = true;
     let (mut svg, mut markdown) = (None, None);
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -79,6 +94,13 @@ fn parse_args() -> Result<Option<Args>, String> {
                 ))?;
                 plan.batch = Duration::from_millis(ms);
             }
+            "--min-calls" => {
+                let v = value("--min-calls")?;
+                plan.min_calls = v.parse().ok().filter(|&n: &u64| n > 0).ok_or(format!(
+                    "--min-calls: expected a positive integer, got {v:?}"
+                ))?;
+            }
+            "--no-python" => python = false,
             "--svg" => svg = Some(PathBuf::from(value("--svg")?)),
             "--markdown" => markdown = Some(PathBuf::from(value("--markdown")?)),
             // `cargo bench` passes --bench to every target; ignore it.
@@ -88,6 +110,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     }
     Ok(Some(Args {
         plan,
+        python,
         svg,
         markdown,
     }))
@@ -206,10 +229,28 @@ fn fmt_ns(ns: f64) -> String {
 fn fmt_cell(s: &Option<Sample>) -> String {
     match s {
         None => "—".into(),
-        Some(s) => match s.ratio {
-            Some(r) => format!("{} ({r:.2}x)", fmt_ns(s.ns)),
-            None => fmt_ns(s.ns),
+        Some(s) => match (s.ratio, s.spread) {
+            (Some(r), Some((lo, hi))) => {
+                format!("{} ({r:.2}x, {lo:.2}–{hi:.2})", fmt_ns(s.ns))
+            }
+            (Some(r), None) => format!("{} ({r:.2}x)", fmt_ns(s.ns)),
+            _ => fmt_ns(s.ns),
         },
+    }
+}
+
+/// A churn cell: ns per operation and what it adds to its baseline's call(s).
+fn fmt_churn_cell(s: &Option<Sample>) -> String {
+    match s {
+        Some(x) => match x.diff {
+            Some(d) => format!(
+                "{} ({d:+.0} ns, {:.2}x)",
+                fmt_ns(x.ns),
+                x.ratio.unwrap_or(f64::NAN)
+            ),
+            None => fmt_ns(x.ns),
+        },
+        None => "—".into(),
     }
 }
 
@@ -224,6 +265,10 @@ fn baseline_of(suite: &Suite, name: &str) -> String {
 }
 
 fn text_table(title: &str, suite: &Suite) -> String {
+    text_table_with(title, suite, fmt_cell)
+}
+
+fn text_table_with(title: &str, suite: &Suite, fmt: fn(&Option<Sample>) -> String) -> String {
     let names = row_names(suite);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut head = vec!["backend".to_string(), "vs".to_string()];
@@ -238,7 +283,7 @@ fn text_table(title: &str, suite: &Suite) -> String {
             base
         });
         for col in 0..suite.len() {
-            r.push(fmt_cell(&cell(suite, col, name)));
+            r.push(fmt(&cell(suite, col, name)));
         }
         rows.push(r);
     }
@@ -272,6 +317,10 @@ fn text_table(title: &str, suite: &Suite) -> String {
 }
 
 fn markdown_table(suite: &Suite) -> String {
+    markdown_table_with(suite, fmt_cell)
+}
+
+fn markdown_table_with(suite: &Suite, fmt: fn(&Option<Sample>) -> String) -> String {
     let names = row_names(suite);
     let mut out = String::from("| backend | compared with |");
     for (l, _, _) in suite {
@@ -291,7 +340,7 @@ fn markdown_table(suite: &Suite) -> String {
         };
         out.push_str(&format!("| {name} | {base} |"));
         for col in 0..suite.len() {
-            out.push_str(&format!(" {} |", fmt_cell(&cell(suite, col, name))));
+            out.push_str(&format!(" {} |", fmt(&cell(suite, col, name))));
         }
         out.push('\n');
     }
@@ -345,6 +394,186 @@ fn targets(one_ready: &Suite, high_fd: &Suite) -> Vec<(String, bool)> {
             format!("one_ready DefaultSelector <= {limit:.2}x {base:<20} worst {r:.3}x at {at}"),
             r <= limit,
         ));
+    }
+    out
+}
+
+/// The busy, churn, edge (mio) and memory results.
+struct AxesOut {
+    busy: Suite,
+    churn: Suite,
+    edge: Suite,
+    memory: Vec<MemRow>,
+}
+
+/// Sizes of the busy workload: (N, capacity).
+const BUSY: [(usize, usize); 3] = [(100, 100), (1000, 1000), (1000, 64)];
+/// Registered fds in the churn workload.
+const CHURN_NS: [usize; 2] = [10, 1000];
+/// Sizes of mio's edge-triggered row.
+const EDGE_NS: [usize; 2] = [10, 1000];
+
+fn run_axes(plan: Plan, limit: u64, progress: &mut Progress) -> Result<AxesOut, String> {
+    let mut busy: Suite = Vec::new();
+    for (n, cap) in BUSY {
+        if !fits(n, limit) {
+            println!("skipping busy N={n}: the fd limit {limit} is too low");
+            continue;
+        }
+        let set = AllReady::new(n);
+        let label = format!("busy N={n} cap {cap}");
+        let mut cases = axes::busy_cases(&set.fds(), cap).map_err(|e| format!("{label}: {e}"))?;
+        let mut samples = measure::run(&mut cases, plan, |r, rs| progress.show(&label, r, rs));
+        // ns per event: every wait takes min(N, capacity) events.
+        let per = n.min(cap) as f64;
+        for s in &mut samples {
+            s.ns /= per;
+            if let Some(d) = s.diff.as_mut() {
+                *d /= per;
+            }
+        }
+        let col = if cap >= n {
+            format!("N={n}, cap N")
+        } else {
+            format!("N={n}, cap {cap}")
+        };
+        busy.push((col, n as f64, samples));
+    }
+    let mut churn: Suite = Vec::new();
+    for modify in [false, true] {
+        for n in CHURN_NS {
+            if !fits(n, limit) {
+                continue;
+            }
+            let set = ChurnSet::new(n).map_err(|e| format!("churn: {e}"))?;
+            let what = if modify { "modify" } else { "reg+unreg" };
+            let label = format!("churn {what} N={n}");
+            let mut cases = axes::churn_cases(&set, modify).map_err(|e| format!("{label}: {e}"))?;
+            let samples = measure::run(&mut cases, plan, |r, rs| progress.show(&label, r, rs));
+            churn.push((format!("{what}, {n} reg."), n as f64, samples));
+        }
+    }
+    let mut edge: Suite = Vec::new();
+    for n in EDGE_NS {
+        if !fits(n, limit) {
+            continue;
+        }
+        let pipes = Pipes::new(n);
+        let label = format!("edge N={n}");
+        let mut cases = axes::edge_cases(&pipes.fds()).map_err(|e| format!("{label}: {e}"))?;
+        if cases.is_empty() {
+            progress.show(&label, plan.reps, plan.reps);
+            continue;
+        }
+        let samples = measure::run(&mut cases, plan, |r, rs| progress.show(&label, r, rs));
+        edge.push((format!("N={n}"), n as f64, samples));
+    }
+    let memory = if fits(axes::MEMORY_FDS / 2, limit) {
+        axes::memory_rows(live_bytes).map_err(|e| format!("memory: {e}"))?
+    } else {
+        println!("skipping memory: the fd limit {limit} is too low");
+        Vec::new()
+    };
+    Ok(AxesOut {
+        busy,
+        churn,
+        edge,
+        memory,
+    })
+}
+
+/// The busy, churn and memory target checks: (line, met).
+fn axis_targets(ax: &AxesOut) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let find = |suite: &Suite, col: &str, name: &str| -> Option<Sample> {
+        suite
+            .iter()
+            .find(|(l, _, _)| l == col)
+            .and_then(|(_, _, s)| s.iter().find(|s| s.name == name).cloned())
+    };
+    // busy: per event, every object and selector within 3% of its raw call, and
+    // DefaultSelector with the key lookup within 4%.
+    for (col, _, samples) in &ax.busy {
+        for s in samples {
+            let limit = match s.name {
+                "Poll" | "PollSelector" | "Epoll" | "EpollSelector" | "DefaultSelector" => 1.03,
+                "DefaultSelector + keys" => 1.04,
+                _ => continue,
+            };
+            if let Some(r) = s.ratio {
+                out.push((
+                    format!(
+                        "busy      {:<22} <= {limit:.2}x {:<16} {r:.3}x at {col}",
+                        s.name,
+                        s.baseline.unwrap_or("")
+                    ),
+                    r <= limit,
+                ));
+            }
+        }
+    }
+    // churn: register+unregister = the raw call(s) + <= 30 ns; modify on poll/select
+    // <= 30 ns with no syscall.
+    for n in CHURN_NS {
+        let col = format!("reg+unreg, {n} reg.");
+        for name in ["PollSelector", "SelectSelector", "EpollSelector"] {
+            if let Some(s) = find(&ax.churn, &col, name) {
+                if let Some(d) = s.diff {
+                    out.push((
+                        format!(
+                            "churn     {name:<22} reg+unreg <= {:<16} + 30 ns: {d:+.1} ns at {n} registered",
+                            s.baseline.unwrap_or("")
+                        ),
+                        d <= 30.0,
+                    ));
+                }
+            }
+        }
+        let col = format!("modify, {n} reg.");
+        for name in ["PollSelector", "SelectSelector"] {
+            if let Some(s) = find(&ax.churn, &col, name) {
+                out.push((
+                    format!(
+                        "churn     {name:<22} modify <= 30 ns, no syscall: {:.1} ns at {n} registered",
+                        s.ns
+                    ),
+                    s.ns <= 30.0,
+                ));
+            }
+        }
+    }
+    for m in &ax.memory {
+        if let Some(t) = m.target {
+            out.push((
+                format!(
+                    "memory    {:<22} data {:<5} <= {t:.0} B/registration: {:.1} B",
+                    m.name, m.data, m.per_reg
+                ),
+                m.per_reg <= t,
+            ));
+        }
+    }
+    out
+}
+
+fn memory_table(rows: &[MemRow], markdown: bool) -> String {
+    let mut out = String::new();
+    if markdown {
+        out.push_str("| object | data | heap bytes per registration | target |\n| --- | --- | ---: | ---: |\n");
+    }
+    for m in rows {
+        let t = m.target.map_or("—".into(), |t| format!("<= {t:.0}"));
+        if markdown {
+            out.push_str(&format!(
+                "| {} | {} | {:.1} | {t} |\n",
+                m.name, m.data, m.per_reg
+            ));
+        } else {
+            out.push_str(&format!(
+                "  {:<18} {:<14} {:>8.1} B   {t}\n",
+                m.name, m.data, m.per_reg
+            ));
+        }
     }
     out
 }
@@ -484,9 +713,10 @@ fn run(args: Args) -> Result<(), String> {
         .map_or(String::new(), |v| format!(" (forced by {BACKEND_ENV}={v})"));
     println!("DefaultSelector picks: {picked}{forced}");
     println!(
-        "plan:      {} repetitions of {} ms batches per case; median ns per wait, ratio = median of per-repetition ratios to the raw syscall",
+        "plan:      {} repetitions of {} ms batches (at least {} calls, after a warm-up) per case; median ns per wait, ratio = median of per-repetition ratios to the raw syscall, spread = their 25th-75th percentiles",
         plan.reps,
-        plan.batch.as_millis()
+        plan.batch.as_millis(),
+        plan.min_calls
     );
     println!();
 
@@ -502,8 +732,9 @@ fn run(args: Args) -> Result<(), String> {
     for f in HIGH_FDS.iter().filter(|f| !fds.contains(f)) {
         println!("skipping high_fd F={f}: the fd limit {limit} is too low");
     }
+    let axis_groups = BUSY.len() + 2 * CHURN_NS.len() + EDGE_NS.len();
     let mut progress = Progress {
-        total: (ns.len() + fds.len()) * plan.reps,
+        total: (ns.len() + fds.len() + axis_groups) * plan.reps,
         done: 0,
         start: Instant::now(),
     };
@@ -526,6 +757,7 @@ fn run(args: Args) -> Result<(), String> {
             .map_err(|e| format!("{label}: {e}"))?;
         high_fd.push((format!("fd {at}"), at as f64, samples));
     }
+    let ax = run_axes(plan, limit, &mut progress)?;
     progress.finish();
 
     println!(
@@ -542,8 +774,40 @@ fn run(args: Args) -> Result<(), String> {
             &high_fd
         )
     );
+    println!(
+        "{}",
+        text_table(
+            "busy: all N pipes readable; ns per event (ratio to the raw syscall taking the same events)",
+            &ax.busy
+        )
+    );
+    println!(
+        "{}",
+        text_table_with(
+            "churn: one more fd with N registered; ns per register+unregister or per modify (added to the baseline's call(s), ratio)",
+            &ax.churn,
+            fmt_churn_cell
+        )
+    );
+    if !ax.edge.is_empty() {
+        println!(
+            "{}",
+            text_table(
+                "edge: mio (edge-triggered only) vs a raw edge-triggered epoll_wait over N pipes; ns per zero-timeout wait",
+                &ax.edge
+            )
+        );
+    }
+    if !ax.memory.is_empty() {
+        println!(
+            "memory: heap bytes per registration with {} fds registered (counting allocator)",
+            axes::MEMORY_FDS
+        );
+        println!("{}", memory_table(&ax.memory, false));
+    }
     println!("targets:");
-    let checks = targets(&one_ready, &high_fd);
+    let mut checks = targets(&one_ready, &high_fd);
+    checks.extend(axis_targets(&ax));
     for (line, ok) in &checks {
         println!("  [{}] {line}", if *ok { "met " } else { "MISS" });
     }
@@ -581,11 +845,18 @@ fn run(args: Args) -> Result<(), String> {
         let mut text = format!(
             "Machine: {machine}. DefaultSelector picks {picked}. {} repetitions of {} ms batches per case; \
              median ns per zero-timeout wait, in parentheses the median of per-repetition ratios to the raw syscall.\n\n\
-             ### one_ready (N pipes, the last readable)\n\n{}\n### high_fd (one readable pipe end at fd F)\n\n{}\n### Targets\n\n",
+             ### one_ready (N pipes, the last readable)\n\n{}\n### high_fd (one readable pipe end at fd F)\n\n{}\n\
+             ### busy (all N readable; ns per event)\n\n{}\n### churn (one more fd with N registered; ns per operation, added to the baseline)\n\n{}\n\
+             ### edge (mio vs raw edge-triggered epoll_wait)\n\n{}\n### memory (heap bytes per registration, {} fds)\n\n{}\n### Targets\n\n",
             plan.reps,
             plan.batch.as_millis(),
             markdown_table(&one_ready),
-            markdown_table(&high_fd)
+            markdown_table(&high_fd),
+            markdown_table(&ax.busy),
+            markdown_table_with(&ax.churn, fmt_churn_cell),
+            markdown_table(&ax.edge),
+            axes::MEMORY_FDS,
+            memory_table(&ax.memory, true)
         );
         for (line, ok) in &checks {
             text.push_str(&format!(
