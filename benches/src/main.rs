@@ -43,6 +43,8 @@ OPTIONS:
     --reps N          repetitions per group (default 41)
     --batch-ms MS     duration of one timed batch in ms (default 2)
     --min-calls N     fewest calls in one timed batch (default 64)
+    --only LIST       run only these groups (comma-separated: one_ready, high_fd, busy,
+                      churn, edge, memory, python); targets of the others are not checked
     --no-python       skip the CPython comparison even if python3 is on PATH
     --svg PATH        where to write the plot (default: <target dir>/select-scaling.svg;
                       the busy/churn/memory figure goes beside it, *-axes.svg)
@@ -58,6 +60,7 @@ ENVIRONMENT:
 struct Args {
     plan: Plan,
     python: bool,
+    only: Option<Vec<String>>,
     svg: Option<PathBuf>,
     markdown: Option<PathBuf>,
 }
@@ -69,6 +72,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         min_calls: 64,
     };
     let mut python = true;
+    let mut only = None;
     let (mut svg, mut markdown) = (None, None);
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -101,6 +105,14 @@ fn parse_args() -> Result<Option<Args>, String> {
                 ))?;
             }
             "--no-python" => python = false,
+            "--only" => {
+                only = Some(
+                    value("--only")?
+                        .split(',')
+                        .map(|g| g.trim().to_string())
+                        .collect(),
+                );
+            }
             "--svg" => svg = Some(PathBuf::from(value("--svg")?)),
             "--markdown" => markdown = Some(PathBuf::from(value("--markdown")?)),
             // `cargo bench` passes --bench to every target; ignore it.
@@ -111,6 +123,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     Ok(Some(Args {
         plan,
         python,
+        only,
         svg,
         markdown,
     }))
@@ -413,9 +426,18 @@ const CHURN_NS: [usize; 2] = [10, 1000];
 /// Sizes of mio's edge-triggered row.
 const EDGE_NS: [usize; 2] = [10, 1000];
 
-fn run_axes(plan: Plan, limit: u64, progress: &mut Progress) -> Result<AxesOut, String> {
+fn run_axes(
+    plan: Plan,
+    limit: u64,
+    progress: &mut Progress,
+    wants: &dyn Fn(&str) -> bool,
+) -> Result<AxesOut, String> {
     let mut busy: Suite = Vec::new();
     for (n, cap) in BUSY {
+        if !wants("busy") {
+            progress.show("busy", plan.reps, plan.reps);
+            continue;
+        }
         if !fits(n, limit) {
             println!("skipping busy N={n}: the fd limit {limit} is too low");
             continue;
@@ -442,7 +464,8 @@ fn run_axes(plan: Plan, limit: u64, progress: &mut Progress) -> Result<AxesOut, 
     let mut churn: Suite = Vec::new();
     for modify in [false, true] {
         for n in CHURN_NS {
-            if !fits(n, limit) {
+            if !fits(n, limit) || !wants("churn") {
+                progress.show("churn", plan.reps, plan.reps);
                 continue;
             }
             let set = ChurnSet::new(n).map_err(|e| format!("churn: {e}"))?;
@@ -455,7 +478,8 @@ fn run_axes(plan: Plan, limit: u64, progress: &mut Progress) -> Result<AxesOut, 
     }
     let mut edge: Suite = Vec::new();
     for n in EDGE_NS {
-        if !fits(n, limit) {
+        if !fits(n, limit) || !wants("edge") {
+            progress.show("edge", plan.reps, plan.reps);
             continue;
         }
         let pipes = Pipes::new(n);
@@ -468,7 +492,9 @@ fn run_axes(plan: Plan, limit: u64, progress: &mut Progress) -> Result<AxesOut, 
         let samples = measure::run(&mut cases, plan, |r, rs| progress.show(&label, r, rs));
         edge.push((format!("N={n}"), n as f64, samples));
     }
-    let memory = if fits(axes::MEMORY_FDS / 2, limit) {
+    let memory = if !wants("memory") {
+        Vec::new()
+    } else if fits(axes::MEMORY_FDS / 2, limit) {
         axes::memory_rows(live_bytes).map_err(|e| format!("memory: {e}"))?
     } else {
         println!("skipping memory: the fd limit {limit} is too low");
@@ -696,6 +722,8 @@ fn main() {
 
 fn run(args: Args) -> Result<(), String> {
     let plan = args.plan;
+    let only = args.only.clone();
+    let wants = move |g: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == g));
     let limit = raise_fd_limit().map_err(|e| format!("cannot raise RLIMIT_NOFILE: {e}"))?;
     let machine = machine();
     println!("select-rs scaling report");
@@ -720,14 +748,18 @@ fn run(args: Args) -> Result<(), String> {
     );
     println!();
 
-    let ns: Vec<usize> = NS.iter().copied().filter(|&n| fits(n, limit)).collect();
+    let ns: Vec<usize> = NS
+        .iter()
+        .copied()
+        .filter(|&n| fits(n, limit) && wants("one_ready"))
+        .collect();
     for n in NS.iter().filter(|n| !ns.contains(n)) {
         println!("skipping one_ready N={n}: the fd limit {limit} is too low");
     }
     let fds: Vec<i32> = HIGH_FDS
         .iter()
         .copied()
-        .filter(|&f| (f as u64) + 64 < limit)
+        .filter(|&f| (f as u64) + 64 < limit && wants("high_fd"))
         .collect();
     for f in HIGH_FDS.iter().filter(|f| !fds.contains(f)) {
         println!("skipping high_fd F={f}: the fd limit {limit} is too low");
@@ -757,7 +789,7 @@ fn run(args: Args) -> Result<(), String> {
             .map_err(|e| format!("{label}: {e}"))?;
         high_fd.push((format!("fd {at}"), at as f64, samples));
     }
-    let ax = run_axes(plan, limit, &mut progress)?;
+    let ax = run_axes(plan, limit, &mut progress, &wants)?;
     progress.finish();
 
     println!(

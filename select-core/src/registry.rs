@@ -7,7 +7,7 @@ use std::io;
 use std::os::fd::RawFd;
 
 use crate::error::{already_registered, closed, not_registered};
-use crate::{Interest, SelectorKey};
+use crate::{Events, Interest, SelectorKey};
 
 /// Below this many slots the dense part of an [`FdTable`] may always grow.
 const DENSE_FLOOR: usize = 1024;
@@ -91,6 +91,30 @@ impl<V> FdTable<V> {
     #[must_use]
     pub fn contains(&self, fd: RawFd) -> bool {
         self.get(fd).is_some()
+    }
+
+    /// Stores `value` under `fd`, which has no value yet (else it is replaced), and
+    /// returns a reference to it: one lookup where `insert` + `get_mut` make two.
+    #[inline]
+    pub fn insert_new(&mut self, fd: RawFd, value: V) -> &mut V {
+        let i = fd as u32 as usize;
+        if i < self.dense.len() || self.grow_to(i) {
+            let slot = &mut self.dense[i];
+            if slot.is_none() {
+                self.len += 1;
+            }
+            return slot.insert(value);
+        }
+        match self.sparse.entry(fd) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                e.insert(value);
+                e.into_mut()
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                self.len += 1;
+                e.insert(value)
+            }
+        }
     }
 
     /// Stores `value` under `fd`; returns the value it replaces, if any.
@@ -336,9 +360,7 @@ impl<T> Registry<T> {
             return Err(already_registered(fd));
         }
         kernel(fd, interest)?;
-        self.keys.insert(fd, SelectorKey { fd, interest, data });
-        // Just inserted.
-        self.keys.get(fd).ok_or_else(|| not_registered(fd))
+        Ok(self.keys.insert_new(fd, SelectorKey { fd, interest, data }))
     }
 
     /// Modifies `fd`: checks, runs `kernel(fd, old_interest, new_interest)`, then updates
@@ -401,6 +423,19 @@ impl<T> Registry<T> {
     #[inline]
     pub fn lookup(&self, fd: RawFd) -> Option<&SelectorKey<T>> {
         self.keys.get(fd)
+    }
+
+    /// The `(key, ready)` pairs of `events`, one O(1) table lookup per event: what
+    /// [`Selector::ready_keys`](crate::Selector::ready_keys) returns on every backend.
+    /// Events of fds not registered (any more) are skipped.
+    #[inline]
+    pub fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> + 'a {
+        events
+            .iter()
+            .filter_map(move |ev| self.keys.get(ev.fd()).map(|k| (k, ev.ready())))
     }
 
     /// The registered interest of `fd`, if any (no error, for backends' wait loops).

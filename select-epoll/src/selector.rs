@@ -62,31 +62,26 @@ fn mask(interest: Interest) -> u32 {
     m
 }
 
+/// `out` when `x` has a bit of `mask`, else 0 (no branch).
+#[inline(always)]
+fn bit(x: u32, mask: u32, out: u8) -> u8 {
+    u8::from(x & mask != 0) * out
+}
+
 /// Translates one kernel event; `None` for an event carrying no registered interest.
+/// Branch-free but for the rare cases (nothing registered is ready).
 #[inline(always)]
 fn translate(ev: &epoll_event) -> Option<Event> {
     // Copies out of a possibly packed struct.
     let (bits, data) = (ev.events, ev.u64);
     let fd = data as u32 as RawFd;
     let registered = (data >> INTEREST_SHIFT) as u8 & Interest::ALL.bits();
-    let mut ready = 0u8;
-    if bits & IN != 0 {
-        ready |= Interest::READ.bits();
-    }
-    if bits & OUT != 0 {
-        ready |= Interest::WRITE.bits();
-    }
-    if bits & PRI != 0 {
-        ready |= Interest::PRIORITY.bits();
-    }
     let hangup = bits & (HUP | RDHUP) != 0;
     let error = bits & ERR != 0;
-    if bits & (HUP | ERR) != 0 {
-        ready |= Interest::READ.bits() | Interest::WRITE.bits();
-    } else if bits & RDHUP != 0 {
-        // The peer shut down its writing half: reading gives EOF, writing may still work.
-        ready |= Interest::READ.bits();
-    }
+    // HUP/ERR: everything; RDHUP alone (the peer shut down its writing half): reading
+    // gives EOF, writing may still work.
+    let ready =
+        bit(bits, IN | RDHUP, 1) | bit(bits, OUT, 2) | bit(bits, PRI, 4) | bit(bits, HUP | ERR, 3);
     let mut ready = ready & registered;
     if ready == 0 {
         if !(hangup || error) {
@@ -157,6 +152,14 @@ pub struct EpollSelector<T> {
 }
 
 impl<T> EpollSelector<T> {
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &Registry<T> {
+        &self.registry
+    }
+
     /// A new selector on a new epoll instance.
     ///
     /// # Errors
@@ -321,6 +324,15 @@ impl<T> Selector for EpollSelector<T> {
 
     fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
         self.registry.get(fd.fileno()?)
+    }
+
+    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        self.registry.ready_keys(events)
     }
 
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {

@@ -100,6 +100,14 @@ impl Shape {
 }
 
 impl<T> SelectSelector<T> {
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &Registry<T> {
+        &self.registry
+    }
+
     /// A new, empty selector. Allocates nothing until fds are registered.
     ///
     /// # Errors
@@ -348,9 +356,14 @@ impl<T> Selector for SelectSelector<T> {
             check_fd_limit(fd)?;
             sys::check_open(fd)?;
             apply(master, fd, Interest::EMPTY, interest)
-        });
-        self.shape = Shape::of(&self.master);
-        key
+        })?;
+        // A registration only adds: the shape grows in place.
+        let shape = &mut self.shape;
+        shape.nfds = shape.nfds.max(key.fd as usize + 1);
+        for (active, set) in shape.active.iter_mut().zip(SETS) {
+            *active |= key.interest.contains(set);
+        }
+        Ok(key)
     }
 
     /// Changes the interest and data of a registered fd.
@@ -439,6 +452,15 @@ impl<T> Selector for SelectSelector<T> {
 
     fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
         self.registry.get(fd.fileno()?)
+    }
+
+    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        self.registry.ready_keys(events)
     }
 
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {

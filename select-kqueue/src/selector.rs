@@ -113,6 +113,14 @@ pub struct KqueueSelector<T> {
 }
 
 impl<T> KqueueSelector<T> {
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &Registry<T> {
+        &self.registry
+    }
+
     /// A selector over a new close-on-exec kqueue.
     ///
     /// # Errors
@@ -447,6 +455,15 @@ impl<T> Selector for KqueueSelector<T> {
     fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
         self.registry.get(fd)
+    }
+
+    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        self.registry.ready_keys(events)
     }
 
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {

@@ -79,6 +79,14 @@ pub struct PollSelector<T> {
 }
 
 impl<T> PollSelector<T> {
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &Registry<T> {
+        &self.registry
+    }
+
     /// An empty, open selector.
     ///
     /// # Errors
@@ -111,42 +119,32 @@ fn to_flags(interest: Interest) -> PollFlags {
     f
 }
 
-/// The event a ready `pollfd` of a user registration stands for.
-#[inline]
+/// `out` when `x` has a bit of `mask`, else 0 (no branch).
+#[inline(always)]
+fn bit(x: libc::c_short, mask: libc::c_short, out: u8) -> u8 {
+    u8::from(x & mask != 0) * out
+}
+
+/// The event a ready `pollfd` of a user registration stands for (branch-free but for
+/// the PRIORITY-only fallback).
+#[inline(always)]
 fn translate(p: &pollfd) -> Event {
-    let rev = p.revents;
-    let registered = {
-        let mut i = Interest::EMPTY;
-        if p.events & libc::POLLIN != 0 {
-            i |= Interest::READ;
-        }
-        if p.events & libc::POLLOUT != 0 {
-            i |= Interest::WRITE;
-        }
-        if p.events & libc::POLLPRI != 0 {
-            i |= Interest::PRIORITY;
-        }
-        i
-    };
+    let (ev, rev) = (p.events, p.revents);
+    let registered =
+        bit(ev, libc::POLLIN, 1) | bit(ev, libc::POLLOUT, 2) | bit(ev, libc::POLLPRI, 4);
     let hangup = rev & libc::POLLHUP != 0;
     let error = rev & (libc::POLLERR | libc::POLLNVAL) != 0;
-    let mut ready = Interest::EMPTY;
-    if rev & libc::POLLIN != 0 || hangup || error {
-        ready |= Interest::READ;
-    }
-    if rev & libc::POLLOUT != 0 || hangup || error {
-        ready |= Interest::WRITE;
-    }
-    if rev & libc::POLLPRI != 0 {
-        ready |= Interest::PRIORITY;
-    }
+    let ready = bit(rev, libc::POLLIN, 1)
+        | bit(rev, libc::POLLOUT, 2)
+        | bit(rev, libc::POLLPRI, 4)
+        | (u8::from(hangup | error) * 3);
     let mut ready = ready & registered;
-    if ready.is_empty() {
+    if ready == 0 {
         // A hang-up or error on a PRIORITY-only registration: report what is registered
         // rather than drop a condition that makes every wait return at once.
         ready = registered;
     }
-    Event::new(p.fd, ready, hangup, error)
+    Event::new(p.fd, Interest::from_bits_truncate(ready), hangup, error)
 }
 
 fn wake_fd_error(fd: RawFd) -> io::Error {
@@ -245,6 +243,21 @@ impl<T> Selector for PollSelector<T> {
             return Ok(0);
         }
         let fds = self.poll.slots();
+        if self.wake.is_none() && self.cursor == 0 && n <= events.capacity() {
+            // Everything fits and nothing needs skipping: one pass from the start that
+            // stops at the last ready fd, as a plain `poll(2)` caller's scan does.
+            let mut left = n;
+            for p in fds {
+                if p.revents != 0 {
+                    events.push(translate(p));
+                    left -= 1;
+                    if left == 0 {
+                        break;
+                    }
+                }
+            }
+            return Ok(events.len());
+        }
         let mut left = n;
         let wake_slot = match self.wake.and_then(|w| self.poll.slot(w)) {
             Some(s) => {
@@ -276,11 +289,24 @@ impl<T> Selector for PollSelector<T> {
             }
             scanned += 1;
         }
+        if left == 0 {
+            // Every ready fd was reported: no one to favour next time.
+            self.cursor = 0;
+        }
         Ok(events.len())
     }
 
     fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
         self.registry.get(fd.fileno()?)
+    }
+
+    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        self.registry.ready_keys(events)
     }
 
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
