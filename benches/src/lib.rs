@@ -31,6 +31,7 @@
 pub mod axes;
 pub mod cases;
 pub mod churn;
+pub mod cpython;
 pub mod libevent;
 pub mod measure;
 #[allow(unsafe_code)]

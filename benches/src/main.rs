@@ -282,6 +282,9 @@ fn text_table(title: &str, suite: &Suite) -> String {
 }
 
 fn text_table_with(title: &str, suite: &Suite, fmt: fn(&Option<Sample>) -> String) -> String {
+    if suite.is_empty() {
+        return String::new();
+    }
     let names = row_names(suite);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut head = vec!["backend".to_string(), "vs".to_string()];
@@ -506,6 +509,145 @@ fn run_axes(
         edge,
         memory,
     })
+}
+
+/// One row of the CPython comparison.
+struct PyRow {
+    workload: String,
+    ours: &'static str,
+    ours_ns: f64,
+    py_ns: f64,
+    faster: f64,
+    spread: (f64, f64),
+}
+
+/// The CPython workloads: (python workload, pipes, our case's group, our case's name).
+const PY_WORKLOADS: [(&str, usize, &str, &str); 6] = [
+    ("select", 100, "wait", "select()"),
+    ("poll", 100, "wait", "Poll"),
+    ("epoll", 100, "wait", "Epoll"),
+    ("DefaultSelector", 100, "wait", "DefaultSelector"),
+    ("busy", 1000, "busy", "DefaultSelector + keys"),
+    ("churn", 10, "churn", "DefaultSelector"),
+];
+
+fn run_python(
+    plan: Plan,
+    progress: &mut Progress,
+) -> Result<(Vec<PyRow>, Option<(f64, f64)>), String> {
+    let mut rows = Vec::new();
+    for (work, n, group, name) in PY_WORKLOADS {
+        let label = format!("CPython {work}");
+        let pipes = Pipes::new(n);
+        let all = AllReady::new(if group == "busy" { n } else { 1 });
+        let churn = ChurnSet::new(if group == "churn" { n } else { 0 })
+            .map_err(|e| format!("{label}: {e}"))?;
+        let mut cases = match group {
+            "wait" => wait_cases(&pipes.fds()),
+            "busy" => axes::busy_cases(&all.fds(), n),
+            _ => axes::churn_cases(&churn, false),
+        }
+        .map_err(|e| format!("{label}: {e}"))?;
+        let Some(case) = cases.iter_mut().find(|c| c.name == name) else {
+            progress.show(&label, plan.reps, plan.reps);
+            continue;
+        };
+        let mut py = match select_benches::cpython::Python::start(work, n) {
+            Ok(p) => p,
+            Err(e) => {
+                println!("CPython {work}: cannot run ({e}); going on without it");
+                progress.show(&label, plan.reps, plan.reps);
+                continue;
+            }
+        };
+        let (ours_ns, py_ns, faster, spread) = measure::versus(
+            case,
+            plan,
+            |calls| py.batch(calls),
+            |r, rs| progress.show(&label, r, rs),
+        )
+        .map_err(|e| format!("{label}: {e}"))?;
+        // Busy figures per event.
+        let per = if group == "busy" { n as f64 } else { 1.0 };
+        let what = match group {
+            "wait" => format!("{work}: one-ready wait, N={n}"),
+            "busy" => format!("busy, N={n} (per event, with the key lookup)"),
+            _ => format!("register+unregister, {n} registered"),
+        };
+        rows.push(PyRow {
+            workload: what,
+            ours: name,
+            ours_ns: ours_ns / per,
+            py_ns: py_ns / per,
+            faster,
+            spread,
+        });
+    }
+    let mem = match select_benches::cpython::memory_per_registration(axes::MEMORY_FDS / 2) {
+        Ok(py) => Some(py),
+        Err(e) => {
+            println!("CPython memory: cannot run ({e}); going on without it");
+            None
+        }
+    };
+    let ours_mem = axes::memory_rows(live_bytes)
+        .ok()
+        .and_then(|rows| {
+            rows.into_iter()
+                .find(|m| m.name == "DefaultSelector" && m.data == "usize")
+        })
+        .map(|m| m.per_reg);
+    Ok((rows, mem.zip(ours_mem)))
+}
+
+fn python_table(rows: &[PyRow], mem: Option<(f64, f64)>, markdown: bool) -> String {
+    let mut out = String::new();
+    if markdown {
+        out.push_str("| workload | ours | ours | CPython | x faster than CPython |\n| --- | --- | ---: | ---: | ---: |\n");
+    }
+    for r in rows {
+        if markdown {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {:.1}x ({:.1}–{:.1}) |\n",
+                r.workload,
+                r.ours,
+                fmt_ns(r.ours_ns),
+                fmt_ns(r.py_ns),
+                r.faster,
+                r.spread.0,
+                r.spread.1
+            ));
+        } else {
+            out.push_str(&format!(
+                "  {:<48} {:<24} {:>9} vs CPython {:>9}: {:.1}x faster than CPython ({:.1}–{:.1})\n",
+                r.workload,
+                r.ours,
+                fmt_ns(r.ours_ns),
+                fmt_ns(r.py_ns),
+                r.faster,
+                r.spread.0,
+                r.spread.1
+            ));
+        }
+    }
+    if let Some((py, ours)) = mem {
+        let x = py / ours.max(f64::MIN_POSITIVE);
+        if markdown {
+            out.push_str(&format!(
+                "| memory, {} fds (heap bytes per registration) | DefaultSelector, usize data | {ours:.1} B | {py:.1} B | {x:.1}x smaller |\n",
+                axes::MEMORY_FDS
+            ));
+        } else {
+            out.push_str(&format!(
+                "  {:<48} {:<24} {:>9} vs CPython {:>9}: {x:.1}x smaller than CPython\n",
+                format!("memory: bytes per registration, {} fds", axes::MEMORY_FDS),
+                "DefaultSelector (usize)",
+                format!("{ours:.1} B"),
+                format!("{py:.1} B")
+            ));
+        }
+    }
+    out
 }
 
 /// The busy, churn and memory target checks: (line, met).
@@ -764,7 +906,24 @@ fn run(args: Args) -> Result<(), String> {
     for f in HIGH_FDS.iter().filter(|f| !fds.contains(f)) {
         println!("skipping high_fd F={f}: the fd limit {limit} is too low");
     }
-    let axis_groups = BUSY.len() + 2 * CHURN_NS.len() + EDGE_NS.len();
+    let python = if args.python && wants("python") {
+        select_benches::cpython::version()
+    } else {
+        None
+    };
+    match (&python, args.python && wants("python")) {
+        (Some(v), _) => println!("CPython:   {v} (python3 on PATH: compared side by side)"),
+        (None, true) => println!("CPython:   python3 is not on PATH: no CPython comparison"),
+        (None, false) => println!("CPython:   comparison skipped (--no-python / --only)"),
+    }
+    let axis_groups = BUSY.len()
+        + 2 * CHURN_NS.len()
+        + EDGE_NS.len()
+        + if python.is_some() {
+            PY_WORKLOADS.len()
+        } else {
+            0
+        };
     let mut progress = Progress {
         total: (ns.len() + fds.len() + axis_groups) * plan.reps,
         done: 0,
@@ -790,6 +949,11 @@ fn run(args: Args) -> Result<(), String> {
         high_fd.push((format!("fd {at}"), at as f64, samples));
     }
     let ax = run_axes(plan, limit, &mut progress, &wants)?;
+    let (py_rows, py_mem) = if python.is_some() {
+        run_python(plan, &mut progress)?
+    } else {
+        (Vec::new(), None)
+    };
     progress.finish();
 
     println!(
@@ -837,6 +1001,13 @@ fn run(args: Args) -> Result<(), String> {
         );
         println!("{}", memory_table(&ax.memory, false));
     }
+    if !py_rows.is_empty() || py_mem.is_some() {
+        println!(
+            "CPython side by side ({}): the same workload in python3, batches interleaved with ours; median of per-repetition ratios (25th-75th percentile)",
+            python.as_deref().unwrap_or("python3")
+        );
+        println!("{}", python_table(&py_rows, py_mem, false));
+    }
     println!("targets:");
     let mut checks = targets(&one_ready, &high_fd);
     checks.extend(axis_targets(&ax));
@@ -879,7 +1050,8 @@ fn run(args: Args) -> Result<(), String> {
              median ns per zero-timeout wait, in parentheses the median of per-repetition ratios to the raw syscall.\n\n\
              ### one_ready (N pipes, the last readable)\n\n{}\n### high_fd (one readable pipe end at fd F)\n\n{}\n\
              ### busy (all N readable; ns per event)\n\n{}\n### churn (one more fd with N registered; ns per operation, added to the baseline)\n\n{}\n\
-             ### edge (mio vs raw edge-triggered epoll_wait)\n\n{}\n### memory (heap bytes per registration, {} fds)\n\n{}\n### Targets\n\n",
+             ### edge (mio vs raw edge-triggered epoll_wait)\n\n{}\n### memory (heap bytes per registration, {} fds)\n\n{}\n\
+             ### CPython side by side ({})\n\n{}\n### Targets\n\n",
             plan.reps,
             plan.batch.as_millis(),
             markdown_table(&one_ready),
@@ -888,7 +1060,9 @@ fn run(args: Args) -> Result<(), String> {
             markdown_table_with(&ax.churn, fmt_churn_cell),
             markdown_table(&ax.edge),
             axes::MEMORY_FDS,
-            memory_table(&ax.memory, true)
+            memory_table(&ax.memory, true),
+            python.as_deref().unwrap_or("python3 not on PATH"),
+            python_table(&py_rows, py_mem, true)
         );
         for (line, ok) in &checks {
             text.push_str(&format!(

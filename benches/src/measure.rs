@@ -174,6 +174,47 @@ pub fn run(
         .collect()
 }
 
+/// Ours against another process's batches (CPython): in each repetition one batch of
+/// `case` and one batch of `other(calls)` (which returns its own ns per call), order
+/// alternating. Returns (our median ns, their median ns, median of their/our per
+/// repetition, its 25th-75th percentiles).
+///
+/// # Errors
+///
+/// The first error of `other`.
+pub fn versus(
+    case: &mut Case<'_>,
+    plan: Plan,
+    mut other: impl FnMut(u64) -> std::io::Result<f64>,
+    mut progress: impl FnMut(usize, usize),
+) -> std::io::Result<(f64, f64, f64, (f64, f64))> {
+    let ours_iters = calibrate(case, plan.batch).max(plan.min_calls);
+    let per = other(16)?.max(1.0);
+    let their_iters = ((plan.batch.as_nanos() as f64 / per) as u64).max(16);
+    let reps = plan.reps.max(1);
+    let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for rep in 0..reps {
+        let (o, t) = if rep % 2 == 0 {
+            let o = time_batch(case, ours_iters);
+            (o, other(their_iters)?)
+        } else {
+            let t = other(their_iters)?;
+            (time_batch(case, ours_iters), t)
+        };
+        ours.push(o);
+        theirs.push(t);
+        ratios.push(t / o);
+        progress(rep + 1, reps);
+    }
+    let spread = (quantile(&mut ratios, 0.25), quantile(&mut ratios, 0.75));
+    Ok((
+        median(&mut ours),
+        median(&mut theirs),
+        median(&mut ratios),
+        spread,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{median, quantile};

@@ -125,12 +125,14 @@ fn check_selector<S: Selector<Data = usize>>(what: &str, mut sel: S) {
     // nothing on any backend.
     let fd = f.ready();
     for _ in 0..3 {
-        sel.modify(&fd, Interest::READ | Interest::WRITE, 1).unwrap();
+        sel.modify(&fd, Interest::READ | Interest::WRITE, 1)
+            .unwrap();
         sel.modify(&fd, Interest::READ, 2).unwrap();
     }
     let before = allocs();
     for i in 0..WAITS {
-        sel.modify(&fd, Interest::READ | Interest::WRITE, i).unwrap();
+        sel.modify(&fd, Interest::READ | Interest::WRITE, i)
+            .unwrap();
         sel.modify(&fd, Interest::READ, i).unwrap();
         sel.modify(&fd, Interest::READ, i + 1).unwrap();
     }
