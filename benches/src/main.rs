@@ -746,9 +746,123 @@ fn memory_table(rows: &[MemRow], markdown: bool) -> String {
     out
 }
 
+/// Ten distinct colours (Tableau 10), picked by series index.
+const COLORS: [(u8, u8, u8); 10] = [
+    (31, 119, 180),
+    (255, 127, 14),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+];
+
+/// Tick labels in one style: ns as plain numbers with k for thousands.
+fn tick_ns(v: f64) -> String {
+    if v >= 10_000.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else if v >= 1000.0 {
+        format!("{:.1}k", v / 1000.0)
+    } else if v >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// Draws one series: a line (dashed for raw baselines, so ours stays visible where it
+/// coincides) and a marker shape and colour of its own, both in the legend.
+fn draw_named<'a, DB, CT>(
+    chart: &mut plotters::prelude::ChartContext<'a, DB, CT>,
+    index: usize,
+    name: &'static str,
+    pts: Vec<(f64, f64)>,
+) -> Result<(), String>
+where
+    DB: plotters::prelude::DrawingBackend + 'a,
+    CT: plotters::coord::CoordTranslate<From = (f64, f64)>,
+{
+    use plotters::prelude::*;
+    let (r, g, b) = COLORS[index % COLORS.len()];
+    let color = RGBColor(r, g, b);
+    let raw = name.starts_with("raw");
+    let style = ShapeStyle::from(&color).stroke_width(2);
+    let anno = if raw {
+        chart
+            .draw_series(DashedLineSeries::new(pts.clone(), 6, 4, style))
+            .map_err(|e| e.to_string())?
+    } else {
+        chart
+            .draw_series(LineSeries::new(pts.clone(), style))
+            .map_err(|e| e.to_string())?
+    };
+    let shape = (index / COLORS.len() + index) % 4;
+    let anno = anno.label(name);
+    let line = move |x: i32, y: i32| {
+        EmptyElement::at((x, y)) + PathElement::new(vec![(0, 0), (20, 0)], style)
+    };
+    match shape {
+        0 => anno.legend(move |(x, y)| line(x, y) + Circle::new((10, 0), 4, style.filled())),
+        1 => {
+            anno.legend(move |(x, y)| line(x, y) + TriangleMarker::new((10, 0), 5, style.filled()))
+        }
+        2 => anno.legend(move |(x, y)| line(x, y) + Cross::new((10, 0), 4, style)),
+        _ => anno.legend(move |(x, y)| line(x, y) + Rectangle::new([(6, -4), (14, 4)], style)),
+    };
+    match shape {
+        0 => chart.draw_series(pts.iter().map(|&c| Circle::new(c, 4, style.filled()))),
+        1 => chart.draw_series(
+            pts.iter()
+                .map(|&c| TriangleMarker::new(c, 5, style.filled())),
+        ),
+        2 => chart.draw_series(pts.iter().map(|&c| Cross::new(c, 4, style))),
+        _ => chart.draw_series(
+            pts.iter()
+                .map(|&c| EmptyElement::at(c) + Rectangle::new([(-4, -4), (4, 4)], style)),
+        ),
+    }
+    .map(drop)
+    .map_err(|e| e.to_string())
+}
+
+fn legend<'a, DB, CT>(chart: &mut plotters::prelude::ChartContext<'a, DB, CT>) -> Result<(), String>
+where
+    DB: plotters::prelude::DrawingBackend + 'a,
+    CT: plotters::coord::CoordTranslate<From = (f64, f64)>,
+{
+    use plotters::prelude::*;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 12))
+        .draw()
+        .map_err(|e| e.to_string())
+}
+
+/// The value range of a suite's cells, widened for log axes.
+fn y_range(suite: &Suite) -> Option<(f64, f64)> {
+    let ys: Vec<f64> = suite
+        .iter()
+        .flat_map(|(_, _, s)| s.iter().map(|s| s.ns))
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    if ys.is_empty() {
+        return None;
+    }
+    Some((
+        ys.iter().copied().fold(f64::MAX, f64::min) / 1.5,
+        ys.iter().copied().fold(0.0, f64::max) * 2.5,
+    ))
+}
+
 fn plot(path: &Path, one_ready: &Suite, high_fd: &Suite, machine: &str) -> Result<(), String> {
     use plotters::prelude::*;
-    let root = SVGBackend::new(path, (1400, 640)).into_drawing_area();
+    let root = SVGBackend::new(path, (1400, 700)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let root = root
         .titled(
@@ -779,67 +893,132 @@ fn plot(path: &Path, one_ready: &Suite, high_fd: &Suite, machine: &str) -> Resul
         ),
     ]) {
         let xs: Vec<f64> = suite.iter().map(|(_, x, _)| *x).collect();
-        let ys: Vec<f64> = suite
-            .iter()
-            .flat_map(|(_, _, s)| s.iter().map(|s| s.ns))
-            .filter(|v| v.is_finite() && *v > 0.0)
-            .collect();
-        if xs.is_empty() || ys.is_empty() {
+        let Some((ymin, ymax)) = y_range(suite) else {
+            continue;
+        };
+        if xs.is_empty() {
             continue;
         }
         let (xmin, xmax) = (
             xs.iter().copied().fold(f64::MAX, f64::min) / 1.5,
             xs.iter().copied().fold(0.0, f64::max) * 1.5,
         );
-        let (ymin, ymax) = (
-            ys.iter().copied().fold(f64::MAX, f64::min) / 1.5,
-            ys.iter().copied().fold(0.0, f64::max) * 1.5,
-        );
         let mut chart = ChartBuilder::on(panel)
             .caption(title, ("sans-serif", 15))
             .margin(12)
             .x_label_area_size(40)
-            .y_label_area_size(70)
+            .y_label_area_size(60)
             .build_cartesian_2d((xmin..xmax).log_scale(), (ymin..ymax).log_scale())
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .x_desc(xlabel)
             .y_desc("ns per wait")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| fmt_ns(*v))
+            .x_labels(12)
+            .y_labels(12)
+            .x_label_formatter(&|v| tick_ns(*v))
+            .y_label_formatter(&|v| tick_ns(*v))
             .draw()
             .map_err(|e| e.to_string())?;
         for name in row_names(suite) {
-            let color = Palette99::pick(names.iter().position(|n| *n == name).unwrap_or(0));
             let pts: Vec<(f64, f64)> = suite
                 .iter()
                 .filter_map(|(_, x, s)| s.iter().find(|s| s.name == name).map(|s| (*x, s.ns)))
                 .collect();
-            let raw = name.starts_with("raw");
-            let style = ShapeStyle::from(&color).stroke_width(if raw { 1 } else { 2 });
-            chart
-                .draw_series(LineSeries::new(pts.clone(), style))
-                .map_err(|e| e.to_string())?
-                .label(name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
-            chart
-                .draw_series(PointSeries::of_element(
-                    pts,
-                    3,
-                    style.filled(),
-                    &|c, s, st| Circle::new(c, s, st),
-                ))
-                .map_err(|e| e.to_string())?;
+            let index = names.iter().position(|n| *n == name).unwrap_or(0);
+            draw_named(&mut chart, index, name, pts)?;
         }
+        legend(&mut chart)?;
+    }
+    root.present().map_err(|e| e.to_string())
+}
+
+/// The second figure: busy (ns per event), churn (ns per operation) and memory (heap
+/// bytes per registration), each over its columns, log y.
+fn plot_axes(path: &Path, ax: &AxesOut, machine: &str) -> Result<(), String> {
+    use plotters::prelude::*;
+    let root = SVGBackend::new(path, (1800, 700)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let root = root
+        .titled(
+            &format!("select-rs: busy, churn and memory — {machine}"),
+            ("sans-serif", 16),
+        )
+        .map_err(|e| e.to_string())?;
+    // Memory as a suite: one column per data type, one row per object.
+    let mut memory: Suite = Vec::new();
+    for data in ["()", "usize"] {
+        let samples: Vec<Sample> = ax
+            .memory
+            .iter()
+            .filter(|m| m.data == data)
+            .map(|m| Sample {
+                name: m.name,
+                baseline: None,
+                ns: m.per_reg,
+                ratio: None,
+                spread: None,
+                diff: None,
+            })
+            .collect();
+        memory.push((format!("data {data}"), 0.0, samples));
+    }
+    let panels = root.split_evenly((1, 3));
+    for (panel, (title, ylabel, suite)) in panels.iter().zip([
+        ("busy: all N ready", "ns per event", &ax.busy),
+        (
+            "churn: one more fd, N registered",
+            "ns per operation",
+            &ax.churn,
+        ),
+        (
+            "memory: 10,000 fds registered",
+            "heap bytes per registration",
+            &memory,
+        ),
+    ]) {
+        let Some((ymin, ymax)) = y_range(suite) else {
+            continue;
+        };
+        let labels: Vec<String> = suite.iter().map(|(l, _, _)| l.clone()).collect();
+        let k = labels.len() as f64;
+        let mut chart = ChartBuilder::on(panel)
+            .caption(title, ("sans-serif", 15))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(-0.5..k - 0.5, (ymin.min(1.0).max(0.1)..ymax).log_scale())
+            .map_err(|e| e.to_string())?;
         chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 12))
+            .configure_mesh()
+            .y_desc(ylabel)
+            .x_labels(labels.len())
+            .y_labels(12)
+            .x_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 0.01 && i >= 0.0 {
+                    labels.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|v| tick_ns(*v))
             .draw()
             .map_err(|e| e.to_string())?;
+        let names = row_names(suite);
+        for (index, name) in names.iter().enumerate() {
+            let pts: Vec<(f64, f64)> = suite
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (_, _, s))| {
+                    s.iter()
+                        .find(|s| s.name == *name && s.ns > 0.0)
+                        .map(|s| (i as f64, s.ns))
+                })
+                .collect();
+            draw_named(&mut chart, index, name, pts)?;
+        }
+        legend(&mut chart)?;
     }
     root.present().map_err(|e| e.to_string())
 }
@@ -1043,6 +1222,13 @@ fn run(args: Args) -> Result<(), String> {
     }
     plot(&svg, &one_ready, &high_fd, &machine).map_err(|e| format!("plot: {e}"))?;
     println!("plot written to {}", svg.display());
+    let svg2 = svg.with_file_name(format!(
+        "{}-axes.svg",
+        svg.file_stem()
+            .map_or("select-scaling".into(), |s| s.to_string_lossy())
+    ));
+    plot_axes(&svg2, &ax, &machine).map_err(|e| format!("plot: {e}"))?;
+    println!("busy/churn/memory plot written to {}", svg2.display());
 
     if let Some(md) = args.markdown {
         let mut text = format!(
