@@ -147,12 +147,19 @@ impl Interest {
     /// # Errors
     ///
     /// `InvalidInput` with `"Invalid events: 0x0"` for the empty interest.
+    #[inline]
     pub fn validate(self) -> io::Result<Interest> {
         if self.is_empty() || self.bits() & !Self::ALL.bits() != 0 {
-            Err(invalid_input(format!("Invalid events: {:#x}", self.bits())))
+            Err(self.invalid())
         } else {
             Ok(self)
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn invalid(self) -> io::Error {
+        invalid_input(format!("Invalid events: {:#x}", self.bits()))
     }
 }
 

@@ -305,6 +305,7 @@ fn closed_error<T>(registry: &Registry<T>) -> io::Error {
 
 /// Moves `fd` in the master sets from interest `old` to `new`, all-or-nothing: room is
 /// made in every set that gains the fd before any set changes.
+#[inline]
 fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
     for (set, interest) in master.iter_mut().zip(SETS) {
         if new.contains(interest) && !old.contains(interest) {
@@ -401,9 +402,16 @@ impl<T> Selector for SelectSelector<T> {
         let key = self.registry.unregister(fd, |fd, old| {
             // Removal from the sets cannot fail for a registered (non-negative) fd.
             let _ = apply(master, fd, old, Interest::EMPTY);
-        });
-        self.shape = Shape::of(&self.master);
-        key
+        })?;
+        // Only the highest fd's removal can lower `nfds`; otherwise refresh the flags.
+        if key.fd as usize + 1 >= self.shape.nfds {
+            self.shape = Shape::of(&self.master);
+        } else {
+            for (active, set) in self.shape.active.iter_mut().zip(&self.master) {
+                *active = !set.is_empty();
+            }
+        }
+        Ok(key)
     }
 
     /// Waits with `select(2)` and fills `events` with up to `events.capacity()` reports.
