@@ -511,6 +511,9 @@ fn run_axes(
     })
 }
 
+/// The CPython rows and (CPython's, our) memory per registration.
+type PyOut = (Vec<PyRow>, Option<(f64, f64)>);
+
 /// One row of the CPython comparison.
 struct PyRow {
     workload: String,
@@ -534,7 +537,7 @@ const PY_WORKLOADS: [(&str, usize, &str, &str); 6] = [
 fn run_python(
     plan: Plan,
     progress: &mut Progress,
-) -> Result<(Vec<PyRow>, Option<(f64, f64)>), String> {
+) -> Result<PyOut, String> {
     let mut rows = Vec::new();
     for (work, n, group, name) in PY_WORKLOADS {
         let label = format!("CPython {work}");
@@ -987,7 +990,7 @@ fn plot_axes(path: &Path, ax: &AxesOut, machine: &str) -> Result<(), String> {
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
-            .build_cartesian_2d(-0.5..k - 0.5, (ymin.min(1.0).max(0.1)..ymax).log_scale())
+            .build_cartesian_2d(-0.5..k - 0.5, (ymin.clamp(0.1, 1.0)..ymax).log_scale())
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
