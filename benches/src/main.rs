@@ -39,7 +39,8 @@ to the raw syscall (median over interleaved repetitions, with the 25th-75th perc
 spread), checks the targets, and writes two SVG plots.
 
 OPTIONS:
-    --long            a longer, more precise run (201 repetitions of 5 ms batches)
+    --long            a longer, more precise run (101 repetitions of 5 ms batches, at
+                      least 128 calls each; about 6x the default run's time)
     --reps N          repetitions per group (default 41)
     --batch-ms MS     duration of one timed batch in ms (default 2)
     --min-calls N     fewest calls in one timed batch (default 64)
@@ -80,8 +81,9 @@ fn parse_args() -> Result<Option<Args>, String> {
         match a.as_str() {
             "-h" | "--help" => return Ok(None),
             "--long" => {
-                plan.reps = 201;
+                plan.reps = 101;
                 plan.batch = Duration::from_millis(5);
+                plan.min_calls = 128;
             }
             "--reps" => {
                 let v = value("--reps")?;
