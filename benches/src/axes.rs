@@ -707,10 +707,12 @@ pub fn edge_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
     Ok(out)
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 struct MioWait {
     poll: mio::Poll,
     events: mio::Events,
 }
+#[cfg(any(target_os = "linux", target_os = "android"))]
 impl Waiter for MioWait {
     #[inline(never)]
     fn wait(&mut self) -> RawFd {
