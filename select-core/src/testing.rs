@@ -144,6 +144,24 @@ pub fn dup_at_or_skip(fd: RawFd, target: RawFd) -> Option<OwnedFd> {
     Some(dup_at(fd, target).unwrap_or_else(|e| panic!("dup_at({fd}, {target}): {e}")))
 }
 
+/// For tests that need `want` fds open at once: raises the soft `RLIMIT_NOFILE` limit to
+/// `want` and returns `true`, or prints a [`skip`] line and returns `false` when the hard
+/// limit is below `want` (the only reason such a test may skip).
+///
+/// # Panics
+///
+/// If `getrlimit`/`setrlimit` fail.
+pub fn fd_limit_or_skip(want: u64) -> bool {
+    let got = raise_fd_limit(want).expect("raise RLIMIT_NOFILE");
+    if got < want {
+        skip(&format!(
+            "needs {want} fds open at once: RLIMIT_NOFILE hard limit is {got}"
+        ));
+        return false;
+    }
+    true
+}
+
 /// A non-blocking, close-on-exec eventfd with counter 0 (Linux).
 ///
 /// # Errors

@@ -444,9 +444,10 @@ pub fn timeout_is_never_shortened<S: Selector<Data = u32>>(make: impl Fn() -> S)
     }
 }
 
-/// A wait without timeout blocks until another thread makes an fd ready: the writer
-/// starts only once the waiter is about to wait (a barrier), writes no earlier than
-/// [`BLOCK_AT_LEAST`] later, and the wait returns only after that write.
+/// A wait without timeout blocks until another thread makes an fd ready: the fd is not
+/// ready before; the writer starts its clock only once the waiter is about to wait (a
+/// barrier) and writes [`BLOCK_AT_LEAST`] later; the wait returns one event, no earlier
+/// than that write, so it blocked at least that long.
 pub fn blocking_select_returns_when_a_thread_writes<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
     let (r, w) = pipe();
@@ -467,8 +468,9 @@ pub fn blocking_select_returns_when_a_thread_writes<S: Selector<Data = u32>>(mak
         write_one(&w);
         (written, w)
     });
-    barrier.wait();
+    // Taken before the barrier: the write comes at least BLOCK_AT_LEAST after it.
     let start = Instant::now();
+    barrier.wait();
     let n = sel.select(&mut events, None).unwrap();
     let returned = Instant::now();
     let (written, _w) = writer.join().unwrap();
@@ -519,9 +521,7 @@ pub fn full_buffer_rotates_so_no_fd_starves<S: Selector<Data = u32>>(make: impl 
     let mut first3 = order[..3].to_vec();
     first3.sort_unstable();
     assert_eq!(first3, vec![0, 1, 2], "{order:?}");
-    let mut next3 = order[3..].to_vec();
-    next3.sort_unstable();
-    assert_eq!(next3, vec![0, 1, 2], "{order:?}");
+    assert_eq!(order[3..], order[..3], "round robin: {order:?}");
     // Drained: out of the rotation; the other two still alternate.
     let gone = order[1] as usize;
     super::drain(&pipes[gone].0);
