@@ -89,5 +89,8 @@ fn zero_timeout_under_a_storm_never_errors() {
     }
     let sent = storm.stop();
     assert_eq!(calls, 50, "a zero-timeout wait is never retried");
-    assert_eq!(interrupted, 50, "every call ended in EINTR ({sent} signals sent)");
+    assert_eq!(
+        interrupted, 50,
+        "every call ended in EINTR ({sent} signals sent)"
+    );
 }

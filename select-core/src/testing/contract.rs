@@ -45,14 +45,18 @@ pub struct Capabilities {
     pub per_interest_filters: bool,
 }
 
-/// What a registration belongs to.
+/// What a registration belongs to in the kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
-    /// The fd number (select, poll): a file that later takes the number is watched.
+    /// Nothing: the fd number is passed on every wait (select, poll), so a file that
+    /// later takes the number is watched.
     Number,
-    /// The open file description (epoll, kqueue): it vanishes with the file's last fd,
-    /// and survives a close while a `dup` of the file stays open (the "dup trap").
-    File,
+    /// The open file description (epoll): the registration lives until the file's last
+    /// fd is closed, so it survives a close of the registered fd while a `dup` of the
+    /// file stays open (the "dup trap"), and is never moved to a new file on the number.
+    OpenFile,
+    /// The fd (kqueue): dropped when that fd is closed, dups or not.
+    Descriptor,
 }
 
 /// What a wait does about a registered fd that was closed without `unregister`.
@@ -89,14 +93,14 @@ impl Capabilities {
             Backend::Epoll => Capabilities {
                 flags_hangup: true,
                 priority: true,
-                owner: Owner::File,
+                owner: Owner::OpenFile,
                 closed_fd: ClosedFd::Silent,
                 per_interest_filters: false,
             },
             Backend::Kqueue => Capabilities {
                 flags_hangup: true,
                 priority: false,
-                owner: Owner::File,
+                owner: Owner::Descriptor,
                 closed_fd: ClosedFd::Silent,
                 per_interest_filters: true,
             },
