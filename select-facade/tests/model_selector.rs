@@ -348,7 +348,7 @@ impl Model {
                 } else {
                     self.kernel.insert(fd, (current.unwrap_or(file), k));
                 }
-            } else {
+            } else if self.caps.modify_checks_fd {
                 let Some(current) = current else {
                     return os(libc::EBADF);
                 };

@@ -43,6 +43,10 @@ pub struct Capabilities {
     /// `modify` changes kernel filters one interest at a time (kqueue: one filter per
     /// READ/WRITE), instead of replacing the whole registration.
     pub per_interest_filters: bool,
+    /// A `modify` that changes the interest asks the kernel (or checks the fd is open),
+    /// so it fails with EBADF on a closed fd and keeps the old key. Where it makes no
+    /// syscall, it succeeds and the closed fd shows at the next wait (`closed_fd`).
+    pub modify_checks_fd: bool,
 }
 
 /// What a registration belongs to in the kernel.
@@ -82,6 +86,7 @@ impl Capabilities {
                 owner: Owner::Number,
                 closed_fd: ClosedFd::FailsWithEbadf,
                 per_interest_filters: false,
+                modify_checks_fd: true,
             },
             Backend::Poll => Capabilities {
                 flags_hangup: true,
@@ -89,6 +94,7 @@ impl Capabilities {
                 owner: Owner::Number,
                 closed_fd: ClosedFd::ReportedAsError,
                 per_interest_filters: false,
+                modify_checks_fd: true,
             },
             Backend::Epoll => Capabilities {
                 flags_hangup: true,
@@ -96,6 +102,7 @@ impl Capabilities {
                 owner: Owner::OpenFile,
                 closed_fd: ClosedFd::Silent,
                 per_interest_filters: false,
+                modify_checks_fd: true,
             },
             Backend::Kqueue => Capabilities {
                 flags_hangup: true,
@@ -103,6 +110,7 @@ impl Capabilities {
                 owner: Owner::Descriptor,
                 closed_fd: ClosedFd::Silent,
                 per_interest_filters: true,
+                modify_checks_fd: true,
             },
         }
     }
@@ -255,20 +263,31 @@ pub fn modify_changes_interest_and_data<S: Selector<Data = u32>>(make: impl Fn()
     assert_eq!(sel.select(&mut events, ZERO).unwrap(), 0);
 }
 
-/// A `modify` that fails (the fd was closed and the interest must change) keeps the old
-/// key; changing only the data needs no kernel call and succeeds.
+/// A `modify` that fails keeps the old key: an empty interest always; a new interest
+/// for a closed fd where the backend checks the fd (`modify_checks_fd`; elsewhere it
+/// succeeds). Changing only the data needs no kernel call and succeeds.
 pub fn failed_modify_keeps_the_old_registration<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
     let (high, _w) = reader_alone();
     let n = high.as_raw_fd();
     sel.register(&n, Interest::READ, 1).unwrap();
-    drop(high);
-    let e = sel.modify(&n, Interest::WRITE, 2).unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EBADF), "{e}");
+    let e = sel.modify(&n, Interest::EMPTY, 2).unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
     let key = sel.get_key(&n).unwrap();
     assert_eq!((key.interest, key.data), (Interest::READ, 1));
+    drop(high);
     assert_eq!(sel.modify(&n, Interest::READ, 3).unwrap().data, 3);
-    assert_eq!(sel.unregister(&n).unwrap().data, 3);
+    let res = sel
+        .modify(&n, Interest::WRITE, 4)
+        .map(|k| (k.interest, k.data));
+    if caps(&sel).modify_checks_fd {
+        assert_eq!(res.unwrap_err().raw_os_error(), Some(libc::EBADF));
+        let key = sel.get_key(&n).unwrap();
+        assert_eq!((key.interest, key.data), (Interest::READ, 3));
+    } else {
+        assert_eq!(res.unwrap(), (Interest::WRITE, 4));
+    }
+    assert!(sel.unregister(&n).is_ok());
 }
 
 /// Only registered interests are reported, one event per fd, and `ready_keys` pairs
