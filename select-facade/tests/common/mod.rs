@@ -87,7 +87,7 @@ impl Pipe {
 pub type FileId = (usize, Role);
 
 /// Which end of a pipe a slot holds: even slots hold readers, odd slots writers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
     Reader,
     Writer,
