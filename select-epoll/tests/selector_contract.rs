@@ -17,27 +17,15 @@ fn sel() -> EpollSelector<&'static str> {
     EpollSelector::new().unwrap()
 }
 
+/// The rest of the registration rules are the shared contract suite (`contract.rs`).
 #[test]
-fn register_get_key_and_keys() {
+fn backend_fileno_and_debug() {
     let mut s = sel();
     assert_eq!(s.backend(), Backend::Epoll);
-    assert!(s.is_empty());
-    let (r, w) = pipe();
-    let key = s.register(&r, Interest::READ, "r").unwrap();
-    assert_eq!(
-        (key.fd, key.interest, key.data),
-        (r.as_raw_fd(), Interest::READ, "r")
-    );
-    s.register(&w, Interest::WRITE, "w").unwrap();
-    assert_eq!(s.len(), 2);
-    assert_eq!(s.get_key(&w).unwrap().data, "w");
-    let mut fds: Vec<_> = s.keys().map(|k| k.fd).collect();
-    fds.sort();
-    let mut want = vec![r.as_raw_fd(), w.as_raw_fd()];
-    want.sort();
-    assert_eq!(fds, want);
     assert!(s.fileno().unwrap() >= 0);
-    assert!(format!("{s:?}").contains("registered: 2"));
+    let (r, _w) = pipe();
+    s.register(&r, Interest::READ, "r").unwrap();
+    assert!(format!("{s:?}").contains("registered: 1"));
 }
 
 #[test]
