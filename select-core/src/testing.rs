@@ -133,6 +133,7 @@ pub fn skip(reason: &str) {
 ///
 /// On any other failure, `target` being open already among them: each test owns the
 /// numbers it places fds on, so a clash is a bug in the tests, not a reason to skip.
+#[must_use]
 pub fn dup_at_or_skip(fd: RawFd, target: RawFd) -> Option<OwnedFd> {
     let (_, hard) = sys::nofile_limit().expect("getrlimit(RLIMIT_NOFILE)");
     if u64::try_from(target).is_ok_and(|t| t >= hard) {
@@ -151,6 +152,7 @@ pub fn dup_at_or_skip(fd: RawFd, target: RawFd) -> Option<OwnedFd> {
 /// # Panics
 ///
 /// If `getrlimit`/`setrlimit` fail.
+#[must_use]
 pub fn fd_limit_or_skip(want: u64) -> bool {
     let got = raise_fd_limit(want).expect("raise RLIMIT_NOFILE");
     if got < want {

@@ -123,6 +123,7 @@ impl Capabilities {
 /// # Panics
 ///
 /// After 1000 numbers (they stay below 4096, the limit of CI's skip-policy stage).
+#[must_use]
 pub fn fd_number() -> RawFd {
     static NEXT: AtomicI32 = AtomicI32::new(3000);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
