@@ -592,7 +592,7 @@ pub fn owned_borrowed_and_raw_fds_register_alike<S: Selector<Data = u32>>(make: 
 /// Expands the whole contract suite as `#[test]` functions (one per rule, named after
 /// it) for the selector that `$make` builds (`Data = u32`), in the current module.
 ///
-/// ```ignore
+/// ```text
 /// // select-poll/tests/contract.rs
 /// select_core::selector_contract!(|| select_poll::PollSelector::<u32>::new().unwrap());
 /// ```
