@@ -537,10 +537,7 @@ const PY_WORKLOADS: [(&str, usize, &str, &str); 6] = [
     ("churn", 10, "churn", "DefaultSelector"),
 ];
 
-fn run_python(
-    plan: Plan,
-    progress: &mut Progress,
-) -> Result<PyOut, String> {
+fn run_python(plan: Plan, progress: &mut Progress) -> Result<PyOut, String> {
     let mut rows = Vec::new();
     for (work, n, group, name) in PY_WORKLOADS {
         let label = format!("CPython {work}");
@@ -766,17 +763,38 @@ const COLORS: [(u8, u8, u8); 10] = [
     (23, 190, 207),
 ];
 
-/// Tick labels in one style: ns as plain numbers with k for thousands.
+/// Tick labels in one style: plain numbers with k and M for thousands and millions
+/// (1, 2, 5, 10, ..., 1k, 2k, 5k, ..., 1M).
 fn tick_ns(v: f64) -> String {
-    if v >= 10_000.0 {
-        format!("{:.0}k", v / 1000.0)
-    } else if v >= 1000.0 {
-        format!("{:.1}k", v / 1000.0)
-    } else if v >= 10.0 {
-        format!("{v:.0}")
+    let (x, unit) = if v >= 1e6 {
+        (v / 1e6, "M")
+    } else if v >= 1e3 {
+        (v / 1e3, "k")
     } else {
-        format!("{v:.1}")
+        (v, "")
+    };
+    if (x - x.round()).abs() < 1e-6 {
+        format!("{x:.0}{unit}")
+    } else {
+        format!("{x:.1}{unit}")
     }
+}
+
+/// Labelled ticks for a log axis over `lo..hi`: 1, 2 and 5 times each power of ten
+/// inside it (so every panel gets several labels, however narrow its range).
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut p = 10f64.powi(lo.max(1e-3).log10().floor() as i32);
+    while p <= hi {
+        for m in [1.0, 2.0, 5.0] {
+            let v = m * p;
+            if v >= lo && v <= hi {
+                out.push(v);
+            }
+        }
+        p *= 10.0;
+    }
+    out
 }
 
 /// Draws one series: a line (dashed for raw baselines, so ours stays visible where it
@@ -914,7 +932,14 @@ fn plot(path: &Path, one_ready: &Suite, high_fd: &Suite, machine: &str) -> Resul
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
-            .build_cartesian_2d((xmin..xmax).log_scale(), (ymin..ymax).log_scale())
+            .build_cartesian_2d(
+                (xmin..xmax)
+                    .log_scale()
+                    .with_key_points(log_ticks(xmin, xmax)),
+                (ymin..ymax)
+                    .log_scale()
+                    .with_key_points(log_ticks(ymin, ymax)),
+            )
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
@@ -993,7 +1018,12 @@ fn plot_axes(path: &Path, ax: &AxesOut, machine: &str) -> Result<(), String> {
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
-            .build_cartesian_2d(-0.5..k - 0.5, (ymin.clamp(0.1, 1.0)..ymax).log_scale())
+            .build_cartesian_2d(
+                -0.5..k - 0.5,
+                (ymin..ymax)
+                    .log_scale()
+                    .with_key_points(log_ticks(ymin..ymax)),
+            )
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
