@@ -1020,9 +1020,9 @@ fn plot_axes(path: &Path, ax: &AxesOut, machine: &str) -> Result<(), String> {
             .y_label_area_size(60)
             .build_cartesian_2d(
                 -0.5..k - 0.5,
-                (ymin..ymax)
+                (ymin.clamp(0.1, 1.0)..ymax)
                     .log_scale()
-                    .with_key_points(log_ticks(ymin..ymax)),
+                    .with_key_points(log_ticks(ymin.clamp(0.1, 1.0), ymax)),
             )
             .map_err(|e| e.to_string())?;
         chart
