@@ -418,13 +418,6 @@ impl<T> Registry<T> {
         self.keys.get(fd).ok_or_else(|| not_registered(fd))
     }
 
-    /// The key of `fd`, if registered (no error and no closed check: for backends' wait
-    /// loops and `ready_keys`).
-    #[inline]
-    pub fn lookup(&self, fd: RawFd) -> Option<&SelectorKey<T>> {
-        self.keys.get(fd)
-    }
-
     /// The `(key, ready)` pairs of `events`, one O(1) table lookup per event: what
     /// [`Selector::ready_keys`](crate::Selector::ready_keys) returns on every backend.
     /// Events of fds not registered (any more) are skipped.

@@ -69,6 +69,10 @@ const FILTERS: [(Interest, Filter); 2] = [
 ///   [`Event::is_error`].
 /// * `unregister` deletes the filters and ignores the kernel's complaints: closing an
 ///   fd already removed them (`EBADF`/`ENOENT`), and a reused fd number is not ours.
+///   Each filter's `udata` carries its fd number's generation; a refused delete moves
+///   that generation on, and from then on each wait drops (one O(1) check per event)
+///   events of outdated generations, so a filter the kernel kept (libkqueue keeps them
+///   on the open file, as epoll does) never speaks for a number registered again.
 /// * [`set_wake_fd`](Selector::set_wake_fd) watches an fd with an `EVFILT_READ` filter
 ///   tagged in `udata`; [`user_waker`](KqueueSelector::user_waker) gives a waker based
 ///   on `EVFILT_USER` that needs no fd of its own. Both end a wait with
