@@ -185,6 +185,15 @@ mod linux {
             baseline: None,
             waiter: Box::new(RawEpollAll(raw)),
         });
+        let raw2 = RawEpoll::new(cap)?;
+        for fd in fds {
+            raw2.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
+        }
+        out.push(Case {
+            name: "raw epoll_wait, 2nd instance (control)",
+            baseline: Some(crate::cases::RAW_EPOLL),
+            waiter: Box::new(RawEpollAll(raw2)),
+        });
         out.push(Case {
             name: "Epoll",
             baseline: Some(crate::cases::RAW_EPOLL),
@@ -285,7 +294,9 @@ mod linux {
 }
 
 /// Every contender of the busy workload over the read ends `fds` (all readable), each
-/// taking up to `cap` events per wait. With `cap < fds.len()` only the backends whose
+/// taking up to `cap` events per wait. A second instance of each raw baseline runs as a
+/// control: what it reads against the first is the floor of what the pairing resolves
+/// for two contenders doing the same work on the same pipes. With `cap < fds.len()` only the backends whose
 /// raw call takes a capacity (epoll, kqueue) are compared: `poll(2)` and `select(2)`
 /// report every ready fd whatever the caller's buffer.
 ///
@@ -300,6 +311,11 @@ pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case
         out.push(Case {
             name: RAW_POLL,
             baseline: None,
+            waiter: Box::new(RawPollAll(RawPoll::new(&raw))),
+        });
+        out.push(Case {
+            name: "raw poll, 2nd instance (control)",
+            baseline: Some(RAW_POLL),
             waiter: Box::new(RawPollAll(RawPoll::new(&raw))),
         });
         let mut poll = Poll::with_capacity(fds.len());
