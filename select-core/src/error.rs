@@ -12,9 +12,9 @@
 //!
 //! The helpers below build those errors so every crate words them the same way.
 
+use crate::RawFd;
 use std::fmt;
 use std::io;
-use std::os::fd::RawFd;
 
 /// An [`io::ErrorKind::InvalidInput`] error carrying `msg`, Python's `ValueError`.
 ///
@@ -116,6 +116,7 @@ mod tests {
         assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
     }
 
+    #[cfg(unix)]
     #[test]
     fn cvt_maps_minus_one_to_last_error() {
         assert_eq!(cvt(0i32).unwrap(), 0);

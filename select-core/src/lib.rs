@@ -44,12 +44,14 @@ mod registry;
 pub mod retry;
 mod selector;
 #[allow(unsafe_code)]
+#[cfg_attr(windows, path = "sys/windows.rs")]
 mod sys;
 #[cfg(feature = "testing")]
+#[cfg_attr(windows, path = "testing/windows.rs")]
 pub mod testing;
 pub mod timeout;
 
-pub use fd::{check_open, fileno, Waitable};
+pub use fd::{check_open, fileno, RawFd, Waitable};
 pub use registry::{FdHasher, Registry};
 pub use selector::{Backend, Event, Events, Interest, Selector, SelectorKey};
 
@@ -57,4 +59,6 @@ pub use selector::{Backend, Event, Events, Interest, Selector, SelectorKey};
 /// (POSIX guarantees at least 512; Linux has 4096, macOS and the BSDs 512).
 ///
 /// A pipe reported writable accepts a write of this many bytes without blocking.
+/// Unix only, as in Python.
+#[cfg(unix)]
 pub const PIPE_BUF: usize = sys::PIPE_BUF;

@@ -1,9 +1,9 @@
 //! The registration table every backend selector keeps, with the shared rules.
 
+use crate::RawFd;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
-use std::os::fd::RawFd;
 
 use crate::error::{already_registered, closed, not_registered};
 use crate::{Interest, SelectorKey};
@@ -302,6 +302,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn many_fds() {
         let mut r: Registry<RawFd> = Registry::new("test");

@@ -1,9 +1,9 @@
 //! The selectors layer: one contract for every backend (Python's `selectors`).
 
+use crate::RawFd;
 use std::fmt;
 use std::io;
 use std::ops::{BitAnd, BitOr, BitOrAssign};
-use std::os::fd::RawFd;
 use std::str::FromStr;
 use std::time::Duration;
 

@@ -73,9 +73,10 @@ pub fn to_timeval_ceil(d: Duration) -> libc::timeval {
         micros = 0;
     }
     libc::timeval {
-        // Bounded by MAX_WAIT_CHUNK (about 2e6 s), which fits every time_t.
-        tv_sec: secs as libc::time_t,
-        tv_usec: micros as libc::suseconds_t,
+        // Bounded by MAX_WAIT_CHUNK (about 2e6 s), which fits every time_t (and the
+        // 32-bit `long` fields of Winsock's timeval).
+        tv_sec: secs as _,
+        tv_usec: micros as _,
     }
 }
 
