@@ -74,17 +74,25 @@
 #![doc(test(attr(deny(warnings))))]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+// Windows (Winsock's counted-array `fd_set`) has its own files under `windows/`, with
+// the same module names and public items (less `Word` and `PIPE_BUF`).
+#[cfg_attr(windows, path = "windows/fdset.rs")]
 mod fdset;
+#[cfg_attr(windows, path = "windows/select.rs")]
 mod select;
+#[cfg_attr(windows, path = "windows/selector.rs")]
 mod selector;
 #[allow(unsafe_code)]
+#[cfg_attr(windows, path = "windows/sys.rs")]
 mod sys;
 
 pub use fdset::{FdSet, Iter};
 pub use select::{select, Ready, Select, Selected};
 pub use selector::SelectSelector;
-pub use sys::{Word, FD_SETSIZE, LARGE_FDS};
+#[cfg(unix)]
+pub use sys::Word;
+pub use sys::{FD_SETSIZE, LARGE_FDS};
 
-pub use select_core::{
-    Backend, Event, Events, Interest, Selector, SelectorKey, Waitable, PIPE_BUF,
-};
+#[cfg(unix)]
+pub use select_core::PIPE_BUF;
+pub use select_core::{Backend, Event, Events, Interest, RawFd, Selector, SelectorKey, Waitable};

@@ -1,4 +1,5 @@
 //! SelectSelector: after close() every call but close/is_closed fails clearly.
+#![cfg(unix)]
 
 use std::io::ErrorKind;
 use std::time::Duration;

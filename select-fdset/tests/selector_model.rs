@@ -1,5 +1,6 @@
 //! SelectSelector against a model: random register/modify/unregister/readiness
 //! sequences give exactly the model's errors and events.
+#![cfg(unix)]
 
 use std::collections::btree_map::{BTreeMap, Entry};
 use std::io::{ErrorKind, Write};

@@ -1,4 +1,5 @@
 //! SelectSelector: the registration rules of the Selector contract.
+#![cfg(unix)]
 
 use std::io::ErrorKind;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};

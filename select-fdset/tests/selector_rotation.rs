@@ -1,4 +1,5 @@
 //! SelectSelector: a bounded Events buffer is filled in rotation, so no ready fd starves.
+#![cfg(unix)]
 
 use std::collections::BTreeSet;
 use std::io::Write;

@@ -1,4 +1,5 @@
 //! SelectSelector: the wake fd ends a wait, sets `woken`, and is never an Event.
+#![cfg(unix)]
 
 use std::io::{ErrorKind, Write};
 use std::os::fd::AsRawFd;
