@@ -1,13 +1,13 @@
 //! `DefaultSelector`: the best available backend, chosen at run time.
 
 use std::io;
-use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::Duration;
 
 use select_core::error::invalid_input;
-use select_core::{Backend, Events, Interest, Selector, SelectorKey, Waitable};
+use select_core::{Backend, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
 use select_fdset::SelectSelector;
+#[cfg(has_poll)]
 use select_poll::PollSelector;
 
 #[cfg(has_epoll)]
@@ -77,7 +77,8 @@ impl Availability for Backend {
 
     fn is_compiled(&self) -> bool {
         match self {
-            Backend::Select | Backend::Poll => true,
+            Backend::Select => true,
+            Backend::Poll => cfg!(has_poll),
             Backend::Epoll => cfg!(has_epoll),
             Backend::Kqueue => cfg!(has_kqueue),
         }
@@ -93,6 +94,7 @@ enum Inner<T> {
     Epoll(EpollSelector<T>),
     #[cfg(has_kqueue)]
     Kqueue(KqueueSelector<T>),
+    #[cfg(has_poll)]
     Poll(PollSelector<T>),
     Select(SelectSelector<T>),
 }
@@ -105,6 +107,7 @@ macro_rules! dispatch {
             Inner::Epoll($s) => $body,
             #[cfg(has_kqueue)]
             Inner::Kqueue($s) => $body,
+            #[cfg(has_poll)]
             Inner::Poll($s) => $body,
             Inner::Select($s) => $body,
         }
@@ -118,6 +121,7 @@ impl<T> Inner<T> {
             Backend::Epoll => Ok(Inner::Epoll(EpollSelector::new()?)),
             #[cfg(has_kqueue)]
             Backend::Kqueue => Ok(Inner::Kqueue(KqueueSelector::new()?)),
+            #[cfg(has_poll)]
             Backend::Poll => Ok(Inner::Poll(PollSelector::new()?)),
             Backend::Select => Ok(Inner::Select(SelectSelector::new()?)),
             #[allow(unreachable_patterns)]
@@ -211,7 +215,8 @@ impl<T> DefaultSelector<T> {
     ///
     /// # Errors
     ///
-    /// The errno of creating the eventfd/pipe/user event or of watching it;
+    /// The errno of creating the eventfd/pipe/user event (on Windows, the Winsock error
+    /// of creating the loopback socket pair) or of watching it;
     /// `InvalidInput` after `close`.
     pub fn waker(&mut self) -> io::Result<Waker> {
         if let Some(source) = &self.wake {

@@ -54,21 +54,26 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod default;
+#[cfg(unix)]
 mod signal;
+#[cfg(unix)]
 #[allow(unsafe_code)]
 mod sys;
 mod waker;
 
 pub use default::{Availability, DefaultSelector, BACKEND_ENV, PREFERENCE};
+#[cfg(unix)]
 pub use signal::{wake_on_interrupt, Interrupted};
 pub use waker::Waker;
 
+#[cfg(unix)]
+pub use select_core::PIPE_BUF;
 pub use select_core::{
-    error, retry, timeout, Backend, Event, Events, Interest, Selector, SelectorKey, Waitable,
-    PIPE_BUF,
+    error, retry, timeout, Backend, Event, Events, Interest, RawFd, Selector, SelectorKey, Waitable,
 };
 
 pub use select_fdset::{select, FdSet, Ready, Select, SelectSelector, Selected, FD_SETSIZE};
+#[cfg(has_poll)]
 pub use select_poll::{Poll, PollFlags, PollSelector};
 
 cfg_if::cfg_if! {

@@ -1,6 +1,7 @@
 //! The `Selector` contract of DESIGN.md, one test body run against every backend this
 //! machine has (and against `DefaultSelector::new()`, which CI also forces to poll and
 //! select with `--cfg select_force_backend`).
+#![cfg(unix)]
 
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, OwnedFd};

@@ -20,6 +20,7 @@
 //!   `modify` that must touch the kernel then gets the kernel's answer (epoll: EBADF,
 //!   or ENOENT for a reused number; kqueue re-adds filters on the new file);
 //! * kqueue refuses `PRIORITY` with `InvalidInput` (KqueueSelector docs).
+#![cfg(unix)]
 
 mod common;
 

@@ -1,7 +1,9 @@
 //! `poll(2)` with Python's `select.poll` semantics, O(1) registration, and a
 //! [`Selector`](select_core::Selector) on top.
 //!
-//! Available on every Unix (Linux, Android, the BSDs, macOS...). Two layers:
+//! Available on every Unix (Linux, Android, the BSDs, macOS...). **On Windows this crate
+//! is empty** (Python has no `select.poll` there; it still compiles, so a workspace can
+//! depend on it unconditionally). Two layers:
 //!
 //! * [`Poll`] is Python's `select.poll()` object: [`register`](Poll::register) (twice
 //!   just replaces the mask), [`modify`](Poll::modify) (unknown fd: `ENOENT`),
@@ -36,6 +38,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(unix)] {
 //! use std::io::{Read, Write};
 //! use std::os::fd::AsRawFd;
 //! use std::os::unix::net::UnixStream;
@@ -70,18 +73,29 @@
 //!
 //! let mut buf = [0; 5];
 //! (&b).read_exact(&mut buf)?;
+//! # }
 //! # Ok::<(), std::io::Error>(())
 //! ```
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+// Where the crate is empty (Windows), the links of the docs above have nothing to
+// point to.
+#![cfg_attr(not(unix), allow(rustdoc::broken_intra_doc_links))]
 
+#[cfg(unix)]
 mod flags;
+#[cfg(unix)]
 mod poll;
+#[cfg(unix)]
 mod selector;
+#[cfg(unix)]
 #[allow(unsafe_code)]
 mod sys;
 
+#[cfg(unix)]
 pub use flags::PollFlags;
+#[cfg(unix)]
 pub use poll::Poll;
+#[cfg(unix)]
 pub use selector::PollSelector;

@@ -1,4 +1,5 @@
 //! `PollSelector` against select-core's `Selector` contract.
+#![cfg(unix)]
 
 use std::io::{ErrorKind, Write};
 use std::os::fd::{AsRawFd, RawFd};
