@@ -35,6 +35,10 @@ cfg_if::cfg_if! {
     } else if #[cfg(has_kqueue)] {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Kqueue, Backend::Poll, Backend::Select];
+    } else if #[cfg(not(has_poll))] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target
+        /// (Windows: Winsock's select only, as in CPython).
+        pub const PREFERENCE: &[Backend] = &[Backend::Select];
     } else {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Poll, Backend::Select];
