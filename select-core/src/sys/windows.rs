@@ -51,7 +51,7 @@ pub(crate) fn check_socket(s: RawFd) -> io::Result<()> {
 #[cfg(feature = "testing")]
 pub(crate) fn send_oob(s: RawFd, byte: u8) -> io::Result<()> {
     // SAFETY: the buffer is one valid byte on the stack, of the length given.
-    let n = unsafe { WinSock::send(s as WinSock::SOCKET, &byte, 1, WinSock::MSG_OOB as i32) };
+    let n = unsafe { WinSock::send(s as WinSock::SOCKET, &byte, 1, WinSock::MSG_OOB) };
     if n == WinSock::SOCKET_ERROR {
         Err(last_socket_error())
     } else {
