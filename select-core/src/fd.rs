@@ -10,14 +10,14 @@ use std::sync::Arc;
 
 use crate::error::invalid_input;
 
-/// The raw handle every wait takes: a file descriptor ([`std::os::fd::RawFd`], `i32`)
-/// on Unix, a Winsock `SOCKET` handle ([`std::os::windows::io::RawSocket`], `u64`) on
+/// The raw handle every wait takes: a file descriptor (`std::os::fd::RawFd`, `i32`)
+/// on Unix, a Winsock `SOCKET` handle (`std::os::windows::io::RawSocket`, `u64`) on
 /// Windows, where Python's `fileno()` of a socket is that handle too.
 #[cfg(unix)]
 pub type RawFd = std::os::fd::RawFd;
 
-/// The raw handle every wait takes: a file descriptor ([`std::os::fd::RawFd`], `i32`)
-/// on Unix, a Winsock `SOCKET` handle ([`std::os::windows::io::RawSocket`], `u64`) on
+/// The raw handle every wait takes: a file descriptor (`std::os::fd::RawFd`, `i32`)
+/// on Unix, a Winsock `SOCKET` handle (`std::os::windows::io::RawSocket`, `u64`) on
 /// Windows, where Python's `fileno()` of a socket is that handle too.
 #[cfg(windows)]
 pub type RawFd = std::os::windows::io::RawSocket;
@@ -33,10 +33,10 @@ pub type RawFd = std::os::windows::io::RawSocket;
 /// Lists of mixed kinds are written as `&[&dyn Waitable]`.
 ///
 /// On Windows, where Winsock's `select` takes sockets only, it is implemented for
-/// [`RawSocket`](std::os::windows::io::RawSocket) (`INVALID_SOCKET` refused with
-/// `InvalidInput`), [`BorrowedSocket`], [`OwnedSocket`] and std's `TcpStream`,
-/// `TcpListener` and `UdpSocket`; a type of your own that implements
-/// [`AsSocket`](std::os::windows::io::AsSocket) can be passed as `x.as_socket()`.
+/// `RawSocket` (`INVALID_SOCKET` refused with `InvalidInput`), `BorrowedSocket`,
+/// `OwnedSocket` and std's `TcpStream`, `TcpListener` and `UdpSocket`; a type of your
+/// own that implements `std::os::windows::io::AsSocket` can be passed as
+/// `x.as_socket()`.
 ///
 /// # Examples
 ///
