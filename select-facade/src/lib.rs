@@ -23,6 +23,10 @@
 //! `SELECT_BACKEND=select|poll|epoll|kqueue`. It implements the [`Selector`] trait by
 //! enum dispatch, with no boxing and no allocation per wait, and offers a [`Waker`].
 //!
+//! **Windows**: as in Python there, only `select()` exists and it takes sockets only
+//! (Winsock); `DefaultSelector` is always the select backend, the `Waker` is a loopback
+//! TCP pair, and `PIPE_BUF`, `Poll` and `wake_on_interrupt` are Unix only.
+//!
 //! # Example
 //!
 //! ```

@@ -18,8 +18,9 @@ use crate::sys;
 /// reported as readiness of a user fd. Wakes coalesce: many wakes before one wait are seen
 /// as one.
 ///
-/// The mechanism is an eventfd on Linux, an `EVFILT_USER` event on kqueue, and a
-/// non-blocking pipe elsewhere.
+/// The mechanism is an eventfd on Linux, an `EVFILT_USER` event on kqueue, a connected
+/// pair of non-blocking loopback TCP sockets on Windows (Winsock's select takes sockets
+/// only), and a non-blocking pipe elsewhere.
 ///
 /// ```
 /// use select_facade::{DefaultSelector, Events, Selector};
