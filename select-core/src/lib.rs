@@ -26,10 +26,10 @@
 //! use std::time::Duration;
 //! use select_core::{timeout, Waitable};
 //!
-//! let (reader, _writer) = std::io::pipe()?;
-//! let fd = reader.fileno()?;
-//! assert!(fd >= 0);
-//! assert!((-1).fileno().is_err());
+//! // A file descriptor on Unix, a `SOCKET` handle on Windows.
+//! let sock = std::net::UdpSocket::bind("127.0.0.1:0")?;
+//! let fd = sock.fileno()?;
+//! select_core::check_open(fd)?;
 //!
 //! // 0.5 ms becomes 1 ms for poll(2), never 0.
 //! assert_eq!(timeout::to_millis_ceil(Some(Duration::from_micros(500))), 1);

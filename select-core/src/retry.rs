@@ -42,7 +42,7 @@ use crate::timeout::MAX_WAIT_CHUNK;
 /// let n = retry::wait(Some(Duration::from_millis(20)), |left| {
 ///     seen.push(left);
 ///     if seen.len() < 3 {
-///         Err(std::io::Error::from_raw_os_error(libc::EINTR))
+///         Err(std::io::ErrorKind::Interrupted.into())
 ///     } else {
 ///         std::thread::sleep(left.unwrap());
 ///         Ok(0)

@@ -30,6 +30,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(unix)] {
 //! use std::io::Write;
 //! use std::time::Duration;
 //! use select_facade::{DefaultSelector, Events, Interest, Selector};
@@ -46,6 +47,7 @@
 //! let (key, ready) = sel.ready_keys(&events).next().unwrap();
 //! assert_eq!(key.data, "the pipe");
 //! assert_eq!(ready, Interest::READ);
+//! # }
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
@@ -96,7 +98,7 @@ cfg_if::cfg_if! {
     }
 }
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doctests (on Unix: they use pipes).
+#[cfg(all(doctest, unix))]
 #[doc = include_str!("../../README.md")]
 mod readme {}

@@ -28,6 +28,16 @@
 //! `select(2)` cannot watch a regular file for growth: a regular file is always reported
 //! ready for reading and writing.
 //!
+//! **Windows**: Winsock's `select`, which takes sockets only, as Python's `select.select`
+//! there. Waitables are sockets (`RawSocket`, `BorrowedSocket`, `OwnedSocket`, std's TCP
+//! and UDP sockets); any other handle is refused with Winsock's error (`WSAENOTSOCK`,
+//! 10038, as `raw_os_error()`; Wine says `WSAEOPNOTSUPP`). [`FdSet`] is Winsock's counted
+//! array (`fd_count` + `SOCKET`s) in a buffer that grows, so any number of sockets works
+//! (CPython stops at 512 per list); it offers `with_capacity` instead of the Unix bit
+//! set's `with_max_fd`/`reserve`/`highest`/`as_words`, and `Word` and `PIPE_BUF` do not
+//! exist. Three empty lists sleep for the timeout, as on Unix (CPython on Windows raises
+//! `WSAEINVAL`); timeouts are rounded up to milliseconds.
+//!
 //! # How it maps to Python
 //!
 //! | Python | here |
@@ -42,6 +52,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(unix)] {
 //! use std::io::{Read, Write};
 //! use std::os::unix::net::UnixStream;
 //! use std::time::Duration;
@@ -68,6 +79,7 @@
 //! let (r, _, _) = select(&[&a as &dyn Waitable, &reader], &[], &[], None)?;
 //! assert_eq!(r.len(), 1);
 //! assert!(std::ptr::addr_eq(r[0], &reader));
+//! # }
 //! # Ok::<(), std::io::Error>(())
 //! ```
 #![cfg_attr(test, deny(warnings))]
