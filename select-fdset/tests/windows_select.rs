@@ -275,6 +275,9 @@ fn fd_set_is_a_growable_counted_array() {
     let sockets: Vec<UdpSocket> = (0..100)
         .map(|_| UdpSocket::bind("127.0.0.1:0").unwrap())
         .collect();
+    const EMPTY: FdSet = FdSet::new();
+    const _: Select = Select::new();
+    assert!(EMPTY.is_empty() && EMPTY.capacity() == 0 && EMPTY.iter().next().is_none());
     let mut set = FdSet::new();
     for s in &sockets {
         assert!(set.insert(s.as_raw_socket()).unwrap());

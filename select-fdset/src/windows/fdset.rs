@@ -32,21 +32,22 @@ use crate::sys::Slot;
 /// ```
 #[derive(Clone)]
 pub struct FdSet {
-    /// `[count, socket, socket, ...]`: the C layout, `count == slots.len() - 1`.
+    /// `[count, socket, socket, ...]`: the C layout, `count == slots.len() - 1`; or
+    /// empty (no sockets, the count slot not yet allocated).
     slots: Vec<Slot>,
 }
 
 impl FdSet {
-    /// An empty set (allocates one slot for the count).
-    pub fn new() -> FdSet {
-        FdSet { slots: vec![0] }
+    /// An empty set. Allocates nothing.
+    pub const fn new() -> FdSet {
+        FdSet { slots: Vec::new() }
     }
 
     /// An empty set with room for `n` sockets.
     pub fn with_capacity(n: usize) -> FdSet {
-        let mut slots = Vec::with_capacity(n.saturating_add(1));
-        slots.push(0);
-        FdSet { slots }
+        FdSet {
+            slots: Vec::with_capacity(n.saturating_add(1)),
+        }
     }
 
     /// A set of the given sockets (duplicates kept once).
@@ -102,13 +103,12 @@ impl FdSet {
 
     /// Empties the set, keeping its buffer.
     pub fn clear(&mut self) {
-        self.slots.truncate(1);
-        self.slots[0] = 0;
+        self.slots.clear();
     }
 
     /// How many sockets are in the set.
     pub fn len(&self) -> usize {
-        self.slots.len() - 1
+        self.slots.len().saturating_sub(1)
     }
 
     /// Whether the set is empty.
@@ -118,7 +118,7 @@ impl FdSet {
 
     /// How many sockets the set holds without growing.
     pub fn capacity(&self) -> usize {
-        self.slots.capacity() - 1
+        self.slots.capacity().saturating_sub(1)
     }
 
     /// The sockets, in the order they were added (a removal moves the last one into the
@@ -131,19 +131,24 @@ impl FdSet {
 
     #[inline]
     fn sockets(&self) -> &[Slot] {
-        &self.slots[1..]
+        self.slots.get(1..).unwrap_or(&[])
     }
 
     /// Appends `fd` without looking for it.
     #[inline]
     pub(crate) fn push(&mut self, fd: Slot) -> io::Result<()> {
         if self.slots.len() == self.slots.capacity() {
-            self.slots.try_reserve(self.slots.len()).map_err(|_| {
-                io::Error::new(
-                    io::ErrorKind::OutOfMemory,
-                    format!("cannot allocate an fd set for {} sockets", self.len() * 2),
-                )
-            })?;
+            self.slots
+                .try_reserve(self.slots.len().max(2))
+                .map_err(|_| {
+                    io::Error::new(
+                        io::ErrorKind::OutOfMemory,
+                        format!("cannot allocate an fd set for {} sockets", self.len() * 2),
+                    )
+                })?;
+        }
+        if self.slots.is_empty() {
+            self.slots.push(0);
         }
         self.slots.push(fd);
         self.slots[0] += 1;
@@ -181,9 +186,12 @@ impl FdSet {
         self.sockets()
     }
 
-    /// The C-layout buffer, for `sys::select`.
+    /// The C-layout buffer, for `sys::select` (with its count slot, even when empty).
     #[inline]
     pub(crate) fn slots_mut(&mut self) -> &mut Vec<Slot> {
+        if self.slots.is_empty() {
+            self.slots.push(0);
+        }
         &mut self.slots
     }
 

@@ -119,9 +119,13 @@ pub struct Select {
 }
 
 impl Select {
-    /// A selector call with empty buffers.
-    pub fn new() -> Select {
-        Select::default()
+    /// A selector call with empty buffers. Allocates nothing.
+    pub const fn new() -> Select {
+        Select {
+            fds: Vec::new(),
+            sets: [FdSet::new(), FdSet::new(), FdSet::new()],
+            ready: Ready::new(),
+        }
     }
 
     /// [`select`] reusing this object's buffers.

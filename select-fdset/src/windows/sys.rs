@@ -149,3 +149,47 @@ fn sleep(timeout: Option<Duration>) -> io::Result<usize> {
 }
 
 pub(crate) use select_core::check_open;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes<T>(p: *const T, len: usize) -> Vec<u8> {
+        // SAFETY: callers pass a pointer to at least `len` initialised bytes that live
+        // for the duration of the call.
+        unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) }.to_vec()
+    }
+
+    /// Our slot buffer has the bytes of Winsock's `FD_SET` holding the same sockets.
+    #[test]
+    fn slots_are_laid_out_as_fd_set() {
+        for sockets in [&[][..], &[7][..], &[7, 0x1234_5678, 9, usize::MAX - 1][..]] {
+            let mut c = WinSock::FD_SET {
+                fd_count: sockets.len() as u32,
+                ..Default::default()
+            };
+            c.fd_array[..sockets.len()].copy_from_slice(sockets);
+            let mut ours: Vec<Slot> = vec![sockets.len()];
+            ours.extend_from_slice(sockets);
+            let len = std::mem::size_of_val(ours.as_slice());
+            assert_eq!(bytes(&c, len), bytes(ours.as_ptr(), len), "{sockets:?}");
+        }
+    }
+
+    #[test]
+    fn timeval_rounds_up_to_milliseconds() {
+        let tv = timeval(Duration::from_micros(1));
+        assert_eq!((tv.tv_sec, tv.tv_usec), (0, 1000));
+        let tv = timeval(Duration::from_millis(2500));
+        assert_eq!((tv.tv_sec, tv.tv_usec), (2, 500_000));
+        let tv = timeval(Duration::ZERO);
+        assert_eq!((tv.tv_sec, tv.tv_usec), (0, 0));
+    }
+
+    #[test]
+    fn malformed_buffers_are_refused_not_passed_on() {
+        let mut bad: Vec<Slot> = vec![5, 1];
+        let e = select(Some(&mut bad), None, None, Some(Duration::ZERO)).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+    }
+}
