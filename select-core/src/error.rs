@@ -12,9 +12,10 @@
 //!
 //! The helpers below build those errors so every crate words them the same way.
 
-use crate::RawFd;
 use std::fmt;
 use std::io;
+
+use crate::RawFd;
 
 /// An [`io::ErrorKind::InvalidInput`] error carrying `msg`, Python's `ValueError`.
 ///

@@ -1,11 +1,11 @@
 //! The registration table every backend selector keeps, with the shared rules.
 
-use crate::RawFd;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 
 use crate::error::{already_registered, closed, not_registered};
+use crate::RawFd;
 use crate::{Interest, SelectorKey};
 
 /// The registration table behind every backend's [`Selector`](crate::Selector).

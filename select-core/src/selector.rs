@@ -1,6 +1,5 @@
 //! The selectors layer: one contract for every backend (Python's `selectors`).
 
-use crate::RawFd;
 use std::fmt;
 use std::io;
 use std::ops::{BitAnd, BitOr, BitOrAssign};
@@ -8,6 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::error::invalid_input;
+use crate::RawFd;
 use crate::Waitable;
 
 /// What a registration waits for: Python's `EVENT_READ` / `EVENT_WRITE`, plus
