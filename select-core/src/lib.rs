@@ -40,6 +40,10 @@
 // On Windows the docs above name Unix items (fd types, `Poll`, `PIPE_BUF`) that do not
 // exist there.
 #![cfg_attr(windows, allow(rustdoc::broken_intra_doc_links))]
+// Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
+// in the same output directory (e.g. `cargo doc --no-deps` built them later).
+#![doc(html_root_url = "https://docs.rs/select-core/0.1.0")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod error;
 mod fd;

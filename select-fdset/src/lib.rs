@@ -86,6 +86,10 @@
 #![doc(test(attr(deny(warnings))))]
 // On Windows the docs above name `PIPE_BUF`, which is Unix only.
 #![cfg_attr(windows, allow(rustdoc::broken_intra_doc_links))]
+// Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
+// in the same output directory (e.g. `cargo doc --no-deps` built them later).
+#![doc(html_root_url = "https://docs.rs/select-fdset/0.1.0")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
 // Windows (Winsock's counted-array `fd_set`) has its own files under `windows/`, with
