@@ -23,6 +23,7 @@ use std::os::fd::RawFd;
 /// assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
 /// assert_eq!(e.to_string(), "bad mask 0x100");
 /// ```
+#[must_use]
 pub fn invalid_input(msg: impl fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, msg.to_string())
 }
@@ -34,12 +35,14 @@ pub fn invalid_input(msg: impl fmt::Display) -> io::Error {
 /// let e = select_core::error::closed("epoll");
 /// assert_eq!(e.to_string(), "I/O operation on closed epoll object");
 /// ```
+#[must_use]
 pub fn closed(what: &str) -> io::Error {
     invalid_input(format!("I/O operation on closed {what} object"))
 }
 
 /// `NotFound` error for an fd the object does not know: `"file descriptor {fd} is not
 /// registered"` (Python's `KeyError`).
+#[must_use]
 pub fn not_registered(fd: RawFd) -> io::Error {
     io::Error::new(
         io::ErrorKind::NotFound,
@@ -49,6 +52,7 @@ pub fn not_registered(fd: RawFd) -> io::Error {
 
 /// `AlreadyExists` error for an fd registered twice: `"file descriptor {fd} is already
 /// registered"` (Python's `KeyError` in `selectors`).
+#[must_use]
 pub fn already_registered(fd: RawFd) -> io::Error {
     io::Error::new(
         io::ErrorKind::AlreadyExists,
@@ -58,16 +62,19 @@ pub fn already_registered(fd: RawFd) -> io::Error {
 
 /// An error carrying a raw errno, as the kernel would have returned it
 /// (e.g. `ENOENT` for Python's `poll.modify` of an unknown fd).
+#[must_use]
 pub fn errno(code: i32) -> io::Error {
     io::Error::from_raw_os_error(code)
 }
 
-/// Turns a syscall's `-1` return into the thread's last OS error.
+/// Turns a syscall's `-1` return into the thread's last OS error. Plumbing (see
+/// `select_core::__private`), hidden here and kept at this path for the sibling crates.
 ///
 /// ```
-/// use select_core::error::cvt;
+/// use select_core::__private::cvt;
 /// assert_eq!(cvt(3).unwrap(), 3);
 /// ```
+#[doc(hidden)]
 pub fn cvt<T: IsMinusOne>(ret: T) -> io::Result<T> {
     if ret.is_minus_one() {
         Err(io::Error::last_os_error())
@@ -76,7 +83,8 @@ pub fn cvt<T: IsMinusOne>(ret: T) -> io::Result<T> {
     }
 }
 
-/// Integer return types of syscalls that signal failure with `-1`.
+/// Integer return types of syscalls that signal failure with `-1`. Plumbing, hidden.
+#[doc(hidden)]
 pub trait IsMinusOne: Copy {
     /// Whether this value is `-1`.
     fn is_minus_one(self) -> bool;
@@ -93,7 +101,9 @@ macro_rules! impl_is_minus_one {
 }
 impl_is_minus_one!(i8, i16, i32, i64, isize);
 
-/// Whether `e` is an interrupted syscall (EINTR).
+/// Whether `e` is an interrupted syscall (EINTR). Plumbing, hidden.
+#[doc(hidden)]
+#[must_use]
 pub fn is_interrupted(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::Interrupted
 }

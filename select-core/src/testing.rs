@@ -4,6 +4,7 @@
 //! `dup2`, the `RLIMIT_NOFILE` soft limit and signal storms. Not part of the stable API.
 
 use std::io::{self, Read, Write};
+use std::marker::PhantomData;
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -125,11 +126,36 @@ pub fn eventfd() -> io::Result<OwnedFd> {
 /// std::thread::sleep(Duration::from_millis(20)); // std's sleep resumes after EINTR
 /// assert!(storm.stop() > 0);
 /// ```
+///
+/// A storm is tied to the thread that started it: it is neither `Send` nor `Sync`, so it
+/// cannot outlive that thread elsewhere and signal a thread id that the system may have
+/// handed to an unrelated thread (a `pthread_t` is a pointer on musl, an index or
+/// address elsewhere: signalling an exited thread is undefined behaviour).
+///
+/// ```compile_fail
+/// use std::time::Duration;
+/// use select_core::testing::SignalStorm;
+///
+/// let storm = SignalStorm::start(Duration::from_millis(1)).unwrap();
+/// // error[E0277]: `*const ()` cannot be sent between threads safely
+/// std::thread::spawn(move || drop(storm));
+/// ```
+///
+/// ```compile_fail
+/// use std::time::Duration;
+/// use select_core::testing::SignalStorm;
+///
+/// fn shared<T: Sync>(_: &T) {}
+/// let storm = SignalStorm::start(Duration::from_millis(1)).unwrap();
+/// shared(&storm); // not `Sync` either
+/// ```
 #[derive(Debug)]
 pub struct SignalStorm {
     stop: Arc<AtomicBool>,
     sent: Arc<AtomicUsize>,
     sender: Option<JoinHandle<()>>,
+    /// Neither `Send` nor `Sync`: the storm stays on the thread it signals.
+    _not_send: PhantomData<*const ()>,
 }
 
 impl SignalStorm {
@@ -156,6 +182,7 @@ impl SignalStorm {
             stop,
             sent,
             sender: Some(sender),
+            _not_send: PhantomData,
         })
     }
 
@@ -179,6 +206,18 @@ impl Drop for SignalStorm {
         // been joined: no signal reaches a thread that has exited.
         self.halt();
     }
+}
+
+/// Forks the process: the child runs `child` and exits with its result (127 if it
+/// panicked, without unwinding into the test harness); the parent waits for it and
+/// returns that exit status. Keep tests that fork in a test binary of their own, so no
+/// other test thread holds a lock (the allocator's, stdout's) at the fork.
+///
+/// # Errors
+///
+/// The errno of `fork(2)`/`waitpid(2)`; `Other` if the child was killed by a signal.
+pub fn fork_and_wait(child: impl FnOnce() -> i32) -> io::Result<i32> {
+    sys::fork_and_wait(child)
 }
 
 /// A real `poll(2)` on no fds with `timeout` (rounded up to ms): sleeps in the kernel

@@ -6,6 +6,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
 use libc::epoll_event;
+use select_core::__private::WakeFd;
 use select_core::error::already_registered;
 use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
 
@@ -292,6 +293,9 @@ impl<T> Selector for EpollSelector<T> {
         self.registry.is_closed()
     }
 
+}
+
+impl<T> WakeFd for EpollSelector<T> {
     /// Registers `fd` for `EPOLLIN` under a wake tag (level-triggered).
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
         self.registry.check_open()?;

@@ -236,6 +236,7 @@ impl<T> DefaultSelector<T> {
     }
 
     fn inner_set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        use select_core::__private::WakeFd;
         dispatch!(&mut self.inner, s => s.set_wake_fd(fd))
     }
 }
@@ -311,10 +312,16 @@ impl<T> Selector for DefaultSelector<T> {
         dispatch!(&self.inner, s => s.is_closed())
     }
 
-    /// As the trait: note that [`DefaultSelector::waker`] uses this hook itself; setting
-    /// another wake fd detaches the waker.
+}
+
+/// The wake-fd hook (plumbing, hidden: see `select_core::__private`). Setting a wake fd
+/// of one's own detaches the selector's [`Waker`] (it is no longer drained or watched),
+/// but only once the backend has accepted the change: a failed call leaves the selector
+/// exactly as it was, waker included.
+impl<T> select_core::__private::WakeFd for DefaultSelector<T> {
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        self.inner_set_wake_fd(fd)?;
         self.wake = None;
-        self.inner_set_wake_fd(fd)
+        Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! our own validation, that the message names the offending value. None may panic or
 //! hang: every call here returns at once.
 
+use select_core::__private::WakeFd;
 use std::io::{ErrorKind, Write};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
@@ -53,7 +54,7 @@ fn past_rlimit() -> RawFd {
 
 #[test]
 fn negative_fd() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         for fd in [-1, -7, RawFd::MIN] {
             let n = fd.to_string();
             assert_err(
@@ -114,7 +115,7 @@ fn negative_fd() {
 #[test]
 fn fd_past_rlimit() {
     let fd = past_rlimit();
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let fd = past_rlimit();
         assert_errno(s.register(&fd, Interest::READ, 0).map(drop), libc::EBADF);
         assert!(s.is_empty(), "{name}");
@@ -138,7 +139,7 @@ fn fd_past_rlimit() {
 
 #[test]
 fn closed_fd() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let (r, _w) = pipe();
         let fd = r.as_raw_fd();
         drop(r);
@@ -162,7 +163,7 @@ fn closed_fd() {
 
 #[test]
 fn fd_reused_after_close() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let target = 1900 + name.len() as RawFd * 7;
         let (r1, w1) = pipe();
         let fd = dup_at(r1.as_raw_fd(), target).unwrap();
@@ -243,7 +244,7 @@ fn nan_negative_infinite_and_overflowing_float_timeouts() {
 
 #[test]
 fn duration_max_timeout() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let (r, mut w) = pipe();
         s.register(&r, Interest::READ, 0).unwrap();
         w.write_all(b"x").unwrap();
@@ -340,7 +341,7 @@ fn maxevents_zero_negative_and_huge() {
 
 #[test]
 fn empty_interest() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let (r, _w) = pipe();
         assert_err(
             s.register(&r, Interest::EMPTY, 0).map(drop),
@@ -363,7 +364,7 @@ fn empty_interest() {
 fn unknown_flag_bits() {
     for bits in [8u8, 0x10, 0x80, 0xff] {
         assert_err(
-            Interest::from_bits(bits),
+            Interest::try_from_bits(bits),
             ErrorKind::InvalidInput,
             &format!("{bits:#x}"),
         );
@@ -398,7 +399,7 @@ fn unknown_flag_bits() {
 
 #[test]
 fn every_operation_on_a_closed_object() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let (r, _w) = pipe();
         s.register(&r, Interest::READ, 0).unwrap();
         s.close();
@@ -469,7 +470,7 @@ fn every_operation_on_a_closed_object() {
 
 #[test]
 fn double_close() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         s.close();
         s.close();
         assert!(s.is_closed(), "{name}");

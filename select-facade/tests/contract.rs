@@ -2,6 +2,7 @@
 //! machine has (and against `DefaultSelector::new()`, which CI also forces to poll and
 //! select with `--cfg select_force_backend`).
 
+use select_core::__private::WakeFd;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};

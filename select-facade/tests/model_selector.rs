@@ -210,14 +210,14 @@ impl Model {
                     if i.is_priority() {
                         return invalid();
                     }
-                    let adds = i.remove(old);
+                    let adds = i.difference(old);
                     if !adds.is_empty() && !w.is_open(slot) {
                         return os(libc::EBADF);
                     }
                     if !adds.is_empty() && self.ghosts.contains_key(&fd) {
                         return os(libc::ENOENT);
                     }
-                    if let Some(g) = self.ghosts.get(&fd).map(|g| g.remove(old.remove(i))) {
+                    if let Some(g) = self.ghosts.get(&fd).map(|g| g.difference(old.difference(i))) {
                         if g.is_empty() {
                             self.ghosts.remove(&fd);
                         } else {
@@ -225,7 +225,7 @@ impl Model {
                         }
                     }
                     let k = self.kernel.get(&fd).copied().unwrap_or_default();
-                    let k = k.union(adds).remove(old.remove(i));
+                    let k = k.union(adds).difference(old.difference(i));
                     if k.is_empty() {
                         self.kernel.remove(&fd);
                     } else {

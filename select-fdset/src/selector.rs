@@ -5,6 +5,7 @@ use std::ops::ControlFlow;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
+use select_core::__private::WakeFd;
 use select_core::error::already_registered;
 use select_core::{
     retry, Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable,
@@ -463,8 +464,11 @@ impl<T> Selector for SelectSelector<T> {
         self.registry.is_closed()
     }
 
+}
+
+impl<T> WakeFd for SelectSelector<T> {
     /// Watches `fd` in the read set outside the registrations; see
-    /// [`Selector::set_wake_fd`].
+    /// [`WakeFd::set_wake_fd`].
     ///
     /// # Errors
     ///

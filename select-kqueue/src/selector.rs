@@ -7,6 +7,7 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
+use select_core::__private::WakeFd;
 use select_core::error::{already_registered, invalid_input};
 use select_core::{
     timeout, Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable,
@@ -55,7 +56,7 @@ const FILTERS: [(Interest, Filter); 2] = [
 ///   [`Event::is_error`].
 /// * `unregister` deletes the filters and ignores the kernel's complaints: closing an
 ///   fd already removed them (`EBADF`/`ENOENT`), and a reused fd number is not ours.
-/// * [`set_wake_fd`](Selector::set_wake_fd) watches an fd with an `EVFILT_READ` filter
+/// * [`set_wake_fd`](WakeFd::set_wake_fd) watches an fd with an `EVFILT_READ` filter
 ///   tagged in `udata`; [`user_waker`](KqueueSelector::user_waker) gives a waker based
 ///   on `EVFILT_USER` that needs no fd of its own. Both end a wait with
 ///   [`Events::woken`] and never show as an [`Event`].
@@ -420,11 +421,14 @@ impl<T> Selector for KqueueSelector<T> {
         self.registry.is_closed()
     }
 
+}
+
+impl<T> WakeFd for KqueueSelector<T> {
     /// Watches `fd` with an `EVFILT_READ` filter whose `udata` marks it as the wake fd.
     ///
     /// # Errors
     ///
-    /// As [`Selector::set_wake_fd`]: `InvalidInput` for a negative fd or after close;
+    /// As [`WakeFd::set_wake_fd`]: `InvalidInput` for a negative fd or after close;
     /// `AlreadyExists` if `fd` is a registered user fd; the kernel's errno (e.g.
     /// `EBADF`) if it refuses the fd, with the previous wake fd still in place.
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {

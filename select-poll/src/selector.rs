@@ -6,6 +6,7 @@ use std::os::fd::RawFd;
 use std::time::Duration;
 
 use libc::pollfd;
+use select_core::__private::WakeFd;
 use select_core::error::already_registered;
 use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
 
@@ -301,6 +302,9 @@ impl<T> Selector for PollSelector<T> {
         self.registry.is_closed()
     }
 
+}
+
+impl<T> WakeFd for PollSelector<T> {
     /// Watches `fd` for `POLLIN` in an extra `pollfd` slot that is never reported as an
     /// [`Event`]; any `revents` on it (readable, hang-up, error) sets
     /// [`Events::woken`]. `None` stops watching.
@@ -319,15 +323,18 @@ impl<T> Selector for PollSelector<T> {
             return Ok(());
         };
         let fd = fd.fileno()?;
+        if self.wake == Some(fd) {
+            return Ok(());
+        }
         if self.registry.interest(fd).is_some() {
             return Err(already_registered(fd));
         }
         select_core::check_open(fd)?;
-        if let Some(old) = self.wake.take() {
+        // The new slot first: if it cannot be added, the old wake fd is still watched.
+        self.poll.register(&fd, PollFlags::POLLIN)?;
+        if let Some(old) = self.wake.replace(fd) {
             let _ = self.poll.unregister(&old);
         }
-        self.poll.register(&fd, PollFlags::POLLIN)?;
-        self.wake = Some(fd);
         Ok(())
     }
 }

@@ -1,0 +1,53 @@
+//! Issue #14 item 2: a wake-fd change that fails leaves the selector exactly as it was.
+//!
+//! Before the fix, `DefaultSelector::set_wake_fd` forgot its waker before the backend
+//! refused the new fd, so the old (still watched) waker was never drained again: every
+//! later wait returned at once with `woken()` set (5 waits of 100 ms took 11 µs in all).
+
+use std::time::{Duration, Instant};
+
+use select_core::__private::WakeFd;
+use select_facade::{Availability, Backend, DefaultSelector, Events, Selector};
+
+
+const WAIT: Duration = Duration::from_millis(100);
+
+#[test]
+fn failed_wake_fd_change_keeps_the_old_waker_drained() {
+    for backend in Backend::available() {
+        let mut sel: DefaultSelector<()> = DefaultSelector::with_backend(backend).unwrap();
+        let waker = sel.waker().unwrap();
+        waker.wake().unwrap();
+        // Refused: a negative fd. (On a kqueue built with an EVFILT_USER waker the
+        // waker has no fd; the call must fail all the same.)
+        let e = sel.set_wake_fd(Some(-1)).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput, "{backend}");
+        // Refused by the kernel / the open check: an fd that is not open.
+        let (r, w) = std::io::pipe().unwrap();
+        let closed = std::os::fd::AsRawFd::as_raw_fd(&r);
+        drop((r, w));
+        assert!(sel.set_wake_fd(Some(closed)).is_err(), "{backend}");
+
+        let mut events = Events::with_capacity(8);
+        // The pending wake is reported once and drained...
+        sel.select(&mut events, Some(Duration::ZERO)).unwrap();
+        assert!(events.woken(), "{backend}: the pending wake was lost");
+        // ...and the waits after it wait for their timeout.
+        let start = Instant::now();
+        for _ in 0..5 {
+            sel.select(&mut events, Some(WAIT)).unwrap();
+            assert!(!events.woken(), "{backend}: woken without a wake");
+        }
+        assert!(
+            start.elapsed() >= 5 * WAIT,
+            "{backend}: 5 waits of {WAIT:?} took {:?}",
+            start.elapsed()
+        );
+        // The waker still works.
+        waker.wake().unwrap();
+        let start = Instant::now();
+        sel.select(&mut events, Some(Duration::from_secs(5))).unwrap();
+        assert!(events.woken(), "{backend}");
+        assert!(start.elapsed() < Duration::from_secs(5), "{backend}");
+    }
+}
