@@ -134,6 +134,17 @@ impl Epoll {
         self.raw()
     }
 
+    /// The epoll fd, borrowed (e.g. to `try_clone_to_owned` it). `Epoll` has no `AsFd`
+    /// impl on purpose: it can be closed in place, and a closed object has no fd to lend.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput`, "I/O operation on closed epoll object", after
+    /// [`close`](Epoll::close).
+    pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.fd.as_ref().map(AsFd::as_fd).ok_or_else(|| closed("epoll"))
+    }
+
     #[inline]
     pub(crate) fn raw(&self) -> io::Result<RawFd> {
         match &self.fd {
@@ -292,21 +303,6 @@ impl Epoll {
     ) -> io::Result<usize> {
         let epfd = self.raw()?;
         retry::wait(timeout, |left| sys::epoll_wait(epfd, buf, left))
-    }
-}
-
-impl AsFd for Epoll {
-    /// The epoll fd.
-    ///
-    /// # Panics
-    ///
-    /// After [`close`](Epoll::close), as there is no fd to borrow; use
-    /// [`fileno`](Epoll::fileno) for a fallible form.
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.fd
-            .as_ref()
-            .expect("I/O operation on closed epoll object")
-            .as_fd()
     }
 }
 

@@ -76,10 +76,18 @@ mod selector;
 mod sys;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub use epoll::{
-    __force_epoll_wait_fallback, __uses_epoll_pwait2, Epoll, EpollEvents, DEFAULT_MAXEVENTS,
-    MAX_MAXEVENTS,
-};
+pub use epoll::{Epoll, EpollEvents, DEFAULT_MAXEVENTS, MAX_MAXEVENTS};
+// Test hooks, hidden; kept at the old paths too.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[doc(hidden)]
+pub use epoll::{__force_epoll_wait_fallback, __uses_epoll_pwait2};
+
+/// Test hooks of this crate. **Not part of the public API and not covered by semver.**
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::epoll::{__force_epoll_wait_fallback, __uses_epoll_pwait2};
+}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use flags::EpollFlags;
 #[cfg(any(target_os = "linux", target_os = "android"))]

@@ -253,8 +253,13 @@ impl FdSet {
 
     #[inline]
     fn used_words_len(&self) -> usize {
-        // `highest` is -1 (giving 0) or a valid fd inside the buffer.
-        ((self.highest + 1) as usize).div_ceil(BITS)
+        // `highest` is -1 (no word) or a valid fd inside the buffer; `i32::MAX` is a
+        // valid fd, so no `highest + 1` here.
+        if self.highest < 0 {
+            0
+        } else {
+            self.highest as usize / BITS + 1
+        }
     }
 }
 

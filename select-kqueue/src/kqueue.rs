@@ -97,6 +97,21 @@ impl Kqueue {
         }
     }
 
+    /// The kqueue's fd, borrowed (e.g. to `try_clone_to_owned` it). `Kqueue` has no
+    /// `AsFd` impl on purpose: it can be closed in place, and a closed object has no fd
+    /// to lend.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput`, "I/O operation on closed kqueue object", after
+    /// [`close`](Kqueue::close).
+    pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.fd
+            .as_ref()
+            .map(AsFd::as_fd)
+            .ok_or_else(|| closed("kqueue"))
+    }
+
     /// Gives up the kqueue's fd, still open, to the caller.
     ///
     /// # Errors
@@ -258,21 +273,6 @@ impl fmt::Debug for Kqueue {
     }
 }
 
-impl AsFd for Kqueue {
-    /// The kqueue's fd.
-    ///
-    /// # Panics
-    ///
-    /// After [`close`](Kqueue::close), as there is no fd to borrow; use
-    /// [`fileno`](Kqueue::fileno) for a fallible form.
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.fd
-            .as_ref()
-            .map(AsFd::as_fd)
-            .expect("I/O operation on closed kqueue object")
-    }
-}
-
 impl AsRawFd for Kqueue {
     /// The kqueue's fd, or `-1` after [`close`](Kqueue::close).
     fn as_raw_fd(&self) -> RawFd {
@@ -299,11 +299,12 @@ impl Waitable for Kqueue {
 }
 
 /// Whether close-on-exec is set on `fd` (for tests: Python's
-/// `os.get_inheritable(fd)` negated).
+/// `os.get_inheritable(fd)` negated). Plumbing, hidden; see `__private`.
 ///
 /// # Errors
 ///
 /// The errno of `fcntl(2)` (`EBADF` for a closed fd).
+#[doc(hidden)]
 pub fn is_close_on_exec<W: Waitable + ?Sized>(fd: &W) -> io::Result<bool> {
     sys::is_cloexec(fd.fileno()?)
 }

@@ -98,7 +98,17 @@ cfg_if::cfg_if! {
 
         pub use consts::*;
         pub use kevent::{Data, FFlags, Filter, Flags, Ident, KEvent, RawKEvent, UData};
-        pub use kqueue::{is_close_on_exec, Kqueue};
+        pub use kqueue::Kqueue;
+        // A test helper, hidden; kept at its old path too.
+        #[doc(hidden)]
+        pub use kqueue::is_close_on_exec;
+
+        /// Test helpers of this crate. **Not part of the public API and not covered by
+        /// semver.**
+        #[doc(hidden)]
+        pub mod __private {
+            pub use crate::kqueue::is_close_on_exec;
+        }
         pub use selector::{KqueueSelector, UserWaker};
     }
 }
