@@ -445,7 +445,6 @@ impl Events {
     }
     /// The reported events, in the backend's order.
     #[inline]
-    #[must_use]
     pub fn iter(&self) -> std::slice::Iter<'_, Event> {
         self.buf.iter()
     }

@@ -180,6 +180,8 @@ pub(crate) fn fork_and_wait(child: impl FnOnce() -> i32) -> io::Result<i32> {
     if libc::WIFEXITED(status) {
         Ok(libc::WEXITSTATUS(status))
     } else {
-        Err(io::Error::other(format!("child ended abnormally: status {status:#x}")))
+        Err(io::Error::other(format!(
+            "child ended abnormally: status {status:#x}"
+        )))
     }
 }

@@ -15,11 +15,13 @@ use std::time::Duration;
 use crate::sys;
 
 /// A pipe: `(reader, writer)`, both close-on-exec.
+#[must_use]
 pub fn pipe() -> (io::PipeReader, io::PipeWriter) {
     io::pipe().expect("pipe(2) failed")
 }
 
 /// A connected pair of Unix stream sockets.
+#[must_use]
 pub fn socketpair() -> (
     std::os::unix::net::UnixStream,
     std::os::unix::net::UnixStream,
@@ -28,6 +30,7 @@ pub fn socketpair() -> (
 }
 
 /// A connected pair of loopback TCP sockets: `(client, server side)`.
+#[must_use]
 pub fn tcp_pair() -> (TcpStream, TcpStream) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let client = TcpStream::connect(listener.local_addr().unwrap()).expect("connect loopback");
@@ -54,6 +57,7 @@ pub fn set_nonblocking(fd: RawFd) -> io::Result<()> {
 }
 
 /// Whether `fd` is an open file descriptor of this process.
+#[must_use]
 pub fn is_open(fd: RawFd) -> bool {
     crate::check_open(fd).is_ok()
 }
@@ -187,6 +191,8 @@ impl SignalStorm {
     }
 
     /// Stops the storm and returns how many signals were sent.
+    // Called for its effect (stopping the storm) as often as for the count.
+    #[allow(clippy::must_use_candidate)]
     pub fn stop(mut self) -> usize {
         self.halt();
         self.sent.load(Ordering::Relaxed)

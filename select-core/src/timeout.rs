@@ -42,6 +42,7 @@ pub const MAX_WAIT_CHUNK: Duration = Duration::from_secs(24 * 24 * 60 * 60);
 /// assert_eq!(to_millis_ceil(Some(Duration::from_millis(50))), 50);
 /// ```
 #[inline]
+#[must_use]
 pub fn to_millis_ceil(timeout: Option<Duration>) -> c_int {
     match timeout {
         None => -1,
@@ -64,6 +65,7 @@ pub fn to_millis_ceil(timeout: Option<Duration>) -> c_int {
 /// assert_eq!((tv.tv_sec, tv.tv_usec), (0, 1001));
 /// ```
 #[inline]
+#[must_use]
 pub fn to_timeval_ceil(d: Duration) -> libc::timeval {
     let d = d.min(MAX_WAIT_CHUNK);
     let mut secs = d.as_secs();
@@ -89,6 +91,7 @@ pub fn to_timeval_ceil(d: Duration) -> libc::timeval {
 /// assert_eq!((ts.tv_sec, ts.tv_nsec), (0, 200_000));
 /// ```
 #[inline]
+#[must_use]
 pub fn to_timespec(d: Duration) -> libc::timespec {
     let d = d.min(MAX_WAIT_CHUNK);
     // timespec has private padding fields on some targets (x32), so it cannot be

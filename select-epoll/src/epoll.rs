@@ -120,6 +120,7 @@ impl Epoll {
 
     /// Whether [`close`](Epoll::close) was called (Python's `closed` attribute).
     #[inline]
+    #[must_use]
     pub fn closed(&self) -> bool {
         self.fd.is_none()
     }
@@ -142,7 +143,10 @@ impl Epoll {
     /// `InvalidInput`, "I/O operation on closed epoll object", after
     /// [`close`](Epoll::close).
     pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
-        self.fd.as_ref().map(AsFd::as_fd).ok_or_else(|| closed("epoll"))
+        self.fd
+            .as_ref()
+            .map(AsFd::as_fd)
+            .ok_or_else(|| closed("epoll"))
     }
 
     #[inline]
@@ -391,18 +395,21 @@ impl EpollEvents {
 
     /// The `maxevents` of a wait into this buffer.
     #[inline]
+    #[must_use]
     pub fn capacity(&self) -> usize {
         self.buf.len()
     }
 
     /// How many events the last wait reported.
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// Whether the last wait reported nothing.
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -490,6 +497,7 @@ pub fn __force_epoll_wait_fallback(force: bool) {
 /// Whether timed waits use `epoll_pwait2` (true unless the kernel lacked it or the
 /// fallback was forced). For tests only; not part of the API.
 #[doc(hidden)]
+#[must_use]
 pub fn __uses_epoll_pwait2() -> bool {
     sys::pwait2_in_use()
 }

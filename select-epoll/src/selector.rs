@@ -292,7 +292,6 @@ impl<T> Selector for EpollSelector<T> {
     fn is_closed(&self) -> bool {
         self.registry.is_closed()
     }
-
 }
 
 impl<T> WakeFd for EpollSelector<T> {

@@ -311,7 +311,6 @@ impl<T> Selector for DefaultSelector<T> {
     fn is_closed(&self) -> bool {
         dispatch!(&self.inner, s => s.is_closed())
     }
-
 }
 
 /// The wake-fd hook (plumbing, hidden: see `select_core::__private`). Setting a wake fd

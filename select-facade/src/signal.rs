@@ -14,6 +14,7 @@ pub struct Interrupted {
 
 impl Interrupted {
     /// Whether SIGINT or SIGTERM has arrived since [`wake_on_interrupt`].
+    #[must_use]
     pub fn fired(&self) -> bool {
         self.fired.load(Ordering::Acquire)
     }

@@ -14,7 +14,10 @@ macro_rules! uniform {
         assert!(<$t>::empty().is_empty(), "{name}");
         assert!(<$t>::all().contains(a) && <$t>::all().contains(b), "{name}");
         let ab = a.union(b);
-        assert!(ab.contains(a) && ab.contains(b) && ab.intersects(a), "{name}");
+        assert!(
+            ab.contains(a) && ab.contains(b) && ab.intersects(a),
+            "{name}"
+        );
         assert_eq!(ab.difference(a), b, "{name}");
         assert_eq!(ab.intersection(a), a, "{name}");
         assert!(!a.intersects(b), "{name}");
@@ -30,7 +33,11 @@ macro_rules! uniform {
         assert_eq!(<$t>::from_bits(ab.bits()), Some(ab), "{name}");
         assert_eq!(<$t>::from_bits(ab.bits() | $unknown), None, "{name}");
         assert_eq!(<$t>::from_bits_truncate(ab.bits() | $unknown), ab, "{name}");
-        assert_eq!(<$t>::from_bits_truncate(<$t>::all().bits()), <$t>::all(), "{name}");
+        assert_eq!(
+            <$t>::from_bits_truncate(<$t>::all().bits()),
+            <$t>::all(),
+            "{name}"
+        );
     }};
 }
 

@@ -217,7 +217,11 @@ impl Model {
                     if !adds.is_empty() && self.ghosts.contains_key(&fd) {
                         return os(libc::ENOENT);
                     }
-                    if let Some(g) = self.ghosts.get(&fd).map(|g| g.difference(old.difference(i))) {
+                    if let Some(g) = self
+                        .ghosts
+                        .get(&fd)
+                        .map(|g| g.difference(old.difference(i)))
+                    {
                         if g.is_empty() {
                             self.ghosts.remove(&fd);
                         } else {

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use select_core::__private::WakeFd;
 use select_facade::{Availability, Backend, DefaultSelector, Events, Selector};
 
-
 const WAIT: Duration = Duration::from_millis(100);
 
 #[test]
@@ -46,7 +45,8 @@ fn failed_wake_fd_change_keeps_the_old_waker_drained() {
         // The waker still works.
         waker.wake().unwrap();
         let start = Instant::now();
-        sel.select(&mut events, Some(Duration::from_secs(5))).unwrap();
+        sel.select(&mut events, Some(Duration::from_secs(5)))
+            .unwrap();
         assert!(events.woken(), "{backend}");
         assert!(start.elapsed() < Duration::from_secs(5), "{backend}");
     }

@@ -101,6 +101,7 @@ pub struct Ready {
 
 impl Ready {
     /// An empty buffer (no allocation).
+    #[must_use]
     pub const fn new() -> Ready {
         Ready {
             read: Vec::new(),
@@ -111,30 +112,35 @@ impl Ready {
 
     /// Indices into `rlist` of the objects ready for reading.
     #[inline]
+    #[must_use]
     pub fn read(&self) -> &[usize] {
         &self.read
     }
 
     /// Indices into `wlist` of the objects ready for writing.
     #[inline]
+    #[must_use]
     pub fn write(&self) -> &[usize] {
         &self.write
     }
 
     /// Indices into `xlist` of the objects with an exceptional condition.
     #[inline]
+    #[must_use]
     pub fn except(&self) -> &[usize] {
         &self.except
     }
 
     /// The total number of entries in the three lists (duplicates counted).
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.read.len() + self.write.len() + self.except.len()
     }
 
     /// Whether nothing was ready.
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -193,6 +199,7 @@ pub struct Select {
 
 impl Select {
     /// A new caller with empty buffers (no allocation until the first call).
+    #[must_use]
     pub const fn new() -> Select {
         Select {
             fds: Vec::new(),

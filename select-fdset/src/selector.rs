@@ -463,7 +463,6 @@ impl<T> Selector for SelectSelector<T> {
     fn is_closed(&self) -> bool {
         self.registry.is_closed()
     }
-
 }
 
 impl<T> WakeFd for SelectSelector<T> {

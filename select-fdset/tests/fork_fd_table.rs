@@ -43,8 +43,14 @@ fn child_gets_ebadf_for_a_closed_high_fd_like_the_parent() {
         _ => 2,
     })
     .unwrap();
-    assert_ne!(code, 1, "child: select on closed fd {HIGH} timed out instead of EBADF");
+    assert_ne!(
+        code, 1,
+        "child: select on closed fd {HIGH} timed out instead of EBADF"
+    );
     assert_eq!(code, 0, "child: unexpected outcome");
     // The parent still gets EBADF too.
-    assert_eq!(select_on(HIGH).unwrap_err().raw_os_error(), Some(libc::EBADF));
+    assert_eq!(
+        select_on(HIGH).unwrap_err().raw_os_error(),
+        Some(libc::EBADF)
+    );
 }

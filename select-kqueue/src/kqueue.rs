@@ -124,6 +124,7 @@ impl Kqueue {
 
     /// Whether [`close`](Kqueue::close) was called (Python's `closed`).
     #[inline]
+    #[must_use]
     pub fn closed(&self) -> bool {
         self.fd.is_none()
     }

@@ -420,7 +420,6 @@ impl<T> Selector for KqueueSelector<T> {
     fn is_closed(&self) -> bool {
         self.registry.is_closed()
     }
-
 }
 
 impl<T> WakeFd for KqueueSelector<T> {

@@ -74,11 +74,13 @@ pub struct Poll {
 
 impl Poll {
     /// An empty poll object (Python's `select.poll()`).
+    #[must_use]
     pub fn new() -> Poll {
         Poll::default()
     }
 
     /// An empty poll object with room for `n` fds before it reallocates.
+    #[must_use]
     pub fn with_capacity(n: usize) -> Poll {
         Poll {
             fds: Vec::with_capacity(n),
@@ -236,18 +238,21 @@ impl Poll {
 
     /// How many fds are registered.
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.fds.len()
     }
 
     /// Whether no fd is registered.
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.fds.is_empty()
     }
 
     /// The mask `fd` is registered with, or `None` if it is not registered (or negative).
     #[inline]
+    #[must_use]
     pub fn mask(&self, fd: RawFd) -> Option<PollFlags> {
         self.slot(fd)
             .map(|s| PollFlags::from_bits_retain(self.fds[s].events))
@@ -255,11 +260,13 @@ impl Poll {
 
     /// Whether `fd` is registered.
     #[inline]
+    #[must_use]
     pub fn contains(&self, fd: RawFd) -> bool {
         self.slots.contains_key(&fd)
     }
 
     /// Every registration as `(fd, mask)`, in slot order (the order results come in).
+    #[must_use]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (RawFd, PollFlags)> + '_ {
         self.fds
             .iter()

@@ -301,7 +301,6 @@ impl<T> Selector for PollSelector<T> {
     fn is_closed(&self) -> bool {
         self.registry.is_closed()
     }
-
 }
 
 impl<T> WakeFd for PollSelector<T> {
