@@ -539,3 +539,75 @@ fn select_past_fd_setsize() {
         );
     }
 }
+
+/// Issue #14 item 4: the largest fd number, which the fd set must hold without
+/// overflowing `highest + 1` (it used to panic: overflow in debug, a slice range in
+/// release).
+#[test]
+fn fd_set_with_fd_i32_max() {
+    use select_facade::FdSet;
+    let mut set = FdSet::new();
+    match set.insert(i32::MAX) {
+        Ok(added) => {
+            assert!(added);
+            assert!(set.contains(i32::MAX));
+            assert_eq!(set.highest(), Some(i32::MAX));
+            assert_eq!(set.len(), 1);
+            assert_eq!(set.iter().collect::<Vec<_>>(), [i32::MAX]);
+            assert!(set.capacity() > i32::MAX as usize);
+            set.clear();
+            assert!(set.is_empty() && !set.contains(i32::MAX));
+        }
+        // A machine that cannot spare the 256 MiB gets a clear error instead.
+        Err(e) => assert_eq!(e.kind(), ErrorKind::OutOfMemory, "{e}"),
+    }
+    let mut set = FdSet::new();
+    assert!(!set.remove(i32::MAX).unwrap());
+    assert!(!set.contains(i32::MAX));
+    assert_err(set.insert(i32::MIN), ErrorKind::InvalidInput, &i32::MIN.to_string());
+    // select() with it: the fd is not open (EBADF), never a panic.
+    assert_errno(select(&[&i32::MAX], &[], &[], ZERO), libc::EBADF);
+}
+
+/// Issue #14 item 4: a closed epoll/kqueue object has no fd to lend; the accessor is
+/// fallible (`AsFd` used to panic).
+#[test]
+fn borrowing_the_fd_of_a_closed_epoll_or_kqueue() {
+    #[cfg(has_epoll)]
+    {
+        let mut ep = select_facade::Epoll::new().unwrap();
+        assert_eq!(ep.try_as_fd().unwrap().as_raw_fd(), ep.fileno().unwrap());
+        ep.close();
+        let e = ep.try_as_fd().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert_eq!(e.to_string(), "I/O operation on closed epoll object");
+        assert_eq!(ep.as_raw_fd(), -1);
+    }
+    #[cfg(has_kqueue)]
+    {
+        let mut kq = select_facade::Kqueue::new().unwrap();
+        kq.close();
+        let e = kq.try_as_fd().unwrap_err();
+        assert_eq!(e.to_string(), "I/O operation on closed kqueue object");
+    }
+}
+
+/// Issue #14 item 4: an `Events` buffer of any requested size: the fallible constructor
+/// names the value, the infallible one clamps (it used to abort on capacity overflow).
+#[test]
+fn events_capacity_usize_max() {
+    for cap in [usize::MAX, isize::MAX as usize, Events::MAX_CAPACITY + 1] {
+        assert_err(
+            Events::try_with_capacity(cap),
+            ErrorKind::InvalidInput,
+            &cap.to_string(),
+        );
+        assert_eq!(Events::with_capacity(cap).capacity(), Events::MAX_CAPACITY);
+    }
+    assert_eq!(Events::try_with_capacity(0).unwrap().capacity(), 1);
+    let mut events = Events::try_with_capacity(Events::MAX_CAPACITY).unwrap();
+    let mut s = PollSelector::<()>::new().unwrap();
+    let (_r, w) = pipe();
+    s.register(&w, Interest::WRITE, ()).unwrap();
+    assert_eq!(s.select(&mut events, ZERO).unwrap(), 1);
+}
