@@ -79,9 +79,15 @@ impl Poll {
         Poll::default()
     }
 
-    /// An empty poll object with room for `n` fds before it reallocates.
+    /// The most fds [`with_capacity`](Poll::with_capacity) makes room for up front.
+    pub const MAX_PREALLOCATED: usize = 1 << 16;
+
+    /// An empty poll object with room for `n` fds before it reallocates. `n` is a hint:
+    /// above [`MAX_PREALLOCATED`](Poll::MAX_PREALLOCATED) only that much is reserved
+    /// (so no request can overflow the allocation); the object still grows as needed.
     #[must_use]
     pub fn with_capacity(n: usize) -> Poll {
+        let n = n.min(Self::MAX_PREALLOCATED);
         Poll {
             fds: Vec::with_capacity(n),
             slots: SlotMap::with_capacity_and_hasher(n, Default::default()),
