@@ -319,6 +319,10 @@ impl<T> Selector for DefaultSelector<T> {
 /// exactly as it was, waker included.
 impl<T> select_core::__private::WakeFd for DefaultSelector<T> {
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        if fd.is_some() && self.wake.as_ref().and_then(|w| w.fd()) == fd {
+            // The waker's own fd: nothing changes (and the waker stays, to drain it).
+            return self.inner_set_wake_fd(fd);
+        }
         self.inner_set_wake_fd(fd)?;
         self.wake = None;
         Ok(())

@@ -64,9 +64,11 @@ pub use signal::{wake_on_interrupt, Interrupted};
 pub use waker::Waker;
 
 pub use select_core::{
-    error, retry, timeout, Backend, Event, Events, Interest, Selector, SelectorKey, Waitable,
-    PIPE_BUF,
+    error, timeout, Backend, Event, Events, Interest, Selector, SelectorKey, Waitable, PIPE_BUF,
 };
+// Plumbing (the EINTR loop), hidden; kept at this path for existing callers.
+#[doc(hidden)]
+pub use select_core::retry;
 
 pub use select_fdset::{select, FdSet, Ready, Select, SelectSelector, Selected, FD_SETSIZE};
 pub use select_poll::{Poll, PollFlags, PollSelector};

@@ -564,7 +564,11 @@ fn fd_set_with_fd_i32_max() {
     let mut set = FdSet::new();
     assert!(!set.remove(i32::MAX).unwrap());
     assert!(!set.contains(i32::MAX));
-    assert_err(set.insert(i32::MIN), ErrorKind::InvalidInput, &i32::MIN.to_string());
+    assert_err(
+        set.insert(i32::MIN),
+        ErrorKind::InvalidInput,
+        &i32::MIN.to_string(),
+    );
     // select() with it: the fd is not open (EBADF), never a panic.
     assert_errno(select(&[&i32::MAX], &[], &[], ZERO), libc::EBADF);
 }

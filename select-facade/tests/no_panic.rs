@@ -180,11 +180,15 @@ proptest! {
                 SetOp::Clear => set.clear(),
                 SetOp::Inspect => {}
             }
-            // Invariants whatever happened.
-            let members: Vec<RawFd> = set.iter().collect();
-            prop_assert_eq!(members.len(), set.len());
-            prop_assert_eq!(set.is_empty(), members.is_empty());
-            prop_assert_eq!(set.highest(), members.last().copied());
+            // Invariants whatever happened (the member walk only for sets of at most
+            // 2^20 bits: a walk over 2^31 bits takes seconds in a debug build).
+            if set.highest().is_none_or(|h| h < 1 << 20) {
+                let members: Vec<RawFd> = set.iter().collect();
+                prop_assert_eq!(members.len(), set.len());
+                prop_assert_eq!(set.is_empty(), members.is_empty());
+                prop_assert_eq!(set.highest(), members.last().copied());
+            }
+            prop_assert_eq!(set.is_empty(), set.highest().is_none());
             prop_assert!(set.as_words().len() * (Word::BITS as usize) == set.capacity());
             prop_assert!(set.capacity() >= FD_SETSIZE);
         }

@@ -51,3 +51,45 @@ fn failed_wake_fd_change_keeps_the_old_waker_drained() {
         assert!(start.elapsed() < Duration::from_secs(5), "{backend}");
     }
 }
+
+/// Setting the waker's own fd again is no change at all: the waker stays attached and
+/// drained.
+#[test]
+fn setting_the_wakers_own_fd_keeps_the_waker() {
+    for backend in Backend::available() {
+        let mut sel: DefaultSelector<()> = DefaultSelector::with_backend(backend).unwrap();
+        let waker = sel.waker().unwrap();
+        let Some(fd) = waker_fd(&mut sel) else {
+            // Only kqueue's EVFILT_USER waker has no fd.
+            assert_eq!(backend, Backend::Kqueue, "no wake fd found");
+            continue;
+        };
+        sel.set_wake_fd(Some(fd)).unwrap();
+        waker.wake().unwrap();
+        let mut events = Events::with_capacity(8);
+        sel.select(&mut events, Some(Duration::ZERO)).unwrap();
+        assert!(events.woken(), "{backend}");
+        sel.select(&mut events, Some(WAIT)).unwrap();
+        assert!(!events.woken(), "{backend}: the wake was not drained");
+    }
+}
+
+/// The fd the selector's waker is watched through: the one readable fd that the
+/// selector reports as a wake and not as an event, found by elimination among the open
+/// fds (the waker is the newest one).
+fn waker_fd(sel: &mut DefaultSelector<()>) -> Option<i32> {
+    let probe = std::io::pipe().unwrap().0;
+    let newest = std::os::fd::AsRawFd::as_raw_fd(&probe);
+    drop(probe);
+    // Our fds come from the lowest free numbers: the waker's fd is below `newest`.
+    (3..newest).rev().find(|&fd| {
+        // Registering the wake fd as a user fd is refused with AlreadyExists.
+        matches!(
+            sel.register(&fd, select_facade::Interest::READ, ()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists
+        ) || {
+            let _ = sel.unregister(&fd);
+            false
+        }
+    })
+}
