@@ -136,7 +136,7 @@ pub fn eventfd() -> io::Result<OwnedFd> {
 /// handed to an unrelated thread (a `pthread_t` is a pointer on musl, an index or
 /// address elsewhere: signalling an exited thread is undefined behaviour).
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// use std::time::Duration;
 /// use select_core::testing::SignalStorm;
 ///
@@ -145,7 +145,7 @@ pub fn eventfd() -> io::Result<OwnedFd> {
 /// std::thread::spawn(move || drop(storm));
 /// ```
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// use std::time::Duration;
 /// use select_core::testing::SignalStorm;
 ///

@@ -58,7 +58,8 @@ fn check_failed_change(backend: Backend) -> Result<(), String> {
     // The waker still works.
     waker.wake().unwrap();
     let start = Instant::now();
-    sel.select(&mut events, Some(Duration::from_secs(5))).unwrap();
+    sel.select(&mut events, Some(Duration::from_secs(5)))
+        .unwrap();
     if !events.woken() || start.elapsed() >= Duration::from_secs(5) {
         return Err(format!("{backend}: the waker no longer wakes"));
     }
