@@ -287,7 +287,7 @@ proptest! {
                 }
             }
             prop_assert_eq!(p.iter().count(), p.len());
-            prop_assert_eq!(p.is_empty(), p.len() == 0);
+            prop_assert_eq!(p.is_empty(), p.iter().next().is_none());
         }
         prop_assert!(Poll::new().is_empty());
     }
