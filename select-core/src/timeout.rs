@@ -8,7 +8,7 @@
 //! becomes a zero-timeout busy loop.
 //!
 //! Values too large for a syscall are clamped to [`MAX_WAIT_CHUNK`] rather than refused
-//! or wrapped; [`retry::wait`](crate::retry::wait) resumes a clamped wait until the real
+//! or wrapped; the EINTR loop (`retry::wait`) resumes a clamped wait until the real
 //! deadline, so `Duration::MAX` works as "very long".
 //!
 //! For code ported from Python, [`from_secs_f64`] and [`from_millis_f64`] accept float
@@ -25,7 +25,7 @@ use crate::error::invalid_input;
 ///
 /// It fits every syscall's timeout type (`c_int` milliseconds reach 24.8 days) and stays
 /// under the 10^8 seconds that the BSDs and macOS accept in a `timeval`/`timespec`.
-/// Longer waits are resumed by [`retry::wait`](crate::retry::wait).
+/// Longer waits are resumed by the EINTR loop (`retry::wait`).
 pub const MAX_WAIT_CHUNK: Duration = Duration::from_secs(24 * 24 * 60 * 60);
 
 /// `timeout` as milliseconds for `poll(2)`/`epoll_wait(2)`, rounded **up**.

@@ -467,7 +467,7 @@ impl<T> Selector for SelectSelector<T> {
 
 impl<T> WakeFd for SelectSelector<T> {
     /// Watches `fd` in the read set outside the registrations; see
-    /// [`WakeFd::set_wake_fd`].
+    /// `WakeFd::set_wake_fd`.
     ///
     /// # Errors
     ///

@@ -56,8 +56,8 @@ const FILTERS: [(Interest, Filter); 2] = [
 ///   [`Event::is_error`].
 /// * `unregister` deletes the filters and ignores the kernel's complaints: closing an
 ///   fd already removed them (`EBADF`/`ENOENT`), and a reused fd number is not ours.
-/// * [`set_wake_fd`](WakeFd::set_wake_fd) watches an fd with an `EVFILT_READ` filter
-///   tagged in `udata`; [`user_waker`](KqueueSelector::user_waker) gives a waker based
+/// * the wake-fd hook (`set_wake_fd`, used by the facade's `Waker`) watches an fd with
+///   an `EVFILT_READ` filter tagged in `udata`; [`user_waker`](KqueueSelector::user_waker) gives a waker based
 ///   on `EVFILT_USER` that needs no fd of its own. Both end a wait with
 ///   [`Events::woken`] and never show as an [`Event`].
 ///
@@ -427,7 +427,7 @@ impl<T> WakeFd for KqueueSelector<T> {
     ///
     /// # Errors
     ///
-    /// As [`WakeFd::set_wake_fd`]: `InvalidInput` for a negative fd or after close;
+    /// As `WakeFd::set_wake_fd`: `InvalidInput` for a negative fd or after close;
     /// `AlreadyExists` if `fd` is a registered user fd; the kernel's errno (e.g.
     /// `EBADF`) if it refuses the fd, with the previous wake fd still in place.
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
