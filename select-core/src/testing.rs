@@ -7,9 +7,9 @@ use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::sys;
 
@@ -189,4 +189,146 @@ impl Drop for SignalStorm {
 /// The errno of `poll(2)`, `Interrupted` among them.
 pub fn poll_sleep(timeout: Option<Duration>) -> io::Result<usize> {
     sys::poll_no_fds(crate::timeout::to_millis_ceil(timeout))
+}
+
+/// How many times [`stop_if_signalled`] or [`go_on_if_signalled`] ran since the last
+/// [`SignalFlag::start`].
+static CHECKS: AtomicUsize = AtomicUsize::new(0);
+
+/// Serialises [`SignalFlag`]s: the flag and the counters are process-wide.
+static FLAG_LOCK: Mutex<()> = Mutex::new(());
+
+/// An [`InterruptCheck`](crate::retry::InterruptCheck) that ends the wait with
+/// `Interrupted` ("interrupted by SIGUSR1") once [`SignalFlag`]'s handler has run, and
+/// lets it resume otherwise. Counts its calls ([`SignalFlag::checks`]).
+///
+/// # Errors
+///
+/// `Interrupted` once the signal arrived.
+pub fn stop_if_signalled() -> io::Result<()> {
+    CHECKS.fetch_add(1, Ordering::SeqCst);
+    if sys::FLAG_RAISED.load(Ordering::SeqCst) {
+        Err(io::Error::new(
+            io::ErrorKind::Interrupted,
+            "interrupted by SIGUSR1",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// An [`InterruptCheck`](crate::retry::InterruptCheck) that always lets the wait
+/// resume. Counts its calls ([`SignalFlag::checks`]).
+///
+/// # Errors
+///
+/// Never.
+pub fn go_on_if_signalled() -> io::Result<()> {
+    CHECKS.fetch_add(1, Ordering::SeqCst);
+    Ok(())
+}
+
+/// A real signal handler that sets a flag, as a program's Ctrl-C handler would, and a
+/// thread that sends that signal (SIGUSR1, handler installed with `SA_RESTART`) to the
+/// thread that called [`start`](SignalFlag::start): first after `delay`, then every
+/// `delay` again until stopped or dropped.
+///
+/// The first `delay` gives the calling thread time to enter its wait (a thread blocked
+/// in a syscall cannot be observed portably); the repeats make a test fail rather than
+/// hang if the first signal came too early. Only one `SignalFlag` exists at a time in a
+/// process (a lock is held until it is dropped), since the flag is process-wide.
+///
+/// ```
+/// use std::time::Duration;
+/// use select_core::testing::{poll_sleep, stop_if_signalled, SignalFlag};
+///
+/// let flag = SignalFlag::start(Duration::from_millis(20)).unwrap();
+/// // A real poll(2) with no fds and no timeout, ended by the signal and the check.
+/// let e = select_core::retry::wait_checked(None, Some(stop_if_signalled), poll_sleep)
+///     .unwrap_err();
+/// assert_eq!(e.kind(), std::io::ErrorKind::Interrupted);
+/// assert!(flag.raised() && flag.checks() >= 1);
+/// ```
+#[derive(Debug)]
+pub struct SignalFlag {
+    stop: Arc<AtomicBool>,
+    first: Arc<Mutex<Option<Instant>>>,
+    sender: Option<JoinHandle<()>>,
+    _lock: MutexGuard<'static, ()>,
+}
+
+impl SignalFlag {
+    /// Installs the handler, clears the flag and the check counter, and starts the
+    /// sender.
+    ///
+    /// # Errors
+    ///
+    /// The errno of `sigaction(2)`.
+    pub fn start(delay: Duration) -> io::Result<SignalFlag> {
+        let lock = FLAG_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+        sys::install_flag_handler()?;
+        sys::FLAG_RAISED.store(false, Ordering::SeqCst);
+        CHECKS.store(0, Ordering::SeqCst);
+        let target = sys::current_thread();
+        let stop = Arc::new(AtomicBool::new(false));
+        let first = Arc::new(Mutex::new(None));
+        let (stop2, first2) = (stop.clone(), first.clone());
+        let sender = std::thread::spawn(move || {
+            let mut next = Instant::now() + delay;
+            while !stop2.load(Ordering::Acquire) {
+                let now = Instant::now();
+                if now < next {
+                    std::thread::sleep((next - now).min(Duration::from_millis(5)));
+                    continue;
+                }
+                let mut first = first2.lock().unwrap_or_else(PoisonError::into_inner);
+                if first.is_none() {
+                    *first = Some(Instant::now());
+                }
+                drop(first);
+                let _ = sys::signal_thread_with(target, sys::FLAG_SIGNAL);
+                next += delay;
+            }
+        });
+        Ok(SignalFlag {
+            stop,
+            first,
+            sender: Some(sender),
+            _lock: lock,
+        })
+    }
+
+    /// When the first signal was sent, if it was.
+    pub fn first_sent(&self) -> Option<Instant> {
+        *self.first.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether the handler has run.
+    pub fn raised(&self) -> bool {
+        sys::FLAG_RAISED.load(Ordering::SeqCst)
+    }
+
+    /// How many times the checks of this module ran since [`start`](SignalFlag::start).
+    pub fn checks(&self) -> usize {
+        CHECKS.load(Ordering::SeqCst)
+    }
+
+    /// Stops the sender (no signal is sent after this returns).
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(h) = self.sender.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for SignalFlag {
+    fn drop(&mut self) {
+        // As for SignalStorm: the target is the dropping thread, alive until the join.
+        self.halt();
+    }
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use libc::epoll_event;
 use select_core::error::{closed, invalid_input};
-use select_core::{retry, Waitable};
+use select_core::retry::{self, InterruptCheck};
+use select_core::Waitable;
 
 use crate::sys;
 use crate::EpollFlags;
@@ -57,7 +58,12 @@ pub const MAX_MAXEVENTS: usize = sys::EP_MAX_EVENTS;
 /// ```
 pub struct Epoll {
     fd: Option<OwnedFd>,
+    check: Option<InterruptCheck>,
 }
+
+/// Python's `select.EPOLL_CLOEXEC`: the only flag [`Epoll::with_flags`] accepts besides
+/// `0` (`epoll_create1(2)`'s `EPOLL_CLOEXEC`, equal to `O_CLOEXEC`).
+pub const EPOLL_CLOEXEC: i32 = libc::EPOLL_CLOEXEC;
 
 impl Epoll {
     /// A new epoll instance, close-on-exec (Python's `select.epoll()`).
@@ -71,7 +77,62 @@ impl Epoll {
     pub fn new() -> io::Result<Epoll> {
         Ok(Epoll {
             fd: Some(sys::epoll_create_cloexec()?),
+            check: None,
         })
+    }
+
+    /// Python's `select.epoll(sizehint, flags)`: `sizehint` as in
+    /// [`with_sizehint`](Epoll::with_sizehint), and `flags` either `0` or
+    /// [`EPOLL_CLOEXEC`]. As in CPython (where `flags` is deprecated), the instance is
+    /// close-on-exec **either way**: `epoll_create1(EPOLL_CLOEXEC)`; an inheritable epoll
+    /// fd needs an explicit `fcntl` by the caller.
+    ///
+    /// # Errors
+    ///
+    /// Checked in CPython's order: `InvalidInput` "negative sizehint N" (Python's
+    /// `ValueError`); `InvalidInput` "invalid flags 0x...: expected 0 or EPOLL_CLOEXEC"
+    /// for any other `flags` (Python's `OSError("invalid flags")`, which has no errno);
+    /// otherwise as [`Epoll::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use select_epoll::{Epoll, EPOLL_CLOEXEC};
+    ///
+    /// let ep = Epoll::with_flags(-1, EPOLL_CLOEXEC)?;
+    /// assert!(!ep.closed());
+    /// let e = Epoll::with_flags(-1, 1).unwrap_err();
+    /// assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[doc(alias = "epoll_create1")]
+    pub fn with_flags(sizehint: i32, flags: i32) -> io::Result<Epoll> {
+        check_sizehint(sizehint)?;
+        if flags != 0 && flags != EPOLL_CLOEXEC {
+            return Err(invalid_input(format!(
+                "invalid flags {flags:#x}: expected 0 or EPOLL_CLOEXEC ({EPOLL_CLOEXEC:#x})"
+            )));
+        }
+        Epoll::new()
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler step).
+    ///
+    /// `None` (the default) resumes the wait with the remaining time, as CPython does
+    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
+    /// resumes the wait, an error ends it with that error (e.g. `Interrupted` once a
+    /// signal handler has set a flag). See [`InterruptCheck`].
+    ///
+    /// Takes `&mut self`: set it before sharing the object between threads.
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](Epoll::set_interrupt_check), if any.
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// Python's `select.epoll(sizehint)`: `sizehint` is validated as Python does, then
@@ -82,11 +143,7 @@ impl Epoll {
     /// `InvalidInput` "negative sizehint N" for `0` and values below `-1` (Python's
     /// `ValueError("negative sizehint")`); otherwise as [`Epoll::new`].
     pub fn with_sizehint(sizehint: i32) -> io::Result<Epoll> {
-        if sizehint == 0 || sizehint < -1 {
-            return Err(invalid_input(format!(
-                "negative sizehint {sizehint}: expected -1 or a positive number"
-            )));
-        }
+        check_sizehint(sizehint)?;
         Epoll::new()
     }
 
@@ -106,7 +163,10 @@ impl Epoll {
     pub fn from_fd(fd: OwnedFd) -> io::Result<Epoll> {
         let raw = fd.as_raw_fd();
         if sys::is_epoll(raw)? {
-            Ok(Epoll { fd: Some(fd) })
+            Ok(Epoll {
+                fd: Some(fd),
+                check: None,
+            })
         } else {
             Err(invalid_input(format!("fd {raw} is not an epoll instance")))
         }
@@ -291,8 +351,18 @@ impl Epoll {
         timeout: Option<Duration>,
     ) -> io::Result<usize> {
         let epfd = self.raw()?;
-        retry::wait(timeout, |left| sys::epoll_wait(epfd, buf, left))
+        retry::wait_checked(timeout, self.check, |left| sys::epoll_wait(epfd, buf, left))
     }
+}
+
+/// Python's sizehint rule: `-1` or a positive number.
+fn check_sizehint(sizehint: i32) -> io::Result<()> {
+    if sizehint == 0 || sizehint < -1 {
+        return Err(invalid_input(format!(
+            "negative sizehint {sizehint}: expected -1 or a positive number"
+        )));
+    }
+    Ok(())
 }
 
 impl AsFd for Epoll {

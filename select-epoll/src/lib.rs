@@ -77,7 +77,7 @@ mod sys;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use epoll::{
-    __force_epoll_wait_fallback, __uses_epoll_pwait2, Epoll, EpollEvents, DEFAULT_MAXEVENTS,
+    __force_epoll_wait_fallback, __uses_epoll_pwait2, Epoll, EpollEvents, DEFAULT_MAXEVENTS, EPOLL_CLOEXEC,
     MAX_MAXEVENTS,
 };
 #[cfg(any(target_os = "linux", target_os = "android"))]

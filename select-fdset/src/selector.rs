@@ -5,6 +5,7 @@ use std::ops::ControlFlow;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
+use select_core::retry::InterruptCheck;
 use select_core::error::already_registered;
 use select_core::{
     retry, Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable,
@@ -73,6 +74,7 @@ pub struct SelectSelector<T> {
     cursor: usize,
     /// What a wait needs to know of `master`, refreshed whenever it changes.
     shape: Shape,
+    check: Option<InterruptCheck>,
 }
 
 /// The summary of the master sets a wait works from.
@@ -114,7 +116,23 @@ impl<T> SelectSelector<T> {
             wake: None,
             cursor: 0,
             shape: Shape::default(),
+            check: None,
         })
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step): `None` (the default) resumes the wait with the remaining time; with
+    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
+    /// (see [`Select::set_interrupt_check`](crate::Select::set_interrupt_check)).
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](SelectSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// Fills `events` from the working sets after a wait that reported `n` set bits,
@@ -416,8 +434,9 @@ impl<T> Selector for SelectSelector<T> {
         // Inlined so that no extra call frame sits between the syscall and this function:
         // every return after a syscall is costly on machines whose kernel refills the
         // return-stack predictor.
-        let n = retry::wait(
+        let n = retry::wait_checked(
             timeout,
+            self.check,
             #[inline(always)]
             |left| {
                 let [r, w, x] = &mut *work;

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use libc::pollfd;
 use select_core::error::{errno, not_registered};
-use select_core::{retry, timeout, FdHasher, Waitable};
+use select_core::retry::{self, InterruptCheck};
+use select_core::{timeout, FdHasher, Waitable};
 
 use crate::{sys, PollFlags};
 
@@ -70,6 +71,7 @@ type SlotMap = HashMap<RawFd, usize, BuildHasherDefault<FdHasher>>;
 pub struct Poll {
     fds: Vec<pollfd>,
     slots: SlotMap,
+    check: Option<InterruptCheck>,
 }
 
 impl Poll {
@@ -83,7 +85,46 @@ impl Poll {
         Poll {
             fds: Vec::with_capacity(n),
             slots: SlotMap::with_capacity_and_hasher(n, Default::default()),
+            check: None,
         }
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler step).
+    ///
+    /// `None` (the default) resumes the wait with the remaining time, as CPython does
+    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
+    /// resumes the wait, an error ends it with that error (e.g. `Interrupted` once a
+    /// signal handler has set a flag). See
+    /// [`InterruptCheck`] and the facade's "Ctrl-C during a wait" section.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use select_poll::Poll;
+    ///
+    /// static STOP: AtomicBool = AtomicBool::new(false); // set by a signal handler
+    /// fn check() -> io::Result<()> {
+    ///     if STOP.load(Ordering::Relaxed) {
+    ///         Err(io::ErrorKind::Interrupted.into())
+    ///     } else {
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let mut poll = Poll::new();
+    /// poll.set_interrupt_check(Some(check));
+    /// assert!(poll.interrupt_check().is_some());
+    /// ```
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](Poll::set_interrupt_check), if any.
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// Registers `fd` for the events in `mask` (Python's `poll.register(fd, eventmask)`;
@@ -180,7 +221,8 @@ impl Poll {
     /// Waits longer than about 24 days are made in several `poll(2)` calls.
     ///
     /// An interrupted wait (EINTR) is resumed with the time that remains, measured from
-    /// one monotonic deadline (PEP 475); it never returns `Interrupted`.
+    /// one monotonic deadline (PEP 475); it never returns `Interrupted` unless the
+    /// [interrupt check](Poll::set_interrupt_check) says so.
     ///
     /// No allocation once `out` has held as many entries as are ready: this is one
     /// `poll(2)` call and one scan of the array, which stops at the last ready fd.
@@ -188,7 +230,8 @@ impl Poll {
     /// # Errors
     ///
     /// The errno of `poll(2)` (Python's `OSError`), e.g. `EINVAL` when more fds are
-    /// registered than `RLIMIT_NOFILE` allows, `ENOMEM`.
+    /// registered than `RLIMIT_NOFILE` allows, `ENOMEM`; the error of the
+    /// [interrupt check](Poll::set_interrupt_check) when it ends an interrupted wait.
     ///
     /// # Examples
     ///
@@ -273,7 +316,7 @@ impl Poll {
         let fds = &mut self.fds;
         // Each call rewrites every `revents` field, so nothing needs re-arming; after an
         // interrupted last call `retry::wait` returns 0 and the fields are not read.
-        retry::wait(timeout, |left| {
+        retry::wait_checked(timeout, self.check, |left| {
             sys::poll(fds, timeout::to_millis_ceil(left))
         })
     }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use libc::pollfd;
 use select_core::error::already_registered;
+use select_core::retry::InterruptCheck;
 use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
 
 use crate::{Poll, PollFlags};
@@ -91,6 +92,21 @@ impl<T> PollSelector<T> {
             wake: None,
             cursor: 0,
         })
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step): `None` (the default) resumes the wait with the remaining time; with
+    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
+    /// (see [`Poll::set_interrupt_check`]).
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.poll.set_interrupt_check(check);
+    }
+
+    /// The check set by [`set_interrupt_check`](PollSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.poll.interrupt_check()
     }
 }
 
