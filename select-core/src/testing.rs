@@ -228,6 +228,12 @@ pub fn go_on_if_signalled() -> io::Result<()> {
     Ok(())
 }
 
+/// How many times [`stop_if_signalled`] or [`go_on_if_signalled`] ran since the last
+/// [`SignalFlag::start`] (readable from any thread).
+pub fn signal_checks() -> usize {
+    CHECKS.load(Ordering::SeqCst)
+}
+
 /// A real signal handler that sets a flag, as a program's Ctrl-C handler would, and a
 /// thread that sends that signal (SIGUSR1, handler installed with `SA_RESTART`) to the
 /// thread that called [`start`](SignalFlag::start): first after `delay`, then every
@@ -252,7 +258,7 @@ pub fn go_on_if_signalled() -> io::Result<()> {
 #[derive(Debug)]
 pub struct SignalFlag {
     stop: Arc<AtomicBool>,
-    first: Arc<Mutex<Option<Instant>>>,
+    sent: Arc<Mutex<Vec<Instant>>>,
     sender: Option<JoinHandle<()>>,
     _lock: MutexGuard<'static, ()>,
 }
@@ -271,8 +277,8 @@ impl SignalFlag {
         CHECKS.store(0, Ordering::SeqCst);
         let target = sys::current_thread();
         let stop = Arc::new(AtomicBool::new(false));
-        let first = Arc::new(Mutex::new(None));
-        let (stop2, first2) = (stop.clone(), first.clone());
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let (stop2, sent2) = (stop.clone(), sent.clone());
         let sender = std::thread::spawn(move || {
             let mut next = Instant::now() + delay;
             while !stop2.load(Ordering::Acquire) {
@@ -281,18 +287,19 @@ impl SignalFlag {
                     std::thread::sleep((next - now).min(Duration::from_millis(5)));
                     continue;
                 }
-                let mut first = first2.lock().unwrap_or_else(PoisonError::into_inner);
-                if first.is_none() {
-                    *first = Some(Instant::now());
-                }
-                drop(first);
+                // The time is taken before the signal goes out: "within X of the
+                // signal" is then measured conservatively.
+                sent2
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(Instant::now());
                 let _ = sys::signal_thread_with(target, sys::FLAG_SIGNAL);
                 next += delay;
             }
         });
         Ok(SignalFlag {
             stop,
-            first,
+            sent,
             sender: Some(sender),
             _lock: lock,
         })
@@ -300,7 +307,30 @@ impl SignalFlag {
 
     /// When the first signal was sent, if it was.
     pub fn first_sent(&self) -> Option<Instant> {
-        *self.first.lock().unwrap_or_else(PoisonError::into_inner)
+        self.sent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .first()
+            .copied()
+    }
+
+    /// When the last signal sent at or before `t` went out, if any did.
+    pub fn last_sent_before(&self, t: Instant) -> Option<Instant> {
+        self.sent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .rev()
+            .find(|s| **s <= t)
+            .copied()
+    }
+
+    /// How many signals were sent so far.
+    pub fn sent(&self) -> usize {
+        self.sent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// Whether the handler has run.
@@ -310,7 +340,7 @@ impl SignalFlag {
 
     /// How many times the checks of this module ran since [`start`](SignalFlag::start).
     pub fn checks(&self) -> usize {
-        CHECKS.load(Ordering::SeqCst)
+        signal_checks()
     }
 
     /// Stops the sender (no signal is sent after this returns).
@@ -330,5 +360,157 @@ impl Drop for SignalFlag {
     fn drop(&mut self) {
         // As for SignalStorm: the target is the dropping thread, alive until the join.
         self.halt();
+    }
+}
+
+/// Writes one byte to `w` after `after` unless cancelled first: a watchdog that ends a
+/// blocking wait a broken implementation would never end, so the test fails instead of
+/// hanging.
+#[derive(Debug)]
+pub struct Watchdog {
+    cancel: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<JoinHandle<bool>>,
+}
+
+impl Watchdog {
+    /// Arms the watchdog on the writing end `w` of a pipe.
+    pub fn arm(w: io::PipeWriter, after: Duration) -> Watchdog {
+        let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if cancelled.recv_timeout(after).is_ok() {
+                return false;
+            }
+            write_byte(&w);
+            true
+        });
+        Watchdog {
+            cancel: Some(cancel),
+            thread: Some(thread),
+        }
+    }
+
+    /// Cancels it; returns whether it had fired.
+    pub fn disarm(mut self) -> bool {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> bool {
+        if let Some(c) = self.cancel.take() {
+            let _ = c.send(());
+        }
+        self.thread
+            .take()
+            .is_some_and(|t| t.join().unwrap_or(false))
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// The interrupt-check contract for one waiting object, with real signals (SIGUSR1
+/// through [`SignalFlag`]) and real pipes.
+///
+/// `setup` gets the reading end of a fresh pipe and returns the object under test,
+/// watching that end for readability. `wait` makes one wait on it with the given
+/// [`InterruptCheck`](crate::retry::InterruptCheck) set (or none) and timeout, and
+/// returns the count of ready entries. Checked, in order:
+///
+/// 1. no timeout, a check that says stop: the wait ends with the check's `Interrupted`
+///    error within 100 ms of the signal that interrupted it;
+/// 2. no timeout, a check that says go on: several signals come and are retried; the
+///    wait ends only when the pipe becomes readable, and reports it;
+/// 3. a 300 ms timeout, a check that says go on: the wait returns "nothing ready" after
+///    at least 300 ms, and not much later (the remaining-timeout rule);
+/// 4. the same without a check (the default): unchanged PEP 475 behaviour.
+///
+/// # Panics
+///
+/// When a rule is broken (this is a test helper).
+pub fn interrupt_check_contract<S>(
+    mut setup: impl FnMut(&io::PipeReader) -> S,
+    mut wait: impl FnMut(
+        &mut S,
+        Option<crate::retry::InterruptCheck>,
+        Option<Duration>,
+    ) -> io::Result<usize>,
+) {
+    let interval = Duration::from_millis(50);
+    let watchdog_after = Duration::from_secs(10);
+
+    // 1. Stop.
+    {
+        let (r, w) = pipe();
+        let mut obj = setup(&r);
+        let dog = Watchdog::arm(w, watchdog_after);
+        let flag = SignalFlag::start(interval).expect("install the SIGUSR1 handler");
+        let result = wait(&mut obj, Some(stop_if_signalled), None);
+        let end = Instant::now();
+        let fired = dog.disarm();
+        let err = result.expect_err("the check said stop, yet the wait did not fail");
+        assert!(!fired, "only the watchdog ended the wait");
+        assert_eq!(err.kind(), io::ErrorKind::Interrupted, "{err}");
+        assert_eq!(err.to_string(), "interrupted by SIGUSR1");
+        assert!(flag.raised() && flag.checks() >= 1);
+        let signal = flag.last_sent_before(end).expect("a signal was sent");
+        let late = end - signal;
+        assert!(
+            late < Duration::from_millis(100),
+            "the wait ended {late:?} after the signal"
+        );
+    }
+
+    // 2. Go on: only the pipe ends the wait.
+    {
+        let (r, w) = pipe();
+        let mut obj = setup(&r);
+        let flag = SignalFlag::start(interval).expect("install the SIGUSR1 handler");
+        // The writer waits until two interruptions were retried, then makes the pipe
+        // readable (the watchdog bounds the test if the checks never run).
+        let writer = std::thread::spawn(move || {
+            let give_up = Instant::now() + Duration::from_secs(10);
+            while signal_checks() < 2 && Instant::now() < give_up {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            write_byte(&w);
+            w
+        });
+        let result = wait(&mut obj, Some(go_on_if_signalled), None);
+        let checks = flag.checks();
+        flag.stop();
+        let _w = writer.join().expect("writer thread");
+        let n = result.expect("the check said go on, yet the wait failed");
+        assert!(n >= 1, "the wait ended without the pipe being ready");
+        assert!(checks >= 2, "only {checks} interruptions were seen");
+    }
+
+    // 3. and 4. The remaining-timeout rule, with a check that says go on and with none.
+    for check in [
+        Some(go_on_if_signalled as crate::retry::InterruptCheck),
+        None,
+    ] {
+        let (r, _w) = pipe();
+        let mut obj = setup(&r);
+        let timeout = Duration::from_millis(300);
+        let flag = SignalFlag::start(interval).expect("install the SIGUSR1 handler");
+        let start = Instant::now();
+        let n = wait(&mut obj, check, Some(timeout)).expect("a timed wait through signals");
+        let elapsed = start.elapsed();
+        let (sent, checks) = (flag.sent(), flag.checks());
+        flag.stop();
+        assert_eq!(n, 0, "nothing was ready");
+        assert!(elapsed >= timeout, "returned early, after {elapsed:?}");
+        assert!(
+            elapsed < timeout + Duration::from_millis(1500),
+            "overshot: {elapsed:?}"
+        );
+        assert!(sent >= 2, "only {sent} signals were sent");
+        if check.is_some() {
+            assert!(checks >= 2, "only {checks} interruptions were seen");
+        } else {
+            assert_eq!(checks, 0);
+        }
     }
 }

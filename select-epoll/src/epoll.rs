@@ -278,7 +278,7 @@ impl Epoll {
     /// `epoll_pwait2(2)` (Linux 5.11+), else rounded **up** to milliseconds for
     /// `epoll_wait(2)` (the fallback is chosen once per process, on ENOSYS or EPERM).
     /// A Python float timeout converts with
-    /// `select_core::timeout::from_secs_f64(secs, Negative::Block)`. `maxevents == -1`
+    /// `select_epoll::timeout::from_secs_f64(secs, Negative::Block)`. `maxevents == -1`
     /// means Python's default, `FD_SETSIZE - 1` ([`DEFAULT_MAXEVENTS`]). An interrupted
     /// wait is resumed with the remaining time (PEP 475). When more fds are ready than
     /// `maxevents`, the kernel reports the others on later waits, round-robin.

@@ -18,7 +18,7 @@
 //!   Interrupted waits are resumed with the remaining time (PEP 475).
 //! * [`EpollFlags`] is the event mask (`EPOLLIN`, `EPOLLET`, `EPOLLONESHOT`...), whose
 //!   `Debug` prints names.
-//! * [`EpollSelector`] implements select-core's [`Selector`](select_core::Selector)
+//! * [`EpollSelector`] implements select-core's [`Selector`]
 //!   contract (Python's `selectors.EpollSelector`), level-triggered, O(ready fds) per
 //!   wait, with no allocation once warm.
 //!
@@ -77,10 +77,17 @@ mod sys;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use epoll::{
-    __force_epoll_wait_fallback, __uses_epoll_pwait2, Epoll, EpollEvents, DEFAULT_MAXEVENTS, EPOLL_CLOEXEC,
-    MAX_MAXEVENTS,
+    __force_epoll_wait_fallback, __uses_epoll_pwait2, Epoll, EpollEvents, DEFAULT_MAXEVENTS,
+    EPOLL_CLOEXEC, MAX_MAXEVENTS,
 };
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use flags::EpollFlags;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use selector::EpollSelector;
+
+// The select-core vocabulary this crate's API speaks, so that depending on this crate
+// alone is enough. `no_inline`: their docs (and examples) live in select-core.
+#[doc(no_inline)]
+pub use select_core::{
+    retry, timeout, Backend, Event, Events, Interest, Selector, SelectorKey, Waitable, PIPE_BUF,
+};

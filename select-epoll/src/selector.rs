@@ -116,8 +116,7 @@ fn translate(ev: &epoll_event) -> Option<Event> {
 /// ```
 /// use std::io::Write;
 /// use std::time::Duration;
-/// use select_core::{Events, Interest, Selector};
-/// use select_epoll::EpollSelector;
+/// use select_epoll::{EpollSelector, Events, Interest, Selector};
 ///
 /// let mut sel = EpollSelector::new()?;
 /// let (reader, mut writer) = std::io::pipe()?;

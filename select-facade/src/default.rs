@@ -5,8 +5,8 @@ use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::Duration;
 
-use select_core::retry::InterruptCheck;
 use select_core::error::invalid_input;
+use select_core::retry::InterruptCheck;
 use select_core::{Backend, Events, Interest, Selector, SelectorKey, Waitable};
 use select_fdset::SelectSelector;
 use select_poll::PollSelector;

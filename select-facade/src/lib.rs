@@ -63,18 +63,26 @@ pub use default::{Availability, DefaultSelector, BACKEND_ENV, PREFERENCE};
 pub use signal::{wake_on_interrupt, Interrupted};
 pub use waker::Waker;
 
+// Re-exports from the other crates are `no_inline`: their pages (and examples, which
+// import the crate they live in) stay in those crates, and this crate's pages hold only
+// examples that compile with select-facade alone.
+#[doc(no_inline)]
 pub use select_core::{
     error, retry, timeout, Backend, Event, Events, Interest, Selector, SelectorKey, Waitable,
     PIPE_BUF,
 };
 
+#[doc(no_inline)]
 pub use select_fdset::{select, FdSet, Ready, Select, SelectSelector, Selected, FD_SETSIZE};
+#[doc(no_inline)]
 pub use select_poll::{Poll, PollFlags, PollSelector};
 
 cfg_if::cfg_if! {
     if #[cfg(has_epoll)] {
+        #[doc(no_inline)]
         pub use select_epoll::{
-            Epoll, EpollEvents, EpollFlags, EpollSelector, DEFAULT_MAXEVENTS, MAX_MAXEVENTS,
+            Epoll, EpollEvents, EpollFlags, EpollSelector, DEFAULT_MAXEVENTS, EPOLL_CLOEXEC,
+            MAX_MAXEVENTS,
         };
     }
 }
@@ -83,6 +91,7 @@ cfg_if::cfg_if! {
     if #[cfg(has_kqueue)] {
         // KEvent, Kqueue, KqueueSelector, UserWaker, the field types and every KQ_*
         // constant this system defines.
+        #[doc(no_inline)]
         pub use select_kqueue::*;
     }
 }

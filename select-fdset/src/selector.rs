@@ -5,8 +5,8 @@ use std::ops::ControlFlow;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
-use select_core::retry::InterruptCheck;
 use select_core::error::already_registered;
+use select_core::retry::InterruptCheck;
 use select_core::{
     retry, Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable,
 };
@@ -19,7 +19,7 @@ use crate::sys::{self, Word, BITS};
 const SETS: [Interest; 3] = [Interest::READ, Interest::WRITE, Interest::PRIORITY];
 
 /// Python's `selectors.SelectSelector`, with the uniform contract of
-/// [`Selector`](select_core::Selector): a registration table plus three master fd sets
+/// [`Selector`](crate::Selector): a registration table plus three master fd sets
 /// (read, write, exceptional) kept up to date by `register`/`modify`/`unregister`, so a
 /// wait only copies the words of the sets in use, calls `select(2)` once and scans the
 /// result until the kernel's count of ready bits is reached.

@@ -7,8 +7,8 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
-use select_core::retry::InterruptCheck;
 use select_core::error::{already_registered, invalid_input};
+use select_core::retry::InterruptCheck;
 use select_core::{
     timeout, Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable,
 };
@@ -70,8 +70,7 @@ const FILTERS: [(Interest, Filter); 2] = [
 /// # fn main() -> std::io::Result<()> {
 /// use std::io::Write;
 /// use std::time::Duration;
-/// use select_core::{Events, Interest, Selector};
-/// use select_kqueue::KqueueSelector;
+/// use select_kqueue::{Events, Interest, KqueueSelector, Selector};
 ///
 /// let mut sel = KqueueSelector::new()?;
 /// let (reader, mut writer) = std::io::pipe()?;
@@ -512,8 +511,7 @@ impl<T> fmt::Debug for KqueueSelector<T> {
 /// #     all(target_os = "linux", feature = "libkqueue")))]
 /// # fn main() -> std::io::Result<()> {
 /// use std::time::Duration;
-/// use select_core::{Events, Selector};
-/// use select_kqueue::KqueueSelector;
+/// use select_kqueue::{Events, KqueueSelector, Selector};
 ///
 /// let mut sel = KqueueSelector::<()>::new()?;
 /// let waker = sel.user_waker()?;

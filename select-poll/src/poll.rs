@@ -42,7 +42,7 @@ type SlotMap = HashMap<RawFd, usize, BuildHasherDefault<FdHasher>>;
 ///   polls, and anything else is rounded **up** to whole milliseconds. To port
 ///   `p.poll(ms)` with Python's exact rules (a negative value blocks, NaN and infinity are
 ///   refused), convert with
-///   [`from_millis_f64(ms, Negative::Block)`](select_core::timeout::from_millis_f64).
+///   [`from_millis_f64(ms, Negative::Block)`](crate::timeout::from_millis_f64).
 /// * Like Python, the kernel is not consulted at registration: a closed or bogus fd is
 ///   accepted and later reported with `POLLNVAL`. A negative fd, which `poll(2)` would
 ///   silently skip, is refused with `InvalidInput` (Python's `ValueError`).

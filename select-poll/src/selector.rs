@@ -54,8 +54,7 @@ use crate::{Poll, PollFlags};
 /// ```
 /// use std::io::Write;
 /// use std::time::Duration;
-/// use select_core::{Events, Interest, Selector};
-/// use select_poll::PollSelector;
+/// use select_poll::{Events, Interest, PollSelector, Selector};
 ///
 /// let (reader, mut writer) = std::io::pipe()?;
 /// let mut sel = PollSelector::new()?;
