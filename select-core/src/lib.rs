@@ -51,7 +51,7 @@ pub mod timeout;
 
 pub use fd::{check_open, fileno, Waitable};
 pub use registry::{FdHasher, Registry};
-pub use selector::{Backend, Event, Events, Interest, Selector, SelectorKey};
+pub use selector::{Backend, Event, EventCursor, Events, Interest, Selector, SelectorKey};
 
 /// `PIPE_BUF`: the largest write to a pipe that the kernel performs atomically
 /// (POSIX guarantees at least 512; Linux has 4096, macOS and the BSDs 512).

@@ -89,5 +89,6 @@ pub use sys::{Word, FD_SETSIZE, LARGE_FDS};
 // alone is enough. `no_inline`: their docs (and examples) live in select-core.
 #[doc(no_inline)]
 pub use select_core::{
-    retry, timeout, Backend, Event, Events, Interest, Selector, SelectorKey, Waitable, PIPE_BUF,
+    retry, timeout, Backend, Event, EventCursor, Events, Interest, Selector, SelectorKey, Waitable,
+    PIPE_BUF,
 };

@@ -93,5 +93,6 @@ pub use selector::PollSelector;
 // alone is enough. `no_inline`: their docs (and examples) live in select-core.
 #[doc(no_inline)]
 pub use select_core::{
-    retry, timeout, Backend, Event, Events, Interest, Selector, SelectorKey, Waitable, PIPE_BUF,
+    retry, timeout, Backend, Event, EventCursor, Events, Interest, Selector, SelectorKey, Waitable,
+    PIPE_BUF,
 };

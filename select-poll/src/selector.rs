@@ -68,6 +68,34 @@ use crate::{Poll, PollFlags};
 /// assert_eq!((key.data, ready), ("reader", Interest::READ));
 /// # Ok::<(), std::io::Error>(())
 /// ```
+///
+/// Python's `for key, mask in sel.select(timeout):` loop, changing the selector inside
+/// it ([`Events::cursor`]):
+///
+/// ```
+/// use std::io::Write;
+/// use std::time::Duration;
+/// use select_poll::{Events, Interest, PollSelector, Selector};
+///
+/// let (reader, mut writer) = std::io::pipe()?;
+/// let mut sel = PollSelector::new()?;
+/// sel.register(&reader, Interest::READ, 7_u32)?;
+/// sel.register(&writer, Interest::WRITE, 8)?;
+/// writer.write_all(b"ping")?;
+/// let mut events = Events::with_capacity(16);
+/// sel.select(&mut events, Some(Duration::from_secs(5)))?;
+/// let mut ready = events.cursor();
+/// while let Some((key, mask)) = ready.next_key(&sel) {
+///     if mask.is_readable() {
+///         sel.modify(&key.fd, Interest::READ | Interest::PRIORITY, key.data)?;
+///     } else {
+///         sel.unregister(&key.fd)?;
+///     }
+/// }
+/// assert_eq!(sel.len(), 1);
+/// assert_eq!(sel.get_key(&reader)?.interest, Interest::READ | Interest::PRIORITY);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct PollSelector<T> {
     registry: Registry<T>,
