@@ -277,8 +277,12 @@ impl Epoll {
     /// `None` blocks, zero polls; other timeouts are honoured to the nanosecond with
     /// `epoll_pwait2(2)` (Linux 5.11+), else rounded **up** to milliseconds for
     /// `epoll_wait(2)` (the fallback is chosen once per process, on ENOSYS or EPERM).
-    /// A Python float timeout converts with
-    /// `select_epoll::timeout::from_secs_f64(secs, Negative::Block)`. `maxevents == -1`
+    /// CPython refuses a timeout whose milliseconds exceed `INT_MAX` (about 24.8 days)
+    /// with `OverflowError`; here any `Duration` is accepted and a wait longer than
+    /// [`MAX_WAIT_CHUNK`](crate::timeout::MAX_WAIT_CHUNK) (24 days) is made in several
+    /// calls up to the deadline. A Python float timeout converts with CPython's exact
+    /// rules (negative blocks, NaN and more than `INT_MAX` ms refused) through
+    /// [`from_epoll_secs_f64(secs)`](crate::timeout::from_epoll_secs_f64). `maxevents == -1`
     /// means Python's default, `FD_SETSIZE - 1` ([`DEFAULT_MAXEVENTS`]). An interrupted
     /// wait is resumed with the remaining time (PEP 475). When more fds are ready than
     /// `maxevents`, the kernel reports the others on later waits, round-robin.

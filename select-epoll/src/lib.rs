@@ -22,8 +22,9 @@
 //!   contract (Python's `selectors.EpollSelector`), level-triggered, O(ready fds) per
 //!   wait, with no allocation once warm.
 //!
-//! Python's `epoll(sizehint, flags)` `flags` argument is not offered: the fd is always
-//! close-on-exec, which is what `EPOLL_CLOEXEC`, the only accepted flag, asks for.
+//! Python's `select.epoll(sizehint, flags)` is [`Epoll::with_flags`], with `flags` `0`
+//! or [`EPOLL_CLOEXEC`]; as in CPython the fd is close-on-exec either way
+//! ([`Epoll::new`] is `select.epoll()`).
 //!
 //! **The `dup` trap**: a registration belongs to the open file description, not to the
 //! fd number. If the registered fd was duplicated and only the registered number is

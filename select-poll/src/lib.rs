@@ -26,11 +26,12 @@
 //! | `p.poll()` / `p.poll(None)` / `p.poll(-1)` | `p.poll(None)?` |
 //! | `p.poll(0)` | `p.poll(Some(Duration::ZERO))?` |
 //! | `p.poll(50)` | `p.poll(Some(Duration::from_millis(50)))?` |
-//! | `p.poll(ms)` with a float from elsewhere | `p.poll(timeout::from_millis_f64(ms, Negative::Block)?)?` |
+//! | `p.poll(ms)` with a float from elsewhere | `p.poll(timeout::from_poll_millis_f64(ms)?)?` (CPython's exact rules, `INT_MAX` ms bound included) |
 //!
 //! `fd` is anything [`Waitable`]: a raw fd, a pipe end, a socket, a file. `timeout` is
-//! this crate's [`timeout`] module (select-core's, re-exported), `Negative` is
-//! [`timeout::Negative`]. Errors are [`std::io::Error`]s whose kind and errno stand for
+//! this crate's [`timeout`] module (select-core's, re-exported); it says which timeout
+//! bound each object applies (CPython refuses poll timeouts of 2\*\*31 ms or more; `Poll`
+//! takes any `Duration` and waits in chunks). Errors are [`std::io::Error`]s whose kind and errno stand for
 //! the Python exception (see select-core's `error` module). Everything the examples use
 //! is reachable from this crate alone: [`Selector`], [`Interest`], [`Events`],
 //! [`SelectorKey`], [`Waitable`], [`timeout`], [`retry`] are re-exported from

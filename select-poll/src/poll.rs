@@ -39,10 +39,13 @@ type SlotMap = HashMap<RawFd, usize, BuildHasherDefault<FdHasher>>;
 /// * Waits take `&mut self`, so CPython's `RuntimeError("concurrent poll() invocation")`
 ///   cannot happen: the borrow checker refuses the second caller.
 /// * Timeouts are `Option<Duration>` rather than float milliseconds: `None` blocks, zero
-///   polls, and anything else is rounded **up** to whole milliseconds. To port
-///   `p.poll(ms)` with Python's exact rules (a negative value blocks, NaN and infinity are
-///   refused), convert with
-///   [`from_millis_f64(ms, Negative::Block)`](crate::timeout::from_millis_f64).
+///   polls, and anything else is rounded **up** to whole milliseconds. CPython refuses a
+///   timeout of 2\*\*31 ms or more (`OverflowError("timeout is too large")`: `poll(2)`
+///   takes a C `int`); here any `Duration` is accepted and a wait longer than
+///   [`MAX_WAIT_CHUNK`](crate::timeout::MAX_WAIT_CHUNK) (24 days) is made in several
+///   `poll(2)` calls up to the deadline. To port `p.poll(ms)` with CPython's exact rules
+///   (a negative value blocks, NaN is refused, and so is 2\*\*31 ms or more), convert
+///   with [`from_poll_millis_f64(ms)`](crate::timeout::from_poll_millis_f64).
 /// * Like Python, the kernel is not consulted at registration: a closed or bogus fd is
 ///   accepted and later reported with `POLLNVAL`. A negative fd, which `poll(2)` would
 ///   silently skip, is refused with `InvalidInput` (Python's `ValueError`).
