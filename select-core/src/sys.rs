@@ -156,8 +156,9 @@ pub(crate) fn install_flag_handler() -> io::Result<()> {
 /// `pthread_kill(thread, sig)`.
 #[cfg(feature = "testing")]
 pub(crate) fn signal_thread_with(thread: Thread, sig: libc::c_int) -> io::Result<()> {
-    // SAFETY: the callers guarantee `thread` is alive (SignalStorm and SignalFlag join
-    // their sender before the target can exit) and that `sig` has a handler installed.
+    // SAFETY: the callers guarantee `thread` is alive (SignalStorm and Signaller join
+    // their sender before the target can exit); pthread_kill has no other memory-safety
+    // precondition (an unhandled signal takes its default action, which is not UB).
     let rc = unsafe { libc::pthread_kill(thread, sig) };
     if rc == 0 {
         Ok(())

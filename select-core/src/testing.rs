@@ -257,9 +257,7 @@ pub fn signal_checks() -> usize {
 /// ```
 #[derive(Debug)]
 pub struct SignalFlag {
-    stop: Arc<AtomicBool>,
-    sent: Arc<Mutex<Vec<Instant>>>,
-    sender: Option<JoinHandle<()>>,
+    sender: Signaller,
     _lock: MutexGuard<'static, ()>,
 }
 
@@ -275,6 +273,57 @@ impl SignalFlag {
         sys::install_flag_handler()?;
         sys::FLAG_RAISED.store(false, Ordering::SeqCst);
         CHECKS.store(0, Ordering::SeqCst);
+        Ok(SignalFlag {
+            sender: Signaller::start(sys::FLAG_SIGNAL, delay),
+            _lock: lock,
+        })
+    }
+
+    /// When the first signal was sent, if it was.
+    pub fn first_sent(&self) -> Option<Instant> {
+        self.sender.first_sent()
+    }
+
+    /// When the last signal sent at or before `t` went out, if any did.
+    pub fn last_sent_before(&self, t: Instant) -> Option<Instant> {
+        self.sender.last_sent_before(t)
+    }
+
+    /// How many signals were sent so far.
+    pub fn sent(&self) -> usize {
+        self.sender.sent()
+    }
+
+    /// Whether the handler has run.
+    pub fn raised(&self) -> bool {
+        sys::FLAG_RAISED.load(Ordering::SeqCst)
+    }
+
+    /// How many times the checks of this module ran since [`start`](SignalFlag::start).
+    pub fn checks(&self) -> usize {
+        signal_checks()
+    }
+
+    /// Stops the sender (no signal is sent after this returns).
+    pub fn stop(self) {
+        self.sender.stop();
+    }
+}
+
+/// A thread that sends signal `sig` to the thread that called
+/// [`start`](Signaller::start) (with `pthread_kill`): first after `delay`, then every
+/// `delay` until stopped or dropped. The caller must have a handler installed for `sig`
+/// (or the signal's default action happens). Records when each signal went out.
+#[derive(Debug)]
+pub struct Signaller {
+    stop: Arc<AtomicBool>,
+    sent: Arc<Mutex<Vec<Instant>>>,
+    sender: Option<JoinHandle<()>>,
+}
+
+impl Signaller {
+    /// Starts sending `sig` to the calling thread.
+    pub fn start(sig: i32, delay: Duration) -> Signaller {
         let target = sys::current_thread();
         let stop = Arc::new(AtomicBool::new(false));
         let sent = Arc::new(Mutex::new(Vec::new()));
@@ -293,16 +342,15 @@ impl SignalFlag {
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .push(Instant::now());
-                let _ = sys::signal_thread_with(target, sys::FLAG_SIGNAL);
+                let _ = sys::signal_thread_with(target, sig);
                 next += delay;
             }
         });
-        Ok(SignalFlag {
+        Signaller {
             stop,
             sent,
             sender: Some(sender),
-            _lock: lock,
-        })
+        }
     }
 
     /// When the first signal was sent, if it was.
@@ -333,16 +381,6 @@ impl SignalFlag {
             .len()
     }
 
-    /// Whether the handler has run.
-    pub fn raised(&self) -> bool {
-        sys::FLAG_RAISED.load(Ordering::SeqCst)
-    }
-
-    /// How many times the checks of this module ran since [`start`](SignalFlag::start).
-    pub fn checks(&self) -> usize {
-        signal_checks()
-    }
-
     /// Stops the sender (no signal is sent after this returns).
     pub fn stop(mut self) {
         self.halt();
@@ -356,7 +394,7 @@ impl SignalFlag {
     }
 }
 
-impl Drop for SignalFlag {
+impl Drop for Signaller {
     fn drop(&mut self) {
         // As for SignalStorm: the target is the dropping thread, alive until the join.
         self.halt();

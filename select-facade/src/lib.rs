@@ -102,11 +102,14 @@
 //!
 //! Two ways to let Ctrl-C (or any signal) end a blocked wait:
 //!
-//! * **A signal handler plus an interrupt check** (PEP 475's handler step). Install a
-//!   handler that sets a flag — `signal_hook::flag::register(SIGINT, flag)`, or your own
-//!   `sigaction` with a handler that stores to a static `AtomicBool` — and give the
-//!   selector an [`InterruptCheck`](retry::InterruptCheck): a plain
-//!   `fn() -> io::Result<()>` that runs after each EINTR. When it returns an error, the
+//! * **A signal handler plus an interrupt check** (PEP 475's handler step).
+//!   [`stop_on_interrupt`] installs a SIGINT/SIGTERM handler that records the signal and
+//!   returns the matching check, so `sel.set_interrupt_check(Some(stop_on_interrupt()?))`
+//!   is all a program needs (`examples/ctrl_c.rs`). With a handler of your own —
+//!   `signal_hook::flag::register(SIGINT, flag)`, or a `sigaction` handler that stores
+//!   to a static `AtomicBool` — write the check yourself. Either way the selector gets an
+//!   [`InterruptCheck`](retry::InterruptCheck): a plain `fn() -> io::Result<()>` that
+//!   runs after each EINTR. When it returns an error, the
 //!   wait ends with that error; when it returns `Ok`, the wait resumes with the time
 //!   left. `select`, `poll`, `epoll_wait` and `kevent` fail with EINTR after a handler
 //!   ran even when it was installed with `SA_RESTART`, so the check always gets its
@@ -189,7 +192,9 @@ mod sys;
 mod waker;
 
 pub use default::{Availability, DefaultSelector, BACKEND_ENV, PREFERENCE};
-pub use signal::{wake_on_interrupt, Interrupted};
+pub use signal::{
+    clear_interrupt, interrupt_signal, stop_on_interrupt, wake_on_interrupt, Interrupted,
+};
 pub use waker::Waker;
 
 // Re-exports from the other crates are `no_inline`: their pages (and examples, which
