@@ -3,9 +3,9 @@
 //! [`wait`] takes the deadline once, from the monotonic clock, before the first call.
 //! Each time the syscall is interrupted it is called again with what is left of the
 //! timeout; when nothing is left it reports "nothing ready" (`Ok(0)`), as CPython does.
-//! An interrupted wait therefore never surfaces [`ErrorKind::Interrupted`], never returns
-//! before its timeout, and never waits longer in total than asked (beyond scheduling
-//! slack and the syscall's rounding up).
+//! Without an [`InterruptCheck`], an interrupted wait therefore never surfaces
+//! [`ErrorKind::Interrupted`], never returns before its timeout, and never waits longer
+//! in total than asked (beyond scheduling slack and the syscall's rounding up).
 //!
 //! It also resumes waits longer than [`MAX_WAIT_CHUNK`]: each call gets at most that
 //! much, and a call that timed out while more time remains is made again.

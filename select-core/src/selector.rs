@@ -586,7 +586,7 @@ pub trait Selector {
     /// # Errors
     ///
     /// The kernel's errno (e.g. `EBADF` from `select(2)` for a registered fd that was
-    /// closed); `InvalidInput` after `close`. Never `Interrupted`.
+    /// closed); `InvalidInput` after `close`. Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize>;
 
     /// The key of a registered fd (Python's `get_key`).

@@ -296,7 +296,7 @@ impl Epoll {
     /// or values below `-1` (Python's `ValueError`), or naming the limit above
     /// [`MAX_MAXEVENTS`]; `OutOfMemory` if the buffer cannot be allocated (`MemoryError`);
     /// then the kernel's errno (EBADF/EINVAL if the fd is no longer an epoll instance).
-    /// Never `Interrupted`.
+    /// Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     #[doc(alias = "epoll_wait")]
     #[doc(alias = "epoll_pwait2")]
     pub fn poll(
@@ -315,7 +315,7 @@ impl Epoll {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` after `close`; the kernel's errno. Never `Interrupted`.
+    /// `InvalidInput` after `close`; the kernel's errno. Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     ///
     /// # Examples
     ///

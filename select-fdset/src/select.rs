@@ -25,7 +25,11 @@ pub type Selected<'a, W> = (Vec<&'a W>, Vec<&'a W>, Vec<&'a W>);
 ///   `&dyn Waitable` as the element type.
 /// * `timeout`: `None` blocks until something is ready; `Some(Duration::ZERO)` polls;
 ///   anything else waits at most that long, rounded **up** to whole microseconds.
-///   Interrupted waits (EINTR) are resumed with the time left (PEP 475).
+///   Interrupted waits (EINTR) are resumed with the time left (PEP 475), unless an
+///   [interrupt check](Select::set_interrupt_check) ends them. Any `Duration` is
+///   accepted (waits past 24 days are made in several calls); a Python float timeout
+///   converts with CPython's rules and bound (about 292 years) through
+///   [`timeout::from_secs_f64(t, Negative::Refuse)`](crate::timeout::from_secs_f64).
 ///
 /// Returns the three subsets **of the caller's own references**, each in the order of
 /// its list; an object listed twice is returned twice. All three empty means the
@@ -50,7 +54,7 @@ pub type Selected<'a, W> = (Vec<&'a W>, Vec<&'a W>, Vec<&'a W>);
 ///   `InvalidInput` "filedescriptor out of range in select()" naming the fd for an fd at or
 ///   above `FD_SETSIZE` where the platform cannot take it (Python's `ValueError`);
 /// * the kernel's `EBADF` for an fd that is not open (Python's `OSError(EBADF)`), and
-///   any other errno of `select(2)` (`EINVAL`...) — never `Interrupted`;
+///   any other errno of `select(2)` (`EINVAL`...) — never `Interrupted` unless an interrupt check returns it;
 /// * `OutOfMemory` if the sets for a very high fd cannot be allocated.
 ///
 /// # Examples

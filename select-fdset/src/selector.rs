@@ -415,7 +415,7 @@ impl<T> Selector for SelectSelector<T> {
     /// # Errors
     ///
     /// The kernel's errno (`EBADF` if a registered fd was closed); `InvalidInput` after
-    /// `close`. Never `Interrupted`.
+    /// `close`. Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         if self.registry.is_closed() {
             return Err(closed_error(&self.registry));

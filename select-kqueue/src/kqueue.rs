@@ -147,7 +147,11 @@ impl Kqueue {
     /// (Python's `control(changelist, maxevents, timeout)`); `kevent(2)`.
     ///
     /// `timeout`: `None` waits until an event arrives, zero polls, anything else waits
-    /// at most that long (nanosecond precision). With `max_events == 0` the changes are
+    /// at most that long (nanosecond precision; waits past 24 days are made in several
+    /// calls, where CPython refuses only timeouts beyond about 292 years: a Python float
+    /// converts with [`timeout::from_secs_f64(t, Negative::Refuse)`](crate::timeout::from_secs_f64)).
+    /// An interrupted wait is resumed with the time left unless an
+    /// [interrupt check](Kqueue::set_interrupt_check) ends it. With `max_events == 0` the changes are
     /// applied and the call returns at once, whatever the timeout.
     ///
     /// Errors of individual changes come back as the OS reports them: as events with

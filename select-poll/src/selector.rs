@@ -276,7 +276,7 @@ impl<T> Selector for PollSelector<T> {
     /// # Errors
     ///
     /// `InvalidInput` after `close`; the errno of `poll(2)` (e.g. `EINVAL` when more fds
-    /// are registered than `RLIMIT_NOFILE`). Never `Interrupted`.
+    /// are registered than `RLIMIT_NOFILE`). Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         self.registry.check_open()?;
         events.clear();
