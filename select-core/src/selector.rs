@@ -530,8 +530,12 @@ impl FromStr for Backend {
 ///   kernel's complaint about the stale fd is swallowed, as in CPython.
 /// * After [`close`](Selector::close) every call but `close` and `is_closed` fails with
 ///   `InvalidInput` ("I/O operation on closed selector"); `close` is idempotent.
-/// * Waits take `&mut self`, timeouts round up, EINTR is retried with the remaining time,
-///   and a warm wait does not allocate.
+/// * Waits take `&mut self`, timeouts round up, EINTR is retried with the remaining time
+///   (unless the [`InterruptCheck`](crate::retry::InterruptCheck) each backend selector
+///   accepts through its inherent `set_interrupt_check` ends the wait), and a warm wait
+///   does not allocate.
+/// * [`Events::cursor`] walks a wait's results with keys by value, so Python's
+///   `for key, mask in sel.select(timeout):` loop may change the selector in its body.
 ///
 /// # Errors
 ///
