@@ -11,6 +11,24 @@
 //! | fd already registered | `AlreadyExists` | EEXIST where Python raises `OSError(EEXIST)` | `KeyError` / `FileExistsError` |
 //!
 //! The helpers below build those errors so every crate words them the same way.
+//!
+//! # EBADF, ENOENT and the fd in the message
+//!
+//! An `io::Error` holds either an errno ([`raw_os_error`](io::Error::raw_os_error)) or
+//! a message, never both. The rule is therefore:
+//!
+//! * where the **kernel** gave the errno (`EBADF` from `select(2)`, `epoll_ctl(2)`,
+//!   `kevent(2)` or the `fcntl(F_GETFD)` open check; `ENOENT`/`EEXIST` from
+//!   `epoll_ctl`), the error is the errno as given: `raw_os_error()` is kept, and the
+//!   message is the OS's ("Bad file descriptor (os error 9)"), as CPython's `OSError`
+//!   carries no fd either;
+//! * where select-rs **reproduces a Python errno itself** without a syscall (only
+//!   `Poll::modify` of an unregistered fd, Python's `OSError(ENOENT)`), the errno is
+//!   kept too ([`errno`]), because Python code ported to Rust tests `errno`;
+//! * every error select-rs **builds from scratch** names the fd or the bad value:
+//!   [`not_registered`] and [`already_registered`] ("file descriptor 7 is not
+//!   registered"), a negative fd ("file descriptor cannot be a negative integer (-1)"),
+//!   an fd out of range for `select()`, a closed object.
 
 use std::fmt;
 use std::io;

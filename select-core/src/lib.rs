@@ -67,7 +67,8 @@ pub use fd::{fileno, Waitable};
 pub use fd::check_open;
 #[doc(hidden)]
 pub use registry::{FdHasher, Registry};
-pub use selector::{Backend, Event, Events, Interest, Selector, SelectorKey};
+pub use retry::InterruptCheck;
+pub use selector::{Backend, Event, EventCursor, Events, Interest, Selector, SelectorKey};
 
 /// `PIPE_BUF`: the largest write to a pipe that the kernel performs atomically
 /// (POSIX guarantees at least 512; Linux has 4096, macOS and the BSDs 512).

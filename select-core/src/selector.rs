@@ -503,6 +503,87 @@ impl<'a> IntoIterator for &'a Events {
     }
 }
 
+impl Events {
+    /// A cursor over the events of the last wait that yields each one's key **by
+    /// value**, so the selector is borrowed only during each step and the loop body may
+    /// call `register`, `modify` or `unregister` on it: Python's
+    /// `for key, mask in sel.select(timeout):` loop, ported literally.
+    ///
+    /// ```text
+    /// sel.select(&mut events, timeout)?;
+    /// let mut ready = events.cursor();
+    /// while let Some((key, mask)) = ready.next_key(&sel) {
+    ///     if mask.is_readable() { sel.modify(&key.fd, Interest::WRITE, key.data)?; }
+    ///     else { sel.unregister(&key.fd)?; }
+    /// }
+    /// ```
+    ///
+    /// Runnable versions are on the pages of every selector (`PollSelector`,
+    /// `EpollSelector`, `DefaultSelector`...). See [`EventCursor::next_key`] for the
+    /// rules.
+    #[inline]
+    pub fn cursor(&self) -> EventCursor<'_> {
+        EventCursor {
+            events: self.buf.iter(),
+        }
+    }
+}
+
+/// A cursor over the events of one wait, made by [`Events::cursor`]: each step looks
+/// the fd's key up in the selector (O(1)) and returns a copy of it, so that the selector
+/// can be changed between steps.
+///
+/// It borrows only the [`Events`] buffer, never the selector; no allocation.
+#[derive(Debug, Clone)]
+pub struct EventCursor<'e> {
+    events: std::slice::Iter<'e, Event>,
+}
+
+impl EventCursor<'_> {
+    /// The next event whose fd is registered in `selector` **now**, as `(key, ready)`:
+    /// a copy of the key (fd, interest, data) and the ready interests that are still
+    /// registered.
+    ///
+    /// Because each step looks at the selector as it is, changes made by the loop body
+    /// count: an fd unregistered earlier in the loop is skipped (CPython would still
+    /// hand out its stale key), and an fd whose interest was modified reports only the
+    /// ready interests it still has (skipped if none). An event is never reported for an
+    /// fd that is not registered, also when the selector was closed in the loop.
+    ///
+    /// The data is cloned: a plain copy for `Copy` data (ints, tokens, `&'static str`),
+    /// a reference-count increment for `Rc`/`Arc`. For data that is not `Clone`, walk
+    /// the events with [`Events::iter`] and call [`Selector::get_key`] per event.
+    #[inline]
+    pub fn next_key<S>(&mut self, selector: &S) -> Option<(SelectorKey<S::Data>, Interest)>
+    where
+        S: Selector + ?Sized,
+        S::Data: Clone,
+    {
+        for ev in self.events.by_ref() {
+            if let Ok(key) = selector.get_key(&ev.fd()) {
+                let ready = ev.ready() & key.interest;
+                if !ready.is_empty() {
+                    return Some((key.clone(), ready));
+                }
+            }
+        }
+        None
+    }
+
+    /// The next event, without looking at any selector (the raw report).
+    #[inline]
+    pub fn next_event(&mut self) -> Option<Event> {
+        self.events.next().copied()
+    }
+
+    /// How many events are left to step over (some may be skipped by
+    /// [`next_key`](EventCursor::next_key)).
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        self.events.len()
+    }
+}
+
 /// The readiness mechanisms of the family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Backend {
@@ -581,8 +662,12 @@ impl FromStr for Backend {
 ///   kernel's complaint about the stale fd is swallowed, as in CPython.
 /// * After [`close`](Selector::close) every call but `close` and `is_closed` fails with
 ///   `InvalidInput` ("I/O operation on closed selector"); `close` is idempotent.
-/// * Waits take `&mut self`, timeouts round up, EINTR is retried with the remaining time,
-///   and a warm wait does not allocate.
+/// * Waits take `&mut self`, timeouts round up, EINTR is retried with the remaining time
+///   (unless the [`InterruptCheck`](crate::InterruptCheck) each backend selector
+///   accepts through its inherent `set_interrupt_check` ends the wait), and a warm wait
+///   does not allocate.
+/// * [`Events::cursor`] walks a wait's results with keys by value, so Python's
+///   `for key, mask in sel.select(timeout):` loop may change the selector in its body.
 ///
 /// # Differences from CPython's `selectors`
 ///
@@ -660,7 +745,7 @@ pub trait Selector {
     /// # Errors
     ///
     /// The kernel's errno (e.g. `EBADF` from `select(2)` for a registered fd that was
-    /// closed); `InvalidInput` after `close`. Never `Interrupted`.
+    /// closed); `InvalidInput` after `close`. Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize>;
 
     /// The key of a registered fd (Python's `get_key`).
@@ -690,6 +775,10 @@ pub trait Selector {
 
     /// The keys and ready interests of the events of the last wait, Python's
     /// `[(key, events) for ...]`. Events whose fd is no longer registered are skipped.
+    ///
+    /// The iterator borrows the selector for the whole loop, so the loop body cannot
+    /// `register`, `modify` or `unregister`; [`Events::cursor`] is the form that allows
+    /// it (the port of Python's `for key, mask in sel.select(timeout):`).
     fn ready_keys<'a>(
         &'a self,
         events: &'a Events,

@@ -126,9 +126,49 @@ pub(crate) fn install_noop_handler() -> io::Result<()> {
 
 #[cfg(feature = "testing")]
 pub(crate) fn signal_thread(thread: Thread) -> io::Result<()> {
-    // SAFETY: the caller guarantees `thread` is alive (SignalStorm joins its sender
-    // before the target can exit); the handler is installed.
-    let rc = unsafe { libc::pthread_kill(thread.0, STORM_SIGNAL) };
+    signal_thread_with(thread, STORM_SIGNAL)
+}
+
+/// The signal of [`SignalFlag`](crate::testing::SignalFlag): SIGUSR1, as a program would
+/// use for "stop".
+#[cfg(feature = "testing")]
+pub(crate) const FLAG_SIGNAL: libc::c_int = libc::SIGUSR1;
+
+/// Set by [`flag_handler`]; read by the tests' interrupt checks.
+#[cfg(feature = "testing")]
+pub(crate) static FLAG_RAISED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(feature = "testing")]
+extern "C" fn flag_handler(_: libc::c_int) {
+    // An atomic store is async-signal-safe.
+    FLAG_RAISED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Installs, for [`FLAG_SIGNAL`], a handler that sets [`FLAG_RAISED`], **with**
+/// `SA_RESTART` (as `signal-hook`'s `flag::register` does): `select`, `poll`,
+/// `epoll_wait` and `kevent` fail with EINTR after a handler all the same.
+#[cfg(feature = "testing")]
+pub(crate) fn install_flag_handler() -> io::Result<()> {
+    // SAFETY: sigaction is plain old data; zero is a valid starting value.
+    let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+    sa.sa_sigaction = flag_handler as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    sa.sa_flags = libc::SA_RESTART;
+    // SAFETY: sa.sa_mask is a valid sigset_t inside `sa`.
+    unsafe { libc::sigemptyset(&mut sa.sa_mask) };
+    // SAFETY: `sa` is fully initialised; the handler only stores to an atomic
+    // (async-signal-safe); the old action is not requested.
+    cvt(unsafe { libc::sigaction(FLAG_SIGNAL, &sa, std::ptr::null_mut()) })?;
+    Ok(())
+}
+
+/// `pthread_kill(thread, sig)`.
+#[cfg(feature = "testing")]
+pub(crate) fn signal_thread_with(thread: Thread, sig: libc::c_int) -> io::Result<()> {
+    // SAFETY: the callers guarantee `thread` is alive (SignalStorm and Signaller join
+    // their sender before the target can exit); pthread_kill has no other memory-safety
+    // precondition (an unhandled signal takes its default action, which is not UB).
+    let rc = unsafe { libc::pthread_kill(thread.0, sig) };
     if rc == 0 {
         Ok(())
     } else {

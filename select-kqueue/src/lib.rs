@@ -1,5 +1,5 @@
 //! Python's `select.kqueue` and `select.kevent` for Rust: BSD/macOS `kqueue(2)` and
-//! `kevent(2)`, plus a select-core [`Selector`](select_core::Selector) over them.
+//! `kevent(2)`, plus a select-core [`Selector`] over them.
 //!
 //! # Platforms
 //!
@@ -141,3 +141,11 @@ cfg_if::cfg_if! {
         pub use selector::{KqueueSelector, UserWaker};
     }
 }
+
+// The select-core vocabulary this crate's API speaks, so that depending on this crate
+// alone is enough. `no_inline`: their docs (and examples) live in select-core.
+#[doc(no_inline)]
+pub use select_core::{
+    timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, Selector, SelectorKey,
+    Waitable, PIPE_BUF,
+};

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use select_core::__private::WakeFd;
 use select_core::error::{already_registered, invalid_input};
+use select_core::retry::InterruptCheck;
 use select_core::{
     timeout, Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable,
 };
@@ -70,8 +71,7 @@ const FILTERS: [(Interest, Filter); 2] = [
 /// # fn main() -> std::io::Result<()> {
 /// use std::io::Write;
 /// use std::time::Duration;
-/// use select_core::{Events, Interest, Selector};
-/// use select_kqueue::KqueueSelector;
+/// use select_kqueue::{Events, Interest, KqueueSelector, Selector};
 ///
 /// let mut sel = KqueueSelector::new()?;
 /// let (reader, mut writer) = std::io::pipe()?;
@@ -95,6 +95,7 @@ pub struct KqueueSelector<T> {
     buf: Vec<KEvent>,
     wake_fd: Option<RawFd>,
     user_waker: bool,
+    check: Option<InterruptCheck>,
 }
 
 impl<T> KqueueSelector<T> {
@@ -110,7 +111,23 @@ impl<T> KqueueSelector<T> {
             buf: Vec::new(),
             wake_fd: None,
             user_waker: false,
+            check: None,
         })
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step): `None` (the default) resumes the wait with the remaining time; with
+    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
+    /// (see [`Kqueue::set_interrupt_check`](crate::Kqueue::set_interrupt_check)).
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](KqueueSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// The kqueue's fd (Python's `KqueueSelector.fileno()`).
@@ -357,7 +374,7 @@ impl<T> Selector for KqueueSelector<T> {
         if self.buf.capacity() < cap {
             self.buf.reserve_exact(cap);
         }
-        let n = control_raw(kq, &[], &mut self.buf, cap, timeout)?;
+        let n = control_raw(kq, &[], &mut self.buf, cap, timeout, self.check)?;
         let batch = &mut self.buf[..n];
         if n > 1 {
             batch.sort_unstable_by_key(KEvent::ident);
@@ -497,8 +514,7 @@ impl<T> fmt::Debug for KqueueSelector<T> {
 /// #     all(target_os = "linux", feature = "libkqueue")))]
 /// # fn main() -> std::io::Result<()> {
 /// use std::time::Duration;
-/// use select_core::{Events, Selector};
-/// use select_kqueue::KqueueSelector;
+/// use select_kqueue::{Events, KqueueSelector, Selector};
 ///
 /// let mut sel = KqueueSelector::<()>::new()?;
 /// let waker = sel.user_waker()?;
