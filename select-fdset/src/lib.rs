@@ -111,6 +111,13 @@ pub use selector::SelectSelector;
 pub use sys::Word;
 pub use sys::{FD_SETSIZE, LARGE_FDS};
 
+// The select-core vocabulary this crate's API speaks, so that depending on this crate
+// alone is enough. `no_inline`: their docs (and examples) live in select-core.
 #[cfg(unix)]
+#[doc(no_inline)]
 pub use select_core::PIPE_BUF;
-pub use select_core::{Backend, Event, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
+#[doc(no_inline)]
+pub use select_core::{
+    timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, RawFd, Selector,
+    SelectorKey, Waitable,
+};

@@ -19,8 +19,7 @@ use crate::sys::Slot;
 ///
 /// ```
 /// use std::net::UdpSocket;
-/// use select_core::Waitable;
-/// use select_fdset::FdSet;
+/// use select_fdset::{FdSet, Waitable};
 ///
 /// let a = UdpSocket::bind("127.0.0.1:0")?;
 /// let mut set = FdSet::new();

@@ -3,7 +3,8 @@
 use std::io;
 use std::time::Duration;
 
-use select_core::{retry, Waitable};
+use select_core::retry::{self, InterruptCheck};
+use select_core::Waitable;
 
 use crate::fdset::FdSet;
 use crate::sys::{self, Slot};
@@ -116,16 +117,41 @@ pub struct Select {
     fds: Vec<Slot>,
     sets: [FdSet; 3],
     ready: Ready,
+    check: Option<InterruptCheck>,
 }
 
 impl Select {
     /// A selector call with empty buffers. Allocates nothing.
+    #[must_use]
     pub const fn new() -> Select {
         Select {
             fds: Vec::new(),
             sets: [FdSet::new(), FdSet::new(), FdSet::new()],
             ready: Ready::new(),
+            check: None,
         }
+    }
+
+    /// [`Select::new`] with an interrupt check, as on Unix. Winsock's waits are never
+    /// interrupted by signals, so on Windows the check is kept but never called.
+    pub const fn with_interrupt_check(check: InterruptCheck) -> Select {
+        let mut s = Select::new();
+        s.check = Some(check);
+        s
+    }
+
+    /// Sets the interrupt check (PEP 475's handler step on Unix). Kept for the same API
+    /// on every platform; Winsock waits are never interrupted by signals, so on Windows
+    /// it is never called.
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](Select::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// [`select`] reusing this object's buffers.

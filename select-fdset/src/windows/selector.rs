@@ -3,10 +3,10 @@
 use std::io;
 use std::time::Duration;
 
+use select_core::__private::{Registry, WakeFd};
 use select_core::error::already_registered;
-use select_core::{
-    retry, Backend, Event, Events, Interest, RawFd, Registry, Selector, SelectorKey, Waitable,
-};
+use select_core::retry::{self, InterruptCheck};
+use select_core::{Backend, Event, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
 
 use crate::fdset::FdSet;
 use crate::sys::{self, Slot};
@@ -71,6 +71,7 @@ pub struct SelectSelector<T> {
     /// Where the next scan of the results starts (rotation when `Events` fills up): the
     /// lowest handle value to report first.
     cursor: Slot,
+    check: Option<InterruptCheck>,
 }
 
 impl<T> SelectSelector<T> {
@@ -87,7 +88,22 @@ impl<T> SelectSelector<T> {
             work: Default::default(),
             wake: None,
             cursor: 0,
+            check: None,
         })
+    }
+
+    /// Sets the interrupt check (PEP 475's handler step on Unix). Kept for the same API
+    /// on every platform; Winsock waits are never interrupted by signals, so on Windows
+    /// it is never called.
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](SelectSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// Fills `events` from the working sets after a wait.
@@ -267,7 +283,16 @@ impl<T> Selector for SelectSelector<T> {
     fn is_closed(&self) -> bool {
         self.registry.is_closed()
     }
+}
 
+impl<T> WakeFd for SelectSelector<T> {
+    /// Watches the socket `fd` in the read set outside the registrations; see
+    /// `WakeFd::set_wake_fd`.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for `INVALID_SOCKET` or after `close`; `AlreadyExists` if `fd` is
+    /// registered; Winsock's error if it is not an open socket.
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
         self.registry.check_open()?;
         if let Some(fd) = fd {
