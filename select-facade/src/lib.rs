@@ -73,6 +73,7 @@
 //! loops.)
 //!
 //! ```
+//! # #[cfg(unix)] {
 //! use std::io::Write;
 //! use std::time::Duration;
 //! use select_facade::{DefaultSelector, Events, Interest, Selector};
@@ -101,6 +102,7 @@
 //! assert_eq!(sel.get_key(&r1)?.interest, Interest::WRITE);
 //! assert_eq!(sel.get_key(&r2)?.data, 2);
 //! assert!(sel.get_key(&w1).is_err()); // unregistered inside the loop
+//! # }
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
@@ -128,6 +130,7 @@
 //!   not block it, so block it in the threads that do not wait.
 //!
 //!   ```
+//!   # #[cfg(unix)] {
 //!   use std::io;
 //!   use std::sync::atomic::{AtomicBool, Ordering};
 //!   use std::time::Duration;
@@ -154,7 +157,8 @@
 //!       Err(e) if e.kind() == io::ErrorKind::Interrupted => println!("stopping"),
 //!       other => assert_eq!(other?, 0),
 //!   }
-//!   # Ok::<(), io::Error>(())
+//!   # }
+//!   # Ok::<(), std::io::Error>(())
 //!   ```
 //!
 //! * **No handler at all: [`wake_on_interrupt`]**. It blocks SIGINT and SIGTERM and
@@ -164,6 +168,7 @@
 //!   `examples/echo_server.rs` shuts down this way:
 //!
 //!   ```no_run
+//!   # #[cfg(unix)] {
 //!   use select_facade::{wake_on_interrupt, DefaultSelector, Events, Selector};
 //!
 //!   let mut sel: DefaultSelector<usize> = DefaultSelector::new()?;
@@ -176,6 +181,7 @@
 //!       }
 //!       // ... handle events ...
 //!   }
+//!   # }
 //!   # Ok::<(), std::io::Error>(())
 //!   ```
 //!
