@@ -36,7 +36,7 @@
 //! takes any `Duration` and waits in chunks). Errors are [`std::io::Error`]s whose kind and errno stand for
 //! the Python exception (see select-core's `error` module). Everything the examples use
 //! is reachable from this crate alone: [`Selector`], [`Interest`], [`Events`],
-//! [`SelectorKey`], [`Waitable`], [`timeout`] are re-exported from
+//! [`SelectorKey`], [`Waitable`], [`timeout`], [`InterruptCheck`] are re-exported from
 //! select-core.
 //!
 //! # Example
