@@ -12,13 +12,16 @@
 //! * **Timeouts** ([`timeout`]): every wait takes `Option<Duration>`; `None` blocks, zero
 //!   polls, anything else is rounded **up** to the syscall's resolution so a wait never
 //!   returns before its timeout and never degenerates into a busy loop.
-//! * **EINTR** ([`retry`]): an interrupted wait is run again with the remaining time,
-//!   recomputed from one monotonic deadline (PEP 475).
+//! * **EINTR**: an interrupted wait is run again with the remaining time, recomputed
+//!   from one monotonic deadline (PEP 475).
 //! * **Errors** ([`error`]): `std::io::Error` with a fitting kind, the errno where the OS
 //!   gave one, and a message naming the bad value otherwise.
-//! * **Selectors** ([`Selector`], [`Interest`], [`SelectorKey`], [`Events`],
-//!   [`Registry`]): the contract of Python's `selectors.BaseSelector`, identical on every
-//!   backend.
+//! * **Selectors** ([`Selector`], [`Interest`], [`SelectorKey`], [`Events`]): the
+//!   contract of Python's `selectors.BaseSelector`, identical on every backend.
+//!
+//! Backend plumbing shared by the sibling crates (the registration table, the EINTR loop,
+//! the `-1` to `io::Error` helper, the wake-fd hook) lives in a hidden `__private` module
+//! that is not part of the API and not covered by semver.
 //!
 //! # Example
 //!
@@ -26,10 +29,10 @@
 //! use std::time::Duration;
 //! use select_core::{timeout, Waitable};
 //!
-//! let (reader, _writer) = std::io::pipe()?;
-//! let fd = reader.fileno()?;
-//! assert!(fd >= 0);
-//! assert!((-1).fileno().is_err());
+//! // A file descriptor on Unix, a `SOCKET` handle on Windows.
+//! let sock = std::net::UdpSocket::bind("127.0.0.1:0")?;
+//! let fd = sock.fileno()?;
+//! select_core::check_open(fd)?;
 //!
 //! // 0.5 ms becomes 1 ms for poll(2), never 0.
 //! assert_eq!(timeout::to_millis_ceil(Some(Duration::from_micros(500))), 1);
@@ -37,28 +40,45 @@
 //! ```
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
+// On Windows the docs above name Unix items (fd types, `Poll`, `PIPE_BUF`) that do not
+// exist there.
+#![cfg_attr(windows, allow(rustdoc::broken_intra_doc_links))]
 // Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
 // in the same output directory (e.g. `cargo doc --no-deps` built them later).
 #![doc(html_root_url = "https://docs.rs/select-core/0.1.0")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[doc(hidden)]
+pub mod __private;
 pub mod error;
 mod fd;
 mod registry;
+// Plumbing: kept at its old path for the sibling crates, hidden from the docs.
+#[doc(hidden)]
 pub mod retry;
 mod selector;
 #[allow(unsafe_code)]
+#[cfg_attr(windows, path = "sys/windows.rs")]
 mod sys;
 #[cfg(feature = "testing")]
+#[cfg_attr(windows, path = "testing/windows.rs")]
 pub mod testing;
 pub mod timeout;
 
-pub use fd::{check_open, fileno, Waitable};
+pub use fd::{fileno, RawFd, Waitable};
+// Plumbing re-exported at the old paths so the sibling crates keep compiling; see
+// `__private`.
+#[doc(hidden)]
+pub use fd::check_open;
+#[doc(hidden)]
 pub use registry::{FdHasher, FdTable, Generations, Registry};
-pub use selector::{Backend, Event, Events, Interest, Selector, SelectorKey};
+pub use retry::InterruptCheck;
+pub use selector::{Backend, Event, EventCursor, Events, Interest, Selector, SelectorKey};
 
 /// `PIPE_BUF`: the largest write to a pipe that the kernel performs atomically
 /// (POSIX guarantees at least 512; Linux has 4096, macOS and the BSDs 512).
 ///
 /// A pipe reported writable accepts a write of this many bytes without blocking.
+/// Unix only, as in Python.
+#[cfg(unix)]
 pub const PIPE_BUF: usize = sys::PIPE_BUF;

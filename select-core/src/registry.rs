@@ -4,13 +4,20 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
-use std::os::fd::RawFd;
 
 use crate::error::{already_registered, closed, not_registered};
+use crate::RawFd;
 use crate::{Events, Interest, SelectorKey};
 
 /// Below this many slots the dense part of an [`FdTable`] may always grow.
 const DENSE_FLOOR: usize = 1024;
+
+/// The dense index of `fd`: itself, if it is a non-negative number that fits a `usize`
+/// (a negative fd, or a handle too large, has none and lives in the sparse map).
+#[inline(always)]
+fn index(fd: RawFd) -> Option<usize> {
+    usize::try_from(fd).ok()
+}
 
 /// A map from fd to `V`, indexed by fd: fds are small dense integers, so the common case
 /// is one bounds check and one load, with no hashing.
@@ -62,7 +69,7 @@ impl<V> FdTable<V> {
     #[inline]
     #[must_use]
     pub fn get(&self, fd: RawFd) -> Option<&V> {
-        match self.dense.get(fd as usize) {
+        match index(fd).and_then(|i| self.dense.get(i)) {
             Some(slot) => slot.as_ref(),
             None => self.get_sparse(fd),
         }
@@ -80,7 +87,7 @@ impl<V> FdTable<V> {
     /// The value of `fd`, mutable.
     #[inline]
     pub fn get_mut(&mut self, fd: RawFd) -> Option<&mut V> {
-        match self.dense.get_mut(fd as usize) {
+        match index(fd).and_then(|i| self.dense.get_mut(i)) {
             Some(slot) => slot.as_mut(),
             None => self.sparse.get_mut(&fd),
         }
@@ -97,8 +104,7 @@ impl<V> FdTable<V> {
     /// returns a reference to it: one lookup where `insert` + `get_mut` make two.
     #[inline]
     pub fn insert_new(&mut self, fd: RawFd, value: V) -> &mut V {
-        let i = fd as u32 as usize;
-        if i < self.dense.len() || self.grow_to(i) {
+        if let Some(i) = index(fd).filter(|&i| i < self.dense.len() || self.grow_to(i)) {
             let slot = &mut self.dense[i];
             if slot.is_none() {
                 self.len += 1;
@@ -120,15 +126,13 @@ impl<V> FdTable<V> {
     /// Stores `value` under `fd`; returns the value it replaces, if any.
     #[inline]
     pub fn insert(&mut self, fd: RawFd, value: V) -> Option<V> {
-        // A negative fd becomes a huge index: never dense.
-        let i = fd as u32 as usize;
-        if i >= self.dense.len() && !self.grow_to(i) {
+        let Some(i) = index(fd).filter(|&i| i < self.dense.len() || self.grow_to(i)) else {
             let old = self.sparse.insert(fd, value);
             if old.is_none() {
                 self.len += 1;
             }
             return old;
-        }
+        };
         let old = self.dense[i].replace(value);
         if old.is_none() {
             self.len += 1;
@@ -154,11 +158,11 @@ impl<V> FdTable<V> {
                 .sparse
                 .keys()
                 .copied()
-                .filter(|&fd| fd >= 0 && (fd as usize) < new)
+                .filter(|&fd| index(fd).is_some_and(|i| i < new))
                 .collect();
             for fd in moving {
-                if let Some(v) = self.sparse.remove(&fd) {
-                    self.dense[fd as usize] = Some(v);
+                if let (Some(i), Some(v)) = (index(fd), self.sparse.remove(&fd)) {
+                    self.dense[i] = Some(v);
                 }
             }
         }
@@ -168,7 +172,7 @@ impl<V> FdTable<V> {
     /// Removes and returns the value of `fd`.
     #[inline]
     pub fn remove(&mut self, fd: RawFd) -> Option<V> {
-        let old = match self.dense.get_mut(fd as usize) {
+        let old = match index(fd).and_then(|i| self.dense.get_mut(i)) {
             Some(slot) => slot.take(),
             None => self.sparse.remove(&fd),
         };
@@ -310,6 +314,7 @@ pub struct Registry<T> {
 impl<T> Registry<T> {
     /// An empty, open table. `what` names the object in the closed error
     /// (`"I/O operation on closed {what} selector"`).
+    #[must_use]
     pub fn new(what: &'static str) -> Registry<T> {
         Registry {
             keys: FdTable::new(),
@@ -433,6 +438,7 @@ impl<T> Registry<T> {
 
     /// The registered interest of `fd`, if any (no error, for backends' wait loops).
     #[inline]
+    #[must_use]
     pub fn interest(&self, fd: RawFd) -> Option<Interest> {
         self.keys.get(fd).map(|k| k.interest)
     }
@@ -444,12 +450,14 @@ impl<T> Registry<T> {
 
     /// How many fds are registered.
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
     /// Whether nothing is registered.
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
@@ -462,6 +470,7 @@ impl<T> Registry<T> {
 
     /// Whether [`close`](Registry::close) was called.
     #[inline]
+    #[must_use]
     pub fn is_closed(&self) -> bool {
         self.closed
     }
@@ -589,6 +598,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn many_fds() {
         let mut r: Registry<RawFd> = Registry::new("test");
@@ -603,6 +613,7 @@ mod tests {
         assert_eq!(r.get(i32::MAX).unwrap().data, -1);
     }
 
+    #[cfg(unix)]
     #[test]
     fn table_is_dense_for_small_fds_and_sparse_beyond() {
         let mut t: FdTable<u32> = FdTable::new();

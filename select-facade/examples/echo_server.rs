@@ -3,7 +3,8 @@
 //! Non-blocking sockets; what a client sends is written back, and when the socket
 //! cannot take all of it at once the rest waits for WRITE readiness (partial writes).
 //! Ctrl-C (or SIGTERM) wakes the loop through the selector's `Waker` and the server
-//! shuts down cleanly.
+//! shuts down cleanly (on Unix; on Windows, where the selector is Winsock's select,
+//! Ctrl-C ends the process).
 //!
 //! ```sh
 //! cargo run -p select-facade --example echo_server -- 7878
@@ -50,7 +51,6 @@ pub fn serve(
     let mut free: Vec<usize> = Vec::new();
     let mut stats = Stats::default();
     let mut events = Events::with_capacity(256);
-    let mut ready: Vec<(usize, Interest)> = Vec::with_capacity(256);
     let mut buf = vec![0u8; 64 * 1024];
 
     loop {
@@ -58,9 +58,12 @@ pub fn serve(
         if events.woken() && stop() {
             break;
         }
-        ready.clear();
-        ready.extend(selector.ready_keys(&events).map(|(k, i)| (k.data, i)));
-        for &(slot, interest) in &ready {
+        // Python's `for key, mask in sel.select():` — the cursor hands out each key by
+        // value, so the body may register, modify and unregister on the same selector
+        // (no per-wait copy of the events).
+        let mut ready = events.cursor();
+        while let Some((key, interest)) = ready.next_key(&selector) {
+            let slot = key.data;
             if slot == LISTENER {
                 accept_all(&listener, &mut selector, &mut conns, &mut free, &mut stats)?;
                 continue;
@@ -84,7 +87,7 @@ pub fn serve(
                 stats.partial_writes += u64::from(!interest.is_writable());
                 Interest::WRITE
             };
-            if selector.get_key(&conn.stream)?.interest != want {
+            if key.interest != want {
                 selector.modify(&conn.stream, want, slot)?;
             }
         }
@@ -182,15 +185,20 @@ fn run() -> io::Result<()> {
     };
     let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+    #[cfg_attr(not(unix), allow(unused_mut))] // the Unix waker needs `&mut`
     let mut selector = DefaultSelector::new()?;
-    let waker = selector.waker()?;
-    let interrupted = select_facade::wake_on_interrupt(&waker)?;
+    #[cfg(unix)]
+    let interrupted = select_facade::wake_on_interrupt(&selector.waker()?)?;
+    #[cfg(unix)]
+    let stop = || interrupted.fired();
+    #[cfg(not(unix))]
+    let stop = || false;
     eprintln!(
         "echo server on {} using {}; Ctrl-C stops it",
         listener.local_addr()?,
         selector.backend()
     );
-    let stats = serve(listener, selector, || interrupted.fired())?;
+    let stats = serve(listener, selector, stop)?;
     eprintln!(
         "shut down: {} connections, {} bytes echoed, {} partial writes",
         stats.accepted, stats.echoed, stats.partial_writes

@@ -1,13 +1,14 @@
 //! `DefaultSelector`: the best available backend, chosen at run time.
 
 use std::io;
-use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::Duration;
 
 use select_core::error::invalid_input;
-use select_core::{Backend, Events, Interest, Selector, SelectorKey, Waitable};
+use select_core::retry::InterruptCheck;
+use select_core::{Backend, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
 use select_fdset::SelectSelector;
+#[cfg(has_poll)]
 use select_poll::PollSelector;
 
 #[cfg(has_epoll)]
@@ -35,6 +36,10 @@ cfg_if::cfg_if! {
     } else if #[cfg(has_kqueue)] {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Kqueue, Backend::Poll, Backend::Select];
+    } else if #[cfg(not(has_poll))] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target
+        /// (Windows: Winsock's select only, as in CPython).
+        pub const PREFERENCE: &[Backend] = &[Backend::Select];
     } else {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Poll, Backend::Select];
@@ -77,7 +82,8 @@ impl Availability for Backend {
 
     fn is_compiled(&self) -> bool {
         match self {
-            Backend::Select | Backend::Poll => true,
+            Backend::Select => true,
+            Backend::Poll => cfg!(has_poll),
             Backend::Epoll => cfg!(has_epoll),
             Backend::Kqueue => cfg!(has_kqueue),
         }
@@ -93,6 +99,7 @@ enum Inner<T> {
     Epoll(EpollSelector<T>),
     #[cfg(has_kqueue)]
     Kqueue(KqueueSelector<T>),
+    #[cfg(has_poll)]
     Poll(PollSelector<T>),
     Select(SelectSelector<T>),
 }
@@ -105,6 +112,7 @@ macro_rules! dispatch {
             Inner::Epoll($s) => $body,
             #[cfg(has_kqueue)]
             Inner::Kqueue($s) => $body,
+            #[cfg(has_poll)]
             Inner::Poll($s) => $body,
             Inner::Select($s) => $body,
         }
@@ -118,6 +126,7 @@ impl<T> Inner<T> {
             Backend::Epoll => Ok(Inner::Epoll(EpollSelector::new()?)),
             #[cfg(has_kqueue)]
             Backend::Kqueue => Ok(Inner::Kqueue(KqueueSelector::new()?)),
+            #[cfg(has_poll)]
             Backend::Poll => Ok(Inner::Poll(PollSelector::new()?)),
             Backend::Select => Ok(Inner::Select(SelectSelector::new()?)),
             #[allow(unreachable_patterns)]
@@ -211,7 +220,8 @@ impl<T> DefaultSelector<T> {
     ///
     /// # Errors
     ///
-    /// The errno of creating the eventfd/pipe/user event or of watching it;
+    /// The errno of creating the eventfd/pipe/user event (on Windows, the Winsock error
+    /// of creating the loopback socket pair) or of watching it;
     /// `InvalidInput` after `close`.
     pub fn waker(&mut self) -> io::Result<Waker> {
         if let Some(source) = &self.wake {
@@ -235,7 +245,48 @@ impl<T> DefaultSelector<T> {
         Ok(source)
     }
 
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step), on whichever backend this selector runs.
+    ///
+    /// `None` (the default) resumes the wait with the remaining time, as CPython does
+    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
+    /// resumes the wait, an error ends it with that error, which
+    /// [`select`](Selector::select) returns. See [`InterruptCheck`] and the crate docs'
+    /// "Ctrl-C during a wait".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use select_facade::DefaultSelector;
+    ///
+    /// static STOP: AtomicBool = AtomicBool::new(false); // set by a signal handler
+    /// fn stop_requested() -> io::Result<()> {
+    ///     if STOP.load(Ordering::Relaxed) {
+    ///         Err(io::Error::new(io::ErrorKind::Interrupted, "stop requested"))
+    ///     } else {
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let mut sel: DefaultSelector<u32> = DefaultSelector::new()?;
+    /// sel.set_interrupt_check(Some(stop_requested));
+    /// assert!(sel.interrupt_check().is_some());
+    /// # Ok::<(), io::Error>(())
+    /// ```
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        dispatch!(&mut self.inner, s => s.set_interrupt_check(check))
+    }
+
+    /// The check set by [`set_interrupt_check`](DefaultSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        dispatch!(&self.inner, s => s.interrupt_check())
+    }
+
     fn inner_set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        use select_core::__private::WakeFd;
         dispatch!(&mut self.inner, s => s.set_wake_fd(fd))
     }
 }
@@ -319,11 +370,20 @@ impl<T> Selector for DefaultSelector<T> {
     fn is_closed(&self) -> bool {
         dispatch!(&self.inner, s => s.is_closed())
     }
+}
 
-    /// As the trait: note that [`DefaultSelector::waker`] uses this hook itself; setting
-    /// another wake fd detaches the waker.
+/// The wake-fd hook (plumbing, hidden: see `select_core::__private`). Setting a wake fd
+/// of one's own detaches the selector's [`Waker`] (it is no longer drained or watched),
+/// but only once the backend has accepted the change: a failed call leaves the selector
+/// exactly as it was, waker included.
+impl<T> select_core::__private::WakeFd for DefaultSelector<T> {
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        if fd.is_some() && self.wake.as_ref().and_then(|w| w.fd()) == fd {
+            // The waker's own fd: nothing changes (and the waker stays, to drain it).
+            return self.inner_set_wake_fd(fd);
+        }
+        self.inner_set_wake_fd(fd)?;
         self.wake = None;
-        self.inner_set_wake_fd(fd)
+        Ok(())
     }
 }

@@ -1,5 +1,7 @@
 //! SelectSelector: the registration rules of the Selector contract.
+#![cfg(unix)]
 
+use select_core::__private::WakeFd;
 use std::io::ErrorKind;
 use std::os::fd::{AsFd, AsRawFd};
 

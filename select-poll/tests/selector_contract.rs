@@ -1,5 +1,7 @@
 //! `PollSelector` against select-core's `Selector` contract.
+#![cfg(unix)]
 
+use select_core::__private::WakeFd;
 use std::io::{ErrorKind, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
