@@ -379,12 +379,28 @@ impl fmt::Debug for Event {
 /// assert_eq!(events.capacity(), 64);
 /// assert!(events.is_empty());
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Events {
+    // Always `cap` slots long (filled once at construction), so that `push` is one
+    // compare and a store: no `Vec` grow path to keep `len` out of a register.
     buf: Vec<Event>,
+    len: usize,
     cap: usize,
     woken: bool,
 }
+
+impl fmt::Debug for Events {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Events")
+            .field("buf", &self.as_slice())
+            .field("cap", &self.cap)
+            .field("woken", &self.woken)
+            .finish()
+    }
+}
+
+/// The value unused slots of an [`Events`] buffer hold.
+const EMPTY_SLOT: Event = Event::new(-1, Interest::READ, false, false);
 
 impl Events {
     /// The capacity used by [`Events::new`].
@@ -415,7 +431,8 @@ impl Events {
     pub fn with_capacity(capacity: usize) -> Events {
         let cap = capacity.clamp(1, Self::MAX_CAPACITY);
         Events {
-            buf: Vec::with_capacity(cap),
+            buf: vec![EMPTY_SLOT; cap],
+            len: 0,
             cap,
             woken: false,
         }
@@ -451,8 +468,10 @@ impl Events {
                 format!("cannot allocate an Events buffer of {cap} events"),
             )
         })?;
+        buf.resize(cap, EMPTY_SLOT);
         Ok(Events {
             buf,
+            len: 0,
             cap,
             woken: false,
         })
@@ -468,36 +487,36 @@ impl Events {
     #[inline]
     #[must_use]
     pub fn len(&self) -> usize {
-        self.buf.len()
+        self.len
     }
     /// Whether the last wait reported nothing (timed out).
     #[inline]
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
+        self.len == 0
     }
     /// Whether no more events fit.
     #[inline]
     #[must_use]
     pub fn is_full(&self) -> bool {
-        self.buf.len() >= self.cap
+        self.len >= self.cap
     }
     /// The reported events, in the backend's order.
     #[inline]
     pub fn iter(&self) -> std::slice::Iter<'_, Event> {
-        self.buf.iter()
+        self.as_slice().iter()
     }
     /// The reported events as a slice.
     #[inline]
     #[must_use]
     pub fn as_slice(&self) -> &[Event] {
-        &self.buf
+        self.buf.get(..self.len).unwrap_or(&[])
     }
     /// Forgets every event and the wake flag (backends call this at the start of a
     /// wait).
     #[inline]
     pub fn clear(&mut self) {
-        self.buf.clear();
+        self.len = 0;
         self.woken = false;
     }
     /// Whether the last wait was ended by a wake (the facade's `Waker`). A wake is never
@@ -519,11 +538,14 @@ impl Events {
     #[doc(hidden)]
     #[inline]
     pub fn push(&mut self, event: Event) -> bool {
-        if self.is_full() {
-            false
-        } else {
-            self.buf.push(event);
-            true
+        // `buf.len() == cap`: one bounds check is the whole fullness check.
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = event;
+                self.len += 1;
+                true
+            }
+            None => false,
         }
     }
 }
@@ -563,7 +585,7 @@ impl Events {
     #[inline]
     pub fn cursor(&self) -> EventCursor<'_> {
         EventCursor {
-            events: self.buf.iter(),
+            events: self.as_slice().iter(),
         }
     }
 }
