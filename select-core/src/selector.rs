@@ -548,6 +548,19 @@ impl Events {
             None => false,
         }
     }
+
+    /// Fills the buffer in one go: `fill` gets every slot (`capacity` of them), writes
+    /// events from the front and returns how many it wrote; the buffer then holds those
+    /// (a count above `capacity` is clamped). Plumbing for backends (hidden, not covered
+    /// by semver): the length lives in a register during a backend's loop instead of
+    /// being stored per event, as [`push`](Events::push) must.
+    #[doc(hidden)]
+    #[inline]
+    pub fn fill_with<F: FnOnce(&mut [Event]) -> usize>(&mut self, fill: F) -> usize {
+        let n = fill(&mut self.buf).min(self.cap);
+        self.len = n;
+        n
+    }
 }
 
 impl Default for Events {

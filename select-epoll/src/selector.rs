@@ -325,17 +325,29 @@ impl<T> Selector for EpollSelector<T> {
         if self.gens.any() {
             return Ok(self.translate_checked(n, events));
         }
-        for ev in &self.buf[..n] {
-            let data = ev.u64;
-            if data & WAKE_TAG != 0 {
-                events.set_woken();
-                continue;
+        let ready = &self.buf[..n];
+        let mut woken = false;
+        let len = events.fill_with(|slots| {
+            let mut k = 0;
+            for ev in ready {
+                if ev.u64 & WAKE_TAG != 0 {
+                    woken = true;
+                    continue;
+                }
+                if let Some(event) = translate(ev) {
+                    // `n <= slots.len()`: never `None`.
+                    if let Some(slot) = slots.get_mut(k) {
+                        *slot = event;
+                        k += 1;
+                    }
+                }
             }
-            if let Some(event) = translate(ev) {
-                events.push(event);
-            }
+            k
+        });
+        if woken {
+            events.set_woken();
         }
-        Ok(events.len())
+        Ok(len)
     }
 
     fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
