@@ -165,15 +165,13 @@ fn to_flags(interest: Interest) -> PollFlags {
 
 /// `out` when `x` has a bit of `mask`, else 0 (no branch).
 #[inline(always)]
-fn bit(x: libc::c_short, mask: libc::c_short, out: u8) -> u8 {
-    u8::from(x & mask != 0) * out
+const fn bit(x: libc::c_short, mask: libc::c_short, out: u8) -> u8 {
+    (x & mask != 0) as u8 * out
 }
 
-/// The event a ready `pollfd` of a user registration stands for (branch-free but for
-/// the PRIORITY-only fallback).
-#[inline(always)]
-fn translate(p: &pollfd) -> Event {
-    let (ev, rev) = (p.events, p.revents);
+/// The ready interests (low byte; never empty), hang-up (bit 8) and error (bit 9) that
+/// `revents` means for a registration that asked for `events`.
+const fn translate_bits(ev: libc::c_short, rev: libc::c_short) -> u16 {
     let registered =
         bit(ev, libc::POLLIN, 1) | bit(ev, libc::POLLOUT, 2) | bit(ev, libc::POLLPRI, 4);
     let hangup = rev & libc::POLLHUP != 0;
@@ -181,14 +179,53 @@ fn translate(p: &pollfd) -> Event {
     let ready = bit(rev, libc::POLLIN, 1)
         | bit(rev, libc::POLLOUT, 2)
         | bit(rev, libc::POLLPRI, 4)
-        | (u8::from(hangup | error) * 3);
+        | ((hangup | error) as u8 * 3);
     let mut ready = ready & registered;
     if ready == 0 {
         // A hang-up or error on a PRIORITY-only registration: report what is registered
         // rather than drop a condition that makes every wait return at once.
         ready = registered;
     }
-    Event::new(p.fd, Interest::from_bits_truncate(ready), hangup, error)
+    ready as u16 | ((hangup as u16) << 8) | ((error as u16) << 9)
+}
+
+/// Whether the six `poll` bits `translate` reads are bits 0-5 (POLLIN, POLLPRI,
+/// POLLOUT, POLLERR, POLLHUP, POLLNVAL: true on Linux, the BSDs, macOS and illumos),
+/// so [`TABLE`] applies.
+const DENSE_BITS: bool = libc::POLLIN == 1
+    && libc::POLLPRI == 2
+    && libc::POLLOUT == 4
+    && libc::POLLERR == 8
+    && libc::POLLHUP == 16
+    && libc::POLLNVAL == 32;
+
+/// [`translate_bits`] for every (`events & 7`, `revents & 63`) pair: one load per
+/// event instead of a dozen bit tests.
+static TABLE: [u16; 512] = {
+    let mut t = [0u16; 512];
+    let mut i = 0;
+    while i < 512 {
+        t[i] = translate_bits((i >> 6) as libc::c_short, (i & 63) as libc::c_short);
+        i += 1;
+    }
+    t
+};
+
+/// The event a ready `pollfd` of a user registration stands for.
+#[inline(always)]
+fn translate(p: &pollfd) -> Event {
+    let bits = if DENSE_BITS {
+        let i = ((p.events as usize & 7) << 6) | (p.revents as usize & 63);
+        TABLE.get(i).copied().unwrap_or(0)
+    } else {
+        translate_bits(p.events, p.revents)
+    };
+    Event::new(
+        p.fd,
+        Interest::from_bits_truncate(bits as u8),
+        bits & (1 << 8) != 0,
+        bits & (1 << 9) != 0,
+    )
 }
 
 fn wake_fd_error(fd: RawFd) -> io::Error {
@@ -290,17 +327,23 @@ impl<T> Selector for PollSelector<T> {
         if self.wake.is_none() && self.cursor == 0 && n <= events.capacity() {
             // Everything fits and nothing needs skipping: one pass from the start that
             // stops at the last ready fd, as a plain `poll(2)` caller's scan does.
-            let mut left = n;
-            for p in fds {
-                if p.revents != 0 {
-                    events.push(translate(p));
-                    left -= 1;
-                    if left == 0 {
-                        break;
+            let len = events.fill_with(|slots| {
+                let mut k = 0;
+                for p in fds {
+                    if p.revents != 0 {
+                        // `n <= slots.len()`: never `None`.
+                        if let Some(slot) = slots.get_mut(k) {
+                            *slot = translate(p);
+                        }
+                        k += 1;
+                        if k == n {
+                            break;
+                        }
                     }
                 }
-            }
-            return Ok(events.len());
+                k
+            });
+            return Ok(len);
         }
         let mut left = n;
         let wake_slot = match self.wake.and_then(|w| self.poll.slot(w)) {
