@@ -66,18 +66,14 @@ fn mask(interest: Interest) -> u32 {
 
 /// `out` when `x` has a bit of `mask`, else 0 (no branch).
 #[inline(always)]
-fn bit(x: u32, mask: u32, out: u8) -> u8 {
-    u8::from(x & mask != 0) * out
+const fn bit(x: u32, mask: u32, out: u8) -> u8 {
+    (x & mask != 0) as u8 * out
 }
 
-/// Translates one kernel event; `None` for an event carrying no registered interest.
-/// Branch-free but for the rare cases (nothing registered is ready).
-#[inline(always)]
-fn translate(ev: &epoll_event) -> Option<Event> {
-    // Copies out of a possibly packed struct.
-    let (bits, data) = (ev.events, ev.u64);
-    let fd = data as u32 as RawFd;
-    let registered = (data >> INTEREST_SHIFT) as u8 & Interest::ALL.bits();
+/// What kernel `bits` mean for a registration of the `registered` interests: the ready
+/// interests (low byte), hang-up (bit 8) and error (bit 9); 0 for an event carrying no
+/// registered interest.
+const fn translate_bits(bits: u32, registered: u8) -> u16 {
     let hangup = bits & (HUP | RDHUP) != 0;
     let error = bits & ERR != 0;
     // HUP/ERR: everything; RDHUP alone (the peer shut down its writing half): reading
@@ -87,18 +83,62 @@ fn translate(ev: &epoll_event) -> Option<Event> {
     let mut ready = ready & registered;
     if ready == 0 {
         if !(hangup || error) {
-            return None;
+            return 0;
         }
         // A hang-up or error on a PRIORITY-only registration: report what was
         // registered rather than hide a condition that makes every wait return at once.
         ready = registered;
     }
-    // `ready` is a non-empty subset of Interest::ALL.
+    ready as u16 | ((hangup as u16) << 8) | ((error as u16) << 9)
+}
+
+/// The six event bits [`translate_bits`] reads, squeezed into bits 0-5 of a table index
+/// (IN, PRI, OUT, ERR, HUP are bits 0-4 in the kernel ABI; RDHUP is bit 13).
+#[inline(always)]
+const fn squeeze(bits: u32) -> usize {
+    ((bits & 0x1f) | ((bits & RDHUP) >> 8)) as usize
+}
+
+// The kernel ABI [`squeeze`] relies on (the same on every Linux architecture).
+const _: () = assert!(IN == 1 && PRI == 2 && OUT == 4 && ERR == 8 && HUP == 16 && RDHUP == 0x2000);
+
+/// Inverse of [`squeeze`] for building [`TABLE`].
+const fn unsqueeze(i: usize) -> u32 {
+    (i as u32 & 0x1f) | ((i as u32 & 0x20) << 8)
+}
+
+/// [`translate_bits`] for every (registered interests, squeezed bits) pair: one load
+/// per event instead of a dozen bit tests.
+static TABLE: [u16; 512] = {
+    let mut t = [0u16; 512];
+    let mut i = 0;
+    while i < 512 {
+        t[i] = translate_bits(unsqueeze(i & 63), (i >> 6) as u8);
+        i += 1;
+    }
+    t
+};
+
+/// Translates one kernel event; `None` for an event carrying no registered interest.
+#[inline(always)]
+fn translate(ev: &epoll_event) -> Option<Event> {
+    // Copies out of a possibly packed struct.
+    let (bits, data) = (ev.events, ev.u64);
+    let fd = data as u32 as RawFd;
+    let registered = (data >> INTEREST_SHIFT) as usize & usize::from(Interest::ALL.bits());
+    let out = TABLE
+        .get((registered << 6) | squeeze(bits))
+        .copied()
+        .unwrap_or(0);
+    if out == 0 {
+        return None;
+    }
+    // `out`'s low byte is a non-empty subset of Interest::ALL.
     Some(Event::new(
         fd,
-        Interest::from_bits_truncate(ready),
-        hangup,
-        error,
+        Interest::from_bits_truncate(out as u8),
+        out & (1 << 8) != 0,
+        out & (1 << 9) != 0,
     ))
 }
 
