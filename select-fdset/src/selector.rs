@@ -326,20 +326,22 @@ fn closed_error<T>(registry: &Registry<T>) -> io::Error {
 /// made in every set that gains the fd before any set changes.
 #[inline]
 fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
-    for (set, interest) in master.iter_mut().zip(SETS) {
-        if new.contains(interest) && !old.contains(interest) {
-            set.reserve(fd)?;
+    let (old, new) = (old.bits(), new.bits());
+    let (add, del) = (new & !old, old & !new);
+    // Room first, so that a failed allocation changes nothing.
+    if add != 0 {
+        for (set, interest) in master.iter_mut().zip(SETS) {
+            if add & interest.bits() != 0 {
+                set.reserve(fd)?;
+            }
         }
     }
     for (set, interest) in master.iter_mut().zip(SETS) {
-        match (old.contains(interest), new.contains(interest)) {
-            (false, true) => {
-                set.insert(fd)?;
-            }
-            (true, false) => {
-                set.remove(fd)?;
-            }
-            _ => {}
+        let b = interest.bits();
+        if add & b != 0 {
+            set.insert(fd)?;
+        } else if del & b != 0 {
+            set.remove(fd)?;
         }
     }
     Ok(())
