@@ -192,7 +192,10 @@ impl FdSet {
         }
         *w &= !bit;
         self.len -= 1;
-        if fd == self.highest {
+        if self.len == 0 {
+            // The last fd left: nothing to scan for.
+            self.highest = -1;
+        } else if fd == self.highest {
             self.highest = highest_in(&self.storage.words()[..=word]);
         }
         Ok(true)
