@@ -19,6 +19,22 @@ fn index(fd: RawFd) -> Option<usize> {
     usize::try_from(fd).ok()
 }
 
+/// The dense slot a lookup of `fd` tries: [`index`] folded into the bounds check. A
+/// negative fd maps to 2^31 or more, past every dense table (whose slots are all
+/// non-negative `i32` fds, so fewer than 2^31 of them), and falls to the sparse map.
+#[cfg(unix)]
+#[inline(always)]
+fn lookup_index(fd: RawFd) -> usize {
+    fd as u32 as usize
+}
+
+/// The dense slot a lookup of `fd` tries (`usize::MAX`, past every table, if none).
+#[cfg(not(unix))]
+#[inline(always)]
+fn lookup_index(fd: RawFd) -> usize {
+    index(fd).unwrap_or(usize::MAX)
+}
+
 /// A map from fd to `V`, indexed by fd: fds are small dense integers, so the common case
 /// is one bounds check and one load, with no hashing.
 ///
@@ -69,7 +85,7 @@ impl<V> FdTable<V> {
     #[inline]
     #[must_use]
     pub fn get(&self, fd: RawFd) -> Option<&V> {
-        match index(fd).and_then(|i| self.dense.get(i)) {
+        match self.dense.get(lookup_index(fd)) {
             Some(slot) => slot.as_ref(),
             None => self.get_sparse(fd),
         }
