@@ -133,11 +133,18 @@ impl FdSet {
         self.ensure_words(word + 1)
     }
 
+    #[inline]
     fn ensure_words(&mut self, need: usize) -> io::Result<()> {
-        let have = self.storage.words().len();
-        if need <= have {
+        if need <= self.storage.words().len() {
             return Ok(());
         }
+        self.grow_words(need)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_words(&mut self, need: usize) -> io::Result<()> {
+        let have = self.storage.words().len();
         let new_len = need.max(have.saturating_mul(2));
         let mut v: Vec<Word> = Vec::new();
         v.try_reserve_exact(new_len).map_err(|_| {
@@ -196,7 +203,12 @@ impl FdSet {
             // The last fd left: nothing to scan for.
             self.highest = -1;
         } else if fd == self.highest {
-            self.highest = highest_in(&self.storage.words()[..=word]);
+            // Usually a lower fd shares the word: no scan.
+            self.highest = if *w != 0 {
+                (word * BITS + (BITS - 1 - w.leading_zeros() as usize)) as RawFd
+            } else {
+                highest_in(&self.storage.words()[..word])
+            };
         }
         Ok(true)
     }
