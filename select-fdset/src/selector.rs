@@ -89,10 +89,13 @@ struct Shape {
 }
 
 impl Shape {
+    #[inline]
     fn of(master: &[FdSet; 3]) -> Shape {
-        let highest = master.iter().filter_map(FdSet::highest).max();
+        // `highest()` is `None` exactly for an empty set, so -1 stands for it here.
+        let top = |s: &FdSet| s.highest().map_or(-1, i64::from);
+        let highest = top(&master[0]).max(top(&master[1])).max(top(&master[2]));
         Shape {
-            nfds: highest.map_or(0, |h| h as usize + 1),
+            nfds: usize::try_from(highest + 1).unwrap_or(0),
             active: [
                 !master[0].is_empty(),
                 !master[1].is_empty(),
