@@ -331,20 +331,28 @@ fn closed_error<T>(registry: &Registry<T>) -> io::Error {
 fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
     let (old, new) = (old.bits(), new.bits());
     let (add, del) = (new & !old, old & !new);
-    // Room first, so that a failed allocation changes nothing.
-    if add != 0 {
+    // Room first, so that a failed allocation changes nothing (one added set needs no
+    // such step: its `insert` either grows and adds, or fails having changed nothing).
+    if add.count_ones() > 1 {
         for (set, interest) in master.iter_mut().zip(SETS) {
             if add & interest.bits() != 0 {
                 set.reserve(fd)?;
             }
         }
     }
-    for (set, interest) in master.iter_mut().zip(SETS) {
-        let b = interest.bits();
-        if add & b != 0 {
-            set.insert(fd)?;
-        } else if del & b != 0 {
-            set.remove(fd)?;
+    // Additions before removals: a failed single addition has then changed nothing.
+    if add != 0 {
+        for (set, interest) in master.iter_mut().zip(SETS) {
+            if add & interest.bits() != 0 {
+                set.insert(fd)?;
+            }
+        }
+    }
+    if del != 0 {
+        for (set, interest) in master.iter_mut().zip(SETS) {
+            if del & interest.bits() != 0 {
+                set.remove(fd)?;
+            }
         }
     }
     Ok(())
