@@ -304,12 +304,14 @@ mod tests {
 
     #[test]
     fn many_fds() {
+        // Miri interprets every instruction: fewer fds there, same shape.
+        let top = if cfg!(miri) { 600 } else { 20_000 };
         let mut r: Registry<RawFd> = Registry::new("test");
-        for fd in (0..20_000).step_by(3) {
+        for fd in (0..top).step_by(3) {
             r.register(fd, Interest::READ, fd, ok2).unwrap();
         }
         r.register(i32::MAX, Interest::READ, -1, ok2).unwrap();
-        for fd in (0..20_000).step_by(3) {
+        for fd in (0..top).step_by(3) {
             assert_eq!(r.get(fd).unwrap().data, fd);
             assert!(r.get(fd + 1).is_err());
         }

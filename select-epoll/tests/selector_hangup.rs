@@ -69,6 +69,7 @@ fn full_hangup_readies_every_registered_read_write_interest() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets")]
 fn priority_data_on_tcp() {
     let mut s = EpollSelector::new().unwrap();
     let (client, server) = select_core::testing::tcp_pair();

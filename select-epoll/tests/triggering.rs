@@ -94,6 +94,7 @@ fn rdhup_on_peer_shutdown_of_writing() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets")]
 fn rdhup_on_loopback_tcp() {
     let ep = Epoll::new().unwrap();
     let (client, server) = select_core::testing::tcp_pair();

@@ -277,6 +277,7 @@ fn keys_and_ready_keys() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets")]
 fn priority_reports_tcp_urgent_data() {
     for (name, mut sel) in selectors() {
         let (client, server) = testing::tcp_pair();

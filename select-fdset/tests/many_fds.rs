@@ -38,6 +38,7 @@ fn assert_out_of_range(e: std::io::Error, fd: i32) {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn high_fds_reported_by_select() {
     let (r, mut w) = pipe();
     let (low_r, _low_w) = pipe();
@@ -78,6 +79,7 @@ fn high_fds_reported_by_select() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn select_object_reused_across_high_and_low_fds() {
     let (r, mut w) = pipe();
     let Some(high) = at(r.as_fd(), 12_000) else {
@@ -106,6 +108,7 @@ fn select_object_reused_across_high_and_low_fds() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn high_fds_in_the_selector() {
     let (r, mut w) = pipe();
     let Some(r9000) = at(r.as_fd(), 9000) else {
@@ -136,6 +139,7 @@ fn high_fds_in_the_selector() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn fd_setsize_boundary() {
     let (r, mut w) = pipe();
     w.write_all(b"x").unwrap();

@@ -37,6 +37,7 @@ fn check_clean(sel: &mut Select, ready: &mut Ready, high: RawFd) {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn ready_fds_of_an_earlier_call_are_forgotten() {
     let mut sel = Select::new();
     let mut ready = Ready::new();
@@ -54,6 +55,7 @@ fn ready_fds_of_an_earlier_call_are_forgotten() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn fds_of_a_timed_out_call_are_forgotten() {
     let mut sel = Select::new();
     let mut ready = Ready::new();
@@ -76,6 +78,7 @@ fn fds_of_a_timed_out_call_are_forgotten() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn fds_of_a_call_refused_before_the_wait_are_forgotten() {
     let mut sel = Select::new();
     let mut ready = Ready::new();
@@ -100,6 +103,7 @@ fn fds_of_a_call_refused_before_the_wait_are_forgotten() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn fds_of_a_call_the_kernel_refused_are_forgotten() {
     let mut sel = Select::new();
     let mut ready = Ready::new();
@@ -121,6 +125,7 @@ fn fds_of_a_call_the_kernel_refused_are_forgotten() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn sets_grow_for_a_high_fd_and_shrink_back() {
     let mut sel = Select::new();
     let mut ready = Ready::new();

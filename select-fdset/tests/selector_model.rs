@@ -34,9 +34,10 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 48 }))]
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
     fn selector_matches_model(ops in proptest::collection::vec(op(), 1..40)) {
         let pairs: Vec<(UnixStream, UnixStream)> = (0..N).map(|_| socketpair()).collect();
         for (a, _) in &pairs {

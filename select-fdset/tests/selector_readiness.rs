@@ -19,6 +19,7 @@ fn events_of<T>(sel: &mut SelectSelector<T>, timeout: Option<Duration>) -> Vec<E
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn only_registered_interests_are_reported() {
     let (a, mut b) = socketpair();
     let mut sel = SelectSelector::new().unwrap();
@@ -43,6 +44,7 @@ fn only_registered_interests_are_reported() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn priority_is_the_exceptional_set() {
     let (client, server) = tcp_pair();
     let mut sel = SelectSelector::new().unwrap();
@@ -56,6 +58,7 @@ fn priority_is_the_exceptional_set() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn results_are_in_fd_order_and_unregistered_fds_vanish() {
     let pipes: Vec<_> = (0..4).map(|_| pipe()).collect();
     let mut sel = SelectSelector::new().unwrap();
@@ -85,6 +88,7 @@ fn results_are_in_fd_order_and_unregistered_fds_vanish() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn hang_up_shows_as_readiness() {
     let (r, w) = pipe();
     let mut sel = SelectSelector::new().unwrap();
@@ -96,6 +100,7 @@ fn hang_up_shows_as_readiness() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn nothing_registered_just_sleeps() {
     let mut sel = SelectSelector::<()>::new().unwrap();
     let start = std::time::Instant::now();
@@ -104,6 +109,7 @@ fn nothing_registered_just_sleeps() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn closed_registered_fd_fails_the_wait_with_ebadf() {
     let (r, _w) = pipe();
     let Ok(dup) = dup_at(r.as_fd().as_raw_fd(), 4600) else {
@@ -121,6 +127,7 @@ fn closed_registered_fd_fails_the_wait_with_ebadf() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn writable_socket_pair_and_pipe_writer() {
     let (a, _b) = socketpair();
     let (_r, w) = pipe();

@@ -136,6 +136,7 @@ fn failed_modify_keeps_the_old_registration() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn modify_changes_interest_and_data() {
     let (a, _b) = socketpair();
     let mut sel = selector();
@@ -154,6 +155,7 @@ fn modify_changes_interest_and_data() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn unregister_after_close_and_after_reuse() {
     let (r, w) = pipe();
     let (r2, _w2) = pipe();

@@ -48,7 +48,7 @@ fn refused(interest: Interest) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 48 }))]
 
     #[test]
     fn selector_matches_model(ops in proptest::collection::vec(op(), 1..40)) {

@@ -103,6 +103,7 @@ fn a_closed_fd_still_registered_reports_pollnval() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets")]
 fn tcp_out_of_band_data_reports_pollpri() {
     let (client, server) = tcp_pair();
     let mut p = Poll::new();

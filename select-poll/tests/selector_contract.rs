@@ -127,6 +127,7 @@ fn only_registered_interests_are_reported() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets")]
 fn urgent_data_is_priority() {
     let (client, server) = tcp_pair();
     let mut sel = selector();
