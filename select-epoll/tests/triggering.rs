@@ -77,6 +77,7 @@ fn oneshot_disarms_until_modify() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate shutdown(2) of a socketpair")]
 fn rdhup_on_peer_shutdown_of_writing() {
     let ep = Epoll::new().unwrap();
     let (a, b) = socketpair();

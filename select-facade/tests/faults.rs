@@ -37,6 +37,7 @@ fn storm<T: std::fmt::Debug>(name: &str, wait: impl FnOnce() -> std::io::Result<
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate signals (sigaction, pthread_kill)")]
 fn eintr_storm_on_every_selector() {
     fn on<S: Selector<Data = ()>>(name: &str, mut s: S) {
         let (r, _w) = pipe();
@@ -59,6 +60,7 @@ fn eintr_storm_on_every_selector() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate signals (sigaction, pthread_kill)")]
 fn eintr_storm_on_every_mechanism() {
     let (r, _w) = pipe();
     storm("select()", || {

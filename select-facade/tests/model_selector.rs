@@ -77,12 +77,14 @@ impl Any {
     }
 }
 
-/// Every selector to run: one per available backend, plus `DefaultSelector`.
+/// Every selector to run: one per available backend, plus `DefaultSelector`. Under Miri,
+/// which does not emulate select(2), the select backend sits out.
 fn all_selectors() -> Vec<Any> {
-    let mut v = vec![
-        Any::Select(SelectSelector::new().unwrap()),
-        Any::Poll(PollSelector::new().unwrap()),
-    ];
+    let mut v = Vec::new();
+    if cfg!(not(miri)) {
+        v.push(Any::Select(SelectSelector::new().unwrap()));
+    }
+    v.push(Any::Poll(PollSelector::new().unwrap()));
     #[cfg(has_epoll)]
     v.push(Any::Epoll(select_facade::EpollSelector::new().unwrap()));
     #[cfg(has_kqueue)]
@@ -101,6 +103,16 @@ enum Op {
     CloseFd(usize),
     Reopen(usize),
     CloseSelector,
+}
+
+/// Interest bits as generated, except under Miri, which emulates neither POLLPRI nor
+/// EPOLLPRI: there `PRIORITY` is left out.
+fn miri_bits(bits: u8) -> u8 {
+    if cfg!(miri) {
+        bits & !Interest::PRIORITY.bits()
+    } else {
+        bits
+    }
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -388,13 +400,13 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             let fd_of = |s: usize| world.fd(s);
             match *op {
                 Op::Register(s, bits, data) => {
-                    let i = Interest::from_bits(bits).unwrap();
+                    let i = Interest::from_bits(miri_bits(bits)).unwrap();
                     let got = key_outcome(on!(sel, x => x.register(&fd_of(s), i, data)));
                     let want = model.register(&world, s, i, data);
                     prop_assert_eq!(got, want, "{} step {}: {:?}", name, step, op);
                 }
                 Op::Modify(s, bits, data) => {
-                    let i = Interest::from_bits(bits).unwrap();
+                    let i = Interest::from_bits(miri_bits(bits)).unwrap();
                     let got = key_outcome(on!(sel, x => x.modify(&fd_of(s), i, data)));
                     let want = model.modify(&world, s, i, data);
                     prop_assert_eq!(got, want, "{} step {}: {:?}", name, step, op);
@@ -475,6 +487,8 @@ fn lockstep_covers_every_available_backend() {
         .map(|s| on!(s, x => x.backend()))
         .collect();
     let mut available = Backend::available();
+    // Under Miri the select backend sits out (see `all_selectors`).
+    available.retain(|b| cfg!(not(miri)) || *b != Backend::Select);
     available.sort();
     let mut names_sorted = names.clone();
     names_sorted.sort();
