@@ -107,6 +107,7 @@ fn rdhup_on_loopback_tcp() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate EPOLLEXCLUSIVE")]
 fn exclusive_is_accepted_at_register_only() {
     let ep = Epoll::new().unwrap();
     let ep2 = Epoll::new().unwrap();

@@ -15,10 +15,6 @@ use select_poll::{Poll, PollFlags, PollSelector};
 
 const ZERO: Option<Duration> = Some(Duration::ZERO);
 const PIPES: usize = 24;
-/// Operations on `Poll` and on `PollSelector`; Miri, which interprets every instruction,
-/// runs a fiftieth of them.
-const POLL_OPS: usize = if cfg!(miri) { 2_000 } else { 100_000 };
-const SELECTOR_OPS: u64 = if cfg!(miri) { 600 } else { 30_000 };
 
 /// xorshift64*: small, seeded, good enough to pick operations.
 struct Rng(u64);
@@ -104,13 +100,7 @@ fn random_mask(rng: &mut Rng) -> PollFlags {
         PollFlags::empty(),
         PollFlags::from_bits_retain(libc::POLLIN | libc::POLLOUT),
     ];
-    let mask = MASKS[rng.below(MASKS.len())];
-    if cfg!(miri) {
-        // Miri does not emulate POLLPRI (which a pipe never reports anyway).
-        mask.difference(PollFlags::POLLPRI)
-    } else {
-        mask
-    }
+    MASKS[rng.below(MASKS.len())]
 }
 
 /// The model of a `Poll`: the slot array and index, maintained the documented way.
@@ -141,6 +131,7 @@ impl Model {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri's pipes differ from Linux's in readiness (a read end reports POLLOUT), which the model follows")]
 fn poll_matches_the_model_through_100_000_operations() {
     let mut rng = Rng::from_env();
     let mut pool = Pool::new();
@@ -148,7 +139,7 @@ fn poll_matches_the_model_through_100_000_operations() {
     let mut model = Model::default();
     let mut out = Vec::new();
     let (mut waits, mut reported) = (0usize, 0usize);
-    for op in 0..POLL_OPS {
+    for op in 0..100_000 {
         match rng.below(20) {
             0..=6 => {
                 let (fd, mask) = (pool.any_fd(&mut rng), random_mask(&mut rng));
@@ -192,7 +183,7 @@ fn poll_matches_the_model_through_100_000_operations() {
         assert!(p.iter().eq(model.slots.iter().copied()), "op {op}");
     }
     assert!(
-        waits > POLL_OPS / 10 && reported > waits,
+        waits > 10_000 && reported > waits,
         "{waits} waits, {reported}"
     );
 }
@@ -212,6 +203,7 @@ fn expected_event(pool: &Pool, fd: RawFd, interest: Interest) -> Option<Event> {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri's pipes differ from Linux's in readiness (a read end reports POLLOUT), which the model follows")]
 fn poll_selector_matches_the_model_and_rotates_fairly() {
     const INTERESTS: [Interest; 5] = [
         Interest::READ,
@@ -226,13 +218,9 @@ fn poll_selector_matches_the_model_and_rotates_fairly() {
     let mut model: HashMap<RawFd, (Interest, u64)> = HashMap::new();
     let mut events = Events::with_capacity(1);
     let mut waits = 0;
-    for op in 0..SELECTOR_OPS {
+    for op in 0..30_000u64 {
         let fd = pool.any_fd(&mut rng);
-        let mut interest = INTERESTS[rng.below(INTERESTS.len())];
-        if cfg!(miri) {
-            // Miri does not emulate POLLPRI (which a pipe never reports anyway).
-            interest = Interest::from_bits_truncate(interest.bits() & !Interest::PRIORITY.bits());
-        }
+        let interest = INTERESTS[rng.below(INTERESTS.len())];
         match rng.below(20) {
             0..=6 => match sel.register(&fd, interest, op) {
                 Ok(k) => {
@@ -294,6 +282,6 @@ fn poll_selector_matches_the_model_and_rotates_fairly() {
         }
         assert_eq!(sel.len(), model.len());
     }
-    assert!(waits > SELECTOR_OPS / 6);
+    assert!(waits > 5_000);
     drop(events);
 }
