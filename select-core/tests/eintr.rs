@@ -6,7 +6,10 @@ use select_core::retry;
 use select_core::testing::{poll_sleep, SignalStorm};
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri does not emulate signals (sigaction, pthread_kill)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn signal_storm_neither_shortens_nor_lengthens_a_wait() {
     let timeout = Duration::from_millis(200);
     let storm = SignalStorm::start(Duration::from_micros(300)).unwrap();
@@ -43,7 +46,10 @@ fn signal_storm_neither_shortens_nor_lengthens_a_wait() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri does not emulate signals (sigaction, pthread_kill)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn blocking_wait_survives_a_storm_until_ready() {
     // With no timeout, the retried wait only ends when the "syscall" succeeds; here the
     // syscall is a long poll(2) that the storm interrupts, reporting readiness once
@@ -70,7 +76,10 @@ fn blocking_wait_survives_a_storm_until_ready() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri does not emulate signals (sigaction, pthread_kill)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn zero_timeout_under_a_storm_never_errors() {
     let storm = SignalStorm::start(Duration::from_micros(100)).unwrap();
     for _ in 0..2000 {

@@ -14,7 +14,10 @@ fn fd_flags(fd: i32) -> u32 {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri has no /proc (the test reads the fd's flags and link there)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri has no /proc (the test reads the fd's flags and link there)"
+)]
 fn new_is_close_on_exec() {
     let ep = Epoll::new().unwrap();
     let fd = ep.fileno().unwrap();

@@ -70,7 +70,10 @@ fn duplicate_unknown_and_empty() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri opens no files under isolation (the test needs a regular file)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri opens no files under isolation (the test needs a regular file)"
+)]
 fn kernel_refusals_record_nothing() {
     let mut s = sel();
     let bad = unused_fd(19_000);

@@ -28,7 +28,10 @@ fn thread_state(task: &str) -> Option<char> {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri has no /proc (the test reads the waiter thread's state there)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri has no /proc (the test reads the waiter thread's state there)"
+)]
 fn waiter_sees_an_fd_registered_after_it_started_waiting() {
     let ep = Arc::new(Epoll::new().unwrap());
     let barrier = Arc::new(Barrier::new(2));

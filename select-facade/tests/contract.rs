@@ -355,7 +355,10 @@ fn blocking_select_returns_when_a_thread_writes() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri does not emulate signals (sigaction, pthread_kill)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn signal_storm_does_not_shorten_a_wait() {
     for (name, mut sel) in selectors() {
         let (r, _w) = testing::pipe();

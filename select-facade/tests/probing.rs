@@ -72,7 +72,10 @@ fn run_child(test: &str, value: &str, expect: &str) {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri cannot spawn processes (re-exec of the test binary)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot spawn processes (re-exec of the test binary)"
+)]
 fn child_checks_env_choice() {
     // Does its work only when started by the tests below.
     let Ok(expect) = std::env::var(CHILD) else {
@@ -90,7 +93,10 @@ fn child_checks_env_choice() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri cannot spawn processes (re-exec of the test binary)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot spawn processes (re-exec of the test binary)"
+)]
 fn env_override_selects_each_available_backend() {
     for b in Backend::available() {
         run_child("child_checks_env_choice", b.name(), b.name());
@@ -102,7 +108,10 @@ fn env_override_selects_each_available_backend() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri cannot spawn processes (re-exec of the test binary)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot spawn processes (re-exec of the test binary)"
+)]
 fn env_override_refuses_unknown_and_unavailable_names() {
     run_child("child_checks_env_choice", "iocp", "error:\"iocp\"");
     for b in Backend::ALL.into_iter().filter(|b| !b.is_compiled()) {

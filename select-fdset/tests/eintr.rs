@@ -17,7 +17,10 @@ fn check_elapsed(start: Instant, sent: usize) {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri does not emulate signals (sigaction, pthread_kill)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn storm_does_not_shorten_select() {
     let (r, _w) = pipe();
     let storm = SignalStorm::start(STORM).unwrap();
@@ -29,7 +32,10 @@ fn storm_does_not_shorten_select() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri does not emulate signals (sigaction, pthread_kill)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn storm_does_not_shorten_empty_sleep() {
     let storm = SignalStorm::start(STORM).unwrap();
     let start = Instant::now();
@@ -41,7 +47,10 @@ fn storm_does_not_shorten_empty_sleep() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri does not emulate signals (sigaction, pthread_kill)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn storm_does_not_shorten_select_object_or_selector() {
     let (r, _w) = pipe();
     let mut sel = Select::new();
@@ -67,7 +76,10 @@ fn storm_does_not_shorten_select_object_or_selector() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri does not emulate signals (sigaction, pthread_kill)")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn blocking_select_survives_a_storm_until_ready() {
     let (r, mut w) = pipe();
     let storm = SignalStorm::start(STORM).unwrap();

@@ -186,7 +186,10 @@ fn hang_up_is_reported_as_readiness() {
 }
 
 #[test]
-#[cfg_attr(miri, ignore = "Miri's pipes differ from Linux's: a write end whose reader closed reports POLLHUP, not POLLERR")]
+#[cfg_attr(
+    miri,
+    ignore = "Miri's pipes differ from Linux's: a write end whose reader closed reports POLLHUP, not POLLERR"
+)]
 fn a_write_end_whose_reader_closed_is_an_error() {
     let (r, w) = pipe();
     let mut sel = selector();
