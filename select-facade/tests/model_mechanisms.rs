@@ -569,6 +569,7 @@ proptest! {
 
     /// `Poll` upserts, reports `POLLNVAL` for closed fds and keeps slot order.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri's pipes differ from Linux's in readiness (a read end reports writable), which the model follows")]
     fn poll_follows_its_model(ops in proptest::collection::vec(poll_op(), 1..48)) {
         poll_run(ops)?;
     }
@@ -587,6 +588,7 @@ proptest! {
 
     /// `Epoll` refuses duplicates with EEXIST and loses registrations with the file.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri's pipes differ from Linux's in readiness (a read end reports writable), which the model follows")]
     fn epoll_follows_its_model(ops in proptest::collection::vec(epoll_model::op(), 1..48)) {
         epoll_model::run(ops)?;
     }

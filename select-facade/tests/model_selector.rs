@@ -472,6 +472,7 @@ proptest! {
 
     /// Every backend follows the model step by step.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri's pipes differ from Linux's in readiness (a read end reports writable), which the model follows")]
     fn every_backend_follows_the_selector_model(ops in proptest::collection::vec(op(), 1..48)) {
         run(ops)?;
     }
