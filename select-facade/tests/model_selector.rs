@@ -740,6 +740,7 @@ proptest! {
 
     /// Every backend follows the model step by step.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets (the model's world has one), and its pipes' readiness differs from Linux's")]
     fn every_backend_follows_the_selector_model(ops in proptest::collection::vec(op(), 1..48)) {
         run(ops)?;
     }

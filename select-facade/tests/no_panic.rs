@@ -195,6 +195,7 @@ proptest! {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
     fn select_function_and_object_never_panic(
         r in prop::collection::vec(fd(), 0..4),
         w in prop::collection::vec(fd(), 0..4),
@@ -586,6 +587,7 @@ proptest! {
     #![proptest_config(cases())]
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
     fn select_selector_never_panics(ops in prop::collection::vec(sel_op(), 0..14)) {
         drive(SelectSelector::<u8>::new().unwrap(), ops, no_waker)?;
     }

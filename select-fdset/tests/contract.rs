@@ -1,4 +1,7 @@
 //! `SelectSelector` against the shared `Selector` contract suite (select-core's
 //! `testing::contract`); select-specific behaviour lives in the `selector_*.rs` files.
 
-select_core::selector_contract!(|| select_fdset::SelectSelector::<u32>::new().unwrap());
+select_core::selector_contract!(
+    || select_fdset::SelectSelector::<u32>::new().unwrap(),
+    miri_ignore = "Miri does not emulate select(2)"
+);

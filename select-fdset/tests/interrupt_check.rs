@@ -7,6 +7,10 @@ use select_core::testing::interrupt_check_contract;
 use select_fdset::{Events, Interest, Ready, Select, SelectSelector, Selector};
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn select_object() {
     interrupt_check_contract(
         |r: &PipeReader| (r.try_clone().unwrap(), Select::new(), Ready::new()),
@@ -18,6 +22,10 @@ fn select_object() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn select_function_form() {
     // `Select::with_interrupt_check(c).select(...)`: the free function with the hook.
     interrupt_check_contract(
@@ -34,6 +42,10 @@ fn select_function_form() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn select_selector() {
     interrupt_check_contract(
         |r: &PipeReader| {
