@@ -57,6 +57,11 @@ pub(crate) fn dup2(fd: RawFd, target: RawFd) -> io::Result<OwnedFd> {
 
 #[cfg(feature = "testing")]
 pub(crate) fn nofile_limit() -> io::Result<(u64, u64)> {
+    if cfg!(miri) {
+        // Miri's fd table has no limit and Miri has no getrlimit: a nominal soft limit
+        // of 1024 and no hard limit.
+        return Ok((1024, u64::MAX));
+    }
     // SAFETY: rlimit is plain old data; getrlimit writes into the valid pointer given.
     let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
     // SAFETY: `lim` is a valid, writable rlimit.
@@ -66,6 +71,10 @@ pub(crate) fn nofile_limit() -> io::Result<(u64, u64)> {
 
 #[cfg(feature = "testing")]
 pub(crate) fn set_nofile_soft_limit(soft: u64, hard: u64) -> io::Result<()> {
+    if cfg!(miri) {
+        // Nothing to raise under Miri (see `nofile_limit`).
+        return Ok(());
+    }
     let lim = libc::rlimit {
         rlim_cur: soft as libc::rlim_t,
         rlim_max: hard as libc::rlim_t,

@@ -76,18 +76,13 @@ pub fn drain(mut r: impl Read) -> usize {
 }
 
 /// Raises the `RLIMIT_NOFILE` soft limit to `want` (or the hard limit, if lower) and
-/// returns the soft limit now in force. Never lowers it. Under Miri, whose fd table has
-/// no limit, returns `want` (at least 1024) without a syscall.
+/// returns the soft limit now in force. Never lowers it. (Under Miri, which has no fd
+/// limit, the limit is a nominal soft 1024 raised on demand; see `sys::nofile_limit`.)
 ///
 /// # Errors
 ///
 /// The errno of `getrlimit(2)`/`setrlimit(2)`.
 pub fn raise_fd_limit(want: u64) -> io::Result<u64> {
-    if cfg!(miri) {
-        // Miri's emulated fd table has no limit (and no getrlimit/setrlimit): answer as
-        // a process with a soft limit of 1024 raised on demand.
-        return Ok(want.max(1024));
-    }
     let (soft, hard) = sys::nofile_limit()?;
     let target = want.min(hard);
     if target > soft {

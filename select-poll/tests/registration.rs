@@ -10,6 +10,10 @@ use select_poll::{Poll, PollFlags};
 const ZERO: Option<Duration> = Some(Duration::ZERO);
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri's pipes differ from Linux's in readiness (a read end reports POLLOUT)"
+)]
 fn register_twice_replaces_the_mask_and_keeps_the_slot() {
     let (r1, w1) = pipe();
     let (r2, w2) = pipe();
