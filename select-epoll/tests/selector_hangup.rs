@@ -28,6 +28,10 @@ fn writer_closed_reports_read_with_hangup() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri's pipes differ from Linux's: a write end whose reader closed reports EPOLLHUP, not EPOLLERR"
+)]
 fn reader_closed_reports_write_with_error() {
     let mut s = EpollSelector::new().unwrap();
     let (r, w) = pipe();
