@@ -23,6 +23,10 @@ fn selectors() -> Vec<(String, DefaultSelector<u32>)> {
 const WAIT: Option<Duration> = Some(Duration::from_secs(5));
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri's pipes differ from Linux's in readiness (a read end reports writable)"
+)]
 fn the_python_loop_modifies_and_unregisters_inside_the_loop() {
     for (name, mut sel) in selectors() {
         let pipes: Vec<_> = (0..6).map(|_| testing::pipe()).collect();

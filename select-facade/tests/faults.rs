@@ -195,7 +195,10 @@ fn concurrent_register_unregister_on_one_epoll() {
     }
     assert!(waits > 10, "{waits} waits");
     assert!(cycles_total.iter().all(|&c| c > 0), "{cycles_total:?}");
-    assert!(checked_absent + checked_present > 0);
+    // Natively only: Miri's scheduler switches threads every few steps, so a fd's thread
+    // nearly always moves during a wait and there may be nothing to check; under Miri the
+    // point is its data-race and aliasing check of the concurrent calls.
+    assert!(cfg!(miri) || checked_absent + checked_present > 0);
     println!(
         "{waits} waits, {checked_present} present and {checked_absent} absent checks, cycles {cycles_total:?}"
     );
