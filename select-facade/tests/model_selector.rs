@@ -776,6 +776,7 @@ fn no_stale_event_after_the_dup_trap_and_fd_reuse() {
 /// Urgent data is PRIORITY readiness wherever the backend takes PRIORITY, through the
 /// model.
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets")]
 fn priority_readiness_through_the_model() {
     run(vec![
         Op::Register(TCP, Interest::PRIORITY.bits(), 1),
