@@ -1,14 +1,14 @@
 //! `DefaultSelector`: the best available backend, chosen at run time.
 
 use std::io;
-use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::Duration;
 
 use select_core::error::invalid_input;
 use select_core::retry::InterruptCheck;
-use select_core::{Backend, Events, Interest, Selector, SelectorKey, Waitable};
+use select_core::{Backend, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
 use select_fdset::SelectSelector;
+#[cfg(has_poll)]
 use select_poll::PollSelector;
 
 #[cfg(has_epoll)]
@@ -36,6 +36,10 @@ cfg_if::cfg_if! {
     } else if #[cfg(has_kqueue)] {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Kqueue, Backend::Poll, Backend::Select];
+    } else if #[cfg(not(has_poll))] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target
+        /// (Windows: Winsock's select only, as in CPython).
+        pub const PREFERENCE: &[Backend] = &[Backend::Select];
     } else {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Poll, Backend::Select];
@@ -78,7 +82,8 @@ impl Availability for Backend {
 
     fn is_compiled(&self) -> bool {
         match self {
-            Backend::Select | Backend::Poll => true,
+            Backend::Select => true,
+            Backend::Poll => cfg!(has_poll),
             Backend::Epoll => cfg!(has_epoll),
             Backend::Kqueue => cfg!(has_kqueue),
         }
@@ -94,6 +99,7 @@ enum Inner<T> {
     Epoll(EpollSelector<T>),
     #[cfg(has_kqueue)]
     Kqueue(KqueueSelector<T>),
+    #[cfg(has_poll)]
     Poll(PollSelector<T>),
     Select(SelectSelector<T>),
 }
@@ -106,6 +112,7 @@ macro_rules! dispatch {
             Inner::Epoll($s) => $body,
             #[cfg(has_kqueue)]
             Inner::Kqueue($s) => $body,
+            #[cfg(has_poll)]
             Inner::Poll($s) => $body,
             Inner::Select($s) => $body,
         }
@@ -119,6 +126,7 @@ impl<T> Inner<T> {
             Backend::Epoll => Ok(Inner::Epoll(EpollSelector::new()?)),
             #[cfg(has_kqueue)]
             Backend::Kqueue => Ok(Inner::Kqueue(KqueueSelector::new()?)),
+            #[cfg(has_poll)]
             Backend::Poll => Ok(Inner::Poll(PollSelector::new()?)),
             Backend::Select => Ok(Inner::Select(SelectSelector::new()?)),
             #[allow(unreachable_patterns)]
@@ -212,7 +220,8 @@ impl<T> DefaultSelector<T> {
     ///
     /// # Errors
     ///
-    /// The errno of creating the eventfd/pipe/user event or of watching it;
+    /// The errno of creating the eventfd/pipe/user event (on Windows, the Winsock error
+    /// of creating the loopback socket pair) or of watching it;
     /// `InvalidInput` after `close`.
     pub fn waker(&mut self) -> io::Result<Waker> {
         if let Some(source) = &self.wake {
@@ -329,6 +338,15 @@ impl<T> Selector for DefaultSelector<T> {
     #[inline]
     fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
         dispatch!(&self.inner, s => s.get_key(fd))
+    }
+
+    /// One dispatch per call, then one O(1) table lookup per event.
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        dispatch!(&self.inner, s => s.registry()).ready_keys(events)
     }
 
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {

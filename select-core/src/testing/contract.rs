@@ -86,7 +86,8 @@ impl Capabilities {
                 owner: Owner::Number,
                 closed_fd: ClosedFd::FailsWithEbadf,
                 per_interest_filters: false,
-                modify_checks_fd: true,
+                // No syscall on modify: a closed fd shows at the next wait.
+                modify_checks_fd: false,
             },
             Backend::Poll => Capabilities {
                 flags_hangup: true,
@@ -94,7 +95,8 @@ impl Capabilities {
                 owner: Owner::Number,
                 closed_fd: ClosedFd::ReportedAsError,
                 per_interest_filters: false,
-                modify_checks_fd: true,
+                // No syscall on modify: a closed fd shows at the next wait.
+                modify_checks_fd: false,
             },
             Backend::Epoll => Capabilities {
                 flags_hangup: true,
