@@ -7,7 +7,9 @@ use std::os::fd::{FromRawFd, OwnedFd};
 
 use crate::error::cvt;
 
-pub(crate) const PIPE_BUF: usize = libc::PIPE_BUF;
+// `usize` in libc on most targets, `c_int` on illumos and Solaris (5120 there).
+#[allow(clippy::unnecessary_cast)]
+pub(crate) const PIPE_BUF: usize = libc::PIPE_BUF as usize;
 
 /// A `timespec` of zero, built without naming private padding fields.
 #[inline]
@@ -83,12 +85,19 @@ pub(crate) fn send_oob(fd: RawFd, byte: u8) -> io::Result<()> {
 
 /// An opaque thread handle for [`signal`](crate::testing).
 #[cfg(feature = "testing")]
-pub(crate) type Thread = libc::pthread_t;
+#[derive(Clone, Copy)]
+pub(crate) struct Thread(libc::pthread_t);
+
+// SAFETY: a `pthread_t` is an opaque id (an integer on glibc, a pointer on musl and some
+// BSDs) that this crate never dereferences: it is only handed back to `pthread_kill`,
+// which may be called from any thread.
+#[cfg(feature = "testing")]
+unsafe impl Send for Thread {}
 
 #[cfg(feature = "testing")]
 pub(crate) fn current_thread() -> Thread {
     // SAFETY: pthread_self has no preconditions.
-    unsafe { libc::pthread_self() }
+    Thread(unsafe { libc::pthread_self() })
 }
 
 /// The signal the test storms use: SIGURG, whose default action is to be ignored, so a
@@ -119,7 +128,7 @@ pub(crate) fn install_noop_handler() -> io::Result<()> {
 pub(crate) fn signal_thread(thread: Thread) -> io::Result<()> {
     // SAFETY: the caller guarantees `thread` is alive (SignalStorm joins its sender
     // before the target can exit); the handler is installed.
-    let rc = unsafe { libc::pthread_kill(thread, STORM_SIGNAL) };
+    let rc = unsafe { libc::pthread_kill(thread.0, STORM_SIGNAL) };
     if rc == 0 {
         Ok(())
     } else {

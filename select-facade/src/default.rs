@@ -8,6 +8,8 @@ use std::time::Duration;
 use select_core::error::invalid_input;
 use select_core::{Backend, Events, Interest, Selector, SelectorKey, Waitable};
 use select_fdset::SelectSelector;
+#[cfg(has_devpoll)]
+use select_poll::DevpollSelector;
 use select_poll::PollSelector;
 
 #[cfg(has_epoll)]
@@ -35,6 +37,10 @@ cfg_if::cfg_if! {
     } else if #[cfg(has_kqueue)] {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Kqueue, Backend::Poll, Backend::Select];
+    } else if #[cfg(has_devpoll)] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target
+        /// (illumos and Solaris: Python's `DefaultSelector` is `DevpollSelector` there).
+        pub const PREFERENCE: &[Backend] = &[Backend::Devpoll, Backend::Poll, Backend::Select];
     } else {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Poll, Backend::Select];
@@ -53,9 +59,10 @@ pub trait Availability: Sized {
     fn is_compiled(&self) -> bool;
 }
 
-const ALL_STRONGEST_FIRST: [Backend; 4] = [
+const ALL_STRONGEST_FIRST: [Backend; 5] = [
     Backend::Epoll,
     Backend::Kqueue,
+    Backend::Devpoll,
     Backend::Poll,
     Backend::Select,
 ];
@@ -80,6 +87,7 @@ impl Availability for Backend {
             Backend::Select | Backend::Poll => true,
             Backend::Epoll => cfg!(has_epoll),
             Backend::Kqueue => cfg!(has_kqueue),
+            Backend::Devpoll => cfg!(has_devpoll),
         }
     }
 }
@@ -93,6 +101,8 @@ enum Inner<T> {
     Epoll(EpollSelector<T>),
     #[cfg(has_kqueue)]
     Kqueue(KqueueSelector<T>),
+    #[cfg(has_devpoll)]
+    Devpoll(DevpollSelector<T>),
     Poll(PollSelector<T>),
     Select(SelectSelector<T>),
 }
@@ -105,6 +115,8 @@ macro_rules! dispatch {
             Inner::Epoll($s) => $body,
             #[cfg(has_kqueue)]
             Inner::Kqueue($s) => $body,
+            #[cfg(has_devpoll)]
+            Inner::Devpoll($s) => $body,
             Inner::Poll($s) => $body,
             Inner::Select($s) => $body,
         }
@@ -118,6 +130,8 @@ impl<T> Inner<T> {
             Backend::Epoll => Ok(Inner::Epoll(EpollSelector::new()?)),
             #[cfg(has_kqueue)]
             Backend::Kqueue => Ok(Inner::Kqueue(KqueueSelector::new()?)),
+            #[cfg(has_devpoll)]
+            Backend::Devpoll => Ok(Inner::Devpoll(DevpollSelector::new()?)),
             Backend::Poll => Ok(Inner::Poll(PollSelector::new()?)),
             Backend::Select => Ok(Inner::Select(SelectSelector::new()?)),
             #[allow(unreachable_patterns)]

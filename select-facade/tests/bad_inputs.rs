@@ -4,7 +4,7 @@
 //! hang: every call here returns at once.
 
 use std::io::{ErrorKind, Write};
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
 use select_core::testing::{dup_at, pipe, raise_fd_limit};
@@ -497,7 +497,7 @@ fn from_fd_of_a_pipe() {
     {
         let (r, _w) = pipe();
         let n = r.as_raw_fd();
-        let e = select_facade::Epoll::from_fd(OwnedFd::from(r)).unwrap_err();
+        let e = select_facade::Epoll::from_fd(std::os::fd::OwnedFd::from(r)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert!(e.to_string().contains(&n.to_string()), "{e}");
     }
@@ -505,7 +505,7 @@ fn from_fd_of_a_pipe() {
     {
         let (r, _w) = pipe();
         let n = r.as_raw_fd();
-        let e = select_facade::Kqueue::from_fd(OwnedFd::from(r)).unwrap_err();
+        let e = select_facade::Kqueue::from_fd(std::os::fd::OwnedFd::from(r)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert!(e.to_string().contains(&n.to_string()), "{e}");
     }

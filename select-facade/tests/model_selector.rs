@@ -192,7 +192,8 @@ impl Model {
         };
         if old != i {
             match self.backend {
-                Backend::Select | Backend::Poll => {
+                // /dev/poll (illumos/Solaris, never run here) checks as poll does.
+                Backend::Select | Backend::Poll | Backend::Devpoll => {
                     if !w.is_open(slot) {
                         return os(libc::EBADF);
                     }
@@ -288,7 +289,8 @@ impl Model {
                     }
                     (!ready.is_empty()).then_some((fd, ready, false, false))
                 }
-                Backend::Poll => match facts {
+                // /dev/poll (illumos/Solaris, never run here): modelled as poll.
+                Backend::Poll | Backend::Devpoll => match facts {
                     None => Some((fd, level_ready(RW, i, true), false, true)),
                     Some(f) => level_event(fd, f, i),
                 },

@@ -13,6 +13,11 @@
 //!   names in `Debug` and keeping unknown bits.
 //! * [`PollSelector`] is Python's `selectors.PollSelector` with select-core's uniform
 //!   [`Selector`](select_core::Selector) contract.
+//! * On illumos and Solaris, `DevPoll` is Python's `select.devpoll()` (the `/dev/poll`
+//!   device, which speaks the same `pollfd` records) and `DevpollSelector` is
+//!   `selectors.DevpollSelector`. CI type-checks them for those targets but cannot run
+//!   them: their behaviour follows illumos's `poll(7d)` manual page and CPython's
+//!   `select.devpoll`, unverified on a real kernel.
 //!
 //! # From Python
 //!
@@ -76,12 +81,21 @@
 #![doc(test(attr(deny(warnings))))]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+#[cfg(has_devpoll)]
+mod devpoll;
+#[cfg(has_devpoll)]
+mod devpoll_selector;
 mod flags;
 mod poll;
 mod selector;
 #[allow(unsafe_code)]
 mod sys;
+mod timeouts;
 
+#[cfg(has_devpoll)]
+pub use devpoll::DevPoll;
+#[cfg(has_devpoll)]
+pub use devpoll_selector::DevpollSelector;
 pub use flags::PollFlags;
 pub use poll::Poll;
 pub use selector::PollSelector;

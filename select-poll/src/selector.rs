@@ -96,7 +96,7 @@ impl<T> PollSelector<T> {
 
 /// The `pollfd` request bits for `interest`.
 #[inline]
-fn to_flags(interest: Interest) -> PollFlags {
+pub(crate) fn to_flags(interest: Interest) -> PollFlags {
     let mut f = PollFlags::empty();
     if interest.is_readable() {
         f |= PollFlags::POLLIN;
@@ -112,7 +112,7 @@ fn to_flags(interest: Interest) -> PollFlags {
 
 /// The event a ready `pollfd` of a user registration stands for.
 #[inline]
-fn translate(p: &pollfd) -> Event {
+pub(crate) fn translate(p: &pollfd) -> Event {
     let rev = p.revents;
     let registered = {
         let mut i = Interest::EMPTY;
@@ -148,7 +148,7 @@ fn translate(p: &pollfd) -> Event {
     Event::new(p.fd, ready, hangup, error)
 }
 
-fn wake_fd_error(fd: RawFd) -> io::Error {
+pub(crate) fn wake_fd_error(fd: RawFd) -> io::Error {
     io::Error::new(
         io::ErrorKind::AlreadyExists,
         format!("file descriptor {fd} is the selector's wake fd"),
