@@ -190,3 +190,31 @@ impl Drop for SignalStorm {
 pub fn poll_sleep(timeout: Option<Duration>) -> io::Result<usize> {
     sys::poll_no_fds(crate::timeout::to_millis_ceil(timeout))
 }
+
+/// The environment variable CI sets (to any non-empty value) when the tests run under
+/// user-mode emulation (`qemu-s390x` and the like), where a few tests cannot work:
+/// fds at or above 1024 abort qemu's own `select`, and a test binary cannot re-execute
+/// itself through the emulator.
+pub const UNDER_EMULATION_ENV: &str = "SELECT_RS_UNDER_EMULATION";
+
+/// Whether the calling test must skip itself because it runs under user-mode emulation
+/// ([`UNDER_EMULATION_ENV`] is set). When it must, one line
+/// `skipped under emulation: {test}: {why}` goes to the process's stderr, past the test
+/// harness's capture, so CI can count and list the skips.
+///
+/// ```
+/// use select_core::testing::skip_under_emulation;
+///
+/// if skip_under_emulation("doc_example", "needs fds at or above 1024") {
+///     return;
+/// }
+/// ```
+pub fn skip_under_emulation(test: &str, why: &str) -> bool {
+    let on = std::env::var_os(UNDER_EMULATION_ENV).is_some_and(|v| !v.is_empty());
+    if on {
+        // `io::stderr()` directly, not `eprintln!`, which the harness captures.
+        let line = format!("skipped under emulation: {test}: {why}\n");
+        let _ = io::stderr().write_all(line.as_bytes());
+    }
+    on
+}

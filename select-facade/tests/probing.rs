@@ -90,6 +90,12 @@ fn child_checks_env_choice() {
 
 #[test]
 fn env_override_selects_each_available_backend() {
+    if select_core::testing::skip_under_emulation(
+        "env_override_selects_each_available_backend",
+        "re-executes the test binary, which qemu-user cannot do",
+    ) {
+        return;
+    }
     for b in Backend::available() {
         run_child("child_checks_env_choice", b.name(), b.name());
     }
@@ -101,6 +107,12 @@ fn env_override_selects_each_available_backend() {
 
 #[test]
 fn env_override_refuses_unknown_and_unavailable_names() {
+    if select_core::testing::skip_under_emulation(
+        "env_override_refuses_unknown_and_unavailable_names",
+        "re-executes the test binary, which qemu-user cannot do",
+    ) {
+        return;
+    }
     run_child("child_checks_env_choice", "iocp", "error:\"iocp\"");
     for b in Backend::ALL.into_iter().filter(|b| !b.is_compiled()) {
         run_child(
