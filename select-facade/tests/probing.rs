@@ -23,6 +23,8 @@ fn preference_order_matches_the_target() {
         assert_eq!(PREFERENCE[0], Backend::Epoll);
     } else if cfg!(any(target_os = "freebsd", target_os = "macos")) {
         assert_eq!(PREFERENCE[0], Backend::Kqueue);
+    } else if cfg!(any(target_os = "illumos", target_os = "solaris")) {
+        assert_eq!(PREFERENCE[0], Backend::Devpoll);
     }
     for b in PREFERENCE {
         assert!(b.is_compiled(), "{b} preferred but not compiled");
