@@ -59,3 +59,9 @@ pub fn raise_fd_limit() -> std::io::Result<u64> {
 pub fn fits(n: usize, limit: u64) -> bool {
     (2 * n as u64 + 256) <= limit
 }
+
+/// The workspace README's examples, compiled and run as doctests. They live here, in the
+/// unpublished crate, because a published crate cannot reach files outside its package.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}

@@ -2,7 +2,7 @@
 //!
 //! Prints the machine and the backends it has, times `one_ready` (N pipes, one
 //! readable, a zero-timeout wait that must report it) and `high_fd` (one readable fd
-//! at number 10, 1000, 15000) on every backend against the raw syscall doing the same
+//! at the first free number at or above 10, 1000, 15000) on every backend against the raw syscall doing the same
 //! work, prints ns per wait and the ratios, checks the performance targets, and writes a
 //! log-log SVG plot to `target/select-scaling.svg`.
 
@@ -24,10 +24,11 @@ USAGE:
     cargo run --release -p select-benches [-- OPTIONS]
 
 Times one zero-timeout wait over N pipes with one readable (one_ready, N = 10, 100,
-1000, 9000) and over one readable fd placed at 10, 1000, 15000 (high_fd), on every
-backend of this machine and on the raw syscall doing the same work; prints ns per wait
-and the ratio to the raw syscall (median over interleaved repetitions), checks the
-targets, and writes an SVG plot.
+1000, 9000) and over one readable fd placed at the first free fd number at or above
+10, 1000 and 15000 (high_fd; the tables show the number used, e.g. fd 11 when 10 is
+taken), on every backend of this machine and on the raw syscall doing the same work;
+prints ns per wait and the ratio to the raw syscall (median over interleaved
+repetitions), checks the targets, and writes an SVG plot.
 
 OPTIONS:
     --long            a longer, more precise run (201 repetitions of 5 ms batches)

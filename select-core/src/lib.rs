@@ -37,6 +37,10 @@
 //! ```
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
+// Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
+// in the same output directory (e.g. `cargo doc --no-deps` built them later).
+#![doc(html_root_url = "https://docs.rs/select-core/0.1.0")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod error;
 mod fd;

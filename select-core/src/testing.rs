@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use crate::sys;
 
+pub mod contract;
+
 /// A pipe: `(reader, writer)`, both close-on-exec.
 pub fn pipe() -> (io::PipeReader, io::PipeWriter) {
     io::pipe().expect("pipe(2) failed")
@@ -101,6 +103,65 @@ pub fn dup_at(fd: RawFd, target: RawFd) -> io::Result<OwnedFd> {
         ));
     }
     sys::dup2(fd, target)
+}
+
+/// The start of every line that [`skip`] prints: `SKIP(select-rs) <test>: <reason>`.
+/// CI's skip-policy stage greps for it.
+pub const SKIP_MARKER: &str = "SKIP(select-rs)";
+
+/// Says out loud that the running test skips (part of) its body, and why: one line
+/// `SKIP(select-rs) <test>: <reason>` on stderr, written past libtest's output capture
+/// so that it shows whether the test passes or not. `<test>` is the test's name (libtest
+/// names each test's thread after it).
+///
+/// Use it only where the machine makes the test impossible (see [`dup_at_or_skip`]);
+/// CI checks that a run under the normal fd limit prints no skip line at all and that a
+/// run under `prlimit --nofile=4096:4096` prints exactly the expected ones.
+pub fn skip(reason: &str) {
+    let thread = std::thread::current();
+    let name = thread.name().unwrap_or("<unnamed thread>");
+    // One write of one line: not interleaved with other threads' lines.
+    let line = format!("{SKIP_MARKER} {name}: {reason}\n");
+    let _ = io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// Like [`dup_at`], for tests that need one exact high fd number: the duplicate, or
+/// `None` after a [`skip`] line when the `RLIMIT_NOFILE` hard limit keeps `target` out of
+/// reach (the only reason a test may skip).
+///
+/// # Panics
+///
+/// On any other failure, `target` being open already among them: each test owns the
+/// numbers it places fds on, so a clash is a bug in the tests, not a reason to skip.
+#[must_use]
+pub fn dup_at_or_skip(fd: RawFd, target: RawFd) -> Option<OwnedFd> {
+    let (_, hard) = sys::nofile_limit().expect("getrlimit(RLIMIT_NOFILE)");
+    if u64::try_from(target).is_ok_and(|t| t >= hard) {
+        skip(&format!(
+            "fd {target} is out of reach: RLIMIT_NOFILE hard limit is {hard}"
+        ));
+        return None;
+    }
+    Some(dup_at(fd, target).unwrap_or_else(|e| panic!("dup_at({fd}, {target}): {e}")))
+}
+
+/// For tests that need `want` fds open at once: raises the soft `RLIMIT_NOFILE` limit to
+/// `want` and returns `true`, or prints a [`skip`] line and returns `false` when the hard
+/// limit is below `want` (the only reason such a test may skip).
+///
+/// # Panics
+///
+/// If `getrlimit`/`setrlimit` fail.
+#[must_use]
+pub fn fd_limit_or_skip(want: u64) -> bool {
+    let got = raise_fd_limit(want).expect("raise RLIMIT_NOFILE");
+    if got < want {
+        skip(&format!(
+            "needs {want} fds open at once: RLIMIT_NOFILE hard limit is {got}"
+        ));
+        return false;
+    }
+    true
 }
 
 /// A non-blocking, close-on-exec eventfd with counter 0 (Linux).

@@ -69,9 +69,28 @@ fn blocking_wait_survives_a_storm_until_ready() {
 
 #[test]
 fn zero_timeout_under_a_storm_never_errors() {
+    // A zero-timeout poll(2) never sleeps, so a storm would almost never interrupt it;
+    // the "syscall" here sleeps in poll(2) until a signal comes, so every call really
+    // ends in EINTR, which a zero-timeout wait must turn into "nothing ready".
     let storm = SignalStorm::start(Duration::from_micros(100)).unwrap();
-    for _ in 0..2000 {
-        assert_eq!(retry::wait(Some(Duration::ZERO), poll_sleep).unwrap(), 0);
+    let (mut calls, mut interrupted) = (0usize, 0usize);
+    for _ in 0..50 {
+        let n = retry::wait(Some(Duration::ZERO), |left| {
+            assert_eq!(left, Some(Duration::ZERO));
+            calls += 1;
+            let r = poll_sleep(Some(Duration::from_secs(5)));
+            if matches!(&r, Err(e) if e.kind() == std::io::ErrorKind::Interrupted) {
+                interrupted += 1;
+            }
+            r
+        })
+        .unwrap();
+        assert_eq!(n, 0);
     }
-    storm.stop();
+    let sent = storm.stop();
+    assert_eq!(calls, 50, "a zero-timeout wait is never retried");
+    assert_eq!(
+        interrupted, 50,
+        "every call ended in EINTR ({sent} signals sent)"
+    );
 }

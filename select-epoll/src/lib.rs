@@ -25,6 +25,24 @@
 //! Python's `epoll(sizehint, flags)` `flags` argument is not offered: the fd is always
 //! close-on-exec, which is what `EPOLL_CLOEXEC`, the only accepted flag, asks for.
 //!
+//! # From Python
+//!
+//! | Python | Rust |
+//! | --- | --- |
+//! | `ep = select.epoll()` | `let ep = Epoll::new()?;` |
+//! | `select.epoll.fromfd(fd)` | `Epoll::from_fd(owned_fd)?` |
+//! | `ep.register(fd)` / `ep.register(fd, select.EPOLLIN)` | `ep.register_default(&fd)?` / `ep.register(&fd, EpollFlags::EPOLLIN)?` (`AlreadyExists`, EEXIST, if registered) |
+//! | `ep.modify(fd, mask)` | `ep.modify(&fd, mask)?` (`NotFound`, ENOENT, if unknown) |
+//! | `ep.unregister(fd)` | `ep.unregister(&fd)?` (`NotFound`, ENOENT, if unknown) |
+//! | `ep.poll()` / `ep.poll(-1)` | `ep.poll(None, -1)?` |
+//! | `ep.poll(0)` | `ep.poll(Some(Duration::ZERO), -1)?` |
+//! | `ep.poll(0.5, 10)` | `ep.poll(Some(Duration::from_millis(500)), 10)?` |
+//! | `ep.close()`, `ep.closed`, `ep.fileno()` | `ep.close()`, `ep.closed()`, `ep.fileno()?` |
+//! | `select.EPOLLIN`, `select.EPOLLET`... | `EpollFlags::EPOLLIN`, `EpollFlags::EPOLLET`... |
+//! | `selectors.EpollSelector()` | `EpollSelector::new()?` |
+//! | `ValueError` (closed object, bad `maxevents`) | `io::ErrorKind::InvalidInput` |
+//! | `OSError(errno)` | `io::Error` carrying the errno |
+//!
 //! **The `dup` trap**: a registration belongs to the open file description, not to the
 //! fd number. If the registered fd was duplicated and only the registered number is
 //! closed, events keep coming under the old number. Unregister before closing.
@@ -64,6 +82,10 @@
 //! ```
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
+// Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
+// in the same output directory (e.g. `cargo doc --no-deps` built them later).
+#![doc(html_root_url = "https://docs.rs/select-epoll/0.1.0")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod epoll;

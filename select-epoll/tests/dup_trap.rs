@@ -18,7 +18,7 @@ fn events_outlive_the_registered_number() {
     let ep = Epoll::new().unwrap();
     let (r, w) = pipe();
     // Register a high duplicate that no other thread can be handed once closed.
-    let registered = high_dup(&r, 18_000);
+    let registered = high_dup(&r, 1_800);
     let n = registered.as_raw_fd();
     ep.register(&n, EpollFlags::EPOLLIN).unwrap();
     drop(registered);
@@ -44,7 +44,7 @@ fn events_outlive_the_registered_number() {
 fn without_a_dup_closing_removes_the_registration() {
     let ep = Epoll::new().unwrap();
     let (r, w) = pipe();
-    let registered = high_dup(&r, 18_500);
+    let registered = high_dup(&r, 1_850);
     drop(r);
     ep.register(&registered, EpollFlags::EPOLLIN).unwrap();
     write_byte(&w);
@@ -58,7 +58,7 @@ fn selector_never_reports_an_fd_after_unregister() {
     let mut sel = EpollSelector::new().unwrap();
     let (dup, w) = pipe();
     // The registered number is high so that no new fd reuses it during the test.
-    let r = high_dup(&dup, 18_800);
+    let r = high_dup(&dup, 1_880);
     let n = r.as_raw_fd();
     sel.register(&r, Interest::READ, "r").unwrap();
     drop(r);

@@ -73,7 +73,7 @@ fn unregister_of_a_closed_fd_is_ebadf() {
     let ep = Epoll::new().unwrap();
     let (r, _w) = pipe();
     // A high number that no other test thread can be handed after we close it.
-    let high = high_dup(&r, 16_000);
+    let high = high_dup(&r, 1_600);
     let n = high.as_raw_fd();
     ep.register(&n, EpollFlags::EPOLLIN).unwrap();
     drop(high);
@@ -86,7 +86,7 @@ fn unregister_of_a_closed_fd_is_ebadf() {
 #[test]
 fn register_of_a_bad_fd_is_ebadf() {
     let ep = Epoll::new().unwrap();
-    let n = unused_fd(16_500);
+    let n = unused_fd(1_650);
     let e = ep.register(&n, EpollFlags::EPOLLIN).unwrap_err();
     assert_eq!(e.raw_os_error(), Some(libc::EBADF));
 }

@@ -90,7 +90,7 @@ fn wake_fd_conflicts_with_registrations() {
         s.set_wake_fd(Some(-2)).unwrap_err().kind(),
         ErrorKind::InvalidInput
     );
-    let bad = unused_fd(19_800);
+    let bad = unused_fd(1_980);
     assert_eq!(
         s.set_wake_fd(Some(bad)).unwrap_err().raw_os_error(),
         Some(libc::EBADF)

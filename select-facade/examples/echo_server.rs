@@ -11,6 +11,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::process::ExitCode;
 
 use select_facade::{DefaultSelector, Events, Interest, Selector};
 
@@ -158,14 +159,29 @@ fn flush(conn: &mut Conn, stats: &mut Stats) -> bool {
 }
 
 #[allow(dead_code)] // The integration test includes this file and calls `serve` only.
-fn main() -> io::Result<()> {
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("echo_server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parses the port, serves until Ctrl-C; errors say what failed in one line.
+fn run() -> io::Result<()> {
     let port: u16 = match std::env::args().nth(1) {
-        Some(p) => p
-            .parse()
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, format!("bad port {p:?}")))?,
+        Some(p) => p.parse().map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("bad port {p:?}: expected a number from 0 to 65535"),
+            )
+        })?,
         None => 7878,
     };
-    let listener = TcpListener::bind(("127.0.0.1", port))?;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
     let mut selector = DefaultSelector::new()?;
     let waker = selector.waker()?;
     let interrupted = select_facade::wake_on_interrupt(&waker)?;

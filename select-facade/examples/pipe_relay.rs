@@ -6,16 +6,35 @@
 //! ```
 
 use std::collections::HashMap;
-use std::io::{self, Read};
-use std::process::{ChildStdout, Command, Stdio};
+use std::io::{self, Read, Write};
+use std::process::{ChildStdout, Command, ExitCode, Stdio};
 
 use select_facade::select;
 
-fn main() -> io::Result<()> {
-    let children: usize = std::env::args()
-        .nth(1)
-        .map(|n| n.parse().unwrap_or(3))
-        .unwrap_or(3);
+fn main() -> ExitCode {
+    let children: usize = match std::env::args().nth(1) {
+        None => 3,
+        Some(n) => match n.parse() {
+            Ok(n) => n,
+            Err(_) => {
+                eprintln!("pipe_relay: bad number of children {n:?}: expected a whole number");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match relay(children) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pipe_relay: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Starts `children` shell children and relays their lines until all have closed.
+fn relay(children: usize) -> io::Result<()> {
+    // Written through a handle, so a closed stdout (`| head`) is an error, not a panic.
+    let mut stdout = io::stdout().lock();
     let mut procs = Vec::new();
     let mut open: Vec<(usize, ChildStdout)> = Vec::new();
     for n in 0..children {
@@ -60,13 +79,13 @@ fn main() -> io::Result<()> {
             line.extend_from_slice(&buf[..n]);
             while let Some(end) = line.iter().position(|b| *b == b'\n') {
                 let text: Vec<u8> = line.drain(..=end).collect();
-                print!("[child {child}] {}", String::from_utf8_lossy(&text));
+                write!(stdout, "[child {child}] {}", String::from_utf8_lossy(&text))?;
             }
         }
         finished.sort_unstable();
         for i in finished.into_iter().rev() {
             let (child, _) = open.remove(i);
-            println!("[child {child}] closed its stdout");
+            writeln!(stdout, "[child {child}] closed its stdout")?;
         }
     }
     for mut p in procs {

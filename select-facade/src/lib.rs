@@ -53,6 +53,13 @@
 //! facade test suite this way on poll and on select too.
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
+// Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
+// in the same output directory (e.g. `cargo doc --no-deps` built them later).
+#![doc(html_root_url = "https://docs.rs/select-facade/0.1.0")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// The build script's names (see build.rs) mean nothing to a reader: the re-exports
+// below carry the platforms instead.
+#![cfg_attr(docsrs, doc(auto_cfg(hide(has_epoll, has_kqueue, kqueue_user_waker))))]
 
 mod default;
 mod signal;
@@ -76,6 +83,7 @@ pub use select_poll::{Poll, PollFlags, PollSelector};
 
 cfg_if::cfg_if! {
     if #[cfg(has_epoll)] {
+        #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
         pub use select_epoll::{
             Epoll, EpollEvents, EpollFlags, EpollSelector, DEFAULT_MAXEVENTS, MAX_MAXEVENTS,
         };
@@ -86,11 +94,20 @@ cfg_if::cfg_if! {
     if #[cfg(has_kqueue)] {
         // KEvent, Kqueue, KqueueSelector, UserWaker, the field types and every KQ_*
         // constant this system defines.
+        #[cfg_attr(docsrs, doc(cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_vendor = "apple",
+            all(target_os = "linux", feature = "libkqueue"),
+        ))))]
         pub use select_kqueue::*;
     }
 }
 
-/// The README's examples, compiled and run as doctests.
+/// The crate README's example, compiled and run as a doctest (the workspace README's
+/// are run by select-benches, which is not published).
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 mod readme {}

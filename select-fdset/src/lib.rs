@@ -73,6 +73,10 @@
 //! ```
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
+// Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
+// in the same output directory (e.g. `cargo doc --no-deps` built them later).
+#![doc(html_root_url = "https://docs.rs/select-fdset/0.1.0")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
 mod fdset;

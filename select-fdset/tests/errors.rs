@@ -4,20 +4,15 @@ use std::io::ErrorKind;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::time::Duration;
 
-use select_core::testing::{dup_at, is_open, pipe};
+use select_core::testing::{dup_at_or_skip, is_open, pipe};
 use select_fdset::{select, Ready, Select};
 
 const LONG: Option<Duration> = Some(Duration::from_secs(5));
 
+/// `fd` duplicated at exactly `target`, or `None` (said out loud) if the fd limit keeps
+/// that number out of reach.
 fn at(fd: BorrowedFd<'_>, target: i32) -> Option<OwnedFd> {
-    match dup_at(fd.as_raw_fd(), target) {
-        Ok(owned) => Some(owned),
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-            eprintln!("fd {target} is taken: skipping");
-            None
-        }
-        Err(e) => panic!("dup_at({target}): {e}"),
-    }
+    dup_at_or_skip(fd.as_raw_fd(), target)
 }
 
 #[test]

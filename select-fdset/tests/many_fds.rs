@@ -5,7 +5,7 @@ use std::io::{ErrorKind, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::time::Duration;
 
-use select_core::testing::{drain, dup_at, pipe, raise_fd_limit};
+use select_core::testing::{drain, dup_at_or_skip, pipe};
 use select_fdset::{
     select, Events, Interest, Ready, Select, SelectSelector, Selector, Waitable, FD_SETSIZE,
     LARGE_FDS,
@@ -14,17 +14,10 @@ use select_fdset::{
 const LONG: Option<Duration> = Some(Duration::from_secs(5));
 const ZERO: Option<Duration> = Some(Duration::ZERO);
 
-/// `fd` duplicated at exactly `target`, or `None` (with a note) if that number is taken.
+/// `fd` duplicated at exactly `target`, or `None` (said out loud) if the fd limit keeps
+/// that number out of reach.
 fn at(fd: BorrowedFd<'_>, target: i32) -> Option<OwnedFd> {
-    raise_fd_limit(20_000).unwrap();
-    match dup_at(fd.as_raw_fd(), target) {
-        Ok(owned) => Some(owned),
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-            eprintln!("fd {target} is taken: skipping");
-            None
-        }
-        Err(e) => panic!("dup_at({target}): {e}"),
-    }
+    dup_at_or_skip(fd.as_raw_fd(), target)
 }
 
 fn assert_out_of_range(e: std::io::Error, fd: i32) {

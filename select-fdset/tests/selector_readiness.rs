@@ -5,7 +5,7 @@ use std::io::Write;
 use std::os::fd::{AsFd, AsRawFd};
 use std::time::Duration;
 
-use select_core::testing::{drain, dup_at, pipe, send_oob, socketpair, tcp_pair};
+use select_core::testing::{drain, dup_at_or_skip, pipe, send_oob, socketpair, tcp_pair};
 use select_fdset::{Event, Events, Interest, SelectSelector, Selector};
 
 const LONG: Option<Duration> = Some(Duration::from_secs(5));
@@ -85,17 +85,6 @@ fn results_are_in_fd_order_and_unregistered_fds_vanish() {
 }
 
 #[test]
-fn hang_up_shows_as_readiness() {
-    let (r, w) = pipe();
-    let mut sel = SelectSelector::new().unwrap();
-    sel.register(&r, Interest::READ, ()).unwrap();
-    drop(w);
-    let ev = events_of(&mut sel, LONG);
-    assert_eq!(ev.len(), 1);
-    assert_eq!(ev[0].ready(), Interest::READ);
-}
-
-#[test]
 fn nothing_registered_just_sleeps() {
     let mut sel = SelectSelector::<()>::new().unwrap();
     let start = std::time::Instant::now();
@@ -112,7 +101,7 @@ fn closed_registered_fd_fails_the_wait_with_ebadf() {
         return;
     }
     let (r, _w) = pipe();
-    let Ok(dup) = dup_at(r.as_fd().as_raw_fd(), 4600) else {
+    let Some(dup) = dup_at_or_skip(r.as_fd().as_raw_fd(), 4600) else {
         return;
     };
     let mut sel = SelectSelector::new().unwrap();

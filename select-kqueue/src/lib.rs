@@ -66,6 +66,10 @@
 //! ```
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
+// Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
+// in the same output directory (e.g. `cargo doc --no-deps` built them later).
+#![doc(html_root_url = "https://docs.rs/select-kqueue/0.1.0")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Where the crate is empty (Linux without `libkqueue`, other systems), the links of the
 // docs above have nothing to point to.
 #![cfg_attr(
@@ -96,9 +100,34 @@ cfg_if::cfg_if! {
         #[allow(unsafe_code)]
         mod sys;
 
+        // Each constant carries its own platforms.
         pub use consts::*;
+        #[cfg_attr(docsrs, doc(cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_vendor = "apple",
+            all(target_os = "linux", feature = "libkqueue"),
+        ))))]
         pub use kevent::{Data, FFlags, Filter, Flags, Ident, KEvent, RawKEvent, UData};
+        #[cfg_attr(docsrs, doc(cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_vendor = "apple",
+            all(target_os = "linux", feature = "libkqueue"),
+        ))))]
         pub use kqueue::{is_close_on_exec, Kqueue};
+        #[cfg_attr(docsrs, doc(cfg(any(
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_vendor = "apple",
+            all(target_os = "linux", feature = "libkqueue"),
+        ))))]
         pub use selector::{KqueueSelector, UserWaker};
     }
 }

@@ -23,30 +23,6 @@ const NOW: Option<Duration> = Some(Duration::ZERO);
 const SOON: Option<Duration> = Some(Duration::from_secs(5));
 
 #[test]
-fn only_registered_interests_are_reported() {
-    let mut s = KqueueSelector::new().unwrap();
-    let (r, w) = pipe();
-    // The write end is writable but registered for READ only: nothing.
-    s.register(&w, Interest::READ, "w").unwrap();
-    let mut events = Events::with_capacity(8);
-    assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
-    s.register(&r, Interest::READ | Interest::WRITE, "r")
-        .unwrap();
-    write_byte(&w);
-    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
-    let ev = events.as_slice()[0];
-    assert_eq!((ev.fd(), ev.ready()), (r.as_raw_fd(), Interest::READ));
-    assert!(!ev.is_hangup() && !ev.is_error());
-    s.modify(&w, Interest::WRITE, "w2").unwrap();
-    assert_eq!(s.select(&mut events, SOON).unwrap(), 2);
-    let ready: Vec<_> = s.ready_keys(&events).map(|(k, i)| (k.data, i)).collect();
-    assert!(ready.contains(&("w2", Interest::WRITE)), "{ready:?}");
-    assert!(ready.contains(&("r", Interest::READ)), "{ready:?}");
-    // Level-triggered: the same again.
-    assert_eq!(s.select(&mut events, SOON).unwrap(), 2);
-}
-
-#[test]
 fn read_and_write_of_one_fd_are_one_event() {
     let mut s = KqueueSelector::new().unwrap();
     let (a, mut b) = socketpair();
@@ -154,17 +130,6 @@ fn bounded_events_and_no_starvation() {
     assert_eq!(s.select(&mut big, SOON).unwrap(), 10);
     // A smaller buffer again works too.
     assert_eq!(s.select(&mut events, SOON).unwrap(), 3);
-}
-
-#[test]
-fn unregistered_fd_is_never_reported() {
-    let mut s = KqueueSelector::new().unwrap();
-    let (r, w) = pipe();
-    s.register(&r, Interest::READ, ()).unwrap();
-    write_byte(&w);
-    s.unregister(&r).unwrap();
-    let mut events = Events::with_capacity(4);
-    assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
 }
 
 #[test]

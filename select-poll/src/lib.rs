@@ -79,6 +79,16 @@
 //! ```
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
+// Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
+// in the same output directory (e.g. `cargo doc --no-deps` built them later).
+#![doc(html_root_url = "https://docs.rs/select-poll/0.1.0")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// The build script's cfg names (see build.rs) would show as "Available on poll_rdband
+// only", which tells a reader nothing: they follow what the target's libc defines.
+#![cfg_attr(
+    docsrs,
+    doc(auto_cfg(hide(poll_rdband, poll_wrband, poll_rdhup, poll_msg)))
+)]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
 #[cfg(has_devpoll)]

@@ -81,7 +81,7 @@ fn pipe_with_its_reader_closed_reports_pollerr() {
 #[test]
 fn a_closed_fd_still_registered_reports_pollnval() {
     let (r, _w) = pipe();
-    let dup = dup_at(r.as_raw_fd(), unused_fd(4100)).unwrap();
+    let dup = dup_at(r.as_raw_fd(), unused_fd(2100)).unwrap();
     let fd = dup.as_raw_fd();
     let mut p = Poll::new();
     p.register(&fd, PollFlags::POLLIN).unwrap();

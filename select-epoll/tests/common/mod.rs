@@ -15,7 +15,7 @@ pub const SOON: Duration = Duration::from_secs(5);
 /// kernel hands out the lowest free number), placed with `dup_at`, so closing it cannot
 /// race with another thread reusing the number.
 pub fn high_dup(fd: &impl AsRawFd, hint: RawFd) -> OwnedFd {
-    for target in hint..hint + 500 {
+    for target in hint..hint + 20 {
         if let Ok(owned) = select_core::testing::dup_at(fd.as_raw_fd(), target) {
             return owned;
         }
@@ -25,7 +25,7 @@ pub fn high_dup(fd: &impl AsRawFd, hint: RawFd) -> OwnedFd {
 
 /// A number that no thread of the test binary has open: a high number checked closed.
 pub fn unused_fd(hint: RawFd) -> RawFd {
-    (hint..hint + 500)
+    (hint..hint + 20)
         .find(|&fd| !is_open(fd))
         .expect("a closed fd number")
 }

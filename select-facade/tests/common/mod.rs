@@ -61,12 +61,33 @@ pub fn already<T>() -> Outcome<T> {
 pub struct Pipe {
     pub reader: Option<File>,
     pub writer: Option<File>,
+    /// Extra fds of the pipe's ends (`dup`s outside the slots, at low numbers): an end's
+    /// file lives while its slot fd or any of these is open.
+    pub dups: Vec<(Role, File)>,
     /// Bytes written and not yet read.
     pub bytes: usize,
 }
 
+impl Pipe {
+    fn end(&self, role: Role) -> Option<&File> {
+        let main = match role {
+            Role::Reader => self.reader.as_ref(),
+            Role::Writer => self.writer.as_ref(),
+        };
+        main.or_else(|| self.dups.iter().find(|d| d.0 == role).map(|d| &d.1))
+    }
+
+    /// Whether the file of this end is still open (through its slot or a dup).
+    pub fn alive(&self, role: Role) -> bool {
+        self.end(role).is_some()
+    }
+}
+
+/// The identity of an open file description of the world: a pipe and one of its ends.
+pub type FileId = (usize, Role);
+
 /// Which end of a pipe a slot holds: even slots hold readers, odd slots writers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
     Reader,
     Writer,
@@ -83,6 +104,8 @@ pub struct Facts {
     pub hup: bool,
     /// A writer whose reader is gone (`POLLERR`).
     pub err: bool,
+    /// TCP urgent data pending (`POLLPRI`); never for a pipe.
+    pub urgent: bool,
 }
 
 /// Pipes whose ends live on the fd numbers `base..base + slots`.
@@ -123,6 +146,7 @@ impl World {
             w.pipes.push(Pipe {
                 reader: Some(reader),
                 writer: Some(writer),
+                dups: Vec::new(),
                 bytes: 0,
             });
             w.slots.push((p, true));
@@ -161,23 +185,28 @@ impl World {
         &mut self.pipes[p]
     }
 
-    /// Writes one byte into the pipe of `slot` if both its ends are open and it is not
-    /// too full. Returns whether it wrote.
+    /// Writes one byte into the pipe of `slot` (the pipe that last held the slot, even
+    /// if the slot is closed now) if both its ends are alive and it is not too full.
+    /// Returns whether it wrote.
     pub fn write(&mut self, slot: usize) -> bool {
         let pipe = self.pipe_of(slot);
-        if pipe.reader.is_none() || pipe.bytes >= MAX_BYTES {
+        if !pipe.alive(Role::Reader) || pipe.bytes >= MAX_BYTES {
             return false;
         }
-        let Some(w) = &pipe.writer else { return false };
+        let Some(w) = pipe.end(Role::Writer) else {
+            return false;
+        };
         (&*w).write_all(b"x").expect("write a byte");
         pipe.bytes += 1;
         true
     }
 
-    /// Reads every queued byte of the pipe of `slot` if its reader is open.
+    /// Reads every queued byte of the pipe of `slot` if its reader is alive.
     pub fn drain(&mut self, slot: usize) -> bool {
         let pipe = self.pipe_of(slot);
-        let Some(r) = &pipe.reader else { return false };
+        let Some(r) = pipe.end(Role::Reader) else {
+            return false;
+        };
         if pipe.bytes == 0 {
             return false;
         }
@@ -213,11 +242,13 @@ impl World {
             Role::Reader => Pipe {
                 reader: Some(place(r.into(), target)),
                 writer: Some(File::from(OwnedFd::from(w))),
+                dups: Vec::new(),
                 bytes: 0,
             },
             Role::Writer => Pipe {
                 reader: Some(File::from(OwnedFd::from(r))),
                 writer: Some(place(w.into(), target)),
+                dups: Vec::new(),
                 bytes: 0,
             },
         };
@@ -226,25 +257,59 @@ impl World {
         true
     }
 
-    /// The kernel's view of the fd of `slot`, `None` if it is closed.
-    pub fn facts(&self, slot: usize) -> Option<Facts> {
+    /// Keeps a `dup` of the fd of `slot` (at a low number, outside the slots), so its
+    /// file outlives a close of the slot. Returns whether it did (the slot was open).
+    pub fn dup(&mut self, slot: usize) -> bool {
+        if !self.slots[slot].1 {
+            return false;
+        }
+        let role = Self::role(slot);
+        let pipe = self.pipe_of(slot);
+        let f = pipe.end(role).expect("open slot").try_clone().expect("dup");
+        pipe.dups.push((role, f));
+        true
+    }
+
+    /// Closes every dup made by [`dup`](World::dup). Returns whether there was one.
+    pub fn drop_dups(&mut self) -> bool {
+        let mut any = false;
+        for p in &mut self.pipes {
+            any |= !p.dups.is_empty();
+            p.dups.clear();
+        }
+        any
+    }
+
+    /// The file the fd of `slot` names now, `None` if it is closed.
+    pub fn file(&self, slot: usize) -> Option<FileId> {
         let (p, open) = self.slots[slot];
-        if !open {
+        open.then_some((p, Self::role(slot)))
+    }
+
+    /// The kernel's view of an open file, whichever fds name it; `None` once its last
+    /// fd is closed.
+    pub fn file_facts(&self, (p, role): FileId) -> Option<Facts> {
+        let pipe = &self.pipes[p];
+        if !pipe.alive(role) {
             return None;
         }
-        let pipe = &self.pipes[p];
-        Some(match Self::role(slot) {
+        Some(match role {
             Role::Reader => Facts {
                 input: pipe.bytes > 0,
-                hup: pipe.writer.is_none(),
+                hup: !pipe.alive(Role::Writer),
                 ..Facts::default()
             },
             Role::Writer => Facts {
                 output: true,
-                err: pipe.reader.is_none(),
+                err: !pipe.alive(Role::Reader),
                 ..Facts::default()
             },
         })
+    }
+
+    /// The kernel's view of the fd of `slot`, `None` if it is closed.
+    pub fn facts(&self, slot: usize) -> Option<Facts> {
+        self.file_facts(self.file(slot)?)
     }
 
     /// Checks that every slot's number is open exactly when the world says so (nothing

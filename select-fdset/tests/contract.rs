@@ -1,0 +1,4 @@
+//! `SelectSelector` against the shared `Selector` contract suite (select-core's
+//! `testing::contract`); select-specific behaviour lives in the `selector_*.rs` files.
+
+select_core::selector_contract!(|| select_fdset::SelectSelector::<u32>::new().unwrap());
