@@ -258,24 +258,29 @@ pub fn poll_sleep(timeout: Option<Duration>) -> io::Result<usize> {
 /// itself through the emulator.
 pub const UNDER_EMULATION_ENV: &str = "SELECT_RS_UNDER_EMULATION";
 
+/// Whether this process runs under user-mode emulation ([`UNDER_EMULATION_ENV`] set).
+#[must_use]
+pub fn under_emulation() -> bool {
+    std::env::var_os(UNDER_EMULATION_ENV).is_some_and(|v| !v.is_empty())
+}
+
 /// Whether the calling test must skip itself because it runs under user-mode emulation
-/// ([`UNDER_EMULATION_ENV`] is set). When it must, one line
-/// `skipped under emulation: {test}: {why}` goes to the process's stderr, past the test
-/// harness's capture, so CI can count and list the skips.
+/// ([`under_emulation`]); when it must, it says so with a [`skip`] line
+/// (`SKIP(select-rs) <test>: under emulation: <why>`), which CI counts. Outside
+/// emulation it prints nothing and returns `false`.
 ///
 /// ```
 /// use select_core::testing::skip_under_emulation;
 ///
-/// if skip_under_emulation("doc_example", "needs fds at or above 1024") {
+/// if skip_under_emulation("needs fds at or above 1024") {
 ///     return;
 /// }
 /// ```
-pub fn skip_under_emulation(test: &str, why: &str) -> bool {
-    let on = std::env::var_os(UNDER_EMULATION_ENV).is_some_and(|v| !v.is_empty());
+#[must_use]
+pub fn skip_under_emulation(why: &str) -> bool {
+    let on = under_emulation();
     if on {
-        // `io::stderr()` directly, not `eprintln!`, which the harness captures.
-        let line = format!("skipped under emulation: {test}: {why}\n");
-        let _ = io::stderr().write_all(line.as_bytes());
+        skip(&format!("under emulation: {why}"));
     }
     on
 }

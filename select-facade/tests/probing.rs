@@ -93,7 +93,6 @@ fn child_checks_env_choice() {
 #[test]
 fn env_override_selects_each_available_backend() {
     if select_core::testing::skip_under_emulation(
-        "env_override_selects_each_available_backend",
         "re-executes the test binary, which qemu-user cannot do",
     ) {
         return;
@@ -110,7 +109,6 @@ fn env_override_selects_each_available_backend() {
 #[test]
 fn env_override_refuses_unknown_and_unavailable_names() {
     if select_core::testing::skip_under_emulation(
-        "env_override_refuses_unknown_and_unavailable_names",
         "re-executes the test binary, which qemu-user cannot do",
     ) {
         return;

@@ -33,7 +33,6 @@ fn assert_out_of_range(e: std::io::Error, fd: i32) {
 #[test]
 fn high_fds_reported_by_select() {
     if select_core::testing::skip_under_emulation(
-        "high_fds_reported_by_select",
         "select(2) on fds at or above 1024 aborts qemu-user",
     ) {
         return;
@@ -79,7 +78,6 @@ fn high_fds_reported_by_select() {
 #[test]
 fn select_object_reused_across_high_and_low_fds() {
     if select_core::testing::skip_under_emulation(
-        "select_object_reused_across_high_and_low_fds",
         "select(2) on fds at or above 1024 aborts qemu-user",
     ) {
         return;
@@ -113,7 +111,6 @@ fn select_object_reused_across_high_and_low_fds() {
 #[test]
 fn high_fds_in_the_selector() {
     if select_core::testing::skip_under_emulation(
-        "high_fds_in_the_selector",
         "select(2) on fds at or above 1024 aborts qemu-user",
     ) {
         return;
@@ -149,7 +146,6 @@ fn high_fds_in_the_selector() {
 #[test]
 fn fd_setsize_boundary() {
     if select_core::testing::skip_under_emulation(
-        "fd_setsize_boundary",
         "select(2) on fds at or above 1024 aborts qemu-user",
     ) {
         return;

@@ -40,7 +40,6 @@ fn check_clean(sel: &mut Select, ready: &mut Ready, high: RawFd) {
 #[test]
 fn ready_fds_of_an_earlier_call_are_forgotten() {
     if select_core::testing::skip_under_emulation(
-        "ready_fds_of_an_earlier_call_are_forgotten",
         "select(2) on fds at or above 1024 aborts qemu-user",
     ) {
         return;
@@ -63,7 +62,6 @@ fn ready_fds_of_an_earlier_call_are_forgotten() {
 #[test]
 fn fds_of_a_timed_out_call_are_forgotten() {
     if select_core::testing::skip_under_emulation(
-        "fds_of_a_timed_out_call_are_forgotten",
         "select(2) on fds at or above 1024 aborts qemu-user",
     ) {
         return;
@@ -91,7 +89,6 @@ fn fds_of_a_timed_out_call_are_forgotten() {
 #[test]
 fn fds_of_a_call_refused_before_the_wait_are_forgotten() {
     if select_core::testing::skip_under_emulation(
-        "fds_of_a_call_refused_before_the_wait_are_forgotten",
         "select(2) on fds at or above 1024 aborts qemu-user",
     ) {
         return;
@@ -121,7 +118,6 @@ fn fds_of_a_call_refused_before_the_wait_are_forgotten() {
 #[test]
 fn fds_of_a_call_the_kernel_refused_are_forgotten() {
     if select_core::testing::skip_under_emulation(
-        "fds_of_a_call_the_kernel_refused_are_forgotten",
         "select(2) on fds at or above 1024 aborts qemu-user",
     ) {
         return;
@@ -148,7 +144,6 @@ fn fds_of_a_call_the_kernel_refused_are_forgotten() {
 #[test]
 fn sets_grow_for_a_high_fd_and_shrink_back() {
     if select_core::testing::skip_under_emulation(
-        "sets_grow_for_a_high_fd_and_shrink_back",
         "select(2) on fds at or above 1024 aborts qemu-user",
     ) {
         return;
