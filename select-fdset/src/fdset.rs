@@ -12,6 +12,12 @@ use crate::sys::{Word, BITS, FD_SETSIZE};
 /// Words held without a heap allocation: exactly one C `fd_set`.
 const INLINE_WORDS: usize = FD_SETSIZE / BITS;
 
+// On 64-bit illumos/Solaris one C fd_set is 8 KiB (FD_SETSIZE 65536): inline still, as a
+// C program's fd_set is, rather than a heap allocation per set.
+#[cfg_attr(
+    any(target_os = "illumos", target_os = "solaris"),
+    allow(clippy::large_enum_variant)
+)]
 #[derive(Clone)]
 enum Storage {
     Inline([Word; INLINE_WORDS]),
