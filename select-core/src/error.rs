@@ -11,6 +11,24 @@
 //! | fd already registered | `AlreadyExists` | EEXIST where Python raises `OSError(EEXIST)` | `KeyError` / `FileExistsError` |
 //!
 //! The helpers below build those errors so every crate words them the same way.
+//!
+//! # EBADF, ENOENT and the fd in the message
+//!
+//! An `io::Error` holds either an errno ([`raw_os_error`](io::Error::raw_os_error)) or
+//! a message, never both. The rule is therefore:
+//!
+//! * where the **kernel** gave the errno (`EBADF` from `select(2)`, `epoll_ctl(2)`,
+//!   `kevent(2)` or the `fcntl(F_GETFD)` open check; `ENOENT`/`EEXIST` from
+//!   `epoll_ctl`), the error is the errno as given: `raw_os_error()` is kept, and the
+//!   message is the OS's ("Bad file descriptor (os error 9)"), as CPython's `OSError`
+//!   carries no fd either;
+//! * where select-rs **reproduces a Python errno itself** without a syscall (only
+//!   `Poll::modify` of an unregistered fd, Python's `OSError(ENOENT)`), the errno is
+//!   kept too ([`errno`]), because Python code ported to Rust tests `errno`;
+//! * every error select-rs **builds from scratch** names the fd or the bad value:
+//!   [`not_registered`] and [`already_registered`] ("file descriptor 7 is not
+//!   registered"), a negative fd ("file descriptor cannot be a negative integer (-1)"),
+//!   an fd out of range for `select()`, a closed object.
 
 use std::fmt;
 use std::io;
@@ -23,6 +41,7 @@ use std::os::fd::RawFd;
 /// assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
 /// assert_eq!(e.to_string(), "bad mask 0x100");
 /// ```
+#[must_use]
 pub fn invalid_input(msg: impl fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, msg.to_string())
 }
@@ -34,12 +53,14 @@ pub fn invalid_input(msg: impl fmt::Display) -> io::Error {
 /// let e = select_core::error::closed("epoll");
 /// assert_eq!(e.to_string(), "I/O operation on closed epoll object");
 /// ```
+#[must_use]
 pub fn closed(what: &str) -> io::Error {
     invalid_input(format!("I/O operation on closed {what} object"))
 }
 
 /// `NotFound` error for an fd the object does not know: `"file descriptor {fd} is not
 /// registered"` (Python's `KeyError`).
+#[must_use]
 pub fn not_registered(fd: RawFd) -> io::Error {
     io::Error::new(
         io::ErrorKind::NotFound,
@@ -49,6 +70,7 @@ pub fn not_registered(fd: RawFd) -> io::Error {
 
 /// `AlreadyExists` error for an fd registered twice: `"file descriptor {fd} is already
 /// registered"` (Python's `KeyError` in `selectors`).
+#[must_use]
 pub fn already_registered(fd: RawFd) -> io::Error {
     io::Error::new(
         io::ErrorKind::AlreadyExists,
@@ -58,16 +80,19 @@ pub fn already_registered(fd: RawFd) -> io::Error {
 
 /// An error carrying a raw errno, as the kernel would have returned it
 /// (e.g. `ENOENT` for Python's `poll.modify` of an unknown fd).
+#[must_use]
 pub fn errno(code: i32) -> io::Error {
     io::Error::from_raw_os_error(code)
 }
 
-/// Turns a syscall's `-1` return into the thread's last OS error.
+/// Turns a syscall's `-1` return into the thread's last OS error. Plumbing (see
+/// `select_core::__private`), hidden here and kept at this path for the sibling crates.
 ///
 /// ```
-/// use select_core::error::cvt;
+/// use select_core::__private::cvt;
 /// assert_eq!(cvt(3).unwrap(), 3);
 /// ```
+#[doc(hidden)]
 pub fn cvt<T: IsMinusOne>(ret: T) -> io::Result<T> {
     if ret.is_minus_one() {
         Err(io::Error::last_os_error())
@@ -76,7 +101,8 @@ pub fn cvt<T: IsMinusOne>(ret: T) -> io::Result<T> {
     }
 }
 
-/// Integer return types of syscalls that signal failure with `-1`.
+/// Integer return types of syscalls that signal failure with `-1`. Plumbing, hidden.
+#[doc(hidden)]
 pub trait IsMinusOne: Copy {
     /// Whether this value is `-1`.
     fn is_minus_one(self) -> bool;
@@ -93,7 +119,9 @@ macro_rules! impl_is_minus_one {
 }
 impl_is_minus_one!(i8, i16, i32, i64, isize);
 
-/// Whether `e` is an interrupted syscall (EINTR).
+/// Whether `e` is an interrupted syscall (EINTR). Plumbing, hidden.
+#[doc(hidden)]
+#[must_use]
 pub fn is_interrupted(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::Interrupted
 }

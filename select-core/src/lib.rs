@@ -12,13 +12,16 @@
 //! * **Timeouts** ([`timeout`]): every wait takes `Option<Duration>`; `None` blocks, zero
 //!   polls, anything else is rounded **up** to the syscall's resolution so a wait never
 //!   returns before its timeout and never degenerates into a busy loop.
-//! * **EINTR** ([`retry`]): an interrupted wait is run again with the remaining time,
-//!   recomputed from one monotonic deadline (PEP 475).
+//! * **EINTR**: an interrupted wait is run again with the remaining time, recomputed
+//!   from one monotonic deadline (PEP 475).
 //! * **Errors** ([`error`]): `std::io::Error` with a fitting kind, the errno where the OS
 //!   gave one, and a message naming the bad value otherwise.
-//! * **Selectors** ([`Selector`], [`Interest`], [`SelectorKey`], [`Events`],
-//!   [`Registry`]): the contract of Python's `selectors.BaseSelector`, identical on every
-//!   backend.
+//! * **Selectors** ([`Selector`], [`Interest`], [`SelectorKey`], [`Events`]): the
+//!   contract of Python's `selectors.BaseSelector`, identical on every backend.
+//!
+//! Backend plumbing shared by the sibling crates (the registration table, the EINTR loop,
+//! the `-1` to `io::Error` helper, the wake-fd hook) lives in a hidden `__private` module
+//! that is not part of the API and not covered by semver.
 //!
 //! # Example
 //!
@@ -42,9 +45,13 @@
 #![doc(html_root_url = "https://docs.rs/select-core/0.1.0")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[doc(hidden)]
+pub mod __private;
 pub mod error;
 mod fd;
 mod registry;
+// Plumbing: kept at its old path for the sibling crates, hidden from the docs.
+#[doc(hidden)]
 pub mod retry;
 mod selector;
 #[allow(unsafe_code)]
@@ -53,9 +60,15 @@ mod sys;
 pub mod testing;
 pub mod timeout;
 
-pub use fd::{check_open, fileno, Waitable};
+pub use fd::{fileno, Waitable};
+// Plumbing re-exported at the old paths so the sibling crates keep compiling; see
+// `__private`.
+#[doc(hidden)]
+pub use fd::check_open;
+#[doc(hidden)]
 pub use registry::{FdHasher, Registry};
-pub use selector::{Backend, Event, Events, Interest, Selector, SelectorKey};
+pub use retry::InterruptCheck;
+pub use selector::{Backend, Event, EventCursor, Events, Interest, Selector, SelectorKey};
 
 /// `PIPE_BUF`: the largest write to a pipe that the kernel performs atomically
 /// (POSIX guarantees at least 512; Linux has 4096, macOS and the BSDs 512).

@@ -38,6 +38,7 @@ pub struct Registry<T> {
 impl<T> Registry<T> {
     /// An empty, open table. `what` names the object in the closed error
     /// (`"I/O operation on closed {what} selector"`).
+    #[must_use]
     pub fn new(what: &'static str) -> Registry<T> {
         Registry {
             keys: HashMap::default(),
@@ -146,6 +147,7 @@ impl<T> Registry<T> {
 
     /// The registered interest of `fd`, if any (no error, for backends' wait loops).
     #[inline]
+    #[must_use]
     pub fn interest(&self, fd: RawFd) -> Option<Interest> {
         self.keys.get(&fd).map(|k| k.interest)
     }
@@ -157,12 +159,14 @@ impl<T> Registry<T> {
 
     /// How many fds are registered.
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
     /// Whether nothing is registered.
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
@@ -175,6 +179,7 @@ impl<T> Registry<T> {
 
     /// Whether [`close`](Registry::close) was called.
     #[inline]
+    #[must_use]
     pub fn is_closed(&self) -> bool {
         self.closed
     }

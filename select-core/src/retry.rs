@@ -3,12 +3,54 @@
 //! [`wait`] takes the deadline once, from the monotonic clock, before the first call.
 //! Each time the syscall is interrupted it is called again with what is left of the
 //! timeout; when nothing is left it reports "nothing ready" (`Ok(0)`), as CPython does.
-//! An interrupted wait therefore never surfaces [`ErrorKind::Interrupted`], never returns
-//! before its timeout, and never waits longer in total than asked (beyond scheduling
-//! slack and the syscall's rounding up).
+//! Without an [`InterruptCheck`], an interrupted wait therefore never surfaces
+//! [`ErrorKind::Interrupted`], never returns before its timeout, and never waits longer
+//! in total than asked (beyond scheduling slack and the syscall's rounding up).
 //!
 //! It also resumes waits longer than [`MAX_WAIT_CHUNK`]: each call gets at most that
 //! much, and a call that timed out while more time remains is made again.
+//!
+//! # The handler step: [`InterruptCheck`]
+//!
+//! PEP 475 has two steps after EINTR: run the signal handlers, and if one raised, the
+//! wait raises; otherwise retry. Rust has no handlers that raise, so the caller supplies
+//! the first step as an [`InterruptCheck`]: a plain `fn() -> io::Result<()>` run after
+//! each EINTR (and only then). `Ok(())` resumes the wait with the remaining time; an
+//! error ends the wait with that error. [`wait_checked`] takes one; [`wait`] is
+//! `wait_checked` without one (the default everywhere: retry, never end early). Every
+//! mechanism object and selector stores one through its `set_interrupt_check` method.
+//!
+//! A function pointer rather than a closure: it is `Copy`, needs no allocation, can be
+//! stored in any object (and `Send + Sync` ones stay so), and a signal handler can only
+//! talk to it through statics (an `AtomicBool`) anyway. Without EINTR it is never called,
+//! so the wait path makes no extra syscall and reads no extra memory.
+//!
+//! ```
+//! use std::io;
+//! use std::sync::atomic::{AtomicBool, Ordering};
+//! use select_core::retry::{self, InterruptCheck};
+//!
+//! // Set by a signal handler (e.g. `signal_hook::flag::register(SIGINT, ...)`).
+//! static STOP: AtomicBool = AtomicBool::new(false);
+//!
+//! fn stop_requested() -> io::Result<()> {
+//!     if STOP.load(Ordering::Relaxed) {
+//!         Err(io::Error::new(io::ErrorKind::Interrupted, "stop requested by a signal"))
+//!     } else {
+//!         Ok(())
+//!     }
+//! }
+//! let check: InterruptCheck = stop_requested;
+//!
+//! // A "syscall" interrupted by a signal whose handler set STOP: the wait ends.
+//! let e = retry::wait_checked(None, Some(check), |_| {
+//!     STOP.store(true, Ordering::Relaxed); // what the handler did
+//!     Err(io::Error::from_raw_os_error(libc::EINTR))
+//! })
+//! .unwrap_err();
+//! assert_eq!(e.kind(), io::ErrorKind::Interrupted);
+//! assert_eq!(e.to_string(), "stop requested by a signal");
+//! ```
 //!
 //! [`ErrorKind::Interrupted`]: std::io::ErrorKind::Interrupted
 
@@ -17,6 +59,20 @@ use std::time::{Duration, Instant};
 
 use crate::error::is_interrupted;
 use crate::timeout::MAX_WAIT_CHUNK;
+
+/// What to do after a wait was interrupted by a signal (EINTR): PEP 475's "run the
+/// signal handlers" step.
+///
+/// Called once after each EINTR, before the wait is resumed. `Ok(())` resumes it with
+/// the remaining time (or reports "nothing ready" if the deadline has passed); an error
+/// ends the wait and is returned to the caller unchanged. Typically it reads an
+/// `AtomicBool` that a signal handler sets and returns an
+/// [`ErrorKind::Interrupted`](std::io::ErrorKind::Interrupted) error when set. It runs
+/// in the waiting thread in normal context (not in the signal handler), so it may do
+/// anything; it should be quick, as it delays the resumed wait.
+///
+/// See the [module docs](self) for an example and why this is a function pointer.
+pub type InterruptCheck = fn() -> io::Result<()>;
 
 /// Runs `call` until it is not interrupted, passing each time the remaining timeout.
 ///
@@ -55,28 +111,82 @@ use crate::timeout::MAX_WAIT_CHUNK;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[inline]
-pub fn wait<F>(timeout: Option<Duration>, mut call: F) -> io::Result<usize>
+pub fn wait<F>(timeout: Option<Duration>, call: F) -> io::Result<usize>
+where
+    F: FnMut(Option<Duration>) -> io::Result<usize>,
+{
+    wait_checked(timeout, None, call)
+}
+
+/// [`wait`] with PEP 475's handler step: after each EINTR, `check` (if any) decides
+/// whether the wait resumes (`Ok`) or ends with the check's error.
+///
+/// With `None` this is exactly [`wait`]. The check runs after every EINTR, also after
+/// the one that ends a zero-timeout poll or comes after the deadline (as CPython runs
+/// the handlers before it looks at the clock); if it passes, such a wait reports
+/// "nothing ready" (`Ok(0)`). It never runs when the syscall was not interrupted.
+///
+/// # Errors
+///
+/// Whatever `call` returns other than `Interrupted`, or the error of `check`.
+///
+/// # Examples
+///
+/// ```
+/// use std::io;
+/// use std::time::Duration;
+/// use select_core::retry;
+///
+/// fn go_on() -> io::Result<()> {
+///     Ok(())
+/// }
+/// // Interrupted once, the check lets the wait resume: the second call reports readiness.
+/// let mut calls = 0;
+/// let n = retry::wait_checked(Some(Duration::from_secs(1)), Some(go_on), |_| {
+///     calls += 1;
+///     if calls == 1 { Err(io::Error::from_raw_os_error(libc::EINTR)) } else { Ok(1) }
+/// })?;
+/// assert_eq!((n, calls), (1, 2));
+/// # Ok::<(), io::Error>(())
+/// ```
+#[inline]
+pub fn wait_checked<F>(
+    timeout: Option<Duration>,
+    check: Option<InterruptCheck>,
+    mut call: F,
+) -> io::Result<usize>
 where
     F: FnMut(Option<Duration>) -> io::Result<usize>,
 {
     match timeout {
         None => loop {
             match call(None) {
-                Err(e) if is_interrupted(&e) => continue,
+                Err(e) if is_interrupted(&e) => run_check(check)?,
                 other => return other,
             }
         },
         Some(Duration::ZERO) => match call(Some(Duration::ZERO)) {
-            // The deadline has passed: "nothing ready".
-            Err(e) if is_interrupted(&e) => Ok(0),
+            // The deadline has passed: "nothing ready" (unless the check says stop).
+            Err(e) if is_interrupted(&e) => run_check(check).map(|()| 0),
             other => other,
         },
-        Some(t) => wait_until(t, call),
+        Some(t) => wait_until(t, check, call),
+    }
+}
+
+/// The handler step after one EINTR. Out of line and cold: only interrupted waits get
+/// here.
+#[cold]
+#[inline(never)]
+fn run_check(check: Option<InterruptCheck>) -> io::Result<()> {
+    match check {
+        Some(check) => check(),
+        None => Ok(()),
     }
 }
 
 #[cold]
-fn wait_until<F>(timeout: Duration, mut call: F) -> io::Result<usize>
+fn wait_until<F>(timeout: Duration, check: Option<InterruptCheck>, mut call: F) -> io::Result<usize>
 where
     F: FnMut(Option<Duration>) -> io::Result<usize>,
 {
@@ -89,7 +199,7 @@ where
         let chunk = left.min(MAX_WAIT_CHUNK);
         match call(Some(chunk)) {
             Ok(0) if left > MAX_WAIT_CHUNK || deadline.is_none() => {}
-            Err(e) if is_interrupted(&e) => {}
+            Err(e) if is_interrupted(&e) => run_check(check)?,
             other => return other,
         }
         if let Some(deadline) = deadline {
@@ -169,6 +279,61 @@ mod tests {
         })
         .unwrap();
         assert_eq!((n, calls), (1, 2));
+    }
+
+    fn stop() -> io::Result<()> {
+        Err(io::Error::new(io::ErrorKind::Interrupted, "stop"))
+    }
+
+    fn go_on() -> io::Result<()> {
+        Ok(())
+    }
+
+    #[test]
+    fn check_that_stops_ends_every_kind_of_wait() {
+        for timeout in [None, Some(Duration::ZERO), Some(Duration::from_secs(60))] {
+            let mut calls = 0;
+            let e = wait_checked(timeout, Some(stop), |_| {
+                calls += 1;
+                Err(eintr())
+            })
+            .unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::Interrupted, "{timeout:?}");
+            assert_eq!(e.to_string(), "stop");
+            assert_eq!(calls, 1, "{timeout:?}");
+        }
+    }
+
+    #[test]
+    fn check_that_goes_on_keeps_pep_475() {
+        let mut calls = 0;
+        let n = wait_checked(None, Some(go_on), |_| {
+            calls += 1;
+            if calls < 4 {
+                Err(eintr())
+            } else {
+                Ok(1)
+            }
+        })
+        .unwrap();
+        assert_eq!((n, calls), (1, 4));
+        let n = wait_checked(Some(Duration::ZERO), Some(go_on), |_| Err(eintr())).unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn check_is_not_run_without_eintr() {
+        fn never() -> io::Result<()> {
+            panic!("the check ran without an EINTR")
+        }
+        for timeout in [None, Some(Duration::ZERO), Some(Duration::from_millis(5))] {
+            assert_eq!(wait_checked(timeout, Some(never), |_| Ok(1)).unwrap(), 1);
+        }
+        let e = wait_checked(None, Some(never), |_| {
+            Err(io::Error::from_raw_os_error(libc::EBADF))
+        })
+        .unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF));
     }
 
     #[test]

@@ -20,7 +20,8 @@ use crate::Waitable;
 /// assert!(both.is_readable() && both.is_writable());
 /// assert_eq!(format!("{both:?}"), "READ | WRITE");
 /// assert_eq!(both.bits(), 3);
-/// assert!(Interest::from_bits(8).is_err());
+/// assert!(Interest::from_bits(8).is_none());
+/// assert!(Interest::try_from_bits(8).is_err());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Interest(u8);
@@ -30,84 +31,142 @@ impl Interest {
     pub const READ: Interest = Interest(1);
     /// Writable (Python's `EVENT_WRITE = 2`).
     pub const WRITE: Interest = Interest(2);
-    /// Urgent / out-of-band data or other exceptional condition (an extension).
+    /// Urgent / out-of-band data or other exceptional condition (an extension: CPython's
+    /// selectors refuse bit 4 with `ValueError("Invalid events: 4")`; see the
+    /// differences from CPython in the [`Selector`] docs).
     pub const PRIORITY: Interest = Interest(4);
     /// Every bit defined.
     pub const ALL: Interest = Interest(7);
     /// No interest; refused by `register` and `modify`.
     pub const EMPTY: Interest = Interest(0);
 
-    /// The interest with `bits` set (1 = READ, 2 = WRITE, 4 = PRIORITY).
+    /// No bit set (the same as [`Interest::EMPTY`]).
+    #[inline]
+    #[must_use]
+    pub const fn empty() -> Interest {
+        Self::EMPTY
+    }
+
+    /// Every defined bit (the same as [`Interest::ALL`]).
+    #[inline]
+    #[must_use]
+    pub const fn all() -> Interest {
+        Self::ALL
+    }
+
+    /// The interest with `bits` set (1 = READ, 2 = WRITE, 4 = PRIORITY), or `None` if a
+    /// bit outside [`Interest::ALL`] is set. Zero is accepted here; selectors refuse it
+    /// at `register`/`modify`. For Python's error message use
+    /// [`try_from_bits`](Interest::try_from_bits).
+    #[inline]
+    #[must_use]
+    pub const fn from_bits(bits: u8) -> Option<Interest> {
+        if bits & !Self::ALL.0 != 0 {
+            None
+        } else {
+            Some(Interest(bits))
+        }
+    }
+
+    /// As [`from_bits`](Interest::from_bits), with an error naming the value.
     ///
     /// # Errors
     ///
     /// `InvalidInput` naming the value when a bit outside [`Interest::ALL`] is set
-    /// (Python's `ValueError("Invalid events: ...")`). Zero is accepted here; selectors
-    /// refuse it at `register`/`modify`.
-    pub fn from_bits(bits: u8) -> io::Result<Interest> {
-        if bits & !Self::ALL.0 != 0 {
-            Err(invalid_input(format!("Invalid events: {bits:#x}")))
-        } else {
-            Ok(Interest(bits))
-        }
+    /// (Python's `ValueError("Invalid events: ...")`).
+    pub fn try_from_bits(bits: u8) -> io::Result<Interest> {
+        Self::from_bits(bits).ok_or_else(|| invalid_input(format!("Invalid events: {bits:#x}")))
     }
 
     /// The interest with the known bits of `bits` set; unknown bits are dropped.
-    /// For backends translating kernel events, where no error is possible.
     #[inline]
+    #[must_use]
     pub const fn from_bits_truncate(bits: u8) -> Interest {
         Interest(bits & Self::ALL.0)
     }
 
     /// The raw bits.
     #[inline]
+    #[must_use]
     pub const fn bits(self) -> u8 {
         self.0
     }
     /// Whether no bit is set.
     #[inline]
+    #[must_use]
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }
     /// Whether every bit of `other` is set in `self`.
     #[inline]
+    #[must_use]
     pub const fn contains(self, other: Interest) -> bool {
         self.0 & other.0 == other.0
     }
     /// Whether any bit of `other` is set in `self`.
     #[inline]
+    #[must_use]
     pub const fn intersects(self, other: Interest) -> bool {
         self.0 & other.0 != 0
     }
     /// Whether READ is set.
     #[inline]
+    #[must_use]
     pub const fn is_readable(self) -> bool {
         self.intersects(Self::READ)
     }
     /// Whether WRITE is set.
     #[inline]
+    #[must_use]
     pub const fn is_writable(self) -> bool {
         self.intersects(Self::WRITE)
     }
     /// Whether PRIORITY is set.
     #[inline]
+    #[must_use]
     pub const fn is_priority(self) -> bool {
         self.intersects(Self::PRIORITY)
     }
-    /// The union of both.
+    /// The bits set in either.
     #[inline]
+    #[must_use]
     pub const fn union(self, other: Interest) -> Interest {
         Interest(self.0 | other.0)
     }
     /// The bits set in both.
     #[inline]
+    #[must_use]
     pub const fn intersection(self, other: Interest) -> Interest {
         Interest(self.0 & other.0)
     }
-    /// `self` without the bits of `other`.
+    /// The bits of `self` not set in `other`.
     #[inline]
-    pub const fn remove(self, other: Interest) -> Interest {
+    #[must_use]
+    pub const fn difference(self, other: Interest) -> Interest {
         Interest(self.0 & !other.0)
+    }
+    /// Sets the bits of `other` in place.
+    #[inline]
+    pub fn insert(&mut self, other: Interest) {
+        self.0 |= other.0;
+    }
+    /// Clears the bits of `other` in place (for a new value, use
+    /// [`difference`](Interest::difference)).
+    ///
+    /// ```
+    /// use select_core::Interest;
+    /// let mut i = Interest::READ | Interest::WRITE;
+    /// i.remove(Interest::READ);
+    /// assert_eq!(i, Interest::WRITE);
+    /// ```
+    #[inline]
+    pub fn remove(&mut self, other: Interest) {
+        self.0 &= !other.0;
+    }
+    /// Flips the bits of `other` in place.
+    #[inline]
+    pub fn toggle(&mut self, other: Interest) {
+        self.0 ^= other.0;
     }
 
     /// Checks an interest for `register`/`modify`: non-empty and only known bits.
@@ -205,45 +264,55 @@ impl Event {
     const ERROR: u8 = 2;
 
     /// An event for `fd` with `ready` interests; `hangup`/`error` record those
-    /// conditions. Backends build these; users read them.
+    /// conditions. Plumbing for backends (hidden, not covered by semver): users read
+    /// events, they do not make them.
+    #[doc(hidden)]
     #[inline]
+    #[must_use]
     pub const fn new(fd: RawFd, ready: Interest, hangup: bool, error: bool) -> Event {
         let flags = (hangup as u8 * Self::HANGUP) | (error as u8 * Self::ERROR);
         Event { fd, ready, flags }
     }
     /// The ready file descriptor.
     #[inline]
+    #[must_use]
     pub const fn fd(&self) -> RawFd {
         self.fd
     }
     /// The ready interests (a subset of the registered ones, never empty).
     #[inline]
+    #[must_use]
     pub const fn ready(&self) -> Interest {
         self.ready
     }
     /// Ready for reading (or at EOF / in error).
     #[inline]
+    #[must_use]
     pub const fn is_readable(&self) -> bool {
         self.ready.is_readable()
     }
     /// Ready for writing (or in error).
     #[inline]
+    #[must_use]
     pub const fn is_writable(&self) -> bool {
         self.ready.is_writable()
     }
     /// Urgent data pending.
     #[inline]
+    #[must_use]
     pub const fn is_priority(&self) -> bool {
         self.ready.is_priority()
     }
     /// The peer hung up (`POLLHUP`, `EPOLLHUP`/`EPOLLRDHUP`, `EV_EOF` on a read filter).
     #[inline]
+    #[must_use]
     pub const fn is_hangup(&self) -> bool {
         self.flags & Self::HANGUP != 0
     }
     /// An error condition is pending (`POLLERR`, `EPOLLERR`, `EV_ERROR`/`EV_EOF` with an
     /// error code).
     #[inline]
+    #[must_use]
     pub const fn is_error(&self) -> bool {
         self.flags & Self::ERROR != 0
     }
@@ -282,14 +351,30 @@ impl Events {
     /// The capacity used by [`Events::new`].
     pub const DEFAULT_CAPACITY: usize = 1024;
 
+    /// The largest capacity: 2^20 events per wait (a few MiB with the kernel buffer a
+    /// backend sizes to match). [`with_capacity`](Events::with_capacity) clamps to it;
+    /// [`try_with_capacity`](Events::try_with_capacity) refuses more.
+    pub const MAX_CAPACITY: usize = 1 << 20;
+
     /// A buffer for [`DEFAULT_CAPACITY`](Events::DEFAULT_CAPACITY) events.
+    #[must_use]
     pub fn new() -> Events {
         Events::with_capacity(Self::DEFAULT_CAPACITY)
     }
 
-    /// A buffer for up to `capacity` events per wait; `0` is taken as `1`.
+    /// A buffer for up to `capacity` events per wait; `0` is taken as `1`, and anything
+    /// above [`MAX_CAPACITY`](Events::MAX_CAPACITY) as `MAX_CAPACITY` (so no request
+    /// can overflow the allocation). Use [`try_with_capacity`](Events::try_with_capacity)
+    /// for an error instead.
+    ///
+    /// ```
+    /// use select_core::Events;
+    /// assert_eq!(Events::with_capacity(0).capacity(), 1);
+    /// assert_eq!(Events::with_capacity(usize::MAX).capacity(), Events::MAX_CAPACITY);
+    /// ```
+    #[must_use]
     pub fn with_capacity(capacity: usize) -> Events {
-        let cap = capacity.max(1);
+        let cap = capacity.clamp(1, Self::MAX_CAPACITY);
         Events {
             buf: Vec::with_capacity(cap),
             cap,
@@ -297,23 +382,64 @@ impl Events {
         }
     }
 
+    /// A buffer for up to `capacity` events per wait (`0` is taken as `1`).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` naming the value if `capacity` exceeds
+    /// [`MAX_CAPACITY`](Events::MAX_CAPACITY); `OutOfMemory` if the buffer cannot be
+    /// allocated.
+    ///
+    /// ```
+    /// use select_core::Events;
+    /// let e = Events::try_with_capacity(usize::MAX).unwrap_err();
+    /// assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+    /// assert_eq!(Events::try_with_capacity(16)?.capacity(), 16);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn try_with_capacity(capacity: usize) -> io::Result<Events> {
+        if capacity > Self::MAX_CAPACITY {
+            return Err(invalid_input(format!(
+                "Events capacity {capacity} exceeds the maximum of {}",
+                Self::MAX_CAPACITY
+            )));
+        }
+        let cap = capacity.max(1);
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(cap).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::OutOfMemory,
+                format!("cannot allocate an Events buffer of {cap} events"),
+            )
+        })?;
+        Ok(Events {
+            buf,
+            cap,
+            woken: false,
+        })
+    }
+
     /// How many events one wait can report.
     #[inline]
+    #[must_use]
     pub fn capacity(&self) -> usize {
         self.cap
     }
     /// How many events the last wait reported.
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.buf.len()
     }
     /// Whether the last wait reported nothing (timed out).
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.buf.is_empty()
     }
     /// Whether no more events fit.
     #[inline]
+    #[must_use]
     pub fn is_full(&self) -> bool {
         self.buf.len() >= self.cap
     }
@@ -324,6 +450,7 @@ impl Events {
     }
     /// The reported events as a slice.
     #[inline]
+    #[must_use]
     pub fn as_slice(&self) -> &[Event] {
         &self.buf
     }
@@ -334,19 +461,23 @@ impl Events {
         self.buf.clear();
         self.woken = false;
     }
-    /// Whether the last wait was ended by the selector's wake fd
-    /// ([`Selector::set_wake_fd`]) becoming readable. A wake is never an [`Event`].
+    /// Whether the last wait was ended by a wake (the facade's `Waker`). A wake is never
+    /// an [`Event`].
     #[inline]
+    #[must_use]
     pub fn woken(&self) -> bool {
         self.woken
     }
-    /// Records that the wake fd was readable. For backends.
+    /// Records that the wake fd was readable. Plumbing for backends (hidden, not covered
+    /// by semver).
+    #[doc(hidden)]
     #[inline]
     pub fn set_woken(&mut self) {
         self.woken = true;
     }
     /// Appends an event; returns `false` (and drops it) when the buffer is full.
-    /// For backends: never allocates.
+    /// Plumbing for backends (hidden, not covered by semver): never allocates.
+    #[doc(hidden)]
     #[inline]
     pub fn push(&mut self, event: Event) -> bool {
         if self.is_full() {
@@ -369,6 +500,87 @@ impl<'a> IntoIterator for &'a Events {
     type IntoIter = std::slice::Iter<'a, Event>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
+    }
+}
+
+impl Events {
+    /// A cursor over the events of the last wait that yields each one's key **by
+    /// value**, so the selector is borrowed only during each step and the loop body may
+    /// call `register`, `modify` or `unregister` on it: Python's
+    /// `for key, mask in sel.select(timeout):` loop, ported literally.
+    ///
+    /// ```text
+    /// sel.select(&mut events, timeout)?;
+    /// let mut ready = events.cursor();
+    /// while let Some((key, mask)) = ready.next_key(&sel) {
+    ///     if mask.is_readable() { sel.modify(&key.fd, Interest::WRITE, key.data)?; }
+    ///     else { sel.unregister(&key.fd)?; }
+    /// }
+    /// ```
+    ///
+    /// Runnable versions are on the pages of every selector (`PollSelector`,
+    /// `EpollSelector`, `DefaultSelector`...). See [`EventCursor::next_key`] for the
+    /// rules.
+    #[inline]
+    pub fn cursor(&self) -> EventCursor<'_> {
+        EventCursor {
+            events: self.buf.iter(),
+        }
+    }
+}
+
+/// A cursor over the events of one wait, made by [`Events::cursor`]: each step looks
+/// the fd's key up in the selector (O(1)) and returns a copy of it, so that the selector
+/// can be changed between steps.
+///
+/// It borrows only the [`Events`] buffer, never the selector; no allocation.
+#[derive(Debug, Clone)]
+pub struct EventCursor<'e> {
+    events: std::slice::Iter<'e, Event>,
+}
+
+impl EventCursor<'_> {
+    /// The next event whose fd is registered in `selector` **now**, as `(key, ready)`:
+    /// a copy of the key (fd, interest, data) and the ready interests that are still
+    /// registered.
+    ///
+    /// Because each step looks at the selector as it is, changes made by the loop body
+    /// count: an fd unregistered earlier in the loop is skipped (CPython would still
+    /// hand out its stale key), and an fd whose interest was modified reports only the
+    /// ready interests it still has (skipped if none). An event is never reported for an
+    /// fd that is not registered, also when the selector was closed in the loop.
+    ///
+    /// The data is cloned: a plain copy for `Copy` data (ints, tokens, `&'static str`),
+    /// a reference-count increment for `Rc`/`Arc`. For data that is not `Clone`, walk
+    /// the events with [`Events::iter`] and call [`Selector::get_key`] per event.
+    #[inline]
+    pub fn next_key<S>(&mut self, selector: &S) -> Option<(SelectorKey<S::Data>, Interest)>
+    where
+        S: Selector + ?Sized,
+        S::Data: Clone,
+    {
+        for ev in self.events.by_ref() {
+            if let Ok(key) = selector.get_key(&ev.fd()) {
+                let ready = ev.ready() & key.interest;
+                if !ready.is_empty() {
+                    return Some((key.clone(), ready));
+                }
+            }
+        }
+        None
+    }
+
+    /// The next event, without looking at any selector (the raw report).
+    #[inline]
+    pub fn next_event(&mut self) -> Option<Event> {
+        self.events.next().copied()
+    }
+
+    /// How many events are left to step over (some may be skipped by
+    /// [`next_key`](EventCursor::next_key)).
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        self.events.len()
     }
 }
 
@@ -400,6 +612,7 @@ impl Backend {
 
     /// The lower-case name used by `SELECT_BACKEND`: `select`, `poll`, `devpoll`,
     /// `epoll`, `kqueue`.
+    #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
             Backend::Select => "select",
@@ -455,8 +668,35 @@ impl FromStr for Backend {
 ///   kernel's complaint about the stale fd is swallowed, as in CPython.
 /// * After [`close`](Selector::close) every call but `close` and `is_closed` fails with
 ///   `InvalidInput` ("I/O operation on closed selector"); `close` is idempotent.
-/// * Waits take `&mut self`, timeouts round up, EINTR is retried with the remaining time,
-///   and a warm wait does not allocate.
+/// * Waits take `&mut self`, timeouts round up, EINTR is retried with the remaining time
+///   (unless the [`InterruptCheck`](crate::InterruptCheck) each backend selector
+///   accepts through its inherent `set_interrupt_check` ends the wait), and a warm wait
+///   does not allocate.
+/// * [`Events::cursor`] walks a wait's results with keys by value, so Python's
+///   `for key, mask in sel.select(timeout):` loop may change the selector in its body.
+///
+/// # Differences from CPython's `selectors`
+///
+/// Deliberate, and the same on every backend:
+///
+/// * `modify` with an empty or unknown interest is refused and keeps the old
+///   registration (CPython's `_BaseSelectorImpl.modify` unregisters first, so a bad
+///   `modify` leaves the object unregistered; its `EpollSelector.modify` drops the key
+///   when the kernel refuses).
+/// * A failed `modify` of any kind keeps the old registration.
+/// * Every call but `close`/`is_closed` fails after `close` (CPython's `get_map()` is
+///   `None` and several calls raise `KeyError` or `RuntimeError` instead).
+/// * `register` of an fd that is not open fails with `EBADF` on every backend (CPython's
+///   select and poll selectors accept it and fail later in `select`).
+/// * **Interest bit 4, [`Interest::PRIORITY`], is accepted** (urgent data: `POLLPRI`,
+///   `EPOLLPRI`, select's exceptional set). CPython accepts only `EVENT_READ | EVENT_WRITE`
+///   and raises `ValueError("Invalid events: 4")` for a mask with bit 4, so ported code
+///   that passes such a mask by mistake gets a registration here instead of an error;
+///   `KqueueSelector` refuses PRIORITY (no portable
+///   filter). Bits above 4 are refused as in CPython.
+/// * A key holds the fd, not the `fileobj`: keep the object in `data` if you need it.
+/// * Wakes come from the facade's `Waker` and show as `Events::woken`, never as an
+///   event: there is no self-pipe among the keys.
 ///
 /// # Errors
 ///
@@ -511,7 +751,7 @@ pub trait Selector {
     /// # Errors
     ///
     /// The kernel's errno (e.g. `EBADF` from `select(2)` for a registered fd that was
-    /// closed); `InvalidInput` after `close`. Never `Interrupted`.
+    /// closed); `InvalidInput` after `close`. Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize>;
 
     /// The key of a registered fd (Python's `get_key`).
@@ -539,19 +779,12 @@ pub trait Selector {
     /// Whether [`close`](Selector::close) was called.
     fn is_closed(&self) -> bool;
 
-    /// Watches `fd` for readability on behalf of a waker, outside the registrations:
-    /// while it is readable, `select` returns at once, sets [`Events::woken`] and reports
-    /// no [`Event`] for it. `None` stops watching. The selector neither owns nor drains
-    /// the fd; the waker drains it after the wait. Replaces any earlier wake fd.
-    ///
-    /// # Errors
-    ///
-    /// `InvalidInput` for a negative fd or after `close`; the kernel's errno if it
-    /// refuses the fd; `AlreadyExists` if `fd` is registered as a user fd.
-    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()>;
-
     /// The keys and ready interests of the events of the last wait, Python's
     /// `[(key, events) for ...]`. Events whose fd is no longer registered are skipped.
+    ///
+    /// The iterator borrows the selector for the whole loop, so the loop body cannot
+    /// `register`, `modify` or `unregister`; [`Events::cursor`] is the form that allows
+    /// it (the port of Python's `for key, mask in sel.select(timeout):`).
     fn ready_keys<'a>(
         &'a self,
         events: &'a Events,
@@ -571,19 +804,28 @@ mod tests {
         assert_eq!(Interest::READ.bits(), 1);
         assert_eq!(Interest::WRITE.bits(), 2);
         assert_eq!(Interest::PRIORITY.bits(), 4);
-        assert_eq!(Interest::from_bits(7).unwrap(), Interest::ALL);
-        assert_eq!(Interest::from_bits(0).unwrap(), Interest::EMPTY);
+        assert_eq!(Interest::from_bits(7), Some(Interest::ALL));
+        assert_eq!(Interest::from_bits(0), Some(Interest::EMPTY));
+        assert_eq!(Interest::from_bits(8), None);
         assert_eq!(Interest::from_bits_truncate(0xff), Interest::ALL);
-        let e = Interest::from_bits(0x18).unwrap_err();
+        let e = Interest::try_from_bits(0x18).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
         assert!(e.to_string().contains("0x18"));
         let e = Interest::EMPTY.validate().unwrap_err();
         assert!(e.to_string().contains("0x0"));
         assert!(Interest::READ.validate().is_ok());
         assert_eq!(
-            Interest::ALL.remove(Interest::READ),
+            Interest::ALL.difference(Interest::READ),
             Interest::WRITE | Interest::PRIORITY
         );
+        let mut i = Interest::ALL;
+        i.remove(Interest::READ);
+        assert_eq!(i, Interest::WRITE | Interest::PRIORITY);
+        i.insert(Interest::READ);
+        assert_eq!(i, Interest::all());
+        i.toggle(Interest::WRITE | Interest::PRIORITY);
+        assert_eq!(i, Interest::READ);
+        assert_eq!(Interest::empty(), Interest::EMPTY);
         assert_eq!(format!("{:?}", Interest::EMPTY), "(empty)");
         assert_eq!(format!("{:?}", Interest::ALL), "READ | WRITE | PRIORITY");
     }

@@ -83,14 +83,16 @@ pub(crate) fn send_oob(fd: RawFd, byte: u8) -> io::Result<()> {
     Ok(())
 }
 
-/// An opaque thread handle for [`signal`](crate::testing).
+/// An opaque thread handle for [`signal`](crate::testing). A `pthread_t` is an integer
+/// on glibc but a pointer on musl (and thus not `Send`); this wrapper carries it to the
+/// storm's sender thread on every libc.
 #[cfg(feature = "testing")]
 #[derive(Clone, Copy)]
 pub(crate) struct Thread(libc::pthread_t);
 
-// SAFETY: a `pthread_t` is an opaque id (an integer on glibc, a pointer on musl and some
-// BSDs) that this crate never dereferences: it is only handed back to `pthread_kill`,
-// which may be called from any thread.
+// SAFETY: the handle is an identifier, never dereferenced by us; the only use is
+// `pthread_kill` while the target is alive (`SignalStorm` is `!Send` and joins its sender
+// before the target thread can drop it and exit).
 #[cfg(feature = "testing")]
 unsafe impl Send for Thread {}
 
@@ -126,9 +128,49 @@ pub(crate) fn install_noop_handler() -> io::Result<()> {
 
 #[cfg(feature = "testing")]
 pub(crate) fn signal_thread(thread: Thread) -> io::Result<()> {
-    // SAFETY: the caller guarantees `thread` is alive (SignalStorm joins its sender
-    // before the target can exit); the handler is installed.
-    let rc = unsafe { libc::pthread_kill(thread.0, STORM_SIGNAL) };
+    signal_thread_with(thread, STORM_SIGNAL)
+}
+
+/// The signal of [`SignalFlag`](crate::testing::SignalFlag): SIGUSR1, as a program would
+/// use for "stop".
+#[cfg(feature = "testing")]
+pub(crate) const FLAG_SIGNAL: libc::c_int = libc::SIGUSR1;
+
+/// Set by [`flag_handler`]; read by the tests' interrupt checks.
+#[cfg(feature = "testing")]
+pub(crate) static FLAG_RAISED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(feature = "testing")]
+extern "C" fn flag_handler(_: libc::c_int) {
+    // An atomic store is async-signal-safe.
+    FLAG_RAISED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Installs, for [`FLAG_SIGNAL`], a handler that sets [`FLAG_RAISED`], **with**
+/// `SA_RESTART` (as `signal-hook`'s `flag::register` does): `select`, `poll`,
+/// `epoll_wait` and `kevent` fail with EINTR after a handler all the same.
+#[cfg(feature = "testing")]
+pub(crate) fn install_flag_handler() -> io::Result<()> {
+    // SAFETY: sigaction is plain old data; zero is a valid starting value.
+    let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+    sa.sa_sigaction = flag_handler as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    sa.sa_flags = libc::SA_RESTART;
+    // SAFETY: sa.sa_mask is a valid sigset_t inside `sa`.
+    unsafe { libc::sigemptyset(&mut sa.sa_mask) };
+    // SAFETY: `sa` is fully initialised; the handler only stores to an atomic
+    // (async-signal-safe); the old action is not requested.
+    cvt(unsafe { libc::sigaction(FLAG_SIGNAL, &sa, std::ptr::null_mut()) })?;
+    Ok(())
+}
+
+/// `pthread_kill(thread, sig)`.
+#[cfg(feature = "testing")]
+pub(crate) fn signal_thread_with(thread: Thread, sig: libc::c_int) -> io::Result<()> {
+    // SAFETY: the callers guarantee `thread` is alive (SignalStorm and Signaller join
+    // their sender before the target can exit); pthread_kill has no other memory-safety
+    // precondition (an unhandled signal takes its default action, which is not UB).
+    let rc = unsafe { libc::pthread_kill(thread.0, sig) };
     if rc == 0 {
         Ok(())
     } else {
@@ -150,4 +192,38 @@ pub(crate) fn poll_no_fds(ms: libc::c_int) -> io::Result<usize> {
     // SAFETY: with nfds == 0 the kernel reads no pollfd; a null pointer is allowed.
     let n = cvt(unsafe { libc::poll(std::ptr::null_mut(), 0, ms) })?;
     Ok(n as usize)
+}
+
+/// Forks; the child runs `child` and leaves with `_exit` of its result (127 if it
+/// panicked); the parent waits and returns the child's exit status.
+#[cfg(feature = "testing")]
+pub(crate) fn fork_and_wait(child: impl FnOnce() -> i32) -> io::Result<i32> {
+    // SAFETY: fork has no memory-safety preconditions. The child runs only `child`
+    // (test code that avoids locks other threads may hold: tests that fork keep to their
+    // own binary) and then `_exit`s without running destructors or atexit handlers.
+    let pid = cvt(unsafe { libc::fork() })?;
+    if pid == 0 {
+        let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(127);
+        // SAFETY: _exit is async-signal-safe and never returns.
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    loop {
+        // SAFETY: `status` is a live int; `pid` is our child.
+        let r = unsafe { libc::waitpid(pid, &mut status, 0) };
+        if r == pid {
+            break;
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+    if libc::WIFEXITED(status) {
+        Ok(libc::WEXITSTATUS(status))
+    } else {
+        Err(io::Error::other(format!(
+            "child ended abnormally: status {status:#x}"
+        )))
+    }
 }

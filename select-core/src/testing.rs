@@ -4,23 +4,26 @@
 //! `dup2`, the `RLIMIT_NOFILE` soft limit and signal storms. Not part of the stable API.
 
 use std::io::{self, Read, Write};
+use std::marker::PhantomData;
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::sys;
 
 pub mod contract;
 
 /// A pipe: `(reader, writer)`, both close-on-exec.
+#[must_use]
 pub fn pipe() -> (io::PipeReader, io::PipeWriter) {
     io::pipe().expect("pipe(2) failed")
 }
 
 /// A connected pair of Unix stream sockets.
+#[must_use]
 pub fn socketpair() -> (
     std::os::unix::net::UnixStream,
     std::os::unix::net::UnixStream,
@@ -29,6 +32,7 @@ pub fn socketpair() -> (
 }
 
 /// A connected pair of loopback TCP sockets: `(client, server side)`.
+#[must_use]
 pub fn tcp_pair() -> (TcpStream, TcpStream) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let client = TcpStream::connect(listener.local_addr().unwrap()).expect("connect loopback");
@@ -55,6 +59,7 @@ pub fn set_nonblocking(fd: RawFd) -> io::Result<()> {
 }
 
 /// Whether `fd` is an open file descriptor of this process.
+#[must_use]
 pub fn is_open(fd: RawFd) -> bool {
     crate::check_open(fd).is_ok()
 }
@@ -186,11 +191,36 @@ pub fn eventfd() -> io::Result<OwnedFd> {
 /// std::thread::sleep(Duration::from_millis(20)); // std's sleep resumes after EINTR
 /// assert!(storm.stop() > 0);
 /// ```
+///
+/// A storm is tied to the thread that started it: it is neither `Send` nor `Sync`, so it
+/// cannot outlive that thread elsewhere and signal a thread id that the system may have
+/// handed to an unrelated thread (a `pthread_t` is a pointer on musl, an index or
+/// address elsewhere: signalling an exited thread is undefined behaviour).
+///
+/// ```compile_fail,E0277
+/// use std::time::Duration;
+/// use select_core::testing::SignalStorm;
+///
+/// let storm = SignalStorm::start(Duration::from_millis(1)).unwrap();
+/// // error[E0277]: `*const ()` cannot be sent between threads safely
+/// std::thread::spawn(move || drop(storm));
+/// ```
+///
+/// ```compile_fail,E0277
+/// use std::time::Duration;
+/// use select_core::testing::SignalStorm;
+///
+/// fn shared<T: Sync>(_: &T) {}
+/// let storm = SignalStorm::start(Duration::from_millis(1)).unwrap();
+/// shared(&storm); // not `Sync` either
+/// ```
 #[derive(Debug)]
 pub struct SignalStorm {
     stop: Arc<AtomicBool>,
     sent: Arc<AtomicUsize>,
     sender: Option<JoinHandle<()>>,
+    /// Neither `Send` nor `Sync`: the storm stays on the thread it signals.
+    _not_send: PhantomData<*const ()>,
 }
 
 impl SignalStorm {
@@ -217,10 +247,13 @@ impl SignalStorm {
             stop,
             sent,
             sender: Some(sender),
+            _not_send: PhantomData,
         })
     }
 
     /// Stops the storm and returns how many signals were sent.
+    // Called for its effect (stopping the storm) as often as for the count.
+    #[allow(clippy::must_use_candidate)]
     pub fn stop(mut self) -> usize {
         self.halt();
         self.sent.load(Ordering::Relaxed)
@@ -240,6 +273,18 @@ impl Drop for SignalStorm {
         // been joined: no signal reaches a thread that has exited.
         self.halt();
     }
+}
+
+/// Forks the process: the child runs `child` and exits with its result (127 if it
+/// panicked, without unwinding into the test harness); the parent waits for it and
+/// returns that exit status. Keep tests that fork in a test binary of their own, so no
+/// other test thread holds a lock (the allocator's, stdout's) at the fork.
+///
+/// # Errors
+///
+/// The errno of `fork(2)`/`waitpid(2)`; `Other` if the child was killed by a signal.
+pub fn fork_and_wait(child: impl FnOnce() -> i32) -> io::Result<i32> {
+    sys::fork_and_wait(child)
 }
 
 /// A real `poll(2)` on no fds with `timeout` (rounded up to ms): sleeps in the kernel
@@ -283,4 +328,359 @@ pub fn skip_under_emulation(why: &str) -> bool {
         skip(&format!("under emulation: {why}"));
     }
     on
+}
+
+/// How many times [`stop_if_signalled`] or [`go_on_if_signalled`] ran since the last
+/// [`SignalFlag::start`].
+static CHECKS: AtomicUsize = AtomicUsize::new(0);
+
+/// Serialises [`SignalFlag`]s: the flag and the counters are process-wide.
+static FLAG_LOCK: Mutex<()> = Mutex::new(());
+
+/// An [`InterruptCheck`](crate::InterruptCheck) that ends the wait with
+/// `Interrupted` ("interrupted by SIGUSR1") once [`SignalFlag`]'s handler has run, and
+/// lets it resume otherwise. Counts its calls ([`SignalFlag::checks`]).
+///
+/// # Errors
+///
+/// `Interrupted` once the signal arrived.
+pub fn stop_if_signalled() -> io::Result<()> {
+    CHECKS.fetch_add(1, Ordering::SeqCst);
+    if sys::FLAG_RAISED.load(Ordering::SeqCst) {
+        Err(io::Error::new(
+            io::ErrorKind::Interrupted,
+            "interrupted by SIGUSR1",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// An [`InterruptCheck`](crate::InterruptCheck) that always lets the wait
+/// resume. Counts its calls ([`SignalFlag::checks`]).
+///
+/// # Errors
+///
+/// Never.
+pub fn go_on_if_signalled() -> io::Result<()> {
+    CHECKS.fetch_add(1, Ordering::SeqCst);
+    Ok(())
+}
+
+/// How many times [`stop_if_signalled`] or [`go_on_if_signalled`] ran since the last
+/// [`SignalFlag::start`] (readable from any thread).
+pub fn signal_checks() -> usize {
+    CHECKS.load(Ordering::SeqCst)
+}
+
+/// A real signal handler that sets a flag, as a program's Ctrl-C handler would, and a
+/// thread that sends that signal (SIGUSR1, handler installed with `SA_RESTART`) to the
+/// thread that called [`start`](SignalFlag::start): first after `delay`, then every
+/// `delay` again until stopped or dropped.
+///
+/// The first `delay` gives the calling thread time to enter its wait (a thread blocked
+/// in a syscall cannot be observed portably); the repeats make a test fail rather than
+/// hang if the first signal came too early. Only one `SignalFlag` exists at a time in a
+/// process (a lock is held until it is dropped), since the flag is process-wide.
+///
+/// ```
+/// use std::time::Duration;
+/// use select_core::testing::{poll_sleep, stop_if_signalled, SignalFlag};
+///
+/// let flag = SignalFlag::start(Duration::from_millis(20)).unwrap();
+/// // A real poll(2) with no fds and no timeout, ended by the signal and the check.
+/// let e = select_core::retry::wait_checked(None, Some(stop_if_signalled), poll_sleep)
+///     .unwrap_err();
+/// assert_eq!(e.kind(), std::io::ErrorKind::Interrupted);
+/// assert!(flag.raised() && flag.checks() >= 1);
+/// ```
+#[derive(Debug)]
+pub struct SignalFlag {
+    sender: Signaller,
+    _lock: MutexGuard<'static, ()>,
+}
+
+impl SignalFlag {
+    /// Installs the handler, clears the flag and the check counter, and starts the
+    /// sender.
+    ///
+    /// # Errors
+    ///
+    /// The errno of `sigaction(2)`.
+    pub fn start(delay: Duration) -> io::Result<SignalFlag> {
+        let lock = FLAG_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+        sys::install_flag_handler()?;
+        sys::FLAG_RAISED.store(false, Ordering::SeqCst);
+        CHECKS.store(0, Ordering::SeqCst);
+        Ok(SignalFlag {
+            sender: Signaller::start(sys::FLAG_SIGNAL, delay),
+            _lock: lock,
+        })
+    }
+
+    /// When the first signal was sent, if it was.
+    pub fn first_sent(&self) -> Option<Instant> {
+        self.sender.first_sent()
+    }
+
+    /// When the last signal sent at or before `t` went out, if any did.
+    pub fn last_sent_before(&self, t: Instant) -> Option<Instant> {
+        self.sender.last_sent_before(t)
+    }
+
+    /// How many signals were sent so far.
+    pub fn sent(&self) -> usize {
+        self.sender.sent()
+    }
+
+    /// Whether the handler has run.
+    pub fn raised(&self) -> bool {
+        sys::FLAG_RAISED.load(Ordering::SeqCst)
+    }
+
+    /// How many times the checks of this module ran since [`start`](SignalFlag::start).
+    pub fn checks(&self) -> usize {
+        signal_checks()
+    }
+
+    /// Stops the sender (no signal is sent after this returns).
+    pub fn stop(self) {
+        self.sender.stop();
+    }
+}
+
+/// A thread that sends signal `sig` to the thread that called
+/// [`start`](Signaller::start) (with `pthread_kill`): first after `delay`, then every
+/// `delay` until stopped or dropped. The caller must have a handler installed for `sig`
+/// (or the signal's default action happens). Records when each signal went out.
+#[derive(Debug)]
+pub struct Signaller {
+    stop: Arc<AtomicBool>,
+    sent: Arc<Mutex<Vec<Instant>>>,
+    sender: Option<JoinHandle<()>>,
+}
+
+impl Signaller {
+    /// Starts sending `sig` to the calling thread.
+    pub fn start(sig: i32, delay: Duration) -> Signaller {
+        let target = sys::current_thread();
+        let stop = Arc::new(AtomicBool::new(false));
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let (stop2, sent2) = (stop.clone(), sent.clone());
+        let sender = std::thread::spawn(move || {
+            let mut next = Instant::now() + delay;
+            while !stop2.load(Ordering::Acquire) {
+                let now = Instant::now();
+                if now < next {
+                    std::thread::sleep((next - now).min(Duration::from_millis(5)));
+                    continue;
+                }
+                // The time is taken before the signal goes out: "within X of the
+                // signal" is then measured conservatively.
+                sent2
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(Instant::now());
+                let _ = sys::signal_thread_with(target, sig);
+                next += delay;
+            }
+        });
+        Signaller {
+            stop,
+            sent,
+            sender: Some(sender),
+        }
+    }
+
+    /// When the first signal was sent, if it was.
+    pub fn first_sent(&self) -> Option<Instant> {
+        self.sent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .first()
+            .copied()
+    }
+
+    /// When the last signal sent at or before `t` went out, if any did.
+    pub fn last_sent_before(&self, t: Instant) -> Option<Instant> {
+        self.sent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .rev()
+            .find(|s| **s <= t)
+            .copied()
+    }
+
+    /// How many signals were sent so far.
+    pub fn sent(&self) -> usize {
+        self.sent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// Stops the sender (no signal is sent after this returns).
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(h) = self.sender.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for Signaller {
+    fn drop(&mut self) {
+        // As for SignalStorm: the target is the dropping thread, alive until the join.
+        self.halt();
+    }
+}
+
+/// Writes one byte to `w` after `after` unless cancelled first: a watchdog that ends a
+/// blocking wait a broken implementation would never end, so the test fails instead of
+/// hanging.
+#[derive(Debug)]
+pub struct Watchdog {
+    cancel: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<JoinHandle<bool>>,
+}
+
+impl Watchdog {
+    /// Arms the watchdog on the writing end `w` of a pipe.
+    pub fn arm(w: io::PipeWriter, after: Duration) -> Watchdog {
+        let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if cancelled.recv_timeout(after).is_ok() {
+                return false;
+            }
+            write_byte(&w);
+            true
+        });
+        Watchdog {
+            cancel: Some(cancel),
+            thread: Some(thread),
+        }
+    }
+
+    /// Cancels it; returns whether it had fired.
+    pub fn disarm(mut self) -> bool {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> bool {
+        if let Some(c) = self.cancel.take() {
+            let _ = c.send(());
+        }
+        self.thread
+            .take()
+            .is_some_and(|t| t.join().unwrap_or(false))
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// The interrupt-check contract for one waiting object, with real signals (SIGUSR1
+/// through [`SignalFlag`]) and real pipes.
+///
+/// `setup` gets the reading end of a fresh pipe and returns the object under test,
+/// watching that end for readability. `wait` makes one wait on it with the given
+/// [`InterruptCheck`](crate::InterruptCheck) set (or none) and timeout, and
+/// returns the count of ready entries. Checked, in order:
+///
+/// 1. no timeout, a check that says stop: the wait ends with the check's `Interrupted`
+///    error within 100 ms of the signal that interrupted it;
+/// 2. no timeout, a check that says go on: several signals come and are retried; the
+///    wait ends only when the pipe becomes readable, and reports it;
+/// 3. a 300 ms timeout, a check that says go on: the wait returns "nothing ready" after
+///    at least 300 ms, and not much later (the remaining-timeout rule);
+/// 4. the same without a check (the default): unchanged PEP 475 behaviour.
+///
+/// # Panics
+///
+/// When a rule is broken (this is a test helper).
+pub fn interrupt_check_contract<S>(
+    mut setup: impl FnMut(&io::PipeReader) -> S,
+    mut wait: impl FnMut(&mut S, Option<crate::InterruptCheck>, Option<Duration>) -> io::Result<usize>,
+) {
+    let interval = Duration::from_millis(50);
+    let watchdog_after = Duration::from_secs(10);
+
+    // 1. Stop.
+    {
+        let (r, w) = pipe();
+        let mut obj = setup(&r);
+        let dog = Watchdog::arm(w, watchdog_after);
+        let flag = SignalFlag::start(interval).expect("install the SIGUSR1 handler");
+        let result = wait(&mut obj, Some(stop_if_signalled), None);
+        let end = Instant::now();
+        let fired = dog.disarm();
+        let err = result.expect_err("the check said stop, yet the wait did not fail");
+        assert!(!fired, "only the watchdog ended the wait");
+        assert_eq!(err.kind(), io::ErrorKind::Interrupted, "{err}");
+        assert_eq!(err.to_string(), "interrupted by SIGUSR1");
+        assert!(flag.raised() && flag.checks() >= 1);
+        let signal = flag.last_sent_before(end).expect("a signal was sent");
+        let late = end - signal;
+        assert!(
+            late < Duration::from_millis(100),
+            "the wait ended {late:?} after the signal"
+        );
+    }
+
+    // 2. Go on: only the pipe ends the wait.
+    {
+        let (r, w) = pipe();
+        let mut obj = setup(&r);
+        let flag = SignalFlag::start(interval).expect("install the SIGUSR1 handler");
+        // The writer waits until two interruptions were retried, then makes the pipe
+        // readable (the watchdog bounds the test if the checks never run).
+        let writer = std::thread::spawn(move || {
+            let give_up = Instant::now() + Duration::from_secs(10);
+            while signal_checks() < 2 && Instant::now() < give_up {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            write_byte(&w);
+            w
+        });
+        let result = wait(&mut obj, Some(go_on_if_signalled), None);
+        let checks = flag.checks();
+        flag.stop();
+        let _w = writer.join().expect("writer thread");
+        let n = result.expect("the check said go on, yet the wait failed");
+        assert!(n >= 1, "the wait ended without the pipe being ready");
+        assert!(checks >= 2, "only {checks} interruptions were seen");
+    }
+
+    // 3. and 4. The remaining-timeout rule, with a check that says go on and with none.
+    for check in [Some(go_on_if_signalled as crate::InterruptCheck), None] {
+        let (r, _w) = pipe();
+        let mut obj = setup(&r);
+        let timeout = Duration::from_millis(300);
+        let flag = SignalFlag::start(interval).expect("install the SIGUSR1 handler");
+        let start = Instant::now();
+        let n = wait(&mut obj, check, Some(timeout)).expect("a timed wait through signals");
+        let elapsed = start.elapsed();
+        let (sent, checks) = (flag.sent(), flag.checks());
+        flag.stop();
+        assert_eq!(n, 0, "nothing was ready");
+        assert!(elapsed >= timeout, "returned early, after {elapsed:?}");
+        assert!(
+            elapsed < timeout + Duration::from_millis(1500),
+            "overshot: {elapsed:?}"
+        );
+        assert!(sent >= 2, "only {sent} signals were sent");
+        if check.is_some() {
+            assert!(checks >= 2, "only {checks} interruptions were seen");
+        } else {
+            assert_eq!(checks, 0);
+        }
+    }
 }

@@ -8,11 +8,36 @@
 //! becomes a zero-timeout busy loop.
 //!
 //! Values too large for a syscall are clamped to [`MAX_WAIT_CHUNK`] rather than refused
-//! or wrapped; [`retry::wait`](crate::retry::wait) resumes a clamped wait until the real
+//! or wrapped; the EINTR loop (`retry::wait`) resumes a clamped wait until the real
 //! deadline, so `Duration::MAX` works as "very long".
 //!
 //! For code ported from Python, [`from_secs_f64`] and [`from_millis_f64`] accept float
-//! timeouts with Python's validation.
+//! timeouts with Python's validation, and [`from_poll_millis_f64`] and
+//! [`from_epoll_secs_f64`] add the C `int` millisecond bound that CPython's `poll` and
+//! `epoll` apply.
+//!
+//! # Which bound each object applies, and why
+//!
+//! CPython refuses timeouts its syscall cannot take in one call; select-rs takes any
+//! `Duration` and, for waits longer than one call can take, makes several calls of at
+//! most [`MAX_WAIT_CHUNK`] (24 days) each until the deadline (see
+//! [`retry`](crate::retry)). A `Duration` is unsigned and cannot be NaN, so the only
+//! CPython refusal a `Duration` could hit is "too large", and a Rust caller asking for a
+//! very long wait (`Duration::MAX` as "practically forever") is better served by
+//! waiting than by an error. The float converters are where Python's refusals live:
+//!
+//! | Python object | CPython refuses (`OverflowError`) | `Option<Duration>` here | float converter with CPython's bound |
+//! | --- | --- | --- | --- |
+//! | `select.select` (`select()`, `Select`) | beyond `_PyTime_t` (about 292 years) | any; chunked | [`from_secs_f64`]`(s, Negative::Refuse)` |
+//! | `poll.poll` (`Poll`) | rounded-up ms above `INT_MAX` (2\*\*31 ms or more, about 24.8 days) | any; chunked | [`from_poll_millis_f64`]`(ms)` |
+//! | `epoll.poll` (`Epoll`) | rounded-up ms above `INT_MAX` (e.g. 2.2e6 s) | any; chunked | [`from_epoll_secs_f64`]`(s)` |
+//! | `kqueue.control` (`Kqueue`) | beyond `_PyTime_t` (about 292 years) | any; chunked | [`from_secs_f64`]`(s, Negative::Refuse)` |
+//! | `selectors` `select(timeout)` | `inf` (poll/epoll: float-to-int conversion) | any; chunked | [`from_secs_f64`]`(s, Negative::Block)`, with `t <= 0` polling for poll/epoll |
+//!
+//! [`from_secs_f64`] and [`from_millis_f64`] themselves apply only the `_PyTime_t`
+//! bound (the one every float timeout of CPython passes through); they do **not** apply
+//! poll's and epoll's `INT_MAX` ms bound, so with them a `Poll` or `Epoll` accepts and
+//! waits (in chunks) for timeouts CPython refuses.
 
 use std::io;
 use std::time::Duration;
@@ -25,7 +50,7 @@ use crate::error::invalid_input;
 ///
 /// It fits every syscall's timeout type (`c_int` milliseconds reach 24.8 days) and stays
 /// under the 10^8 seconds that the BSDs and macOS accept in a `timeval`/`timespec`.
-/// Longer waits are resumed by [`retry::wait`](crate::retry::wait).
+/// Longer waits are resumed by the EINTR loop (`retry::wait`).
 pub const MAX_WAIT_CHUNK: Duration = Duration::from_secs(24 * 24 * 60 * 60);
 
 /// `timeout` as milliseconds for `poll(2)`/`epoll_wait(2)`, rounded **up**.
@@ -42,6 +67,7 @@ pub const MAX_WAIT_CHUNK: Duration = Duration::from_secs(24 * 24 * 60 * 60);
 /// assert_eq!(to_millis_ceil(Some(Duration::from_millis(50))), 50);
 /// ```
 #[inline]
+#[must_use]
 pub fn to_millis_ceil(timeout: Option<Duration>) -> c_int {
     match timeout {
         None => -1,
@@ -64,6 +90,7 @@ pub fn to_millis_ceil(timeout: Option<Duration>) -> c_int {
 /// assert_eq!((tv.tv_sec, tv.tv_usec), (0, 1001));
 /// ```
 #[inline]
+#[must_use]
 pub fn to_timeval_ceil(d: Duration) -> libc::timeval {
     let d = d.min(MAX_WAIT_CHUNK);
     let mut secs = d.as_secs();
@@ -90,6 +117,7 @@ pub fn to_timeval_ceil(d: Duration) -> libc::timeval {
 /// assert_eq!((ts.tv_sec, ts.tv_nsec), (0, 200_000));
 /// ```
 #[inline]
+#[must_use]
 pub fn to_timespec(d: Duration) -> libc::timespec {
     let d = d.min(MAX_WAIT_CHUNK);
     // timespec has private padding fields on some targets (x32), so it cannot be
@@ -116,7 +144,11 @@ pub enum Negative {
 const MAX_FLOAT_SECS: f64 = 9_223_372_036.854_775;
 
 /// A Python-style timeout in seconds, as `select.select(..., timeout)` and
-/// `epoll.poll(timeout)` take it, rounded **up** to the nanosecond.
+/// `kqueue.control(..., timeout)` take it, rounded **up** to the nanosecond.
+///
+/// Its upper bound is CPython's `_PyTime_t` (2^63 - 1 ns, about 292 years), which is the
+/// bound of `select.select` and `kqueue.control`. `epoll.poll` refuses far less
+/// (milliseconds above `INT_MAX`): use [`from_epoll_secs_f64`] for its exact rules.
 ///
 /// `-0.0` is zero. A negative value is refused or means "block" (`Ok(None)`) according to
 /// `negative`.
@@ -142,11 +174,82 @@ pub fn from_secs_f64(secs: f64, negative: Negative) -> io::Result<Option<Duratio
 /// A Python-style timeout in milliseconds, as `poll.poll(timeout)` takes it, rounded
 /// **up** to the nanosecond (so `0.5` is 500 µs, which `poll(2)` then waits as 1 ms).
 ///
+/// Bounded like [`from_secs_f64`] (about 292 years), **not** by poll's `INT_MAX` ms:
+/// for CPython's exact `poll.poll` rules use [`from_poll_millis_f64`].
+///
 /// # Errors
 ///
 /// As [`from_secs_f64`].
 pub fn from_millis_f64(ms: f64, negative: Negative) -> io::Result<Option<Duration>> {
     from_float(ms, 1e6, negative)
+}
+
+/// The largest timeout CPython's `poll.poll` and `epoll.poll` take: `INT_MAX`
+/// milliseconds (about 24.8 days), after rounding up to whole milliseconds.
+pub const C_INT_MILLIS_MAX: Duration = Duration::from_millis(c_int::MAX as u64);
+
+/// A `poll.poll(timeout)` float timeout in milliseconds with CPython's exact rules: a
+/// negative value blocks (`Ok(None)`), NaN is refused, and so is any value that rounded
+/// up to whole milliseconds exceeds `INT_MAX` (2\*\*31 ms or more), as
+/// `OverflowError("timeout is too large")`.
+///
+/// # Errors
+///
+/// `InvalidInput` naming the value: "Invalid value NaN (not a number)" (Python's
+/// `ValueError`), "timeout is too large: ..." (Python's `OverflowError`).
+///
+/// ```
+/// use std::time::Duration;
+/// use select_core::timeout::from_poll_millis_f64;
+/// assert_eq!(from_poll_millis_f64(0.5)?, Some(Duration::from_micros(500)));
+/// assert_eq!(from_poll_millis_f64(-1.0)?, None);
+/// assert!(from_poll_millis_f64(2147483647.0).is_ok());
+/// assert!(from_poll_millis_f64(2147483648.0).is_err()); // 2**31 ms
+/// assert!(from_poll_millis_f64(2147483647.5).is_err()); // rounds up to 2**31
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn from_poll_millis_f64(ms: f64) -> io::Result<Option<Duration>> {
+    let t = from_float(ms, 1e6, Negative::Block).map_err(|_| too_large_or_nan(ms))?;
+    check_c_int_millis(t, ms)
+}
+
+/// An `epoll.poll(timeout)` float timeout in seconds with CPython's exact rules: a
+/// negative value blocks (`Ok(None)`), NaN is refused, and so is any value whose
+/// milliseconds, rounded up, exceed `INT_MAX` (about 2147483.647 s; e.g. 2.2e6 s), as
+/// `OverflowError("timeout is too large")`.
+///
+/// The result keeps the nanoseconds (`Epoll` waits with `epoll_pwait2` to the
+/// nanosecond where it can; CPython rounds up to whole milliseconds first).
+///
+/// # Errors
+///
+/// As [`from_poll_millis_f64`].
+///
+/// ```
+/// use select_core::timeout::from_epoll_secs_f64;
+/// assert_eq!(from_epoll_secs_f64(-0.1)?, None);
+/// assert!(from_epoll_secs_f64(2147483.647).is_ok());
+/// assert!(from_epoll_secs_f64(2.2e6).is_err());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn from_epoll_secs_f64(secs: f64) -> io::Result<Option<Duration>> {
+    let t = from_float(secs, 1e9, Negative::Block).map_err(|_| too_large_or_nan(secs))?;
+    check_c_int_millis(t, secs)
+}
+
+fn too_large_or_nan(value: f64) -> io::Error {
+    if value.is_nan() {
+        invalid_input("Invalid value NaN (not a number)")
+    } else {
+        invalid_input(format!("timeout is too large: {value}"))
+    }
+}
+
+fn check_c_int_millis(t: Option<Duration>, value: f64) -> io::Result<Option<Duration>> {
+    match t {
+        Some(d) if d > C_INT_MILLIS_MAX => Err(too_large_or_nan(value)),
+        other => Ok(other),
+    }
 }
 
 fn from_float(value: f64, nanos_per_unit: f64, negative: Negative) -> io::Result<Option<Duration>> {
@@ -178,6 +281,38 @@ fn from_float(value: f64, nanos_per_unit: f64, negative: Negative) -> io::Result
 #[allow(clippy::useless_conversion)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn poll_and_epoll_float_bounds_are_cpythons() {
+        let max = c_int::MAX as f64;
+        assert_eq!(
+            from_poll_millis_f64(max).unwrap(),
+            Some(Duration::from_millis(c_int::MAX as u64))
+        );
+        for bad in [max + 1.0, max + 0.5, 1e300, f64::INFINITY] {
+            let e = from_poll_millis_f64(bad).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+            assert!(e.to_string().starts_with("timeout is too large"), "{e}");
+        }
+        assert!(from_poll_millis_f64(f64::NAN)
+            .unwrap_err()
+            .to_string()
+            .contains("NaN"));
+        for neg in [-1.0, -0.1, -1e-100, -(2f64.powi(31)), f64::NEG_INFINITY] {
+            assert_eq!(from_poll_millis_f64(neg).unwrap(), None, "{neg}");
+            assert_eq!(from_epoll_secs_f64(neg).unwrap(), None, "{neg}");
+        }
+        assert_eq!(
+            from_epoll_secs_f64(0.0001).unwrap(),
+            Some(Duration::from_micros(100))
+        );
+        assert!(from_epoll_secs_f64(2_147_483.0).is_ok());
+        assert!(from_epoll_secs_f64(2_147_484.0).is_err());
+        assert!(from_epoll_secs_f64(2.2e6).is_err());
+        // The general converters keep the _PyTime_t bound only.
+        assert!(from_millis_f64(max + 1.0, Negative::Block).is_ok());
+        assert!(from_secs_f64(2.2e6, Negative::Block).is_ok());
+    }
 
     const NS: Duration = Duration::from_nanos(1);
 

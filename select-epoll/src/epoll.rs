@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use libc::epoll_event;
 use select_core::error::{closed, invalid_input};
-use select_core::{retry, Waitable};
+use select_core::retry::{self, InterruptCheck};
+use select_core::Waitable;
 
 use crate::sys;
 use crate::EpollFlags;
@@ -57,7 +58,12 @@ pub const MAX_MAXEVENTS: usize = sys::EP_MAX_EVENTS;
 /// ```
 pub struct Epoll {
     fd: Option<OwnedFd>,
+    check: Option<InterruptCheck>,
 }
+
+/// Python's `select.EPOLL_CLOEXEC`: the only flag [`Epoll::with_flags`] accepts besides
+/// `0` (`epoll_create1(2)`'s `EPOLL_CLOEXEC`, equal to `O_CLOEXEC`).
+pub const EPOLL_CLOEXEC: i32 = libc::EPOLL_CLOEXEC;
 
 impl Epoll {
     /// A new epoll instance, close-on-exec (Python's `select.epoll()`).
@@ -71,7 +77,62 @@ impl Epoll {
     pub fn new() -> io::Result<Epoll> {
         Ok(Epoll {
             fd: Some(sys::epoll_create_cloexec()?),
+            check: None,
         })
+    }
+
+    /// Python's `select.epoll(sizehint, flags)`: `sizehint` as in
+    /// [`with_sizehint`](Epoll::with_sizehint), and `flags` either `0` or
+    /// [`EPOLL_CLOEXEC`]. As in CPython (where `flags` is deprecated), the instance is
+    /// close-on-exec **either way**: `epoll_create1(EPOLL_CLOEXEC)`; an inheritable epoll
+    /// fd needs an explicit `fcntl` by the caller.
+    ///
+    /// # Errors
+    ///
+    /// Checked in CPython's order: `InvalidInput` "negative sizehint N" (Python's
+    /// `ValueError`); `InvalidInput` "invalid flags 0x...: expected 0 or EPOLL_CLOEXEC"
+    /// for any other `flags` (Python's `OSError("invalid flags")`, which has no errno);
+    /// otherwise as [`Epoll::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use select_epoll::{Epoll, EPOLL_CLOEXEC};
+    ///
+    /// let ep = Epoll::with_flags(-1, EPOLL_CLOEXEC)?;
+    /// assert!(!ep.closed());
+    /// let e = Epoll::with_flags(-1, 1).unwrap_err();
+    /// assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[doc(alias = "epoll_create1")]
+    pub fn with_flags(sizehint: i32, flags: i32) -> io::Result<Epoll> {
+        check_sizehint(sizehint)?;
+        if flags != 0 && flags != EPOLL_CLOEXEC {
+            return Err(invalid_input(format!(
+                "invalid flags {flags:#x}: expected 0 or EPOLL_CLOEXEC ({EPOLL_CLOEXEC:#x})"
+            )));
+        }
+        Epoll::new()
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler step).
+    ///
+    /// `None` (the default) resumes the wait with the remaining time, as CPython does
+    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
+    /// resumes the wait, an error ends it with that error (e.g. `Interrupted` once a
+    /// signal handler has set a flag). See [`InterruptCheck`].
+    ///
+    /// Takes `&mut self`: set it before sharing the object between threads.
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](Epoll::set_interrupt_check), if any.
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// Python's `select.epoll(sizehint)`: `sizehint` is validated as Python does, then
@@ -82,11 +143,7 @@ impl Epoll {
     /// `InvalidInput` "negative sizehint N" for `0` and values below `-1` (Python's
     /// `ValueError("negative sizehint")`); otherwise as [`Epoll::new`].
     pub fn with_sizehint(sizehint: i32) -> io::Result<Epoll> {
-        if sizehint == 0 || sizehint < -1 {
-            return Err(invalid_input(format!(
-                "negative sizehint {sizehint}: expected -1 or a positive number"
-            )));
-        }
+        check_sizehint(sizehint)?;
         Epoll::new()
     }
 
@@ -106,7 +163,10 @@ impl Epoll {
     pub fn from_fd(fd: OwnedFd) -> io::Result<Epoll> {
         let raw = fd.as_raw_fd();
         if sys::is_epoll(raw)? {
-            Ok(Epoll { fd: Some(fd) })
+            Ok(Epoll {
+                fd: Some(fd),
+                check: None,
+            })
         } else {
             Err(invalid_input(format!("fd {raw} is not an epoll instance")))
         }
@@ -120,6 +180,7 @@ impl Epoll {
 
     /// Whether [`close`](Epoll::close) was called (Python's `closed` attribute).
     #[inline]
+    #[must_use]
     pub fn closed(&self) -> bool {
         self.fd.is_none()
     }
@@ -132,6 +193,20 @@ impl Epoll {
     #[inline]
     pub fn fileno(&self) -> io::Result<RawFd> {
         self.raw()
+    }
+
+    /// The epoll fd, borrowed (e.g. to `try_clone_to_owned` it). `Epoll` has no `AsFd`
+    /// impl on purpose: it can be closed in place, and a closed object has no fd to lend.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput`, "I/O operation on closed epoll object", after
+    /// [`close`](Epoll::close).
+    pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.fd
+            .as_ref()
+            .map(AsFd::as_fd)
+            .ok_or_else(|| closed("epoll"))
     }
 
     #[inline]
@@ -217,8 +292,12 @@ impl Epoll {
     /// `None` blocks, zero polls; other timeouts are honoured to the nanosecond with
     /// `epoll_pwait2(2)` (Linux 5.11+), else rounded **up** to milliseconds for
     /// `epoll_wait(2)` (the fallback is chosen once per process, on ENOSYS or EPERM).
-    /// A Python float timeout converts with
-    /// `select_core::timeout::from_secs_f64(secs, Negative::Block)`. `maxevents == -1`
+    /// CPython refuses a timeout whose milliseconds exceed `INT_MAX` (about 24.8 days)
+    /// with `OverflowError`; here any `Duration` is accepted and a wait longer than
+    /// [`MAX_WAIT_CHUNK`](crate::timeout::MAX_WAIT_CHUNK) (24 days) is made in several
+    /// calls up to the deadline. A Python float timeout converts with CPython's exact
+    /// rules (negative blocks, NaN and more than `INT_MAX` ms refused) through
+    /// [`from_epoll_secs_f64(secs)`](crate::timeout::from_epoll_secs_f64). `maxevents == -1`
     /// means Python's default, `FD_SETSIZE - 1` ([`DEFAULT_MAXEVENTS`]). An interrupted
     /// wait is resumed with the remaining time (PEP 475). When more fds are ready than
     /// `maxevents`, the kernel reports the others on later waits, round-robin.
@@ -232,7 +311,7 @@ impl Epoll {
     /// or values below `-1` (Python's `ValueError`), or naming the limit above
     /// [`MAX_MAXEVENTS`]; `OutOfMemory` if the buffer cannot be allocated (`MemoryError`);
     /// then the kernel's errno (EBADF/EINVAL if the fd is no longer an epoll instance).
-    /// Never `Interrupted`.
+    /// Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     #[doc(alias = "epoll_wait")]
     #[doc(alias = "epoll_pwait2")]
     pub fn poll(
@@ -251,7 +330,7 @@ impl Epoll {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` after `close`; the kernel's errno. Never `Interrupted`.
+    /// `InvalidInput` after `close`; the kernel's errno. Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     ///
     /// # Examples
     ///
@@ -291,23 +370,18 @@ impl Epoll {
         timeout: Option<Duration>,
     ) -> io::Result<usize> {
         let epfd = self.raw()?;
-        retry::wait(timeout, |left| sys::epoll_wait(epfd, buf, left))
+        retry::wait_checked(timeout, self.check, |left| sys::epoll_wait(epfd, buf, left))
     }
 }
 
-impl AsFd for Epoll {
-    /// The epoll fd.
-    ///
-    /// # Panics
-    ///
-    /// After [`close`](Epoll::close), as there is no fd to borrow; use
-    /// [`fileno`](Epoll::fileno) for a fallible form.
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.fd
-            .as_ref()
-            .expect("I/O operation on closed epoll object")
-            .as_fd()
+/// Python's sizehint rule: `-1` or a positive number.
+fn check_sizehint(sizehint: i32) -> io::Result<()> {
+    if sizehint == 0 || sizehint < -1 {
+        return Err(invalid_input(format!(
+            "negative sizehint {sizehint}: expected -1 or a positive number"
+        )));
     }
+    Ok(())
 }
 
 impl AsRawFd for Epoll {
@@ -395,18 +469,21 @@ impl EpollEvents {
 
     /// The `maxevents` of a wait into this buffer.
     #[inline]
+    #[must_use]
     pub fn capacity(&self) -> usize {
         self.buf.len()
     }
 
     /// How many events the last wait reported.
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// Whether the last wait reported nothing.
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -494,6 +571,7 @@ pub fn __force_epoll_wait_fallback(force: bool) {
 /// Whether timed waits use `epoll_pwait2` (true unless the kernel lacked it or the
 /// fallback was forced). For tests only; not part of the API.
 #[doc(hidden)]
+#[must_use]
 pub fn __uses_epoll_pwait2() -> bool {
     sys::pwait2_in_use()
 }

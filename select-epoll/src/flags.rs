@@ -82,11 +82,13 @@ impl EpollFlags {
 
     /// No bit set.
     #[inline]
+    #[must_use]
     pub const fn empty() -> EpollFlags {
         EpollFlags(0)
     }
 
     /// Every named bit.
+    #[must_use]
     pub const fn all() -> EpollFlags {
         let mut bits = 0;
         let mut i = 0;
@@ -100,12 +102,14 @@ impl EpollFlags {
     /// The flags with exactly `bits`, unknown bits included (Python's mask is taken
     /// bitwise, unchecked).
     #[inline]
+    #[must_use]
     pub const fn from_bits_retain(bits: u32) -> EpollFlags {
         EpollFlags(bits)
     }
 
     /// The flags with `bits`, or `None` if a bit without a name is set.
     #[inline]
+    #[must_use]
     pub const fn from_bits(bits: u32) -> Option<EpollFlags> {
         if bits & !Self::all().0 == 0 {
             Some(EpollFlags(bits))
@@ -114,40 +118,78 @@ impl EpollFlags {
         }
     }
 
+    /// The flags with the named bits of `bits`; bits without a name are dropped.
+    #[inline]
+    #[must_use]
+    pub const fn from_bits_truncate(bits: u32) -> EpollFlags {
+        EpollFlags(bits & Self::all().0)
+    }
+
     /// The raw bits, as Python's `epoll.poll` reports them.
     #[inline]
+    #[must_use]
     pub const fn bits(self) -> u32 {
         self.0
     }
 
     /// Whether no bit is set.
     #[inline]
+    #[must_use]
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }
 
     /// Whether every bit of `other` is set in `self`.
     #[inline]
+    #[must_use]
     pub const fn contains(self, other: EpollFlags) -> bool {
         self.0 & other.0 == other.0
     }
 
     /// Whether any bit of `other` is set in `self`.
     #[inline]
+    #[must_use]
     pub const fn intersects(self, other: EpollFlags) -> bool {
         self.0 & other.0 != 0
     }
 
     /// The union of both.
     #[inline]
+    #[must_use]
     pub const fn union(self, other: EpollFlags) -> EpollFlags {
         EpollFlags(self.0 | other.0)
     }
 
+    /// The bits set in both.
+    #[inline]
+    #[must_use]
+    pub const fn intersection(self, other: EpollFlags) -> EpollFlags {
+        EpollFlags(self.0 & other.0)
+    }
+
     /// `self` without the bits of `other`.
     #[inline]
+    #[must_use]
     pub const fn difference(self, other: EpollFlags) -> EpollFlags {
         EpollFlags(self.0 & !other.0)
+    }
+
+    /// Sets the bits of `other`.
+    #[inline]
+    pub fn insert(&mut self, other: EpollFlags) {
+        self.0 |= other.0;
+    }
+
+    /// Clears the bits of `other`.
+    #[inline]
+    pub fn remove(&mut self, other: EpollFlags) {
+        self.0 &= !other.0;
+    }
+
+    /// Flips the bits of `other`.
+    #[inline]
+    pub fn toggle(&mut self, other: EpollFlags) {
+        self.0 ^= other.0;
     }
 }
 

@@ -18,12 +18,13 @@
 //!   Interrupted waits are resumed with the remaining time (PEP 475).
 //! * [`EpollFlags`] is the event mask (`EPOLLIN`, `EPOLLET`, `EPOLLONESHOT`...), whose
 //!   `Debug` prints names.
-//! * [`EpollSelector`] implements select-core's [`Selector`](select_core::Selector)
+//! * [`EpollSelector`] implements select-core's [`Selector`]
 //!   contract (Python's `selectors.EpollSelector`), level-triggered, O(ready fds) per
 //!   wait, with no allocation once warm.
 //!
-//! Python's `epoll(sizehint, flags)` `flags` argument is not offered: the fd is always
-//! close-on-exec, which is what `EPOLL_CLOEXEC`, the only accepted flag, asks for.
+//! Python's `select.epoll(sizehint, flags)` is [`Epoll::with_flags`], with `flags` `0`
+//! or [`EPOLL_CLOEXEC`]; as in CPython the fd is close-on-exec either way
+//! ([`Epoll::new`] is `select.epoll()`).
 //!
 //! # From Python
 //!
@@ -98,11 +99,27 @@ mod selector;
 mod sys;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub use epoll::{
-    __force_epoll_wait_fallback, __uses_epoll_pwait2, Epoll, EpollEvents, DEFAULT_MAXEVENTS,
-    MAX_MAXEVENTS,
-};
+pub use epoll::{Epoll, EpollEvents, DEFAULT_MAXEVENTS, EPOLL_CLOEXEC, MAX_MAXEVENTS};
+// Test hooks, hidden; kept at the old paths too.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[doc(hidden)]
+pub use epoll::{__force_epoll_wait_fallback, __uses_epoll_pwait2};
+
+/// Test hooks of this crate. **Not part of the public API and not covered by semver.**
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::epoll::{__force_epoll_wait_fallback, __uses_epoll_pwait2};
+}
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use flags::EpollFlags;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use selector::EpollSelector;
+
+// The select-core vocabulary this crate's API speaks, so that depending on this crate
+// alone is enough. `no_inline`: their docs (and examples) live in select-core.
+#[doc(no_inline)]
+pub use select_core::{
+    timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, Selector, SelectorKey,
+    Waitable, PIPE_BUF,
+};

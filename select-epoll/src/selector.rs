@@ -6,7 +6,9 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
 use libc::epoll_event;
+use select_core::__private::WakeFd;
 use select_core::error::already_registered;
+use select_core::retry::InterruptCheck;
 use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
 
 use crate::epoll::{kernel_buffer, MAX_MAXEVENTS};
@@ -115,8 +117,7 @@ fn translate(ev: &epoll_event) -> Option<Event> {
 /// ```
 /// use std::io::Write;
 /// use std::time::Duration;
-/// use select_core::{Events, Interest, Selector};
-/// use select_epoll::EpollSelector;
+/// use select_epoll::{EpollSelector, Events, Interest, Selector};
 ///
 /// let mut sel = EpollSelector::new()?;
 /// let (reader, mut writer) = std::io::pipe()?;
@@ -152,6 +153,21 @@ impl<T> EpollSelector<T> {
             wake_fd: None,
             stale: false,
         })
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step): `None` (the default) resumes the wait with the remaining time; with
+    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
+    /// (see [`Epoll::set_interrupt_check`]).
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.ep.set_interrupt_check(check);
+    }
+
+    /// The check set by [`set_interrupt_check`](EpollSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.ep.interrupt_check()
     }
 
     /// The epoll fd (Python's `EpollSelector.fileno()`).
@@ -291,7 +307,9 @@ impl<T> Selector for EpollSelector<T> {
     fn is_closed(&self) -> bool {
         self.registry.is_closed()
     }
+}
 
+impl<T> WakeFd for EpollSelector<T> {
     /// Registers `fd` for `EPOLLIN` under a wake tag (level-triggered).
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
         self.registry.check_open()?;

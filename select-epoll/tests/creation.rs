@@ -2,7 +2,7 @@
 #![cfg(any(target_os = "linux", target_os = "android"))]
 
 use std::io::ErrorKind;
-use std::os::fd::{AsFd, AsRawFd, IntoRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd};
 
 use select_epoll::Epoll;
 
@@ -19,7 +19,7 @@ fn new_is_close_on_exec() {
     let fd = ep.fileno().unwrap();
     assert!(fd > 0);
     assert_eq!(fd, ep.as_raw_fd());
-    assert_eq!(fd, ep.as_fd().as_raw_fd());
+    assert_eq!(fd, ep.try_as_fd().unwrap().as_raw_fd());
     assert_ne!(fd_flags(fd) & libc::O_CLOEXEC as u32, 0);
     assert!(!ep.closed());
     let link = std::fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
@@ -51,7 +51,7 @@ fn into_raw_fd_gives_up_ownership() {
     let ep = Epoll::from_fd(owned).unwrap();
     assert_eq!(ep.as_raw_fd(), raw);
     // into_raw_fd leaks the (open) fd on purpose: test that on a clone.
-    let clone = Epoll::from_fd(ep.as_fd().try_clone_to_owned().unwrap()).unwrap();
+    let clone = Epoll::from_fd(ep.try_as_fd().unwrap().try_clone_to_owned().unwrap()).unwrap();
     let leaked = clone.into_raw_fd();
     assert!(select_core::testing::is_open(leaked));
     let mut closed = Epoll::new().unwrap();

@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::ErrorKind;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Duration;
 
 use common::*;
@@ -15,7 +15,7 @@ fn accepts_an_epoll_fd_and_shares_its_registrations() {
     let ep = Epoll::new().unwrap();
     let (r, w) = pipe();
     ep.register(&r, EpollFlags::EPOLLIN).unwrap();
-    let other = Epoll::from_fd(ep.as_fd().try_clone_to_owned().unwrap()).unwrap();
+    let other = Epoll::from_fd(ep.try_as_fd().unwrap().try_clone_to_owned().unwrap()).unwrap();
     assert!(!other.closed());
     write_byte(&w);
     // Both numbers name the same epoll instance.

@@ -3,6 +3,7 @@
 
 mod common;
 
+use select_core::__private::WakeFd;
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;

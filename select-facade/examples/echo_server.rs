@@ -50,7 +50,6 @@ pub fn serve(
     let mut free: Vec<usize> = Vec::new();
     let mut stats = Stats::default();
     let mut events = Events::with_capacity(256);
-    let mut ready: Vec<(usize, Interest)> = Vec::with_capacity(256);
     let mut buf = vec![0u8; 64 * 1024];
 
     loop {
@@ -58,9 +57,12 @@ pub fn serve(
         if events.woken() && stop() {
             break;
         }
-        ready.clear();
-        ready.extend(selector.ready_keys(&events).map(|(k, i)| (k.data, i)));
-        for &(slot, interest) in &ready {
+        // Python's `for key, mask in sel.select():` — the cursor hands out each key by
+        // value, so the body may register, modify and unregister on the same selector
+        // (no per-wait copy of the events).
+        let mut ready = events.cursor();
+        while let Some((key, interest)) = ready.next_key(&selector) {
+            let slot = key.data;
             if slot == LISTENER {
                 accept_all(&listener, &mut selector, &mut conns, &mut free, &mut stats)?;
                 continue;
@@ -84,7 +86,7 @@ pub fn serve(
                 stats.partial_writes += u64::from(!interest.is_writable());
                 Interest::WRITE
             };
-            if selector.get_key(&conn.stream)?.interest != want {
+            if key.interest != want {
                 selector.modify(&conn.stream, want, slot)?;
             }
         }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use select_core::error::invalid_input;
+use select_core::retry::InterruptCheck;
 use select_core::{Backend, Events, Interest, Selector, SelectorKey, Waitable};
 use select_fdset::SelectSelector;
 #[cfg(has_devpoll)]
@@ -249,7 +250,48 @@ impl<T> DefaultSelector<T> {
         Ok(source)
     }
 
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step), on whichever backend this selector runs.
+    ///
+    /// `None` (the default) resumes the wait with the remaining time, as CPython does
+    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
+    /// resumes the wait, an error ends it with that error, which
+    /// [`select`](Selector::select) returns. See [`InterruptCheck`] and the crate docs'
+    /// "Ctrl-C during a wait".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use select_facade::DefaultSelector;
+    ///
+    /// static STOP: AtomicBool = AtomicBool::new(false); // set by a signal handler
+    /// fn stop_requested() -> io::Result<()> {
+    ///     if STOP.load(Ordering::Relaxed) {
+    ///         Err(io::Error::new(io::ErrorKind::Interrupted, "stop requested"))
+    ///     } else {
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let mut sel: DefaultSelector<u32> = DefaultSelector::new()?;
+    /// sel.set_interrupt_check(Some(stop_requested));
+    /// assert!(sel.interrupt_check().is_some());
+    /// # Ok::<(), io::Error>(())
+    /// ```
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        dispatch!(&mut self.inner, s => s.set_interrupt_check(check))
+    }
+
+    /// The check set by [`set_interrupt_check`](DefaultSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        dispatch!(&self.inner, s => s.interrupt_check())
+    }
+
     fn inner_set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        use select_core::__private::WakeFd;
         dispatch!(&mut self.inner, s => s.set_wake_fd(fd))
     }
 }
@@ -324,11 +366,20 @@ impl<T> Selector for DefaultSelector<T> {
     fn is_closed(&self) -> bool {
         dispatch!(&self.inner, s => s.is_closed())
     }
+}
 
-    /// As the trait: note that [`DefaultSelector::waker`] uses this hook itself; setting
-    /// another wake fd detaches the waker.
+/// The wake-fd hook (plumbing, hidden: see `select_core::__private`). Setting a wake fd
+/// of one's own detaches the selector's [`Waker`] (it is no longer drained or watched),
+/// but only once the backend has accepted the change: a failed call leaves the selector
+/// exactly as it was, waker included.
+impl<T> select_core::__private::WakeFd for DefaultSelector<T> {
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        if fd.is_some() && self.wake.as_ref().and_then(|w| w.fd()) == fd {
+            // The waker's own fd: nothing changes (and the waker stays, to drain it).
+            return self.inner_set_wake_fd(fd);
+        }
+        self.inner_set_wake_fd(fd)?;
         self.wake = None;
-        self.inner_set_wake_fd(fd)
+        Ok(())
     }
 }

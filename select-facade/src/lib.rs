@@ -24,6 +24,11 @@
 //! the environment variable `SELECT_BACKEND=select|poll|devpoll|epoll|kqueue`. It implements the [`Selector`] trait by
 //! enum dispatch, with no boxing and no allocation per wait, and offers a [`Waker`].
 //!
+//! Every item this crate's examples use is reachable from `select_facade` alone. Items
+//! re-exported from the mechanism crates and select-core are documented on those
+//! crates' pages (whose examples import those crates; with only select-facade, write
+//! `select_facade::` where they write `select_poll::`, `select_core::`...).
+//!
 //! # Example
 //!
 //! ```
@@ -45,6 +50,133 @@
 //! assert_eq!(ready, Interest::READ);
 //! # Ok::<(), std::io::Error>(())
 //! ```
+//!
+//! # The selectors loop
+//!
+//! Python's loop
+//!
+//! ```python
+//! for key, mask in sel.select(timeout):
+//!     if mask & EVENT_READ: ... sel.modify(key.fileobj, EVENT_WRITE, key.data)
+//!     else: sel.unregister(key.fileobj)
+//! ```
+//!
+//! ports literally with [`Events::cursor`]: each step hands out the key by value (the
+//! data is cloned: a copy for `Copy` data), so the body may `register`, `modify` and
+//! `unregister` on the same selector. No allocation per wait; each key lookup is O(1).
+//! (`ready_keys`, which borrows the selector for the whole loop, is there for read-only
+//! loops.)
+//!
+//! ```
+//! use std::io::Write;
+//! use std::time::Duration;
+//! use select_facade::{DefaultSelector, Events, Interest, Selector};
+//!
+//! let (r1, mut w1) = std::io::pipe()?;
+//! let (r2, mut w2) = std::io::pipe()?;
+//! let mut sel = DefaultSelector::new()?;
+//! sel.register(&r1, Interest::READ, 1)?;
+//! sel.register(&r2, Interest::READ, 2)?;
+//! sel.register(&w1, Interest::WRITE, 10)?;
+//! w1.write_all(b"a")?;
+//! w2.write_all(b"b")?;
+//!
+//! let mut events = Events::with_capacity(16);
+//! sel.select(&mut events, Some(Duration::from_secs(5)))?;
+//! let mut ready = events.cursor();
+//! while let Some((key, mask)) = ready.next_key(&sel) {
+//!     if mask.is_readable() {
+//!         // Readable: now wait for the other direction, keeping the data.
+//!         sel.modify(&key.fd, Interest::WRITE, key.data)?;
+//!     } else {
+//!         // Writable: done with it.
+//!         sel.unregister(&key.fd)?;
+//!     }
+//! }
+//! assert_eq!(sel.get_key(&r1)?.interest, Interest::WRITE);
+//! assert_eq!(sel.get_key(&r2)?.data, 2);
+//! assert!(sel.get_key(&w1).is_err()); // unregistered inside the loop
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # Ctrl-C during a wait
+//!
+//! Two ways to let Ctrl-C (or any signal) end a blocked wait:
+//!
+//! * **A signal handler plus an interrupt check** (PEP 475's handler step).
+//!   [`stop_on_interrupt`] installs a SIGINT/SIGTERM handler that records the signal and
+//!   returns the matching check, so `sel.set_interrupt_check(Some(stop_on_interrupt()?))`
+//!   is all a program needs (`examples/ctrl_c.rs`). With a handler of your own —
+//!   `signal_hook::flag::register(SIGINT, flag)`, or a `sigaction` handler that stores
+//!   to a static `AtomicBool` — write the check yourself. Either way the selector gets an
+//!   [`InterruptCheck`]: a plain `fn() -> io::Result<()>` that
+//!   runs after each EINTR. When it returns an error, the
+//!   wait ends with that error; when it returns `Ok`, the wait resumes with the time
+//!   left. `select`, `poll`, `epoll_wait` and `kevent` fail with EINTR after a handler
+//!   ran even when it was installed with `SA_RESTART`, so the check always gets its
+//!   turn. Without a check (the default) waits keep PEP 475's rule: retried, never
+//!   ended early. Every object has the setting: [`DefaultSelector::set_interrupt_check`],
+//!   `set_interrupt_check` on each selector, on [`Poll`], `Epoll` and `Kqueue`, and on
+//!   [`Select`] (`Select::with_interrupt_check(check).select(...)` is the free
+//!   [`select()`](crate::select()) with the check). The signal reaches the thread it is
+//!   delivered to: for a process-directed signal (Ctrl-C) that is any thread that does
+//!   not block it, so block it in the threads that do not wait.
+//!
+//!   ```
+//!   use std::io;
+//!   use std::sync::atomic::{AtomicBool, Ordering};
+//!   use std::time::Duration;
+//!   use select_facade::{DefaultSelector, Events, Interest, Selector};
+//!
+//!   /// Set by the SIGINT handler (e.g. `signal_hook::flag::register`).
+//!   static STOP: AtomicBool = AtomicBool::new(false);
+//!
+//!   fn stop_on_ctrl_c() -> io::Result<()> {
+//!       if STOP.load(Ordering::Relaxed) {
+//!           Err(io::Error::new(io::ErrorKind::Interrupted, "Ctrl-C"))
+//!       } else {
+//!           Ok(())
+//!       }
+//!   }
+//!
+//!   let (reader, _writer) = std::io::pipe()?;
+//!   let mut sel = DefaultSelector::new()?;
+//!   sel.set_interrupt_check(Some(stop_on_ctrl_c));
+//!   sel.register(&reader, Interest::READ, ())?;
+//!   let mut events = Events::new();
+//!   // With no timeout this returns Err(Interrupted) at the first Ctrl-C.
+//!   match sel.select(&mut events, Some(Duration::from_millis(1))) {
+//!       Err(e) if e.kind() == io::ErrorKind::Interrupted => println!("stopping"),
+//!       other => assert_eq!(other?, 0),
+//!   }
+//!   # Ok::<(), io::Error>(())
+//!   ```
+//!
+//! * **No handler at all: [`wake_on_interrupt`]**. It blocks SIGINT and SIGTERM and
+//!   turns them into a [`Waker`] wake from a `sigwait` thread, so the wait returns with
+//!   [`Events::woken`] set and [`Interrupted::fired`] true; nothing runs in signal
+//!   context and no EINTR happens. Call it in `main` before spawning threads.
+//!   `examples/echo_server.rs` shuts down this way:
+//!
+//!   ```no_run
+//!   use select_facade::{wake_on_interrupt, DefaultSelector, Events, Selector};
+//!
+//!   let mut sel: DefaultSelector<usize> = DefaultSelector::new()?;
+//!   let interrupted = wake_on_interrupt(&sel.waker()?)?;
+//!   let mut events = Events::new();
+//!   loop {
+//!       sel.select(&mut events, None)?;
+//!       if events.woken() && interrupted.fired() {
+//!           break; // Ctrl-C or SIGTERM: shut down cleanly
+//!       }
+//!       // ... handle events ...
+//!   }
+//!   # Ok::<(), std::io::Error>(())
+//!   ```
+//!
+//! The first suits code ported from Python that expects `KeyboardInterrupt` out of the
+//! wait; the second suits multi-threaded programs and anything that must not run code
+//! in a signal handler.
 //!
 //! # Choosing a weaker backend at build time
 //!
@@ -68,24 +200,39 @@ mod sys;
 mod waker;
 
 pub use default::{Availability, DefaultSelector, BACKEND_ENV, PREFERENCE};
-pub use signal::{wake_on_interrupt, Interrupted};
+pub use signal::{
+    clear_interrupt, interrupt_signal, stop_on_interrupt, wake_on_interrupt, Interrupted,
+};
 pub use waker::Waker;
 
+// Re-exports from the other crates are `no_inline`: their pages (and examples, which
+// import the crate they live in) stay in those crates, and this crate's pages hold only
+// examples that compile with select-facade alone.
+#[doc(no_inline)]
 pub use select_core::{
-    error, retry, timeout, Backend, Event, Events, Interest, Selector, SelectorKey, Waitable,
-    PIPE_BUF,
+    error, timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, Selector,
+    SelectorKey, Waitable, PIPE_BUF,
 };
+// Plumbing (the EINTR loop), hidden; kept at this path for existing callers.
+#[doc(hidden)]
+pub use select_core::retry;
 
+#[doc(no_inline)]
 pub use select_fdset::{select, FdSet, Ready, Select, SelectSelector, Selected, FD_SETSIZE};
+#[doc(no_inline)]
 #[cfg(has_devpoll)]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "illumos", target_os = "solaris"))))]
 pub use select_poll::{DevPoll, DevpollSelector};
+#[doc(no_inline)]
 pub use select_poll::{Poll, PollFlags, PollSelector};
 
 cfg_if::cfg_if! {
     if #[cfg(has_epoll)] {
+        #[doc(no_inline)]
         #[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
         pub use select_epoll::{
-            Epoll, EpollEvents, EpollFlags, EpollSelector, DEFAULT_MAXEVENTS, MAX_MAXEVENTS,
+            Epoll, EpollEvents, EpollFlags, EpollSelector, DEFAULT_MAXEVENTS, EPOLL_CLOEXEC,
+            MAX_MAXEVENTS,
         };
     }
 }
@@ -94,6 +241,7 @@ cfg_if::cfg_if! {
     if #[cfg(has_kqueue)] {
         // KEvent, Kqueue, KqueueSelector, UserWaker, the field types and every KQ_*
         // constant this system defines.
+        #[doc(no_inline)]
         #[cfg_attr(docsrs, doc(cfg(any(
             target_os = "freebsd",
             target_os = "netbsd",

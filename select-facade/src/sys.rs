@@ -77,3 +77,28 @@ pub(crate) fn wait_interrupt() -> io::Result<libc::c_int> {
         Err(io::Error::from_raw_os_error(rc))
     }
 }
+
+/// The last of SIGINT/SIGTERM caught by [`interrupt_handler`], or 0.
+pub(crate) static CAUGHT: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+extern "C" fn interrupt_handler(sig: libc::c_int) {
+    // An atomic store is async-signal-safe.
+    CAUGHT.store(sig, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Installs, for SIGINT and SIGTERM, a handler that records the signal in [`CAUGHT`],
+/// with `SA_RESTART` (waits on select/poll/epoll/kqueue still fail with EINTR).
+pub(crate) fn catch_interrupts() -> io::Result<()> {
+    for sig in [libc::SIGINT, libc::SIGTERM] {
+        // SAFETY: sigaction is plain old data; zero is a valid starting value.
+        let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+        sa.sa_sigaction = interrupt_handler as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        sa.sa_flags = libc::SA_RESTART;
+        // SAFETY: sa.sa_mask is a valid sigset_t inside `sa`.
+        unsafe { libc::sigemptyset(&mut sa.sa_mask) };
+        // SAFETY: `sa` is fully initialised; the handler only stores to an atomic
+        // (async-signal-safe); the old action is not requested.
+        cvt(unsafe { libc::sigaction(sig, &sa, std::ptr::null_mut()) })?;
+    }
+    Ok(())
+}

@@ -3,6 +3,7 @@
 //! our own validation, that the message names the offending value. None may panic or
 //! hang: every call here returns at once.
 
+use select_core::__private::WakeFd;
 use std::io::{ErrorKind, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
@@ -53,7 +54,7 @@ fn past_rlimit() -> RawFd {
 
 #[test]
 fn negative_fd() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         for fd in [-1, -7, RawFd::MIN] {
             let n = fd.to_string();
             assert_err(
@@ -114,7 +115,7 @@ fn negative_fd() {
 #[test]
 fn fd_past_rlimit() {
     let fd = past_rlimit();
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let fd = past_rlimit();
         assert_errno(s.register(&fd, Interest::READ, 0).map(drop), libc::EBADF);
         assert!(s.is_empty(), "{name}");
@@ -138,7 +139,7 @@ fn fd_past_rlimit() {
 
 #[test]
 fn closed_fd() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         // A number of this test's own (no parallel test can take it in between),
         // opened and closed again.
         let (r, _w) = pipe();
@@ -165,7 +166,7 @@ fn fd_reused_after_close() {
     ) {
         return;
     }
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let target = 1900 + name.len() as RawFd * 7;
         let (r1, w1) = pipe();
         let fd = dup_at(r1.as_raw_fd(), target).unwrap();
@@ -246,7 +247,7 @@ fn nan_negative_infinite_and_overflowing_float_timeouts() {
 
 #[test]
 fn duration_max_timeout() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let (r, mut w) = pipe();
         s.register(&r, Interest::READ, 0).unwrap();
         w.write_all(b"x").unwrap();
@@ -343,7 +344,7 @@ fn maxevents_zero_negative_and_huge() {
 
 #[test]
 fn empty_interest() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let (r, _w) = pipe();
         assert_err(
             s.register(&r, Interest::EMPTY, 0).map(drop),
@@ -366,7 +367,7 @@ fn empty_interest() {
 fn unknown_flag_bits() {
     for bits in [8u8, 0x10, 0x80, 0xff] {
         assert_err(
-            Interest::from_bits(bits),
+            Interest::try_from_bits(bits),
             ErrorKind::InvalidInput,
             &format!("{bits:#x}"),
         );
@@ -401,7 +402,7 @@ fn unknown_flag_bits() {
 
 #[test]
 fn every_operation_on_a_closed_object() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         let (r, _w) = pipe();
         s.register(&r, Interest::READ, 0).unwrap();
         s.close();
@@ -472,7 +473,7 @@ fn every_operation_on_a_closed_object() {
 
 #[test]
 fn double_close() {
-    fn on<S: Selector<Data = u8>>(name: &str, mut s: S) {
+    fn on<S: Selector<Data = u8> + WakeFd>(name: &str, mut s: S) {
         s.close();
         s.close();
         assert!(s.is_closed(), "{name}");
@@ -545,4 +546,80 @@ fn select_past_fd_setsize() {
             msg,
         );
     }
+}
+
+/// Issue #14 item 4: the largest fd number, which the fd set must hold without
+/// overflowing `highest + 1` (it used to panic: overflow in debug, a slice range in
+/// release).
+#[test]
+fn fd_set_with_fd_i32_max() {
+    use select_facade::FdSet;
+    let mut set = FdSet::new();
+    match set.insert(i32::MAX) {
+        Ok(added) => {
+            assert!(added);
+            assert!(set.contains(i32::MAX));
+            assert_eq!(set.highest(), Some(i32::MAX));
+            assert_eq!(set.len(), 1);
+            // (No walk over the 2^31 bits: seconds under valgrind.)
+            assert!(set.capacity() > i32::MAX as usize);
+            set.clear();
+            assert!(set.is_empty() && !set.contains(i32::MAX));
+        }
+        // A machine that cannot spare the 256 MiB gets a clear error instead.
+        Err(e) => assert_eq!(e.kind(), ErrorKind::OutOfMemory, "{e}"),
+    }
+    let mut set = FdSet::new();
+    assert!(!set.remove(i32::MAX).unwrap());
+    assert!(!set.contains(i32::MAX));
+    assert_err(
+        set.insert(i32::MIN),
+        ErrorKind::InvalidInput,
+        &i32::MIN.to_string(),
+    );
+    // select() with it: the fd is not open (EBADF), never a panic.
+    assert_errno(select(&[&i32::MAX], &[], &[], ZERO), libc::EBADF);
+}
+
+/// Issue #14 item 4: a closed epoll/kqueue object has no fd to lend; the accessor is
+/// fallible (`AsFd` used to panic).
+#[test]
+fn borrowing_the_fd_of_a_closed_epoll_or_kqueue() {
+    #[cfg(has_epoll)]
+    {
+        let mut ep = select_facade::Epoll::new().unwrap();
+        assert_eq!(ep.try_as_fd().unwrap().as_raw_fd(), ep.fileno().unwrap());
+        ep.close();
+        let e = ep.try_as_fd().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert_eq!(e.to_string(), "I/O operation on closed epoll object");
+        assert_eq!(ep.as_raw_fd(), -1);
+    }
+    #[cfg(has_kqueue)]
+    {
+        let mut kq = select_facade::Kqueue::new().unwrap();
+        kq.close();
+        let e = kq.try_as_fd().unwrap_err();
+        assert_eq!(e.to_string(), "I/O operation on closed kqueue object");
+    }
+}
+
+/// Issue #14 item 4: an `Events` buffer of any requested size: the fallible constructor
+/// names the value, the infallible one clamps (it used to abort on capacity overflow).
+#[test]
+fn events_capacity_usize_max() {
+    for cap in [usize::MAX, isize::MAX as usize, Events::MAX_CAPACITY + 1] {
+        assert_err(
+            Events::try_with_capacity(cap),
+            ErrorKind::InvalidInput,
+            &cap.to_string(),
+        );
+        assert_eq!(Events::with_capacity(cap).capacity(), Events::MAX_CAPACITY);
+    }
+    assert_eq!(Events::try_with_capacity(0).unwrap().capacity(), 1);
+    let mut events = Events::try_with_capacity(Events::MAX_CAPACITY).unwrap();
+    let mut s = PollSelector::<()>::new().unwrap();
+    let (_r, w) = pipe();
+    s.register(&w, Interest::WRITE, ()).unwrap();
+    assert_eq!(s.select(&mut events, ZERO).unwrap(), 1);
 }

@@ -86,6 +86,7 @@ pub struct FdSet {
 
 impl FdSet {
     /// An empty set with room for `FD_SETSIZE` fds, without allocating.
+    #[must_use]
     pub const fn new() -> FdSet {
         FdSet {
             storage: Storage::Inline([0; INLINE_WORDS]),
@@ -121,6 +122,7 @@ impl FdSet {
 
     /// How many fds the set can hold without allocating: every fd below this number.
     #[inline]
+    #[must_use]
     pub fn capacity(&self) -> usize {
         self.storage.words().len() * BITS
     }
@@ -204,6 +206,7 @@ impl FdSet {
 
     /// Whether `fd` is in the set (`FD_ISSET`); `false` for a negative fd.
     #[inline]
+    #[must_use]
     pub fn contains(&self, fd: RawFd) -> bool {
         match position(fd) {
             Ok((word, bit)) => self.storage.words().get(word).is_some_and(|w| w & bit != 0),
@@ -222,24 +225,28 @@ impl FdSet {
 
     /// How many fds are in the set.
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// Whether the set is empty.
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// The highest fd in the set (`nfds - 1` for `select(2)`), or `None` when empty.
     #[inline]
+    #[must_use]
     pub fn highest(&self) -> Option<RawFd> {
         (self.highest >= 0).then_some(self.highest)
     }
 
     /// The fds in the set, in increasing order.
     #[inline]
+    #[must_use]
     pub fn iter(&self) -> Iter<'_> {
         Iter::new(self.used_words())
     }
@@ -247,6 +254,7 @@ impl FdSet {
     /// The whole buffer as the kernel sees it: [`capacity`](FdSet::capacity) bits, at
     /// least `FD_SETSIZE`, in words of the C library's `fd_mask` type.
     #[inline]
+    #[must_use]
     pub fn as_words(&self) -> &[Word] {
         self.storage.words()
     }
@@ -259,8 +267,13 @@ impl FdSet {
 
     #[inline]
     fn used_words_len(&self) -> usize {
-        // `highest` is -1 (giving 0) or a valid fd inside the buffer.
-        ((self.highest + 1) as usize).div_ceil(BITS)
+        // `highest` is -1 (no word) or a valid fd inside the buffer; `i32::MAX` is a
+        // valid fd, so no `highest + 1` here.
+        if self.highest < 0 {
+            0
+        } else {
+            self.highest as usize / BITS + 1
+        }
     }
 }
 

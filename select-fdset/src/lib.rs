@@ -90,6 +90,10 @@ pub use select::{select, Ready, Select, Selected};
 pub use selector::SelectSelector;
 pub use sys::{Word, FD_SETSIZE, LARGE_FDS};
 
+// The select-core vocabulary this crate's API speaks, so that depending on this crate
+// alone is enough. `no_inline`: their docs (and examples) live in select-core.
+#[doc(no_inline)]
 pub use select_core::{
-    Backend, Event, Events, Interest, Selector, SelectorKey, Waitable, PIPE_BUF,
+    timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, Selector, SelectorKey,
+    Waitable, PIPE_BUF,
 };

@@ -5,7 +5,8 @@ use std::os::fd::RawFd;
 use std::time::Duration;
 
 use select_core::error::invalid_input;
-use select_core::{retry, Waitable};
+use select_core::retry::{self, InterruptCheck};
+use select_core::Waitable;
 
 use crate::fdset::WorkSet;
 use crate::sys::{self, Word, BITS, FD_SETSIZE, LARGE_FDS};
@@ -24,7 +25,11 @@ pub type Selected<'a, W> = (Vec<&'a W>, Vec<&'a W>, Vec<&'a W>);
 ///   `&dyn Waitable` as the element type.
 /// * `timeout`: `None` blocks until something is ready; `Some(Duration::ZERO)` polls;
 ///   anything else waits at most that long, rounded **up** to whole microseconds.
-///   Interrupted waits (EINTR) are resumed with the time left (PEP 475).
+///   Interrupted waits (EINTR) are resumed with the time left (PEP 475), unless an
+///   [interrupt check](Select::set_interrupt_check) ends them. Any `Duration` is
+///   accepted (waits past 24 days are made in several calls); a Python float timeout
+///   converts with CPython's rules and bound (about 292 years) through
+///   [`timeout::from_secs_f64(t, Negative::Refuse)`](crate::timeout::from_secs_f64).
 ///
 /// Returns the three subsets **of the caller's own references**, each in the order of
 /// its list; an object listed twice is returned twice. All three empty means the
@@ -49,7 +54,7 @@ pub type Selected<'a, W> = (Vec<&'a W>, Vec<&'a W>, Vec<&'a W>);
 ///   `InvalidInput` "filedescriptor out of range in select()" naming the fd for an fd at or
 ///   above `FD_SETSIZE` where the platform cannot take it (Python's `ValueError`);
 /// * the kernel's `EBADF` for an fd that is not open (Python's `OSError(EBADF)`), and
-///   any other errno of `select(2)` (`EINVAL`...) — never `Interrupted`;
+///   any other errno of `select(2)` (`EINVAL`...) — never `Interrupted` unless an interrupt check returns it;
 /// * `OutOfMemory` if the sets for a very high fd cannot be allocated.
 ///
 /// # Examples
@@ -101,6 +106,7 @@ pub struct Ready {
 
 impl Ready {
     /// An empty buffer (no allocation).
+    #[must_use]
     pub const fn new() -> Ready {
         Ready {
             read: Vec::new(),
@@ -111,30 +117,35 @@ impl Ready {
 
     /// Indices into `rlist` of the objects ready for reading.
     #[inline]
+    #[must_use]
     pub fn read(&self) -> &[usize] {
         &self.read
     }
 
     /// Indices into `wlist` of the objects ready for writing.
     #[inline]
+    #[must_use]
     pub fn write(&self) -> &[usize] {
         &self.write
     }
 
     /// Indices into `xlist` of the objects with an exceptional condition.
     #[inline]
+    #[must_use]
     pub fn except(&self) -> &[usize] {
         &self.except
     }
 
     /// The total number of entries in the three lists (duplicates counted).
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.read.len() + self.write.len() + self.except.len()
     }
 
     /// Whether nothing was ready.
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -189,16 +200,69 @@ pub struct Select {
     fds: Vec<RawFd>,
     work: [WorkSet; 3],
     ready: Ready,
+    check: Option<InterruptCheck>,
 }
 
 impl Select {
     /// A new caller with empty buffers (no allocation until the first call).
+    #[must_use]
     pub const fn new() -> Select {
         Select {
             fds: Vec::new(),
             work: [WorkSet::new(), WorkSet::new(), WorkSet::new()],
             ready: Ready::new(),
+            check: None,
         }
+    }
+
+    /// A new caller whose waits run `check` after each EINTR (see
+    /// [`set_interrupt_check`](Select::set_interrupt_check)): the free function
+    /// [`select`](crate::select()) with PEP 475's handler step, as
+    /// `Select::with_interrupt_check(check).select(&r, &w, &x, timeout)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use std::time::Duration;
+    /// use select_fdset::Select;
+    ///
+    /// static STOP: AtomicBool = AtomicBool::new(false); // set by a signal handler
+    /// fn check() -> io::Result<()> {
+    ///     if STOP.load(Ordering::Relaxed) {
+    ///         Err(io::ErrorKind::Interrupted.into())
+    ///     } else {
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let (reader, _writer) = std::io::pipe()?;
+    /// let (r, _, _) = Select::with_interrupt_check(check)
+    ///     .select(&[&reader], &[], &[], Some(Duration::from_millis(1)))?;
+    /// assert!(r.is_empty());
+    /// # Ok::<(), io::Error>(())
+    /// ```
+    pub const fn with_interrupt_check(check: InterruptCheck) -> Select {
+        let mut s = Select::new();
+        s.check = Some(check);
+        s
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler step).
+    ///
+    /// `None` (the default) resumes the wait with the remaining time, as CPython does
+    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
+    /// resumes the wait, an error ends it with that error (e.g. `Interrupted` once a
+    /// signal handler has set a flag). See [`InterruptCheck`].
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](Select::set_interrupt_check), if any.
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// Python's `select.select(rlist, wlist, xlist, timeout)` on the caller's references,
@@ -347,8 +411,9 @@ impl Select {
         x.arm(xfds, fits[2], nwords)?;
         let work = &mut self.work;
         let mut built = true;
-        let n = retry::wait(
+        let n = retry::wait_checked(
             timeout,
+            self.check,
             #[inline(always)]
             |left| {
                 if !built {

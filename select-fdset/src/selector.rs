@@ -5,7 +5,9 @@ use std::ops::ControlFlow;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
+use select_core::__private::WakeFd;
 use select_core::error::already_registered;
+use select_core::retry::InterruptCheck;
 use select_core::{
     retry, Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable,
 };
@@ -18,7 +20,7 @@ use crate::sys::{self, Word, BITS};
 const SETS: [Interest; 3] = [Interest::READ, Interest::WRITE, Interest::PRIORITY];
 
 /// Python's `selectors.SelectSelector`, with the uniform contract of
-/// [`Selector`](select_core::Selector): a registration table plus three master fd sets
+/// [`Selector`](crate::Selector): a registration table plus three master fd sets
 /// (read, write, exceptional) kept up to date by `register`/`modify`/`unregister`, so a
 /// wait only copies the words of the sets in use, calls `select(2)` once and scans the
 /// result until the kernel's count of ready bits is reached.
@@ -73,6 +75,7 @@ pub struct SelectSelector<T> {
     cursor: usize,
     /// What a wait needs to know of `master`, refreshed whenever it changes.
     shape: Shape,
+    check: Option<InterruptCheck>,
 }
 
 /// The summary of the master sets a wait works from.
@@ -114,7 +117,23 @@ impl<T> SelectSelector<T> {
             wake: None,
             cursor: 0,
             shape: Shape::default(),
+            check: None,
         })
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step): `None` (the default) resumes the wait with the remaining time; with
+    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
+    /// (see [`Select::set_interrupt_check`](crate::Select::set_interrupt_check)).
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](SelectSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// Fills `events` from the working sets after a wait that reported `n` set bits,
@@ -397,7 +416,7 @@ impl<T> Selector for SelectSelector<T> {
     /// # Errors
     ///
     /// The kernel's errno (`EBADF` if a registered fd was closed); `InvalidInput` after
-    /// `close`. Never `Interrupted`.
+    /// `close`. Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         if self.registry.is_closed() {
             return Err(closed_error(&self.registry));
@@ -416,8 +435,9 @@ impl<T> Selector for SelectSelector<T> {
         // Inlined so that no extra call frame sits between the syscall and this function:
         // every return after a syscall is costly on machines whose kernel refills the
         // return-stack predictor.
-        let n = retry::wait(
+        let n = retry::wait_checked(
             timeout,
+            self.check,
             #[inline(always)]
             |left| {
                 let [r, w, x] = &mut *work;
@@ -462,9 +482,11 @@ impl<T> Selector for SelectSelector<T> {
     fn is_closed(&self) -> bool {
         self.registry.is_closed()
     }
+}
 
+impl<T> WakeFd for SelectSelector<T> {
     /// Watches `fd` in the read set outside the registrations; see
-    /// [`Selector::set_wake_fd`].
+    /// `WakeFd::set_wake_fd`.
     ///
     /// # Errors
     ///

@@ -3,7 +3,7 @@
 
 use std::io;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::Duration;
 
 use libc::c_int;
@@ -122,7 +122,11 @@ pub(crate) use select_core::check_open;
 /// ignored by Linux and the BSDs: they clamp `nfds` to the table size).
 ///
 /// Tables never shrink in a running process, so once an fd was seen open every lower
-/// fd is known to be inside; the highest such fd is remembered process-wide.
+/// fd is known to be inside; the highest such fd is remembered. The memory is **per
+/// process**: a forked child starts with a table that covers only the fds open at the
+/// fork (Linux sizes the copy to the highest open fd), possibly smaller than the
+/// parent's, so a `pthread_atfork` child handler, installed before the first fd is
+/// remembered, forgets what the parent learnt.
 #[inline]
 pub fn check_in_table(fd: RawFd) -> io::Result<()> {
     if fd <= KNOWN_IN_TABLE.load(Ordering::Relaxed) {
@@ -131,14 +135,38 @@ pub fn check_in_table(fd: RawFd) -> io::Result<()> {
     check_in_table_slow(fd)
 }
 
-/// The highest fd known to be inside the kernel's fd table.
+/// The highest fd known to be inside the kernel's fd table of this process.
 static KNOWN_IN_TABLE: AtomicI32 = AtomicI32::new(ALWAYS_IN_TABLE - 1);
+
+/// Installs [`forget_known_in_table`] as a fork child handler, once per process (a child
+/// inherits the registration with the rest of the parent's memory).
+static FORK_HANDLER: std::sync::Once = std::sync::Once::new();
+
+/// Whether [`FORK_HANDLER`] succeeded.
+static FORK_HANDLER_INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// Fork child handler: the child's fd table may be smaller than the parent's.
+extern "C" fn forget_known_in_table() {
+    // Async-signal-safe: one atomic store.
+    KNOWN_IN_TABLE.store(ALWAYS_IN_TABLE - 1, Ordering::Relaxed);
+}
 
 #[cold]
 #[inline(never)]
 fn check_in_table_slow(fd: RawFd) -> io::Result<()> {
     check_open(fd)?;
-    KNOWN_IN_TABLE.fetch_max(fd, Ordering::Relaxed);
+    FORK_HANDLER.call_once(|| {
+        // SAFETY: the handler is a plain `extern "C" fn()` that only stores to an atomic
+        // (async-signal-safe, as a fork handler in a multithreaded parent must be); null
+        // prepare/parent handlers are allowed.
+        let rc = unsafe { libc::pthread_atfork(None, None, Some(forget_known_in_table)) };
+        FORK_HANDLER_INSTALLED.store(rc == 0, Ordering::Relaxed);
+    });
+    // Without the handler (pthread_atfork failed: ENOMEM), remember nothing: every
+    // high fd is then checked with one fcntl, which is correct in any process.
+    if FORK_HANDLER_INSTALLED.load(Ordering::Relaxed) {
+        KNOWN_IN_TABLE.fetch_max(fd, Ordering::Relaxed);
+    }
     Ok(())
 }
 

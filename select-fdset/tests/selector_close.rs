@@ -1,5 +1,6 @@
 //! SelectSelector: after close() every call but close/is_closed fails clearly.
 
+use select_core::__private::WakeFd;
 use std::io::ErrorKind;
 use std::time::Duration;
 

@@ -1,5 +1,6 @@
 //! SelectSelector: the registration rules of the Selector contract.
 
+use select_core::__private::WakeFd;
 use std::io::ErrorKind;
 use std::os::fd::{AsFd, AsRawFd};
 

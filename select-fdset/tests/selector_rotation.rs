@@ -1,5 +1,6 @@
 //! SelectSelector: a bounded Events buffer is filled in rotation, so no ready fd starves.
 
+use select_core::__private::WakeFd;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::os::fd::AsRawFd;

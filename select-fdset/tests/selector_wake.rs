@@ -1,5 +1,6 @@
 //! SelectSelector: the wake fd ends a wait, sets `woken`, and is never an Event.
 
+use select_core::__private::WakeFd;
 use std::io::{ErrorKind, Write};
 use std::os::fd::AsRawFd;
 use std::time::Duration;

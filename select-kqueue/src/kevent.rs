@@ -96,6 +96,7 @@ impl KEvent {
     /// `select.kevent(ident)`: filter [`KQ_FILTER_READ`], flags [`KQ_EV_ADD`], and
     /// `fflags`, `data`, `udata` zero.
     #[inline]
+    #[must_use]
     pub fn new(ident: Ident) -> KEvent {
         let mut raw = sys::zeroed_kevent();
         raw.ident = ident;
@@ -119,18 +120,21 @@ impl KEvent {
 
     /// Wraps a C `struct kevent` as it is.
     #[inline]
+    #[must_use]
     pub const fn from_raw(raw: RawKEvent) -> KEvent {
         KEvent(raw)
     }
 
     /// The C `struct kevent`.
     #[inline]
+    #[must_use]
     pub const fn into_raw(self) -> RawKEvent {
         self.0
     }
 
     /// A reference to the C `struct kevent`.
     #[inline]
+    #[must_use]
     pub const fn as_raw(&self) -> &RawKEvent {
         &self.0
     }
@@ -138,32 +142,38 @@ impl KEvent {
     /// The identifier: an fd for the read/write/vnode filters, a pid for
     /// `EVFILT_PROC`, a signal number, a timer or user-event id...
     #[inline]
+    #[must_use]
     pub const fn ident(&self) -> Ident {
         self.0.ident
     }
     /// The filter (`KQ_FILTER_*`, or any raw value).
     #[inline]
+    #[must_use]
     pub const fn filter(&self) -> Filter {
         self.0.filter
     }
     /// The action and status flags (`KQ_EV_*`, raw bits).
     #[inline]
+    #[must_use]
     pub const fn flags(&self) -> Flags {
         self.0.flags
     }
     /// The filter-specific flags (`KQ_NOTE_*`, raw bits).
     #[inline]
+    #[must_use]
     pub const fn fflags(&self) -> FFlags {
         self.0.fflags
     }
     /// The filter-specific data (bytes ready, expiration count, errno with
     /// `EV_ERROR`...).
     #[inline]
+    #[must_use]
     pub const fn data(&self) -> Data {
         self.0.data
     }
     /// The user data, as the integer stored in `void *udata`.
     #[inline]
+    #[must_use]
     pub fn udata(&self) -> UData {
         self.0.udata as UData
     }
@@ -247,6 +257,7 @@ impl KEvent {
     /// `ext[2]`/`ext[3]` to the user). Zero unless set.
     #[cfg(target_os = "freebsd")]
     #[inline]
+    #[must_use]
     pub const fn ext(&self) -> [u64; 4] {
         self.0.ext
     }
@@ -260,6 +271,7 @@ impl KEvent {
     /// Whether `EV_ERROR` is set: on an event returned for a change, `data` then holds
     /// an errno (or 0, for an `EV_RECEIPT` acknowledgement).
     #[inline]
+    #[must_use]
     pub const fn is_error(&self) -> bool {
         self.0.flags & KQ_EV_ERROR != 0
     }
@@ -267,6 +279,7 @@ impl KEvent {
     /// Whether `EV_EOF` is set (the filter saw end-of-file; `fflags` may then hold an
     /// errno for sockets).
     #[inline]
+    #[must_use]
     pub const fn is_eof(&self) -> bool {
         self.0.flags & KQ_EV_EOF != 0
     }
@@ -274,6 +287,7 @@ impl KEvent {
     /// The error this event reports: `Some(errno)` when `EV_ERROR` is set with a non-zero
     /// `data`, as the kernel reports a failed change.
     #[inline]
+    #[must_use]
     pub fn error(&self) -> Option<io::Error> {
         if self.is_error() && self.0.data != 0 {
             Some(io::Error::from_raw_os_error(

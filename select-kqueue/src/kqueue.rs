@@ -6,7 +6,8 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use select_core::error::{closed, invalid_input};
-use select_core::{retry, timeout, Waitable};
+use select_core::retry::{self, InterruptCheck};
+use select_core::{timeout, Waitable};
 
 use crate::sys;
 use crate::KEvent;
@@ -53,6 +54,7 @@ use crate::KEvent;
 /// ```
 pub struct Kqueue {
     fd: Option<OwnedFd>,
+    check: Option<InterruptCheck>,
 }
 
 impl Kqueue {
@@ -65,7 +67,26 @@ impl Kqueue {
     pub fn new() -> io::Result<Kqueue> {
         Ok(Kqueue {
             fd: Some(sys::kqueue_cloexec()?),
+            check: None,
         })
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler step).
+    ///
+    /// `None` (the default) resumes the wait with the remaining time, as CPython does
+    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
+    /// resumes the wait (without the changelist, which the kernel has already applied),
+    /// an error ends it with that error (e.g. `Interrupted` once a signal handler has set
+    /// a flag). See [`InterruptCheck`].
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](Kqueue::set_interrupt_check), if any.
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// Takes ownership of an existing kqueue fd (Python's `kqueue.fromfd`). Its
@@ -80,7 +101,10 @@ impl Kqueue {
         let raw = fd.as_raw_fd();
         sys::probe_kqueue(raw)
             .map_err(|e| invalid_input(format!("file descriptor {raw} is not a kqueue: {e}")))?;
-        Ok(Kqueue { fd: Some(fd) })
+        Ok(Kqueue {
+            fd: Some(fd),
+            check: None,
+        })
     }
 
     /// The kqueue's fd (Python's `fileno()`).
@@ -97,6 +121,21 @@ impl Kqueue {
         }
     }
 
+    /// The kqueue's fd, borrowed (e.g. to `try_clone_to_owned` it). `Kqueue` has no
+    /// `AsFd` impl on purpose: it can be closed in place, and a closed object has no fd
+    /// to lend.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput`, "I/O operation on closed kqueue object", after
+    /// [`close`](Kqueue::close).
+    pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.fd
+            .as_ref()
+            .map(AsFd::as_fd)
+            .ok_or_else(|| closed("kqueue"))
+    }
+
     /// Gives up the kqueue's fd, still open, to the caller.
     ///
     /// # Errors
@@ -109,6 +148,7 @@ impl Kqueue {
 
     /// Whether [`close`](Kqueue::close) was called (Python's `closed`).
     #[inline]
+    #[must_use]
     pub fn closed(&self) -> bool {
         self.fd.is_none()
     }
@@ -123,7 +163,11 @@ impl Kqueue {
     /// (Python's `control(changelist, maxevents, timeout)`); `kevent(2)`.
     ///
     /// `timeout`: `None` waits until an event arrives, zero polls, anything else waits
-    /// at most that long (nanosecond precision). With `max_events == 0` the changes are
+    /// at most that long (nanosecond precision; waits past 24 days are made in several
+    /// calls, where CPython refuses only timeouts beyond about 292 years: a Python float
+    /// converts with [`timeout::from_secs_f64(t, Negative::Refuse)`](crate::timeout::from_secs_f64)).
+    /// An interrupted wait is resumed with the time left unless an
+    /// [interrupt check](Kqueue::set_interrupt_check) ends it. With `max_events == 0` the changes are
     /// applied and the call returns at once, whatever the timeout.
     ///
     /// Errors of individual changes come back as the OS reports them: as events with
@@ -216,18 +260,20 @@ impl Kqueue {
     ) -> io::Result<usize> {
         let fd = self.fileno()?;
         events.clear();
-        control_raw(fd, changelist, events, max, timeout)
+        control_raw(fd, changelist, events, max, timeout, self.check)
     }
 }
 
 /// `kevent(2)` on `fd` with EINTR retried: the changelist goes in the first call only.
-/// With no room for events (`max == 0`) the call never waits.
+/// With no room for events (`max == 0`) the call never waits. `check` is the
+/// [`InterruptCheck`] run after each EINTR.
 pub(crate) fn control_raw(
     fd: RawFd,
     changelist: &[KEvent],
     events: &mut Vec<KEvent>,
     max: usize,
     timeout: Option<Duration>,
+    check: Option<InterruptCheck>,
 ) -> io::Result<usize> {
     let max = max.min(events.capacity() - events.len());
     let timeout = if max == 0 {
@@ -236,7 +282,7 @@ pub(crate) fn control_raw(
         timeout
     };
     let mut pending = changelist;
-    retry::wait(timeout, |left| {
+    retry::wait_checked(timeout, check, |left| {
         let ts = left.map(timeout::to_timespec);
         let r = sys::kevent_vec(fd, pending, events, max, ts.as_ref());
         // Whether it succeeded or was interrupted, the kernel has processed the
@@ -255,21 +301,6 @@ impl fmt::Debug for Kqueue {
                 .finish(),
             None => f.write_str("Kqueue(closed)"),
         }
-    }
-}
-
-impl AsFd for Kqueue {
-    /// The kqueue's fd.
-    ///
-    /// # Panics
-    ///
-    /// After [`close`](Kqueue::close), as there is no fd to borrow; use
-    /// [`fileno`](Kqueue::fileno) for a fallible form.
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.fd
-            .as_ref()
-            .map(AsFd::as_fd)
-            .expect("I/O operation on closed kqueue object")
     }
 }
 
@@ -299,11 +330,12 @@ impl Waitable for Kqueue {
 }
 
 /// Whether close-on-exec is set on `fd` (for tests: Python's
-/// `os.get_inheritable(fd)` negated).
+/// `os.get_inheritable(fd)` negated). Plumbing, hidden; see `__private`.
 ///
 /// # Errors
 ///
 /// The errno of `fcntl(2)` (`EBADF` for a closed fd).
+#[doc(hidden)]
 pub fn is_close_on_exec<W: Waitable + ?Sized>(fd: &W) -> io::Result<bool> {
     sys::is_cloexec(fd.fileno()?)
 }

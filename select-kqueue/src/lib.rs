@@ -1,5 +1,5 @@
 //! Python's `select.kqueue` and `select.kevent` for Rust: BSD/macOS `kqueue(2)` and
-//! `kevent(2)`, plus a select-core [`Selector`](select_core::Selector) over them.
+//! `kevent(2)`, plus a select-core [`Selector`] over them.
 //!
 //! # Platforms
 //!
@@ -119,7 +119,17 @@ cfg_if::cfg_if! {
             target_vendor = "apple",
             all(target_os = "linux", feature = "libkqueue"),
         ))))]
-        pub use kqueue::{is_close_on_exec, Kqueue};
+        pub use kqueue::Kqueue;
+        // A test helper, hidden; kept at its old path too.
+        #[doc(hidden)]
+        pub use kqueue::is_close_on_exec;
+
+        /// Test helpers of this crate. **Not part of the public API and not covered by
+        /// semver.**
+        #[doc(hidden)]
+        pub mod __private {
+            pub use crate::kqueue::is_close_on_exec;
+        }
         #[cfg_attr(docsrs, doc(cfg(any(
             target_os = "freebsd",
             target_os = "netbsd",
@@ -131,3 +141,11 @@ cfg_if::cfg_if! {
         pub use selector::{KqueueSelector, UserWaker};
     }
 }
+
+// The select-core vocabulary this crate's API speaks, so that depending on this crate
+// alone is enough. `no_inline`: their docs (and examples) live in select-core.
+#[doc(no_inline)]
+pub use select_core::{
+    timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, Selector, SelectorKey,
+    Waitable, PIPE_BUF,
+};

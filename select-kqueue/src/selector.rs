@@ -7,7 +7,9 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
+use select_core::__private::WakeFd;
 use select_core::error::{already_registered, invalid_input};
+use select_core::retry::InterruptCheck;
 use select_core::{
     timeout, Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable,
 };
@@ -55,8 +57,8 @@ const FILTERS: [(Interest, Filter); 2] = [
 ///   [`Event::is_error`].
 /// * `unregister` deletes the filters and ignores the kernel's complaints: closing an
 ///   fd already removed them (`EBADF`/`ENOENT`), and a reused fd number is not ours.
-/// * [`set_wake_fd`](Selector::set_wake_fd) watches an fd with an `EVFILT_READ` filter
-///   tagged in `udata`; [`user_waker`](KqueueSelector::user_waker) gives a waker based
+/// * the wake-fd hook (`set_wake_fd`, used by the facade's `Waker`) watches an fd with
+///   an `EVFILT_READ` filter tagged in `udata`; [`user_waker`](KqueueSelector::user_waker) gives a waker based
 ///   on `EVFILT_USER` that needs no fd of its own. Both end a wait with
 ///   [`Events::woken`] and never show as an [`Event`].
 ///
@@ -69,8 +71,7 @@ const FILTERS: [(Interest, Filter); 2] = [
 /// # fn main() -> std::io::Result<()> {
 /// use std::io::Write;
 /// use std::time::Duration;
-/// use select_core::{Events, Interest, Selector};
-/// use select_kqueue::KqueueSelector;
+/// use select_kqueue::{Events, Interest, KqueueSelector, Selector};
 ///
 /// let mut sel = KqueueSelector::new()?;
 /// let (reader, mut writer) = std::io::pipe()?;
@@ -94,6 +95,7 @@ pub struct KqueueSelector<T> {
     buf: Vec<KEvent>,
     wake_fd: Option<RawFd>,
     user_waker: bool,
+    check: Option<InterruptCheck>,
 }
 
 impl<T> KqueueSelector<T> {
@@ -109,7 +111,23 @@ impl<T> KqueueSelector<T> {
             buf: Vec::new(),
             wake_fd: None,
             user_waker: false,
+            check: None,
         })
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step): `None` (the default) resumes the wait with the remaining time; with
+    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
+    /// (see [`Kqueue::set_interrupt_check`](crate::Kqueue::set_interrupt_check)).
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](KqueueSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// The kqueue's fd (Python's `KqueueSelector.fileno()`).
@@ -356,7 +374,7 @@ impl<T> Selector for KqueueSelector<T> {
         if self.buf.capacity() < cap {
             self.buf.reserve_exact(cap);
         }
-        let n = control_raw(kq, &[], &mut self.buf, cap, timeout)?;
+        let n = control_raw(kq, &[], &mut self.buf, cap, timeout, self.check)?;
         let batch = &mut self.buf[..n];
         if n > 1 {
             batch.sort_unstable_by_key(KEvent::ident);
@@ -419,12 +437,14 @@ impl<T> Selector for KqueueSelector<T> {
     fn is_closed(&self) -> bool {
         self.registry.is_closed()
     }
+}
 
+impl<T> WakeFd for KqueueSelector<T> {
     /// Watches `fd` with an `EVFILT_READ` filter whose `udata` marks it as the wake fd.
     ///
     /// # Errors
     ///
-    /// As [`Selector::set_wake_fd`]: `InvalidInput` for a negative fd or after close;
+    /// As `WakeFd::set_wake_fd`: `InvalidInput` for a negative fd or after close;
     /// `AlreadyExists` if `fd` is a registered user fd; the kernel's errno (e.g.
     /// `EBADF`) if it refuses the fd, with the previous wake fd still in place.
     fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
@@ -494,8 +514,7 @@ impl<T> fmt::Debug for KqueueSelector<T> {
 /// #     all(target_os = "linux", feature = "libkqueue")))]
 /// # fn main() -> std::io::Result<()> {
 /// use std::time::Duration;
-/// use select_core::{Events, Selector};
-/// use select_kqueue::KqueueSelector;
+/// use select_kqueue::{Events, KqueueSelector, Selector};
 ///
 /// let mut sel = KqueueSelector::<()>::new()?;
 /// let waker = sel.user_waker()?;

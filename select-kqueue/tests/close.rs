@@ -10,7 +10,7 @@
 ))]
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, IntoRawFd};
+use std::os::fd::{AsRawFd, IntoRawFd};
 use std::time::Duration;
 
 use select_core::Waitable;
@@ -24,7 +24,7 @@ fn new_kqueue_is_close_on_exec() {
     let fd = kq.fileno().unwrap();
     assert!(fd > 0);
     assert_eq!(kq.as_raw_fd(), fd);
-    assert_eq!(kq.as_fd().as_raw_fd(), fd);
+    assert_eq!(kq.try_as_fd().unwrap().as_raw_fd(), fd);
     assert_eq!(Waitable::fileno(&kq).unwrap(), fd);
     assert!(is_close_on_exec(&kq).unwrap());
     assert!(!kq.closed());
@@ -58,11 +58,15 @@ fn close_is_idempotent_and_every_call_fails_after_it() {
 }
 
 #[test]
-#[should_panic(expected = "closed kqueue")]
-fn as_fd_after_close_panics_with_the_closed_message() {
+fn try_as_fd_after_close_is_the_closed_error_not_a_panic() {
     let mut kq = Kqueue::new().unwrap();
+    let fd = kq.fileno().unwrap();
+    assert_eq!(kq.try_as_fd().unwrap().as_raw_fd(), fd);
     kq.close();
-    let _ = kq.as_fd();
+    let e = kq.try_as_fd().unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+    assert_eq!(e.to_string(), CLOSED);
+    assert_eq!(kq.as_raw_fd(), -1);
 }
 
 #[test]

@@ -8,6 +8,7 @@
     all(target_os = "linux", feature = "libkqueue")
 ))]
 
+use select_core::__private::WakeFd;
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};

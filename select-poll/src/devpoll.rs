@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use libc::pollfd;
 use select_core::error::closed;
+use select_core::retry::InterruptCheck;
 use select_core::{retry, timeout, FdHasher, Waitable};
 
 use crate::sys::devpoll as sys;
@@ -85,6 +86,8 @@ pub struct DevPoll {
     registered: FdSet,
     /// The `DP_POLL` result buffer.
     results: Vec<pollfd>,
+    /// Run after each EINTR (PEP 475's handler step); `None` resumes the wait.
+    check: Option<InterruptCheck>,
 }
 
 impl DevPoll {
@@ -100,7 +103,23 @@ impl DevPoll {
             pending: Vec::new(),
             registered: FdSet::default(),
             results: Vec::new(),
+            check: None,
         })
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step): `None` (the default) resumes the wait with the remaining time; with
+    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
+    /// (as a Python signal handler that raises ends `devpoll.poll`).
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](DevPoll::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// Closes the device fd (Python's `devpoll.close()`). Idempotent; never fails.
@@ -211,7 +230,8 @@ impl DevPoll {
     ///
     /// `timeout`: `None` blocks, zero polls, anything else is rounded **up** to whole
     /// milliseconds. An interrupted wait (EINTR) is resumed with the time that remains
-    /// (PEP 475); it never returns `Interrupted`.
+    /// (PEP 475); it never returns `Interrupted`, unless the interrupt check
+    /// ([`set_interrupt_check`](DevPoll::set_interrupt_check)) returns it.
     ///
     /// # Errors
     ///
@@ -265,7 +285,7 @@ impl DevPoll {
             );
         }
         let buf = &mut self.results[..want];
-        retry::wait(timeout, |left| {
+        retry::wait_checked(timeout, self.check, |left| {
             sys::dp_poll(dev, buf, timeout::to_millis_ceil(left))
         })
     }

@@ -6,7 +6,9 @@ use std::os::fd::RawFd;
 use std::time::Duration;
 
 use libc::pollfd;
+use select_core::__private::WakeFd;
 use select_core::error::already_registered;
+use select_core::retry::InterruptCheck;
 use select_core::{Backend, Events, Interest, Registry, Selector, SelectorKey, Waitable};
 
 use crate::selector::{to_flags, translate, wake_fd_error};
@@ -71,6 +73,19 @@ impl<T> DevpollSelector<T> {
     /// `InvalidInput` "I/O operation on closed devpoll object" after `close`.
     pub fn fileno(&self) -> io::Result<RawFd> {
         self.devpoll.fileno()
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (see
+    /// [`DevPoll::set_interrupt_check`]).
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.devpoll.set_interrupt_check(check);
+    }
+
+    /// The check set by [`set_interrupt_check`](DevpollSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.devpoll.interrupt_check()
     }
 }
 
@@ -152,7 +167,8 @@ impl<T> Selector for DevpollSelector<T> {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` after `close`; the errno of the ioctl. Never `Interrupted`.
+    /// `InvalidInput` after `close`; the errno of the ioctl. Never `Interrupted`, unless
+    /// the interrupt check (`set_interrupt_check`) returns it.
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         self.registry.check_open()?;
         events.clear();
@@ -218,7 +234,9 @@ impl<T> Selector for DevpollSelector<T> {
     fn is_closed(&self) -> bool {
         self.registry.is_closed()
     }
+}
 
+impl<T> WakeFd for DevpollSelector<T> {
     /// Watches `fd` for `POLLIN` on the device without reporting it as an event; any
     /// `revents` on it sets [`Events::woken`]. `None` stops watching.
     ///

@@ -113,11 +113,13 @@ impl PollFlags {
 
     /// No bits.
     #[inline]
+    #[must_use]
     pub const fn empty() -> PollFlags {
         PollFlags(0)
     }
 
     /// Every named bit of this platform.
+    #[must_use]
     pub const fn all() -> PollFlags {
         let mut bits = 0;
         let mut i = 0;
@@ -131,54 +133,81 @@ impl PollFlags {
     /// The flags with exactly `bits`, named or not: nothing is dropped or refused
     /// (the kernel ignores request bits it does not know).
     #[inline]
+    #[must_use]
     pub const fn from_bits_retain(bits: c_short) -> PollFlags {
         PollFlags(bits)
     }
 
+    /// The flags with `bits`, or `None` if a bit without a name on this platform is set.
+    #[inline]
+    #[must_use]
+    pub const fn from_bits(bits: c_short) -> Option<PollFlags> {
+        if bits & !Self::all().0 == 0 {
+            Some(PollFlags(bits))
+        } else {
+            None
+        }
+    }
+
+    /// The flags with the named bits of `bits`; bits without a name are dropped.
+    #[inline]
+    #[must_use]
+    pub const fn from_bits_truncate(bits: c_short) -> PollFlags {
+        PollFlags(bits & Self::all().0)
+    }
+
     /// The raw bits, as `pollfd.events`/`revents` hold them.
     #[inline]
+    #[must_use]
     pub const fn bits(self) -> c_short {
         self.0
     }
 
     /// The bits as Python reports them: unsigned (`revents & 0xffff`).
     #[inline]
+    #[must_use]
     pub const fn bits_u16(self) -> u16 {
         self.0 as u16
     }
 
     /// Whether no bit is set.
     #[inline]
+    #[must_use]
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }
 
     /// Whether every bit of `other` is set in `self`.
     #[inline]
+    #[must_use]
     pub const fn contains(self, other: PollFlags) -> bool {
         self.0 & other.0 == other.0
     }
 
     /// Whether any bit of `other` is set in `self`.
     #[inline]
+    #[must_use]
     pub const fn intersects(self, other: PollFlags) -> bool {
         self.0 & other.0 != 0
     }
 
     /// The bits set in either.
     #[inline]
+    #[must_use]
     pub const fn union(self, other: PollFlags) -> PollFlags {
         PollFlags(self.0 | other.0)
     }
 
     /// The bits set in both.
     #[inline]
+    #[must_use]
     pub const fn intersection(self, other: PollFlags) -> PollFlags {
         PollFlags(self.0 & other.0)
     }
 
     /// The bits of `self` not set in `other`.
     #[inline]
+    #[must_use]
     pub const fn difference(self, other: PollFlags) -> PollFlags {
         PollFlags(self.0 & !other.0)
     }
@@ -193,6 +222,12 @@ impl PollFlags {
     #[inline]
     pub fn remove(&mut self, other: PollFlags) {
         self.0 &= !other.0;
+    }
+
+    /// Flips the bits of `other`.
+    #[inline]
+    pub fn toggle(&mut self, other: PollFlags) {
+        self.0 ^= other.0;
     }
 }
 

@@ -1,5 +1,5 @@
 //! `poll(2)` with Python's `select.poll` semantics, O(1) registration, and a
-//! [`Selector`](select_core::Selector) on top.
+//! [`Selector`] on top.
 //!
 //! Available on every Unix (Linux, Android, the BSDs, macOS...). Two layers:
 //!
@@ -12,7 +12,7 @@
 //! * [`PollFlags`] holds the `POLL*` constants the platform defines, printing their
 //!   names in `Debug` and keeping unknown bits.
 //! * [`PollSelector`] is Python's `selectors.PollSelector` with select-core's uniform
-//!   [`Selector`](select_core::Selector) contract.
+//!   [`Selector`] contract.
 //! * On illumos and Solaris, `DevPoll` is Python's `select.devpoll()` (the `/dev/poll`
 //!   device, which speaks the same `pollfd` records) and `DevpollSelector` is
 //!   `selectors.DevpollSelector`. CI type-checks them for those targets but cannot run
@@ -31,12 +31,16 @@
 //! | `p.poll()` / `p.poll(None)` / `p.poll(-1)` | `p.poll(None)?` |
 //! | `p.poll(0)` | `p.poll(Some(Duration::ZERO))?` |
 //! | `p.poll(50)` | `p.poll(Some(Duration::from_millis(50)))?` |
-//! | `p.poll(ms)` with a float from elsewhere | `p.poll(timeout::from_millis_f64(ms, Negative::Block)?)?` |
+//! | `p.poll(ms)` with a float from elsewhere | `p.poll(timeout::from_poll_millis_f64(ms)?)?` (CPython's exact rules, `INT_MAX` ms bound included) |
 //!
-//! `fd` is anything [`Waitable`](select_core::Waitable): a raw fd, a pipe end, a socket,
-//! a file. `timeout` is [`select_core::timeout`], `Negative` is
-//! [`select_core::timeout::Negative`]. Errors are [`std::io::Error`]s whose kind and
-//! errno stand for the Python exception (see [`select_core::error`]).
+//! `fd` is anything [`Waitable`]: a raw fd, a pipe end, a socket, a file. `timeout` is
+//! this crate's [`timeout`] module (select-core's, re-exported); it says which timeout
+//! bound each object applies (CPython refuses poll timeouts of 2\*\*31 ms or more; `Poll`
+//! takes any `Duration` and waits in chunks). Errors are [`std::io::Error`]s whose kind and errno stand for
+//! the Python exception (see select-core's `error` module). Everything the examples use
+//! is reachable from this crate alone: [`Selector`], [`Interest`], [`Events`],
+//! [`SelectorKey`], [`Waitable`], [`timeout`], [`InterruptCheck`] are re-exported from
+//! select-core.
 //!
 //! # Example
 //!
@@ -109,3 +113,11 @@ pub use devpoll_selector::DevpollSelector;
 pub use flags::PollFlags;
 pub use poll::Poll;
 pub use selector::PollSelector;
+
+// The select-core vocabulary this crate's API speaks, so that depending on this crate
+// alone is enough. `no_inline`: their docs (and examples) live in select-core.
+#[doc(no_inline)]
+pub use select_core::{
+    timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, Selector, SelectorKey,
+    Waitable, PIPE_BUF,
+};

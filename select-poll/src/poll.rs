@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use libc::pollfd;
 use select_core::error::{errno, not_registered};
-use select_core::{retry, timeout, FdHasher, Waitable};
+use select_core::retry::{self, InterruptCheck};
+use select_core::{timeout, FdHasher, Waitable};
 
 use crate::{sys, PollFlags};
 
@@ -38,10 +39,13 @@ type SlotMap = HashMap<RawFd, usize, BuildHasherDefault<FdHasher>>;
 /// * Waits take `&mut self`, so CPython's `RuntimeError("concurrent poll() invocation")`
 ///   cannot happen: the borrow checker refuses the second caller.
 /// * Timeouts are `Option<Duration>` rather than float milliseconds: `None` blocks, zero
-///   polls, and anything else is rounded **up** to whole milliseconds. To port
-///   `p.poll(ms)` with Python's exact rules (a negative value blocks, NaN and infinity are
-///   refused), convert with
-///   [`from_millis_f64(ms, Negative::Block)`](select_core::timeout::from_millis_f64).
+///   polls, and anything else is rounded **up** to whole milliseconds. CPython refuses a
+///   timeout of 2\*\*31 ms or more (`OverflowError("timeout is too large")`: `poll(2)`
+///   takes a C `int`); here any `Duration` is accepted and a wait longer than
+///   [`MAX_WAIT_CHUNK`](crate::timeout::MAX_WAIT_CHUNK) (24 days) is made in several
+///   `poll(2)` calls up to the deadline. To port `p.poll(ms)` with CPython's exact rules
+///   (a negative value blocks, NaN is refused, and so is 2\*\*31 ms or more), convert
+///   with [`from_poll_millis_f64(ms)`](crate::timeout::from_poll_millis_f64).
 /// * Like Python, the kernel is not consulted at registration: a closed or bogus fd is
 ///   accepted and later reported with `POLLNVAL`. A negative fd, which `poll(2)` would
 ///   silently skip, is refused with `InvalidInput` (Python's `ValueError`).
@@ -70,20 +74,68 @@ type SlotMap = HashMap<RawFd, usize, BuildHasherDefault<FdHasher>>;
 pub struct Poll {
     fds: Vec<pollfd>,
     slots: SlotMap,
+    check: Option<InterruptCheck>,
 }
 
 impl Poll {
     /// An empty poll object (Python's `select.poll()`).
+    #[must_use]
     pub fn new() -> Poll {
         Poll::default()
     }
 
-    /// An empty poll object with room for `n` fds before it reallocates.
+    /// The most fds [`with_capacity`](Poll::with_capacity) makes room for up front.
+    pub const MAX_PREALLOCATED: usize = 1 << 16;
+
+    /// An empty poll object with room for `n` fds before it reallocates. `n` is a hint:
+    /// above [`MAX_PREALLOCATED`](Poll::MAX_PREALLOCATED) only that much is reserved
+    /// (so no request can overflow the allocation); the object still grows as needed.
+    #[must_use]
     pub fn with_capacity(n: usize) -> Poll {
+        let n = n.min(Self::MAX_PREALLOCATED);
         Poll {
             fds: Vec::with_capacity(n),
             slots: SlotMap::with_capacity_and_hasher(n, Default::default()),
+            check: None,
         }
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler step).
+    ///
+    /// `None` (the default) resumes the wait with the remaining time, as CPython does
+    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
+    /// resumes the wait, an error ends it with that error (e.g. `Interrupted` once a
+    /// signal handler has set a flag). See
+    /// [`InterruptCheck`] and the facade's "Ctrl-C during a wait" section.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use select_poll::Poll;
+    ///
+    /// static STOP: AtomicBool = AtomicBool::new(false); // set by a signal handler
+    /// fn check() -> io::Result<()> {
+    ///     if STOP.load(Ordering::Relaxed) {
+    ///         Err(io::ErrorKind::Interrupted.into())
+    ///     } else {
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let mut poll = Poll::new();
+    /// poll.set_interrupt_check(Some(check));
+    /// assert!(poll.interrupt_check().is_some());
+    /// ```
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    /// The check set by [`set_interrupt_check`](Poll::set_interrupt_check), if any.
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 
     /// Registers `fd` for the events in `mask` (Python's `poll.register(fd, eventmask)`;
@@ -180,7 +232,8 @@ impl Poll {
     /// Waits longer than about 24 days are made in several `poll(2)` calls.
     ///
     /// An interrupted wait (EINTR) is resumed with the time that remains, measured from
-    /// one monotonic deadline (PEP 475); it never returns `Interrupted`.
+    /// one monotonic deadline (PEP 475); it never returns `Interrupted` unless the
+    /// [interrupt check](Poll::set_interrupt_check) says so.
     ///
     /// No allocation once `out` has held as many entries as are ready: this is one
     /// `poll(2)` call and one scan of the array, which stops at the last ready fd.
@@ -188,7 +241,8 @@ impl Poll {
     /// # Errors
     ///
     /// The errno of `poll(2)` (Python's `OSError`), e.g. `EINVAL` when more fds are
-    /// registered than `RLIMIT_NOFILE` allows, `ENOMEM`.
+    /// registered than `RLIMIT_NOFILE` allows, `ENOMEM`; the error of the
+    /// [interrupt check](Poll::set_interrupt_check) when it ends an interrupted wait.
     ///
     /// # Examples
     ///
@@ -236,18 +290,21 @@ impl Poll {
 
     /// How many fds are registered.
     #[inline]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.fds.len()
     }
 
     /// Whether no fd is registered.
     #[inline]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.fds.is_empty()
     }
 
     /// The mask `fd` is registered with, or `None` if it is not registered (or negative).
     #[inline]
+    #[must_use]
     pub fn mask(&self, fd: RawFd) -> Option<PollFlags> {
         self.slot(fd)
             .map(|s| PollFlags::from_bits_retain(self.fds[s].events))
@@ -255,11 +312,13 @@ impl Poll {
 
     /// Whether `fd` is registered.
     #[inline]
+    #[must_use]
     pub fn contains(&self, fd: RawFd) -> bool {
         self.slots.contains_key(&fd)
     }
 
     /// Every registration as `(fd, mask)`, in slot order (the order results come in).
+    #[must_use]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (RawFd, PollFlags)> + '_ {
         self.fds
             .iter()
@@ -273,7 +332,7 @@ impl Poll {
         let fds = &mut self.fds;
         // Each call rewrites every `revents` field, so nothing needs re-arming; after an
         // interrupted last call `retry::wait` returns 0 and the fields are not read.
-        retry::wait(timeout, |left| {
+        retry::wait_checked(timeout, self.check, |left| {
             sys::poll(fds, timeout::to_millis_ceil(left))
         })
     }

@@ -6,7 +6,9 @@ use std::os::fd::RawFd;
 use std::time::Duration;
 
 use libc::pollfd;
+use select_core::__private::WakeFd;
 use select_core::error::already_registered;
+use select_core::retry::InterruptCheck;
 use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
 
 use crate::{Poll, PollFlags};
@@ -53,8 +55,7 @@ use crate::{Poll, PollFlags};
 /// ```
 /// use std::io::Write;
 /// use std::time::Duration;
-/// use select_core::{Events, Interest, Selector};
-/// use select_poll::PollSelector;
+/// use select_poll::{Events, Interest, PollSelector, Selector};
 ///
 /// let (reader, mut writer) = std::io::pipe()?;
 /// let mut sel = PollSelector::new()?;
@@ -66,6 +67,34 @@ use crate::{Poll, PollFlags};
 /// assert_eq!(sel.select(&mut events, Some(Duration::from_secs(5)))?, 1);
 /// let (key, ready) = sel.ready_keys(&events).next().unwrap();
 /// assert_eq!((key.data, ready), ("reader", Interest::READ));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// Python's `for key, mask in sel.select(timeout):` loop, changing the selector inside
+/// it ([`Events::cursor`]):
+///
+/// ```
+/// use std::io::Write;
+/// use std::time::Duration;
+/// use select_poll::{Events, Interest, PollSelector, Selector};
+///
+/// let (reader, mut writer) = std::io::pipe()?;
+/// let mut sel = PollSelector::new()?;
+/// sel.register(&reader, Interest::READ, 7_u32)?;
+/// sel.register(&writer, Interest::WRITE, 8)?;
+/// writer.write_all(b"ping")?;
+/// let mut events = Events::with_capacity(16);
+/// sel.select(&mut events, Some(Duration::from_secs(5)))?;
+/// let mut ready = events.cursor();
+/// while let Some((key, mask)) = ready.next_key(&sel) {
+///     if mask.is_readable() {
+///         sel.modify(&key.fd, Interest::READ | Interest::PRIORITY, key.data)?;
+///     } else {
+///         sel.unregister(&key.fd)?;
+///     }
+/// }
+/// assert_eq!(sel.len(), 1);
+/// assert_eq!(sel.get_key(&reader)?.interest, Interest::READ | Interest::PRIORITY);
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug)]
@@ -91,6 +120,21 @@ impl<T> PollSelector<T> {
             wake: None,
             cursor: 0,
         })
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step): `None` (the default) resumes the wait with the remaining time; with
+    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
+    /// (see [`Poll::set_interrupt_check`]).
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.poll.set_interrupt_check(check);
+    }
+
+    /// The check set by [`set_interrupt_check`](PollSelector::set_interrupt_check).
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.poll.interrupt_check()
     }
 }
 
@@ -233,7 +277,7 @@ impl<T> Selector for PollSelector<T> {
     /// # Errors
     ///
     /// `InvalidInput` after `close`; the errno of `poll(2)` (e.g. `EINVAL` when more fds
-    /// are registered than `RLIMIT_NOFILE`). Never `Interrupted`.
+    /// are registered than `RLIMIT_NOFILE`). Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         self.registry.check_open()?;
         events.clear();
@@ -300,7 +344,9 @@ impl<T> Selector for PollSelector<T> {
     fn is_closed(&self) -> bool {
         self.registry.is_closed()
     }
+}
 
+impl<T> WakeFd for PollSelector<T> {
     /// Watches `fd` for `POLLIN` in an extra `pollfd` slot that is never reported as an
     /// [`Event`]; any `revents` on it (readable, hang-up, error) sets
     /// [`Events::woken`]. `None` stops watching.
@@ -319,15 +365,18 @@ impl<T> Selector for PollSelector<T> {
             return Ok(());
         };
         let fd = fd.fileno()?;
+        if self.wake == Some(fd) {
+            return Ok(());
+        }
         if self.registry.interest(fd).is_some() {
             return Err(already_registered(fd));
         }
         select_core::check_open(fd)?;
-        if let Some(old) = self.wake.take() {
+        // The new slot first: if it cannot be added, the old wake fd is still watched.
+        self.poll.register(&fd, PollFlags::POLLIN)?;
+        if let Some(old) = self.wake.replace(fd) {
             let _ = self.poll.unregister(&old);
         }
-        self.poll.register(&fd, PollFlags::POLLIN)?;
-        self.wake = Some(fd);
         Ok(())
     }
 }

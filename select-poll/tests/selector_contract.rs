@@ -1,5 +1,6 @@
 //! `PollSelector` against select-core's `Selector` contract.
 
+use select_core::__private::WakeFd;
 use std::io::{ErrorKind, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;

@@ -1,0 +1,34 @@
+//! Plumbing shared by the select-rs crates. **Not part of the public API and not covered
+//! by semver**: anything here may change or vanish in any release. Users call the
+//! [`Selector`](crate::Selector) trait, the mechanism objects and the facade's `Waker`.
+//!
+//! It holds what a backend crate needs from its siblings and a user never should: the
+//! registration table, the EINTR loop, the `-1` to `io::Error` helper, the open check,
+//! and the hook through which the facade's waker watches a wake fd.
+
+use std::io;
+use std::os::fd::RawFd;
+
+pub use crate::error::{cvt, is_interrupted, IsMinusOne};
+pub use crate::fd::check_open;
+pub use crate::registry::{FdHasher, Registry};
+pub use crate::retry;
+
+/// The wake-fd hook of a backend selector (used by `select-facade`'s `DefaultSelector`
+/// and `Waker`; not for users).
+///
+/// While the wake fd is readable, `select` returns at once, sets
+/// [`Events::woken`](crate::Events::woken) and reports no [`Event`](crate::Event) for
+/// it. `None` stops watching. The selector neither owns nor drains the fd. It replaces
+/// any earlier wake fd **only when it succeeds**: a failed call leaves the selector
+/// exactly as it was (the old wake fd, if any, still watched).
+pub trait WakeFd {
+    /// Watches `fd` (or nothing, for `None`) as the wake fd.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for a negative fd or after `close`; `AlreadyExists` if `fd` is
+    /// registered as a user fd; the kernel's errno (e.g. `EBADF`) if it refuses the fd.
+    /// The previous wake fd stays in place on every error.
+    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()>;
+}

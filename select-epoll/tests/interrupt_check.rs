@@ -1,0 +1,58 @@
+//! PEP 475's handler step: a real signal ends a wait when the interrupt check says stop,
+//! and does not when it says go on (select-core's `interrupt_check_contract`).
+#![cfg(any(target_os = "linux", target_os = "android"))]
+
+use std::io::PipeReader;
+
+use select_core::testing::interrupt_check_contract;
+use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector, Events, Interest, Selector};
+
+#[test]
+fn epoll_object() {
+    interrupt_check_contract(
+        |r: &PipeReader| {
+            let ep = Epoll::new().unwrap();
+            ep.register(r, EpollFlags::EPOLLIN).unwrap();
+            (ep, EpollEvents::new(4).unwrap())
+        },
+        |(ep, events), check, timeout| {
+            ep.set_interrupt_check(check);
+            assert_eq!(ep.interrupt_check().is_some(), check.is_some());
+            ep.poll_into(timeout, events)
+        },
+    );
+}
+
+#[test]
+fn epoll_object_on_the_epoll_wait_fallback() {
+    // The same through plain epoll_wait (ms timeouts) instead of epoll_pwait2.
+    select_epoll::__force_epoll_wait_fallback(true);
+    interrupt_check_contract(
+        |r: &PipeReader| {
+            let ep = Epoll::new().unwrap();
+            ep.register(r, EpollFlags::EPOLLIN).unwrap();
+            (ep, EpollEvents::new(4).unwrap())
+        },
+        |(ep, events), check, timeout| {
+            ep.set_interrupt_check(check);
+            ep.poll_into(timeout, events)
+        },
+    );
+    select_epoll::__force_epoll_wait_fallback(false);
+}
+
+#[test]
+fn epoll_selector() {
+    interrupt_check_contract(
+        |r: &PipeReader| {
+            let mut sel = EpollSelector::new().unwrap();
+            sel.register(r, Interest::READ, ()).unwrap();
+            (sel, Events::with_capacity(8))
+        },
+        |(sel, events), check, timeout| {
+            sel.set_interrupt_check(check);
+            assert_eq!(sel.interrupt_check().is_some(), check.is_some());
+            sel.select(events, timeout)
+        },
+    );
+}

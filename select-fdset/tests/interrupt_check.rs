@@ -1,0 +1,50 @@
+//! PEP 475's handler step: a real signal ends a wait when the interrupt check says stop,
+//! and does not when it says go on (select-core's `interrupt_check_contract`).
+
+use std::io::PipeReader;
+
+use select_core::testing::interrupt_check_contract;
+use select_fdset::{Events, Interest, Ready, Select, SelectSelector, Selector};
+
+#[test]
+fn select_object() {
+    interrupt_check_contract(
+        |r: &PipeReader| (r.try_clone().unwrap(), Select::new(), Ready::new()),
+        |(r, sel, ready), check, timeout| {
+            sel.set_interrupt_check(check);
+            sel.select_into(&[&*r], &[], &[], timeout, ready)
+        },
+    );
+}
+
+#[test]
+fn select_function_form() {
+    // `Select::with_interrupt_check(c).select(...)`: the free function with the hook.
+    interrupt_check_contract(
+        |r: &PipeReader| r.try_clone().unwrap(),
+        |r, check, timeout| {
+            let mut sel = match check {
+                Some(c) => Select::with_interrupt_check(c),
+                None => Select::new(),
+            };
+            let (readable, _, _) = sel.select(&[&*r], &[], &[], timeout)?;
+            Ok(readable.len())
+        },
+    );
+}
+
+#[test]
+fn select_selector() {
+    interrupt_check_contract(
+        |r: &PipeReader| {
+            let mut sel = SelectSelector::new().unwrap();
+            sel.register(r, Interest::READ, ()).unwrap();
+            (sel, Events::with_capacity(8))
+        },
+        |(sel, events), check, timeout| {
+            sel.set_interrupt_check(check);
+            assert_eq!(sel.interrupt_check().is_some(), check.is_some());
+            sel.select(events, timeout)
+        },
+    );
+}

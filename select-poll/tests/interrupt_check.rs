@@ -1,0 +1,39 @@
+//! PEP 475's handler step: a real signal ends a wait when the interrupt check says stop,
+//! and does not when it says go on (select-core's `interrupt_check_contract`).
+
+use std::io::PipeReader;
+
+use select_core::testing::interrupt_check_contract;
+use select_poll::{Events, Interest, Poll, PollFlags, PollSelector, Selector};
+
+#[test]
+fn poll_object() {
+    interrupt_check_contract(
+        |r: &PipeReader| {
+            let mut p = Poll::new();
+            p.register(r, PollFlags::POLLIN).unwrap();
+            (p, Vec::with_capacity(4))
+        },
+        |(p, out), check, timeout| {
+            p.set_interrupt_check(check);
+            assert_eq!(p.interrupt_check().is_some(), check.is_some());
+            p.poll_into(out, timeout)
+        },
+    );
+}
+
+#[test]
+fn poll_selector() {
+    interrupt_check_contract(
+        |r: &PipeReader| {
+            let mut sel = PollSelector::new().unwrap();
+            sel.register(r, Interest::READ, ()).unwrap();
+            (sel, Events::with_capacity(8))
+        },
+        |(sel, events), check, timeout| {
+            sel.set_interrupt_check(check);
+            assert_eq!(sel.interrupt_check().is_some(), check.is_some());
+            sel.select(events, timeout)
+        },
+    );
+}
