@@ -2,6 +2,7 @@
 //! instead of repeating lists of operating systems.
 
 fn main() {
+    println!("cargo::rustc-check-cfg=cfg(has_poll)");
     println!("cargo::rustc-check-cfg=cfg(has_epoll)");
     println!("cargo::rustc-check-cfg=cfg(has_kqueue)");
     println!("cargo::rustc-check-cfg=cfg(kqueue_user_waker)");
@@ -13,6 +14,10 @@ fn main() {
         os.as_str(),
         "freebsd" | "netbsd" | "openbsd" | "dragonfly" | "macos" | "ios" | "tvos" | "watchos"
     );
+    // poll(2) on every Unix; Windows has Winsock's select only.
+    if std::env::var_os("CARGO_CFG_UNIX").is_some() {
+        println!("cargo::rustc-cfg=has_poll");
+    }
     if matches!(os.as_str(), "linux" | "android") {
         println!("cargo::rustc-cfg=has_epoll");
     }

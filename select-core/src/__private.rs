@@ -6,8 +6,8 @@
 //! registration table, the EINTR loop, the `-1` to `io::Error` helper, the open check,
 //! and the hook through which the facade's waker watches a wake fd.
 
+use crate::RawFd;
 use std::io;
-use std::os::fd::RawFd;
 
 pub use crate::error::{cvt, is_interrupted, IsMinusOne};
 pub use crate::fd::check_open;

@@ -32,7 +32,8 @@
 
 use std::fmt;
 use std::io;
-use std::os::fd::RawFd;
+
+use crate::RawFd;
 
 /// An [`io::ErrorKind::InvalidInput`] error carrying `msg`, Python's `ValueError`.
 ///
@@ -144,6 +145,7 @@ mod tests {
         assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
     }
 
+    #[cfg(unix)]
     #[test]
     fn cvt_maps_minus_one_to_last_error() {
         assert_eq!(cvt(0i32).unwrap(), 0);

@@ -1,11 +1,26 @@
 //! Waitable objects: Python's `fildes` conversion done with traits.
 
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd, RawFd};
+#[cfg(unix)]
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
+#[cfg(windows)]
+use std::os::windows::io::{AsRawSocket, BorrowedSocket, OwnedSocket};
 use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::error::invalid_input;
+
+/// The raw handle every wait takes: a file descriptor (`std::os::fd::RawFd`, `i32`)
+/// on Unix, a Winsock `SOCKET` handle (`std::os::windows::io::RawSocket`, `u64`) on
+/// Windows, where Python's `fileno()` of a socket is that handle too.
+#[cfg(unix)]
+pub type RawFd = std::os::fd::RawFd;
+
+/// The raw handle every wait takes: a file descriptor (`std::os::fd::RawFd`, `i32`)
+/// on Unix, a Winsock `SOCKET` handle (`std::os::windows::io::RawSocket`, `u64`) on
+/// Windows, where Python's `fileno()` of a socket is that handle too.
+#[cfg(windows)]
+pub type RawFd = std::os::windows::io::RawSocket;
 
 /// Anything that can be waited on: a raw fd integer or an object that holds an fd.
 ///
@@ -17,9 +32,16 @@ use crate::error::invalid_input;
 ///
 /// Lists of mixed kinds are written as `&[&dyn Waitable]`.
 ///
+/// On Windows, where Winsock's `select` takes sockets only, it is implemented for
+/// `RawSocket` (`INVALID_SOCKET` refused with `InvalidInput`), `BorrowedSocket`,
+/// `OwnedSocket` and std's `TcpStream`, `TcpListener` and `UdpSocket`; a type of your
+/// own that implements `std::os::windows::io::AsSocket` can be passed as
+/// `x.as_socket()`.
+///
 /// # Examples
 ///
 /// ```
+/// # #[cfg(unix)] {
 /// use std::net::UdpSocket;
 /// use std::os::fd::AsFd;
 /// use select_core::Waitable;
@@ -34,6 +56,7 @@ use crate::error::invalid_input;
 /// let err = (-3).fileno().unwrap_err();
 /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
 /// assert!(err.to_string().contains("-3"));
+/// # }
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub trait Waitable {
@@ -42,26 +65,35 @@ pub trait Waitable {
     /// # Errors
     ///
     /// `InvalidInput` for a negative raw fd, with a message naming it (Python's
-    /// `ValueError("file descriptor cannot be a negative integer (N)")`).
+    /// `ValueError("file descriptor cannot be a negative integer (N)")`); on Windows,
+    /// for the raw handle `INVALID_SOCKET`.
     fn fileno(&self) -> io::Result<RawFd>;
 }
 
 /// Checks that `fd` is an open file descriptor of this process (`fcntl(fd, F_GETFD)`),
 /// as the selectors do at `register` so every backend refuses a closed fd alike.
+/// On Windows it checks that the handle is an open socket (`getsockopt(SO_TYPE)`).
 ///
 /// # Errors
 ///
-/// The kernel's `EBADF` (Python's `OSError(EBADF)`) if it is not open.
+/// The kernel's `EBADF` (Python's `OSError(EBADF)`) if it is not open; on Windows
+/// Winsock's `WSAENOTSOCK` (10038) for anything that is not an open socket, as the
+/// `raw_os_error()`.
 ///
 /// ```
+/// # #[cfg(unix)] {
 /// let (r, _w) = std::io::pipe()?;
 /// select_core::check_open(std::os::fd::AsRawFd::as_raw_fd(&r))?;
 /// assert_eq!(select_core::check_open(-1).unwrap_err().raw_os_error(), Some(libc::EBADF));
+/// # }
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[inline]
 pub fn check_open(fd: RawFd) -> io::Result<()> {
-    crate::sys::fcntl_getfd(fd).map(drop)
+    #[cfg(unix)]
+    return crate::sys::fcntl_getfd(fd).map(drop);
+    #[cfg(windows)]
+    return crate::sys::check_socket(fd);
 }
 
 /// The fd of `w`: the free-function form of [`Waitable::fileno`].
@@ -74,6 +106,7 @@ pub fn fileno<W: Waitable + ?Sized>(w: &W) -> io::Result<RawFd> {
     w.fileno()
 }
 
+#[cfg(unix)]
 impl Waitable for RawFd {
     #[inline]
     fn fileno(&self) -> io::Result<RawFd> {
@@ -87,6 +120,44 @@ impl Waitable for RawFd {
     }
 }
 
+/// `INVALID_SOCKET`, `~0` as a `SOCKET`.
+#[cfg(windows)]
+const INVALID_SOCKET: RawFd = !0;
+
+#[cfg(windows)]
+impl Waitable for RawFd {
+    #[inline]
+    fn fileno(&self) -> io::Result<RawFd> {
+        if *self == INVALID_SOCKET {
+            Err(invalid_input("invalid socket handle (INVALID_SOCKET)"))
+        } else {
+            Ok(*self)
+        }
+    }
+}
+
+#[cfg(windows)]
+macro_rules! waitable_via_as_raw_socket {
+    ($($t:ty),* $(,)?) => {$(
+        impl Waitable for $t {
+            #[inline]
+            fn fileno(&self) -> io::Result<RawFd> {
+                Ok(self.as_raw_socket())
+            }
+        }
+    )*};
+}
+
+#[cfg(windows)]
+waitable_via_as_raw_socket!(
+    BorrowedSocket<'_>,
+    OwnedSocket,
+    std::net::TcpStream,
+    std::net::TcpListener,
+    std::net::UdpSocket,
+);
+
+#[cfg(unix)]
 macro_rules! waitable_via_as_raw_fd {
     ($($t:ty),* $(,)?) => {$(
         impl Waitable for $t {
@@ -98,6 +169,7 @@ macro_rules! waitable_via_as_raw_fd {
     )*};
 }
 
+#[cfg(unix)]
 waitable_via_as_raw_fd!(
     BorrowedFd<'_>,
     OwnedFd,
@@ -134,7 +206,7 @@ macro_rules! waitable_via_deref {
 
 waitable_via_deref!(&T, &mut T, Box<T>, Rc<T>, Arc<T>);
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::fd::AsFd;
@@ -165,5 +237,35 @@ mod tests {
         assert_eq!(fileno(&owned).unwrap(), rfd);
         let boxed: Box<dyn Waitable> = Box::new(owned);
         assert_eq!(boxed.fileno().unwrap(), rfd);
+    }
+}
+
+#[cfg(all(test, windows))]
+mod tests {
+    use super::*;
+    use std::net::{TcpListener, UdpSocket};
+    use std::os::windows::io::{AsSocket, OwnedSocket};
+
+    #[test]
+    fn raw_sockets() {
+        assert_eq!(5u64.fileno().unwrap(), 5);
+        let e = INVALID_SOCKET.fileno().unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("INVALID_SOCKET"), "{e}");
+    }
+
+    #[test]
+    fn socket_holders_report_their_handle() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let u = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let raw = l.as_raw_socket();
+        assert_eq!(l.fileno().unwrap(), raw);
+        assert_eq!(l.as_socket().fileno().unwrap(), raw);
+        assert_eq!(fileno(&&u).unwrap(), u.as_raw_socket());
+        let owned: OwnedSocket = u.into();
+        let boxed: Box<dyn Waitable> = Box::new(owned);
+        assert!(boxed.fileno().is_ok());
+        check_open(raw).unwrap();
+        check_open(boxed.fileno().unwrap()).unwrap();
     }
 }

@@ -29,10 +29,10 @@
 //! use std::time::Duration;
 //! use select_core::{timeout, Waitable};
 //!
-//! let (reader, _writer) = std::io::pipe()?;
-//! let fd = reader.fileno()?;
-//! assert!(fd >= 0);
-//! assert!((-1).fileno().is_err());
+//! // A file descriptor on Unix, a `SOCKET` handle on Windows.
+//! let sock = std::net::UdpSocket::bind("127.0.0.1:0")?;
+//! let fd = sock.fileno()?;
+//! select_core::check_open(fd)?;
 //!
 //! // 0.5 ms becomes 1 ms for poll(2), never 0.
 //! assert_eq!(timeout::to_millis_ceil(Some(Duration::from_micros(500))), 1);
@@ -40,6 +40,9 @@
 //! ```
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
+// On Windows the docs above name Unix items (fd types, `Poll`, `PIPE_BUF`) that do not
+// exist there.
+#![cfg_attr(windows, allow(rustdoc::broken_intra_doc_links))]
 // Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
 // in the same output directory (e.g. `cargo doc --no-deps` built them later).
 #![doc(html_root_url = "https://docs.rs/select-core/0.1.0")]
@@ -55,12 +58,14 @@ mod registry;
 pub mod retry;
 mod selector;
 #[allow(unsafe_code)]
+#[cfg_attr(windows, path = "sys/windows.rs")]
 mod sys;
 #[cfg(feature = "testing")]
+#[cfg_attr(windows, path = "testing/windows.rs")]
 pub mod testing;
 pub mod timeout;
 
-pub use fd::{fileno, Waitable};
+pub use fd::{fileno, RawFd, Waitable};
 // Plumbing re-exported at the old paths so the sibling crates keep compiling; see
 // `__private`.
 #[doc(hidden)]
@@ -74,4 +79,6 @@ pub use selector::{Backend, Event, EventCursor, Events, Interest, Selector, Sele
 /// (POSIX guarantees at least 512; Linux has 4096, macOS and the BSDs 512).
 ///
 /// A pipe reported writable accepts a write of this many bytes without blocking.
+/// Unix only, as in Python.
+#[cfg(unix)]
 pub const PIPE_BUF: usize = sys::PIPE_BUF;

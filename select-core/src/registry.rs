@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
-use std::os::fd::RawFd;
 
 use crate::error::{already_registered, closed, not_registered};
+use crate::RawFd;
 use crate::{Interest, SelectorKey};
 
 /// The registration table behind every backend's [`Selector`](crate::Selector).
@@ -307,6 +307,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn many_fds() {
         let mut r: Registry<RawFd> = Registry::new("test");

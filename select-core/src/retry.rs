@@ -45,7 +45,7 @@
 //! // A "syscall" interrupted by a signal whose handler set STOP: the wait ends.
 //! let e = retry::wait_checked(None, Some(check), |_| {
 //!     STOP.store(true, Ordering::Relaxed); // what the handler did
-//!     Err(io::Error::from_raw_os_error(libc::EINTR))
+//!     Err(io::ErrorKind::Interrupted.into())
 //! })
 //! .unwrap_err();
 //! assert_eq!(e.kind(), io::ErrorKind::Interrupted);
@@ -98,7 +98,7 @@ pub type InterruptCheck = fn() -> io::Result<()>;
 /// let n = retry::wait(Some(Duration::from_millis(20)), |left| {
 ///     seen.push(left);
 ///     if seen.len() < 3 {
-///         Err(std::io::Error::from_raw_os_error(libc::EINTR))
+///         Err(std::io::ErrorKind::Interrupted.into())
 ///     } else {
 ///         std::thread::sleep(left.unwrap());
 ///         Ok(0)
@@ -144,7 +144,7 @@ where
 /// let mut calls = 0;
 /// let n = retry::wait_checked(Some(Duration::from_secs(1)), Some(go_on), |_| {
 ///     calls += 1;
-///     if calls == 1 { Err(io::Error::from_raw_os_error(libc::EINTR)) } else { Ok(1) }
+///     if calls == 1 { Err(io::ErrorKind::Interrupted.into()) } else { Ok(1) }
 /// })?;
 /// assert_eq!((n, calls), (1, 2));
 /// # Ok::<(), io::Error>(())
@@ -211,7 +211,7 @@ where
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

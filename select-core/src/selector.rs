@@ -3,11 +3,11 @@
 use std::fmt;
 use std::io;
 use std::ops::{BitAnd, BitOr, BitOrAssign};
-use std::os::fd::RawFd;
 use std::str::FromStr;
 use std::time::Duration;
 
 use crate::error::invalid_input;
+use crate::RawFd;
 use crate::Waitable;
 
 /// What a registration waits for: Python's `EVENT_READ` / `EVENT_WRITE`, plus

@@ -20,8 +20,8 @@
 //!
 //! CPython refuses timeouts its syscall cannot take in one call; select-rs takes any
 //! `Duration` and, for waits longer than one call can take, makes several calls of at
-//! most [`MAX_WAIT_CHUNK`] (24 days) each until the deadline (see
-//! [`retry`](crate::retry)). A `Duration` is unsigned and cannot be NaN, so the only
+//! most [`MAX_WAIT_CHUNK`] (24 days) each until the deadline (the EINTR loop does
+//! this). A `Duration` is unsigned and cannot be NaN, so the only
 //! CPython refusal a `Duration` could hit is "too large", and a Rust caller asking for a
 //! very long wait (`Duration::MAX` as "practically forever") is better served by
 //! waiting than by an error. The float converters are where Python's refusals live:
@@ -100,8 +100,9 @@ pub fn to_timeval_ceil(d: Duration) -> libc::timeval {
         micros = 0;
     }
     libc::timeval {
-        // Bounded by MAX_WAIT_CHUNK (about 2e6 s), which fits every time_t. Cast with
-        // `as _`: libc deprecates naming `time_t`/`suseconds_t` on musl.
+        // Bounded by MAX_WAIT_CHUNK (about 2e6 s), which fits every time_t (and the
+        // 32-bit `long` fields of Winsock's timeval). Cast with `as _`: libc deprecates
+        // naming `time_t`/`suseconds_t` on musl.
         tv_sec: secs as _,
         tv_usec: micros as _,
     }

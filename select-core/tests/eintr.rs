@@ -1,4 +1,5 @@
 //! PEP 475 on a real syscall: a blocking poll(2) interrupted many times by signals.
+#![cfg(unix)]
 
 use std::time::{Duration, Instant};
 

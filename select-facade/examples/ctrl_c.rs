@@ -10,10 +10,14 @@
 //! EINTR. (`examples/echo_server.rs` shows the other way, `wake_on_interrupt`, which
 //! turns the signal into a waker wake without any handler.)
 
+#![cfg_attr(not(unix), allow(unused_imports))]
+
 use std::io::{self, Read};
 
+#[cfg(unix)]
 use select_facade::{stop_on_interrupt, DefaultSelector, Events, Interest, Selector};
 
+#[cfg(unix)]
 fn main() -> io::Result<()> {
     let mut selector: DefaultSelector<&str> = DefaultSelector::new()?;
     selector.set_interrupt_check(Some(stop_on_interrupt()?));
@@ -45,4 +49,11 @@ fn main() -> io::Result<()> {
             println!("{}: {} bytes", key.data, n);
         }
     }
+}
+
+#[cfg(not(unix))]
+fn main() {
+    eprintln!(
+        "ctrl_c waits for stdin and a POSIX signal, which Winsock's select cannot: Unix only"
+    );
 }

@@ -3,7 +3,8 @@
 //! Non-blocking sockets; what a client sends is written back, and when the socket
 //! cannot take all of it at once the rest waits for WRITE readiness (partial writes).
 //! Ctrl-C (or SIGTERM) wakes the loop through the selector's `Waker` and the server
-//! shuts down cleanly.
+//! shuts down cleanly (on Unix; on Windows, where the selector is Winsock's select,
+//! Ctrl-C ends the process).
 //!
 //! ```sh
 //! cargo run -p select-facade --example echo_server -- 7878
@@ -184,15 +185,20 @@ fn run() -> io::Result<()> {
     };
     let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+    #[cfg_attr(not(unix), allow(unused_mut))] // the Unix waker needs `&mut`
     let mut selector = DefaultSelector::new()?;
-    let waker = selector.waker()?;
-    let interrupted = select_facade::wake_on_interrupt(&waker)?;
+    #[cfg(unix)]
+    let interrupted = select_facade::wake_on_interrupt(&selector.waker()?)?;
+    #[cfg(unix)]
+    let stop = || interrupted.fired();
+    #[cfg(not(unix))]
+    let stop = || false;
     eprintln!(
         "echo server on {} using {}; Ctrl-C stops it",
         listener.local_addr()?,
         selector.backend()
     );
-    let stats = serve(listener, selector, || interrupted.fired())?;
+    let stats = serve(listener, selector, stop)?;
     eprintln!(
         "shut down: {} connections, {} bytes echoed, {} partial writes",
         stats.accepted, stats.echoed, stats.partial_writes

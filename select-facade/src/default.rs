@@ -1,16 +1,16 @@
 //! `DefaultSelector`: the best available backend, chosen at run time.
 
 use std::io;
-use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::time::Duration;
 
 use select_core::error::invalid_input;
 use select_core::retry::InterruptCheck;
-use select_core::{Backend, Events, Interest, Selector, SelectorKey, Waitable};
+use select_core::{Backend, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
 use select_fdset::SelectSelector;
 #[cfg(has_devpoll)]
 use select_poll::DevpollSelector;
+#[cfg(has_poll)]
 use select_poll::PollSelector;
 
 #[cfg(has_epoll)]
@@ -42,6 +42,10 @@ cfg_if::cfg_if! {
         /// The order in which [`DefaultSelector::new`] tries backends on this target
         /// (illumos and Solaris: Python's `DefaultSelector` is `DevpollSelector` there).
         pub const PREFERENCE: &[Backend] = &[Backend::Devpoll, Backend::Poll, Backend::Select];
+    } else if #[cfg(not(has_poll))] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target
+        /// (Windows: Winsock's select only, as in CPython).
+        pub const PREFERENCE: &[Backend] = &[Backend::Select];
     } else {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Poll, Backend::Select];
@@ -85,7 +89,8 @@ impl Availability for Backend {
 
     fn is_compiled(&self) -> bool {
         match self {
-            Backend::Select | Backend::Poll => true,
+            Backend::Select => true,
+            Backend::Poll => cfg!(has_poll),
             Backend::Epoll => cfg!(has_epoll),
             Backend::Kqueue => cfg!(has_kqueue),
             Backend::Devpoll => cfg!(has_devpoll),
@@ -104,6 +109,7 @@ enum Inner<T> {
     Kqueue(KqueueSelector<T>),
     #[cfg(has_devpoll)]
     Devpoll(DevpollSelector<T>),
+    #[cfg(has_poll)]
     Poll(PollSelector<T>),
     Select(SelectSelector<T>),
 }
@@ -118,6 +124,7 @@ macro_rules! dispatch {
             Inner::Kqueue($s) => $body,
             #[cfg(has_devpoll)]
             Inner::Devpoll($s) => $body,
+            #[cfg(has_poll)]
             Inner::Poll($s) => $body,
             Inner::Select($s) => $body,
         }
@@ -133,6 +140,7 @@ impl<T> Inner<T> {
             Backend::Kqueue => Ok(Inner::Kqueue(KqueueSelector::new()?)),
             #[cfg(has_devpoll)]
             Backend::Devpoll => Ok(Inner::Devpoll(DevpollSelector::new()?)),
+            #[cfg(has_poll)]
             Backend::Poll => Ok(Inner::Poll(PollSelector::new()?)),
             Backend::Select => Ok(Inner::Select(SelectSelector::new()?)),
             #[allow(unreachable_patterns)]
@@ -226,7 +234,8 @@ impl<T> DefaultSelector<T> {
     ///
     /// # Errors
     ///
-    /// The errno of creating the eventfd/pipe/user event or of watching it;
+    /// The errno of creating the eventfd/pipe/user event (on Windows, the Winsock error
+    /// of creating the loopback socket pair) or of watching it;
     /// `InvalidInput` after `close`.
     pub fn waker(&mut self) -> io::Result<Waker> {
         if let Some(source) = &self.wake {

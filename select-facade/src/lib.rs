@@ -24,6 +24,10 @@
 //! the environment variable `SELECT_BACKEND=select|poll|devpoll|epoll|kqueue`. It implements the [`Selector`] trait by
 //! enum dispatch, with no boxing and no allocation per wait, and offers a [`Waker`].
 //!
+//! **Windows**: as in Python there, only `select()` exists and it takes sockets only
+//! (Winsock); `DefaultSelector` is always the select backend, the `Waker` is a loopback
+//! TCP pair, and `PIPE_BUF`, `Poll` and `wake_on_interrupt` are Unix only.
+//!
 //! Every item this crate's examples use is reachable from `select_facade` alone. Items
 //! re-exported from the mechanism crates and select-core are documented on those
 //! crates' pages (whose examples import those crates; with only select-facade, write
@@ -32,6 +36,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(unix)] {
 //! use std::io::Write;
 //! use std::time::Duration;
 //! use select_facade::{DefaultSelector, Events, Interest, Selector};
@@ -48,6 +53,7 @@
 //! let (key, ready) = sel.ready_keys(&events).next().unwrap();
 //! assert_eq!(key.data, "the pipe");
 //! assert_eq!(ready, Interest::READ);
+//! # }
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
@@ -68,6 +74,7 @@
 //! loops.)
 //!
 //! ```
+//! # #[cfg(unix)] {
 //! use std::io::Write;
 //! use std::time::Duration;
 //! use select_facade::{DefaultSelector, Events, Interest, Selector};
@@ -96,6 +103,7 @@
 //! assert_eq!(sel.get_key(&r1)?.interest, Interest::WRITE);
 //! assert_eq!(sel.get_key(&r2)?.data, 2);
 //! assert!(sel.get_key(&w1).is_err()); // unregistered inside the loop
+//! # }
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
@@ -123,6 +131,7 @@
 //!   not block it, so block it in the threads that do not wait.
 //!
 //!   ```
+//!   # #[cfg(unix)] {
 //!   use std::io;
 //!   use std::sync::atomic::{AtomicBool, Ordering};
 //!   use std::time::Duration;
@@ -149,7 +158,8 @@
 //!       Err(e) if e.kind() == io::ErrorKind::Interrupted => println!("stopping"),
 //!       other => assert_eq!(other?, 0),
 //!   }
-//!   # Ok::<(), io::Error>(())
+//!   # }
+//!   # Ok::<(), std::io::Error>(())
 //!   ```
 //!
 //! * **No handler at all: [`wake_on_interrupt`]**. It blocks SIGINT and SIGTERM and
@@ -159,6 +169,7 @@
 //!   `examples/echo_server.rs` shuts down this way:
 //!
 //!   ```no_run
+//!   # #[cfg(unix)] {
 //!   use select_facade::{wake_on_interrupt, DefaultSelector, Events, Selector};
 //!
 //!   let mut sel: DefaultSelector<usize> = DefaultSelector::new()?;
@@ -171,6 +182,7 @@
 //!       }
 //!       // ... handle events ...
 //!   }
+//!   # }
 //!   # Ok::<(), std::io::Error>(())
 //!   ```
 //!
@@ -185,21 +197,30 @@
 //! facade test suite this way on poll and on select too.
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
+// On Windows the docs above name Unix items (fd types, `Poll`, `PIPE_BUF`) that do not
+// exist there.
+#![cfg_attr(windows, allow(rustdoc::broken_intra_doc_links))]
 // Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
 // in the same output directory (e.g. `cargo doc --no-deps` built them later).
 #![doc(html_root_url = "https://docs.rs/select-facade/0.1.0")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // The build script's names (see build.rs) mean nothing to a reader: the re-exports
 // below carry the platforms instead.
-#![cfg_attr(docsrs, doc(auto_cfg(hide(has_epoll, has_kqueue, kqueue_user_waker))))]
+#![cfg_attr(
+    docsrs,
+    doc(auto_cfg(hide(has_poll, has_epoll, has_kqueue, kqueue_user_waker)))
+)]
 
 mod default;
+#[cfg(unix)]
 mod signal;
+#[cfg(unix)]
 #[allow(unsafe_code)]
 mod sys;
 mod waker;
 
 pub use default::{Availability, DefaultSelector, BACKEND_ENV, PREFERENCE};
+#[cfg(unix)]
 pub use signal::{
     clear_interrupt, interrupt_signal, stop_on_interrupt, wake_on_interrupt, Interrupted,
 };
@@ -208,10 +229,13 @@ pub use waker::Waker;
 // Re-exports from the other crates are `no_inline`: their pages (and examples, which
 // import the crate they live in) stay in those crates, and this crate's pages hold only
 // examples that compile with select-facade alone.
+#[cfg(unix)]
+#[doc(no_inline)]
+pub use select_core::PIPE_BUF;
 #[doc(no_inline)]
 pub use select_core::{
-    error, timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, Selector,
-    SelectorKey, Waitable, PIPE_BUF,
+    error, timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, RawFd, Selector,
+    SelectorKey, Waitable,
 };
 // Plumbing (the EINTR loop), hidden; kept at this path for existing callers.
 #[doc(hidden)]
@@ -219,6 +243,7 @@ pub use select_core::retry;
 
 #[doc(no_inline)]
 pub use select_fdset::{select, FdSet, Ready, Select, SelectSelector, Selected, FD_SETSIZE};
+#[cfg(has_poll)]
 #[doc(no_inline)]
 #[cfg(has_devpoll)]
 #[cfg_attr(docsrs, doc(cfg(any(target_os = "illumos", target_os = "solaris"))))]
@@ -254,8 +279,8 @@ cfg_if::cfg_if! {
     }
 }
 
-/// The crate README's example, compiled and run as a doctest (the workspace README's
-/// are run by select-benches, which is not published).
-#[cfg(doctest)]
+/// The crate README's example, compiled and run as a doctest on Unix (it uses pipes; the
+/// workspace README's are run by select-benches, which is not published).
+#[cfg(all(doctest, unix))]
 #[doc = include_str!("../README.md")]
 mod readme {}

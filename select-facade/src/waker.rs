@@ -1,9 +1,13 @@
 //! Waking a thread blocked in `DefaultSelector::select` from another thread.
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+#[cfg(unix)]
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::sync::Arc;
 
+use select_core::RawFd;
+
+#[cfg(unix)]
 use crate::sys;
 
 /// A handle that wakes the [`DefaultSelector`](crate::DefaultSelector) it was made by.
@@ -14,8 +18,9 @@ use crate::sys;
 /// reported as readiness of a user fd. Wakes coalesce: many wakes before one wait are seen
 /// as one.
 ///
-/// The mechanism is an eventfd on Linux, an `EVFILT_USER` event on kqueue, and a
-/// non-blocking pipe elsewhere.
+/// The mechanism is an eventfd on Linux, an `EVFILT_USER` event on kqueue, a connected
+/// pair of non-blocking loopback TCP sockets on Windows (Winsock's select takes sockets
+/// only), and a non-blocking pipe elsewhere.
 ///
 /// ```
 /// use select_facade::{DefaultSelector, Events, Selector};
@@ -43,8 +48,16 @@ pub(crate) enum WakeSource {
     EventFd(OwnedFd),
     /// A non-blocking pipe: wake writes a byte (a full pipe already holds a wake),
     /// drain empties it.
+    #[cfg(unix)]
     #[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
     Pipe { reader: OwnedFd, writer: OwnedFd },
+    /// Windows: a connected pair of loopback TCP sockets, both non-blocking (Winsock's
+    /// select takes sockets only, so a pipe cannot be watched).
+    #[cfg(windows)]
+    Sockets {
+        reader: std::net::TcpStream,
+        writer: std::net::TcpStream,
+    },
     /// kqueue's `EVFILT_USER`: nothing to drain.
     #[cfg(kqueue_user_waker)]
     User(select_kqueue::UserWaker),
@@ -70,12 +83,15 @@ impl WakeSource {
         cfg_if::cfg_if! {
             if #[cfg(any(target_os = "linux", target_os = "android"))] {
                 Ok(WakeSource::EventFd(sys::eventfd()?))
+            } else if #[cfg(windows)] {
+                WakeSource::sockets()
             } else {
                 WakeSource::pipe()
             }
         }
     }
 
+    #[cfg(unix)]
     #[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
     pub(crate) fn pipe() -> io::Result<WakeSource> {
         let (r, w) = io::pipe()?;
@@ -86,11 +102,37 @@ impl WakeSource {
     }
 
     /// The fd the selector watches, if this source has one.
+    /// A connected loopback TCP pair: the writer connects to a listener on an
+    /// ephemeral port of 127.0.0.1 and the accepted socket is the reader, checked to be
+    /// the writer's own peer (so a stranger connecting in between is never taken).
+    #[cfg(windows)]
+    pub(crate) fn sockets() -> io::Result<WakeSource> {
+        use std::net::{Ipv4Addr, TcpListener, TcpStream};
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        let writer = TcpStream::connect(listener.local_addr()?)?;
+        let me = writer.local_addr()?;
+        let reader = loop {
+            let (s, peer) = listener.accept()?;
+            if peer == me {
+                break s;
+            }
+        };
+        writer.set_nodelay(true)?;
+        writer.set_nonblocking(true)?;
+        reader.set_nonblocking(true)?;
+        Ok(WakeSource::Sockets { reader, writer })
+    }
+
     pub(crate) fn fd(&self) -> Option<RawFd> {
         match self {
             #[cfg(any(target_os = "linux", target_os = "android"))]
             WakeSource::EventFd(fd) => Some(fd.as_raw_fd()),
+            #[cfg(unix)]
             WakeSource::Pipe { reader, .. } => Some(reader.as_raw_fd()),
+            #[cfg(windows)]
+            WakeSource::Sockets { reader, .. } => {
+                Some(std::os::windows::io::AsRawSocket::as_raw_socket(reader))
+            }
             #[cfg(kqueue_user_waker)]
             WakeSource::User(_) => None,
         }
@@ -100,7 +142,10 @@ impl WakeSource {
         let r = match self {
             #[cfg(any(target_os = "linux", target_os = "android"))]
             WakeSource::EventFd(fd) => sys::write(fd.as_fd(), &1u64.to_ne_bytes()).map(drop),
+            #[cfg(unix)]
             WakeSource::Pipe { writer, .. } => sys::write(writer.as_fd(), &[1]).map(drop),
+            #[cfg(windows)]
+            WakeSource::Sockets { writer, .. } => io::Write::write(&mut &*writer, &[1]).map(drop),
             #[cfg(kqueue_user_waker)]
             WakeSource::User(u) => u.wake(),
         };
@@ -118,6 +163,13 @@ impl WakeSource {
                 let mut buf = [0u8; 8];
                 let _ = sys::read(fd.as_fd(), &mut buf);
             }
+            #[cfg(windows)]
+            WakeSource::Sockets { reader, .. } => {
+                // As for the pipe: a racing wake is read here or stays for the next wait.
+                let mut buf = [0u8; 256];
+                while matches!(io::Read::read(&mut &*reader, &mut buf), Ok(n) if n > 0) {}
+            }
+            #[cfg(unix)]
             WakeSource::Pipe { reader, .. } => {
                 // A wake racing with this loop either is read here (the wait it meant
                 // to end has ended) or stays in the pipe for the next wait.

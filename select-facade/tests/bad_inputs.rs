@@ -2,6 +2,7 @@
 //! it. Each asserts the exact error kind (and errno where the kernel decides) and, for
 //! our own validation, that the message names the offending value. None may panic or
 //! hang: every call here returns at once.
+#![cfg(unix)]
 
 use select_core::__private::WakeFd;
 use std::io::{ErrorKind, Write};

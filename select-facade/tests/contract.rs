@@ -3,6 +3,7 @@
 //! and on the default choice (which CI also forces to poll and select with
 //! `--cfg select_force_backend`). Each backend crate runs the same suite on its own
 //! selector type.
+#![cfg(unix)]
 
 use select_facade::{Backend, DefaultSelector};
 

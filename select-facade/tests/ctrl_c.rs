@@ -1,6 +1,7 @@
 //! `stop_on_interrupt`: a real SIGINT/SIGTERM, caught by the facade's handler, ends a
 //! blocking wait through the interrupt check (Python's `KeyboardInterrupt` out of
 //! `select()`).
+#![cfg(unix)]
 
 use std::io;
 use std::sync::Mutex;

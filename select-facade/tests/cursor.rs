@@ -1,5 +1,6 @@
 //! `Events::cursor`: Python's `for key, mask in sel.select(timeout):` loop, with the
 //! selector changed inside the loop, on every backend this machine has.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::os::fd::AsRawFd;

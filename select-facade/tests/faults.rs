@@ -1,5 +1,6 @@
 //! Fault tests, bounded in time: an EINTR storm during a wait on every backend, and
 //! concurrent register/unregister on one `Epoll` while another thread waits.
+#![cfg(unix)]
 // The Epoll-only tests use some imports; elsewhere they go unused.
 #![cfg_attr(not(has_epoll), allow(unused_imports))]
 

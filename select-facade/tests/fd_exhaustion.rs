@@ -1,6 +1,7 @@
 //! fd exhaustion, in its own test binary (it fills the whole fd table): with every fd
 //! taken, each call that needs a new fd fails with a clear EMFILE, objects made before
 //! keep working, and everything works again once fds are freed.
+#![cfg(unix)]
 
 use std::fs::File;
 use std::io::Write;

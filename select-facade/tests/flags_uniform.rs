@@ -2,6 +2,7 @@
 //! the same meanings (`insert`/`remove`/`toggle` mutate; `union`/`difference`/
 //! `intersection` return). Before, `Interest::remove` returned a new value while
 //! `PollFlags::remove` mutated, so `interest.remove(READ);` silently did nothing.
+#![cfg(unix)]
 
 use select_facade::{Interest, PollFlags};
 

@@ -1,6 +1,7 @@
 //! PEP 475's handler step on `DefaultSelector` (whichever backend it runs on; CI runs
 //! this file on poll and select too): a real signal ends a wait when the interrupt check
 //! says stop, and does not when it says go on.
+#![cfg(unix)]
 
 use std::io::PipeReader;
 

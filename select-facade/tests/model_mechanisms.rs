@@ -16,6 +16,7 @@
 //!   in the caller's order, duplicates kept, EBADF for a closed fd in any list.
 //! * `Kqueue` (feature `libkqueue`): one knote per (fd, filter); `EV_ADD` twice
 //!   modifies, `EV_DELETE` of an unknown knote is ENOENT, a closed fd EBADF.
+#![cfg(unix)]
 // The Epoll-only tests use some imports; elsewhere they go unused.
 #![cfg_attr(not(has_epoll), allow(unused_imports))]
 

@@ -28,6 +28,7 @@
 //! * `closed_fd`: a closed registered fd fails select's wait with EBADF, is reported by
 //!   poll as an error (`POLLNVAL`), and is silent on epoll and kqueue;
 //! * `per_interest_filters`: kqueue changes one filter per interest in `modify`.
+#![cfg(unix)]
 
 mod common;
 

@@ -18,6 +18,7 @@
 //!
 //! CI runs `PROPTEST_CASES` cases per object (proptest's default, 256, when unset);
 //! `PROPTEST_CASES=10000 cargo test -p select-facade --test no_panic` is the long run.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};

@@ -1,6 +1,7 @@
 //! Load tests, in their own test binary (they hold up to 19,000 fds), run one at a time
 //! under a lock: 19,000 registered fds with one ready, and 10,000 ready fds reported
 //! through a 64-event buffer without losing any.
+#![cfg(unix)]
 
 use std::collections::HashSet;
 use std::io::Write;

@@ -1,5 +1,6 @@
 //! The waker: wakes a blocked select from another thread, is never user readiness, and
 //! coalesces.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::sync::{Arc, Barrier};

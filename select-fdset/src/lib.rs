@@ -29,6 +29,16 @@
 //! `select(2)` cannot watch a regular file for growth: a regular file is always reported
 //! ready for reading and writing.
 //!
+//! **Windows**: Winsock's `select`, which takes sockets only, as Python's `select.select`
+//! there. Waitables are sockets (`RawSocket`, `BorrowedSocket`, `OwnedSocket`, std's TCP
+//! and UDP sockets); any other handle is refused with Winsock's error (`WSAENOTSOCK`,
+//! 10038, as `raw_os_error()`; Wine says `WSAEOPNOTSUPP`). [`FdSet`] is Winsock's counted
+//! array (`fd_count` + `SOCKET`s) in a buffer that grows, so any number of sockets works
+//! (CPython stops at 512 per list); it offers `with_capacity` instead of the Unix bit
+//! set's `with_max_fd`/`reserve`/`highest`/`as_words`, and `Word` and `PIPE_BUF` do not
+//! exist. Three empty lists sleep for the timeout, as on Unix (CPython on Windows raises
+//! `WSAEINVAL`); timeouts are rounded up to milliseconds.
+//!
 //! # How it maps to Python
 //!
 //! | Python | here |
@@ -43,6 +53,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(unix)] {
 //! use std::io::{Read, Write};
 //! use std::os::unix::net::UnixStream;
 //! use std::time::Duration;
@@ -69,31 +80,45 @@
 //! let (r, _, _) = select(&[&a as &dyn Waitable, &reader], &[], &[], None)?;
 //! assert_eq!(r.len(), 1);
 //! assert!(std::ptr::addr_eq(r[0], &reader));
+//! # }
 //! # Ok::<(), std::io::Error>(())
 //! ```
 #![cfg_attr(test, deny(warnings))]
 #![doc(test(attr(deny(warnings))))]
+// On Windows the docs above name `PIPE_BUF`, which is Unix only.
+#![cfg_attr(windows, allow(rustdoc::broken_intra_doc_links))]
 // Links from the other select-rs crates resolve to docs.rs when this crate's docs are not
 // in the same output directory (e.g. `cargo doc --no-deps` built them later).
 #![doc(html_root_url = "https://docs.rs/select-fdset/0.1.0")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+// Windows (Winsock's counted-array `fd_set`) has its own files under `windows/`, with
+// the same module names and public items (less `Word` and `PIPE_BUF`).
+#[cfg_attr(windows, path = "windows/fdset.rs")]
 mod fdset;
+#[cfg_attr(windows, path = "windows/select.rs")]
 mod select;
+#[cfg_attr(windows, path = "windows/selector.rs")]
 mod selector;
 #[allow(unsafe_code)]
+#[cfg_attr(windows, path = "windows/sys.rs")]
 mod sys;
 
 pub use fdset::{FdSet, Iter};
 pub use select::{select, Ready, Select, Selected};
 pub use selector::SelectSelector;
-pub use sys::{Word, FD_SETSIZE, LARGE_FDS};
+#[cfg(unix)]
+pub use sys::Word;
+pub use sys::{FD_SETSIZE, LARGE_FDS};
 
 // The select-core vocabulary this crate's API speaks, so that depending on this crate
 // alone is enough. `no_inline`: their docs (and examples) live in select-core.
+#[cfg(unix)]
+#[doc(no_inline)]
+pub use select_core::PIPE_BUF;
 #[doc(no_inline)]
 pub use select_core::{
-    timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, Selector, SelectorKey,
-    Waitable, PIPE_BUF,
+    timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, RawFd, Selector,
+    SelectorKey, Waitable,
 };

@@ -1,4 +1,5 @@
 //! PEP 475: a signal storm neither shortens a timed select nor makes it fail.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::time::{Duration, Instant};

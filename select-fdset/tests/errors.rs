@@ -1,4 +1,5 @@
 //! select(): negative fds, closed fds and the platform's fd limit give clear errors.
+#![cfg(unix)]
 
 use std::io::ErrorKind;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};

@@ -1,4 +1,5 @@
 //! FdSet: the set operations, growth past FD_SETSIZE, and a model check.
+#![cfg(unix)]
 
 use std::collections::BTreeSet;
 use std::io::ErrorKind;

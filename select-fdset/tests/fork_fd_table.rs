@@ -7,6 +7,7 @@
 //! out; now it checks again and gets EBADF, as the parent does.
 //!
 //! One test in its own binary: nothing else runs while it forks.
+#![cfg(unix)]
 
 use std::os::fd::AsRawFd;
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! fds at and beyond FD_SETSIZE: reported where the kernel allows them (Linux, the
 //! BSDs), refused with Python's "filedescriptor out of range in select()" elsewhere.
+#![cfg(unix)]
 
 use std::io::{ErrorKind, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};

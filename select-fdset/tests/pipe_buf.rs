@@ -1,4 +1,5 @@
 //! A pipe reported writable accepts a write of PIPE_BUF bytes without blocking.
+#![cfg(unix)]
 
 use std::io::{ErrorKind, Read, Write};
 use std::os::fd::AsRawFd;

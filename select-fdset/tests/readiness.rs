@@ -1,4 +1,5 @@
 //! select(): readable, writable and exceptional conditions are each detected.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::os::fd::{AsFd, AsRawFd};

@@ -1,4 +1,5 @@
 //! A regular file is always ready: select(2) cannot wait for a file to grow.
+#![cfg(unix)]
 
 use std::fs::{File, OpenOptions};
 use std::time::Duration;

@@ -4,6 +4,7 @@
 //! Each test closes fds at numbers of its own (placed with `dup_at`, so no other test
 //! in this binary reuses them) and then waits with an open fd above them: a stale bit
 //! would reach the kernel and fail that wait with EBADF.
+#![cfg(unix)]
 
 use std::io::{ErrorKind, Write};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};

@@ -1,4 +1,5 @@
 //! SelectSelector: after close() every call but close/is_closed fails clearly.
+#![cfg(unix)]
 
 use select_core::__private::WakeFd;
 use std::io::ErrorKind;

@@ -1,5 +1,6 @@
 //! SelectSelector: READ, WRITE and PRIORITY map to the three sets, and only registered
 //! interests are reported.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::os::fd::{AsFd, AsRawFd};

@@ -1,4 +1,5 @@
 //! SelectSelector: the registration rules of the Selector contract.
+#![cfg(unix)]
 
 use select_core::__private::WakeFd;
 use std::io::ErrorKind;

@@ -1,4 +1,5 @@
 //! SelectSelector: a bounded Events buffer is filled in rotation, so no ready fd starves.
+#![cfg(unix)]
 
 use select_core::__private::WakeFd;
 use std::collections::BTreeSet;

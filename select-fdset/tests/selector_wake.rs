@@ -1,4 +1,5 @@
 //! SelectSelector: the wake fd ends a wait, sets `woken`, and is never an Event.
+#![cfg(unix)]
 
 use select_core::__private::WakeFd;
 use std::io::{ErrorKind, Write};

@@ -1,5 +1,6 @@
 //! select(): results are subsets of the caller's own objects, in the caller's order,
 //! duplicates kept; the reusable Select and its index form agree.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::os::fd::{AsFd, BorrowedFd};

@@ -1,5 +1,6 @@
 //! select(): zero polls, a finite timeout is honoured, None blocks until ready, empty
 //! lists just sleep.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::sync::Barrier;

@@ -144,6 +144,7 @@ cfg_if::cfg_if! {
 
 // The select-core vocabulary this crate's API speaks, so that depending on this crate
 // alone is enough. `no_inline`: their docs (and examples) live in select-core.
+#[cfg(unix)]
 #[doc(no_inline)]
 pub use select_core::{
     timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, Selector, SelectorKey,

@@ -1,7 +1,9 @@
 //! `poll(2)` with Python's `select.poll` semantics, O(1) registration, and a
 //! [`Selector`] on top.
 //!
-//! Available on every Unix (Linux, Android, the BSDs, macOS...). Two layers:
+//! Available on every Unix (Linux, Android, the BSDs, macOS...). **On Windows this crate
+//! is empty** (Python has no `select.poll` there; it still compiles, so a workspace can
+//! depend on it unconditionally). Two layers:
 //!
 //! * [`Poll`] is Python's `select.poll()` object: [`register`](Poll::register) (twice
 //!   just replaces the mask), [`modify`](Poll::modify) (unknown fd: `ENOENT`),
@@ -45,6 +47,7 @@
 //! # Example
 //!
 //! ```
+//! # #[cfg(unix)] {
 //! use std::io::{Read, Write};
 //! use std::os::fd::AsRawFd;
 //! use std::os::unix::net::UnixStream;
@@ -79,6 +82,7 @@
 //!
 //! let mut buf = [0; 5];
 //! (&b).read_exact(&mut buf)?;
+//! # }
 //! # Ok::<(), std::io::Error>(())
 //! ```
 #![cfg_attr(test, deny(warnings))]
@@ -94,28 +98,40 @@
     doc(auto_cfg(hide(poll_rdband, poll_wrband, poll_rdhup, poll_msg)))
 )]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+// Where the crate is empty (Windows), the links of the docs above have nothing to
+// point to.
+#![cfg_attr(not(unix), allow(rustdoc::broken_intra_doc_links))]
 
 #[cfg(has_devpoll)]
 mod devpoll;
 #[cfg(has_devpoll)]
 mod devpoll_selector;
+#[cfg(unix)]
 mod flags;
+#[cfg(unix)]
 mod poll;
+#[cfg(unix)]
 mod selector;
+#[cfg(unix)]
 #[allow(unsafe_code)]
 mod sys;
+#[cfg(unix)]
 mod timeouts;
 
 #[cfg(has_devpoll)]
 pub use devpoll::DevPoll;
 #[cfg(has_devpoll)]
 pub use devpoll_selector::DevpollSelector;
+#[cfg(unix)]
 pub use flags::PollFlags;
+#[cfg(unix)]
 pub use poll::Poll;
+#[cfg(unix)]
 pub use selector::PollSelector;
 
 // The select-core vocabulary this crate's API speaks, so that depending on this crate
 // alone is enough. `no_inline`: their docs (and examples) live in select-core.
+#[cfg(unix)]
 #[doc(no_inline)]
 pub use select_core::{
     timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, Selector, SelectorKey,

@@ -3,6 +3,7 @@
 //! A seeded generator drives 100,000 random operations on `Poll` (and 30,000 on
 //! `PollSelector`) over real pipes whose readiness the model also tracks. The seed is
 //! fixed; set `CHURN_SEED` to try another.
+#![cfg(unix)]
 
 use std::collections::{HashMap, HashSet};
 use std::io::{ErrorKind, PipeReader, PipeWriter, Write};

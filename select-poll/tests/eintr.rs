@@ -1,4 +1,5 @@
 //! EINTR: a wait interrupted by signals is resumed with the remaining time (PEP 475).
+#![cfg(unix)]
 
 use std::io::Write;
 use std::os::fd::AsRawFd;

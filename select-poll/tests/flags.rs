@@ -1,4 +1,5 @@
 //! `PollFlags`: the platform's constants, names in `Debug`, unknown bits kept.
+#![cfg(unix)]
 
 use select_poll::PollFlags;
 

@@ -1,5 +1,6 @@
 //! PEP 475's handler step: a real signal ends a wait when the interrupt check says stop,
 //! and does not when it says go on (select-core's `interrupt_check_contract`).
+#![cfg(unix)]
 
 use std::io::PipeReader;
 

@@ -1,4 +1,5 @@
 //! 10,000 registered fds with one ready.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::os::fd::AsRawFd;

@@ -1,4 +1,5 @@
 //! What `Poll` reports: readable, writable, POLLHUP, POLLERR, POLLNVAL, POLLPRI.
+#![cfg(unix)]
 
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, RawFd};

@@ -1,4 +1,5 @@
 //! Registration rules of `Poll`: upsert, unknown fds, negative fds, slot order.
+#![cfg(unix)]
 
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;

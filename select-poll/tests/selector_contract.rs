@@ -1,4 +1,5 @@
 //! `PollSelector` against select-core's `Selector` contract.
+#![cfg(unix)]
 
 use select_core::__private::WakeFd;
 use std::io::{ErrorKind, Write};

@@ -1,4 +1,5 @@
 //! Timeouts of `Poll::poll`: zero, finite (rounded up), `None`.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::os::fd::AsRawFd;

@@ -1,0 +1,397 @@
+//! The `Selector` contract on Windows, on real loopback sockets, for `SelectSelector`
+//! and `DefaultSelector` (which is Winsock's select there), plus the waker.
+#![cfg(windows)]
+
+use std::io::{ErrorKind, Write};
+use std::net::{TcpStream, UdpSocket};
+use std::os::windows::io::AsRawSocket;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use select_core::testing::{drain, non_socket_handle, send_oob, tcp_pair, udp_pair, write_byte};
+use select_facade::{
+    Backend, DefaultSelector, Events, Interest, RawFd, SelectSelector, Selector, BACKEND_ENV,
+    PREFERENCE,
+};
+
+const LONG: Option<Duration> = Some(Duration::from_secs(5));
+
+/// Runs `check` on a fresh selector of every kind Windows has.
+fn each(check: impl Fn(&mut dyn FnMut() -> Box<dyn Probe>)) {
+    check(&mut || Box::new(SelectSelector::<u32>::new().unwrap()));
+    check(&mut || Box::new(DefaultSelector::<u32>::new().unwrap()));
+}
+
+/// The object-safe slice of `Selector` the checks use (the trait has generic methods).
+trait Probe {
+    fn backend(&self) -> Backend;
+    fn register(
+        &mut self,
+        fd: RawFd,
+        i: Interest,
+        d: u32,
+    ) -> std::io::Result<(RawFd, Interest, u32)>;
+    fn modify(&mut self, fd: RawFd, i: Interest, d: u32)
+        -> std::io::Result<(RawFd, Interest, u32)>;
+    fn unregister(&mut self, fd: RawFd) -> std::io::Result<(RawFd, Interest, u32)>;
+    fn get(&self, fd: RawFd) -> std::io::Result<(RawFd, Interest, u32)>;
+    fn wait(&mut self, ev: &mut Events, t: Option<Duration>) -> std::io::Result<usize>;
+    fn ready(&mut self, ev: &mut Events, t: Option<Duration>) -> Vec<(u32, Interest)>;
+    fn len(&self) -> usize;
+    fn close(&mut self);
+    fn is_closed(&self) -> bool;
+}
+
+impl<S: Selector<Data = u32>> Probe for S {
+    fn backend(&self) -> Backend {
+        Selector::backend(self)
+    }
+    fn register(
+        &mut self,
+        fd: RawFd,
+        i: Interest,
+        d: u32,
+    ) -> std::io::Result<(RawFd, Interest, u32)> {
+        Selector::register(self, &fd, i, d).map(|k| (k.fd, k.interest, k.data))
+    }
+    fn modify(
+        &mut self,
+        fd: RawFd,
+        i: Interest,
+        d: u32,
+    ) -> std::io::Result<(RawFd, Interest, u32)> {
+        Selector::modify(self, &fd, i, d).map(|k| (k.fd, k.interest, k.data))
+    }
+    fn unregister(&mut self, fd: RawFd) -> std::io::Result<(RawFd, Interest, u32)> {
+        Selector::unregister(self, &fd).map(|k| (k.fd, k.interest, k.data))
+    }
+    fn get(&self, fd: RawFd) -> std::io::Result<(RawFd, Interest, u32)> {
+        Selector::get_key(self, &fd).map(|k| (k.fd, k.interest, k.data))
+    }
+    fn wait(&mut self, ev: &mut Events, t: Option<Duration>) -> std::io::Result<usize> {
+        Selector::select(self, ev, t)
+    }
+    fn ready(&mut self, ev: &mut Events, t: Option<Duration>) -> Vec<(u32, Interest)> {
+        Selector::select(self, ev, t).unwrap();
+        let mut v: Vec<(u32, Interest)> = self.ready_keys(ev).map(|(k, i)| (k.data, i)).collect();
+        v.sort_by_key(|p| p.0);
+        v
+    }
+    fn len(&self) -> usize {
+        Selector::len(self)
+    }
+    fn close(&mut self) {
+        Selector::close(self)
+    }
+    fn is_closed(&self) -> bool {
+        Selector::is_closed(self)
+    }
+}
+
+#[test]
+fn default_selector_is_select_on_windows() {
+    assert_eq!(PREFERENCE, &[Backend::Select]);
+    if std::env::var_os(BACKEND_ENV).is_none() {
+        assert_eq!(
+            DefaultSelector::<()>::new().unwrap().backend(),
+            Backend::Select
+        );
+    }
+    for b in [Backend::Poll, Backend::Epoll, Backend::Kqueue] {
+        let e = DefaultSelector::<()>::with_backend(b).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Unsupported);
+        assert!(e.to_string().contains("available: select"), "{e}");
+    }
+    assert_eq!(
+        DefaultSelector::<()>::with_backend(Backend::Select)
+            .unwrap()
+            .backend(),
+        Backend::Select
+    );
+}
+
+#[test]
+fn registration_rules() {
+    each(|make| {
+        let mut s = make();
+        assert_eq!(s.backend(), Backend::Select);
+        let (a, _b) = tcp_pair();
+        let fd = a.as_raw_socket();
+        assert_eq!(
+            s.register(fd, Interest::READ, 1).unwrap(),
+            (fd, Interest::READ, 1)
+        );
+        assert_eq!(s.get(fd).unwrap().2, 1);
+        // Twice: AlreadyExists, the first registration kept.
+        let e = s.register(fd, Interest::WRITE, 2).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+        assert_eq!(s.get(fd).unwrap(), (fd, Interest::READ, 1));
+        // Empty interest: InvalidInput for register and modify; a failed modify keeps
+        // the old registration.
+        let (c, _d) = tcp_pair();
+        let e = s
+            .register(c.as_raw_socket(), Interest::EMPTY, 3)
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        let e = s.modify(fd, Interest::EMPTY, 4).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert_eq!(s.get(fd).unwrap(), (fd, Interest::READ, 1));
+        assert_eq!(
+            s.modify(fd, Interest::READ | Interest::WRITE, 5).unwrap(),
+            (fd, Interest::READ | Interest::WRITE, 5)
+        );
+        // Unknown sockets: NotFound.
+        let other = c.as_raw_socket();
+        for e in [
+            s.modify(other, Interest::READ, 0).unwrap_err(),
+            s.unregister(other).unwrap_err(),
+            s.get(other).unwrap_err(),
+        ] {
+            assert_eq!(e.kind(), ErrorKind::NotFound);
+        }
+        // INVALID_SOCKET: a value error.
+        let e = s.register(!0, Interest::READ, 0).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        // Not a socket: refused by Winsock, nothing registered.
+        let (_file, raw) = non_socket_handle();
+        let e = s.register(raw, Interest::READ, 6).unwrap_err();
+        assert!(e.raw_os_error().is_some(), "{e}");
+        assert_eq!(s.get(raw).unwrap_err().kind(), ErrorKind::NotFound);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.unregister(fd).unwrap().2, 5);
+        assert_eq!(s.len(), 0);
+    });
+}
+
+#[test]
+fn waits_report_registered_interests_only() {
+    each(|make| {
+        let mut s = make();
+        let mut ev = Events::with_capacity(16);
+        let (mut a, b) = tcp_pair();
+        let (u1, u2) = udp_pair();
+        s.register(b.as_raw_socket(), Interest::READ, 1).unwrap();
+        s.register(a.as_raw_socket(), Interest::WRITE, 2).unwrap();
+        s.register(u1.as_raw_socket(), Interest::READ, 3).unwrap();
+        // Nothing readable: only the writable TCP end shows, with WRITE.
+        assert_eq!(
+            s.ready(&mut ev, Some(Duration::ZERO)),
+            [(2, Interest::WRITE)]
+        );
+        a.write_all(b"xy").unwrap();
+        u2.send(b"d").unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let got = loop {
+            let got = s.ready(&mut ev, LONG);
+            if got.len() == 3 || Instant::now() > deadline {
+                break got;
+            }
+        };
+        assert_eq!(
+            got,
+            [
+                (1, Interest::READ),
+                (2, Interest::WRITE),
+                (3, Interest::READ)
+            ]
+        );
+        // READ | WRITE on one socket: one event with both.
+        s.modify(b.as_raw_socket(), Interest::READ | Interest::WRITE, 1)
+            .unwrap();
+        let got = s.ready(&mut ev, LONG);
+        assert!(
+            got.contains(&(1, Interest::READ | Interest::WRITE)),
+            "{got:?}"
+        );
+        assert_eq!(ev.len(), 3);
+        // Never reported after unregister.
+        s.unregister(b.as_raw_socket()).unwrap();
+        s.unregister(u1.as_raw_socket()).unwrap();
+        assert_eq!(s.ready(&mut ev, LONG), [(2, Interest::WRITE)]);
+        assert!(ev.iter().all(|e| !e.is_hangup() && !e.is_error()));
+    });
+}
+
+#[test]
+fn out_of_band_data_is_priority() {
+    each(|make| {
+        let mut s = make();
+        let mut ev = Events::with_capacity(4);
+        let (a, b) = tcp_pair();
+        s.register(b.as_raw_socket(), Interest::PRIORITY, 9)
+            .unwrap();
+        assert_eq!(s.wait(&mut ev, Some(Duration::ZERO)).unwrap(), 0);
+        send_oob(&a, b'!').unwrap();
+        assert_eq!(s.ready(&mut ev, LONG), [(9, Interest::PRIORITY)]);
+    });
+}
+
+#[test]
+fn closed_sockets_and_a_closed_selector() {
+    each(|make| {
+        let mut s = make();
+        let mut ev = Events::with_capacity(4);
+        let (a, b) = tcp_pair();
+        let fd = b.as_raw_socket();
+        s.register(fd, Interest::READ, 1).unwrap();
+        drop(b);
+        drop(a);
+        // A registered socket that was closed: the wait fails with Winsock's error
+        // (unless another test's new socket took the handle value in between).
+        match s.wait(&mut ev, Some(Duration::ZERO)) {
+            Err(e) => assert!(e.raw_os_error().is_some(), "{e}"),
+            Ok(_) => assert!(
+                select_core::testing::is_open(fd),
+                "closed socket not refused"
+            ),
+        }
+        // unregister still works.
+        assert_eq!(s.unregister(fd).unwrap().0, fd);
+        s.close();
+        s.close();
+        assert!(s.is_closed());
+        let (c, _d) = tcp_pair();
+        for e in [
+            s.register(c.as_raw_socket(), Interest::READ, 0)
+                .unwrap_err(),
+            s.wait(&mut ev, Some(Duration::ZERO)).unwrap_err(),
+            s.get(c.as_raw_socket()).unwrap_err(),
+        ] {
+            assert_eq!(e.kind(), ErrorKind::InvalidInput);
+            assert!(e.to_string().contains("closed"), "{e}");
+        }
+    });
+}
+
+#[test]
+fn timeouts_are_never_early() {
+    each(|make| {
+        let mut s = make();
+        let mut ev = Events::with_capacity(4);
+        let (_a, b) = tcp_pair();
+        // Empty, then with a registration: both wait out the timeout.
+        for register in [false, true] {
+            if register {
+                s.register(b.as_raw_socket(), Interest::READ, 1).unwrap();
+            }
+            for ms in [0u64, 1, 30, 80] {
+                let t = Duration::from_millis(ms);
+                let start = Instant::now();
+                assert_eq!(s.wait(&mut ev, Some(t)).unwrap(), 0);
+                let took = start.elapsed();
+                assert!(took >= t, "{ms} ms returned after {took:?}");
+                assert!(took < t + Duration::from_secs(3), "{ms} ms took {took:?}");
+            }
+        }
+    });
+}
+
+#[test]
+fn a_full_events_buffer_rotates_so_nobody_starves() {
+    each(|make| {
+        let mut s = make();
+        let pairs: Vec<(TcpStream, TcpStream)> = (0..5).map(|_| tcp_pair()).collect();
+        for (i, (c, srv)) in pairs.iter().enumerate() {
+            s.register(srv.as_raw_socket(), Interest::READ, i as u32)
+                .unwrap();
+            write_byte(c);
+        }
+        let mut ev = Events::with_capacity(2);
+        let mut seen = std::collections::BTreeSet::new();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while seen.len() < 5 && Instant::now() < deadline {
+            let got = s.ready(&mut ev, LONG);
+            assert!(got.len() <= 2);
+            seen.extend(got.into_iter().map(|g| g.0));
+        }
+        assert_eq!(seen.len(), 5, "{seen:?}");
+    });
+}
+
+#[test]
+fn more_sockets_than_fd_setsize() {
+    each(|make| {
+        let mut s = make();
+        let sockets: Vec<UdpSocket> = (0..1000)
+            .map(|_| UdpSocket::bind("127.0.0.1:0").unwrap())
+            .collect();
+        for (i, u) in sockets.iter().enumerate() {
+            s.register(u.as_raw_socket(), Interest::READ, i as u32)
+                .unwrap();
+        }
+        let mut ev = Events::with_capacity(64);
+        assert_eq!(s.wait(&mut ev, Some(Duration::ZERO)).unwrap(), 0);
+        let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+        for i in [0, 63, 64, 511, 999] {
+            sender
+                .send_to(b"x", sockets[i].local_addr().unwrap())
+                .unwrap();
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let got = loop {
+            let got = s.ready(&mut ev, LONG);
+            if got.len() == 5 || Instant::now() > deadline {
+                break got;
+            }
+        };
+        let ids: Vec<u32> = got.iter().map(|g| g.0).collect();
+        assert_eq!(ids, [0, 63, 64, 511, 999]);
+        // Unregistering half leaves the rest working.
+        for u in sockets.iter().step_by(2) {
+            s.unregister(u.as_raw_socket()).unwrap();
+        }
+        let ids: Vec<u32> = s.ready(&mut ev, LONG).iter().map(|g| g.0).collect();
+        assert_eq!(ids, [63, 511, 999]);
+    });
+}
+
+#[test]
+fn waker_ends_a_blocking_wait_and_is_not_an_event() {
+    let mut sel = DefaultSelector::<u8>::new().unwrap();
+    let (a, b) = tcp_pair();
+    sel.register(&b, Interest::READ, 1).unwrap();
+    let waker = sel.waker().unwrap();
+    let barrier = Arc::new(Barrier::new(2));
+    let b2 = barrier.clone();
+    let w2 = waker.clone();
+    let t = std::thread::spawn(move || {
+        b2.wait();
+        std::thread::sleep(Duration::from_millis(20));
+        w2.wake().unwrap();
+    });
+    barrier.wait();
+    let mut events = Events::with_capacity(8);
+    let start = Instant::now();
+    assert_eq!(sel.select(&mut events, None).unwrap(), 0);
+    assert!(events.woken());
+    assert!(start.elapsed() < Duration::from_secs(5));
+    t.join().unwrap();
+    // Drained: the next poll is quiet.
+    assert_eq!(sel.select(&mut events, Some(Duration::ZERO)).unwrap(), 0);
+    assert!(!events.woken());
+    // Many wakes coalesce into one woken wait, and real events come with it.
+    for _ in 0..1000 {
+        waker.wake().unwrap();
+    }
+    write_byte(&a);
+    let mut seen_event = false;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !seen_event && Instant::now() < deadline {
+        sel.select(&mut events, LONG).unwrap();
+        seen_event = events.iter().any(|e| e.is_readable());
+    }
+    assert!(seen_event);
+    assert_eq!(drain(&b), 1);
+    let mut quiet = false;
+    for _ in 0..10 {
+        sel.select(&mut events, Some(Duration::from_millis(10)))
+            .unwrap();
+        if !events.woken() && events.is_empty() {
+            quiet = true;
+            break;
+        }
+    }
+    assert!(quiet, "wakes were not drained");
+    // The waker's socket cannot be registered by the user, and is not a key.
+    assert_eq!(sel.len(), 1);
+}
