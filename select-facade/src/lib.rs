@@ -243,13 +243,13 @@ pub use select_core::retry;
 
 #[doc(no_inline)]
 pub use select_fdset::{select, FdSet, Ready, Select, SelectSelector, Selected, FD_SETSIZE};
-#[cfg(has_poll)]
-#[doc(no_inline)]
-pub use select_poll::{Poll, PollFlags, PollSelector};
 #[doc(no_inline)]
 #[cfg(has_devpoll)]
 #[cfg_attr(docsrs, doc(cfg(any(target_os = "illumos", target_os = "solaris"))))]
 pub use select_poll::{DevPoll, DevpollSelector};
+#[cfg(has_poll)]
+#[doc(no_inline)]
+pub use select_poll::{Poll, PollFlags, PollSelector};
 
 cfg_if::cfg_if! {
     if #[cfg(has_epoll)] {
