@@ -28,8 +28,10 @@
 #![doc(test(attr(deny(warnings))))]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+pub mod axes;
 pub mod cases;
 pub mod churn;
+pub mod cpython;
 pub mod libevent;
 pub mod measure;
 #[allow(unsafe_code)]

@@ -19,6 +19,9 @@ pub struct Plan {
     pub reps: usize,
     /// Target duration of one timed batch.
     pub batch: Duration,
+    /// The fewest calls a timed batch makes, however long they take (so that a batch
+    /// of slow waits still averages over many calls).
+    pub min_calls: u64,
 }
 
 /// The result for one case.
@@ -33,6 +36,23 @@ pub struct Sample {
     /// Median over the repetitions of (this case's ns / the baseline's ns in the same
     /// repetition).
     pub ratio: Option<f64>,
+    /// The spread of those paired ratios: their 25th and 75th percentiles.
+    pub spread: Option<(f64, f64)>,
+    /// Median over the repetitions of (this case's ns - the baseline's ns in the same
+    /// repetition): the cost added to the baseline, for targets stated in ns.
+    pub diff: Option<f64>,
+}
+
+/// The `q` quantile (0..=1) of `v` (which it sorts), by linear interpolation; NaN for an
+/// empty slice.
+pub fn quantile(v: &mut [f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
 }
 
 /// The median of `v` (which it sorts); NaN for an empty slice.
@@ -49,7 +69,13 @@ pub fn median(v: &mut [f64]) -> f64 {
     }
 }
 
+/// Times one batch of `iters` calls, after a short untimed warm-up (an eighth of the
+/// batch, at least two calls) that brings caches and branch predictors back to this
+/// case after the others ran.
 fn time_batch(case: &mut Case<'_>, iters: u64) -> f64 {
+    for _ in 0..(iters / 8).max(2) {
+        black_box(case.waiter.wait());
+    }
     let start = thread_cpu_time();
     for _ in 0..iters {
         black_box(case.waiter.wait());
@@ -87,7 +113,10 @@ pub fn run(
     plan: Plan,
     mut progress: impl FnMut(usize, usize),
 ) -> Vec<Sample> {
-    let iters: Vec<u64> = cases.iter_mut().map(|c| calibrate(c, plan.batch)).collect();
+    let iters: Vec<u64> = cases
+        .iter_mut()
+        .map(|c| calibrate(c, plan.batch).max(plan.min_calls))
+        .collect();
     let k = cases.len();
     let base: Vec<Option<usize>> = cases
         .iter()
@@ -99,6 +128,7 @@ pub fn run(
     let reps = plan.reps.max(1);
     let mut times = vec![Vec::new(); k];
     let mut ratios = vec![Vec::new(); k];
+    let mut diffs = vec![Vec::new(); k];
     for rep in 0..reps {
         for j in 0..k {
             let i = (j + rep) % k;
@@ -114,6 +144,7 @@ pub fn run(
                     times[i].push(ours);
                     times[b].push(raw);
                     ratios[i].push(ours / raw);
+                    diffs[i].push(ours - raw);
                 }
                 // A baseline nobody is compared with is timed alone.
                 None if !base.contains(&Some(i)) => {
@@ -132,18 +163,68 @@ pub fn run(
             baseline: c.baseline,
             ns: median(&mut times[i]),
             ratio: base[i].map(|_| median(&mut ratios[i])),
+            spread: base[i].map(|_| {
+                (
+                    quantile(&mut ratios[i], 0.25),
+                    quantile(&mut ratios[i], 0.75),
+                )
+            }),
+            diff: base[i].map(|_| median(&mut diffs[i])),
         })
         .collect()
 }
 
+/// Ours against another process's batches (CPython): in each repetition one batch of
+/// `case` and one batch of `other(calls)` (which returns its own ns per call), order
+/// alternating. Returns (our median ns, their median ns, median of their/our per
+/// repetition, its 25th-75th percentiles).
+///
+/// # Errors
+///
+/// The first error of `other`.
+pub fn versus(
+    case: &mut Case<'_>,
+    plan: Plan,
+    mut other: impl FnMut(u64) -> std::io::Result<f64>,
+    mut progress: impl FnMut(usize, usize),
+) -> std::io::Result<(f64, f64, f64, (f64, f64))> {
+    let ours_iters = calibrate(case, plan.batch).max(plan.min_calls);
+    let per = other(16)?.max(1.0);
+    let their_iters = ((plan.batch.as_nanos() as f64 / per) as u64).max(16);
+    let reps = plan.reps.max(1);
+    let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for rep in 0..reps {
+        let (o, t) = if rep % 2 == 0 {
+            let o = time_batch(case, ours_iters);
+            (o, other(their_iters)?)
+        } else {
+            let t = other(their_iters)?;
+            (time_batch(case, ours_iters), t)
+        };
+        ours.push(o);
+        theirs.push(t);
+        ratios.push(t / o);
+        progress(rep + 1, reps);
+    }
+    let spread = (quantile(&mut ratios, 0.25), quantile(&mut ratios, 0.75));
+    Ok((
+        median(&mut ours),
+        median(&mut theirs),
+        median(&mut ratios),
+        spread,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::median;
+    use super::{median, quantile};
 
     #[test]
     fn median_of_odd_and_even() {
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
         assert!(median(&mut []).is_nan());
+        assert_eq!(quantile(&mut [4.0, 1.0, 3.0, 2.0, 5.0], 0.25), 2.0);
+        assert_eq!(quantile(&mut [1.0, 2.0], 0.5), 1.5);
     }
 }

@@ -503,6 +503,55 @@ impl Drop for PollingLevel<'_> {
     }
 }
 
+/// A global allocator that forwards to `System` and counts the bytes it holds, for the
+/// report's memory table: install it with `#[global_allocator]` in a binary and read
+/// [`live_bytes`].
+#[derive(Debug, Clone, Copy)]
+pub struct CountingAlloc;
+
+static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded to `System` unchanged; only a counter is updated.
+unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the caller's contract for `alloc` is passed on as is.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        LIVE.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: `ptr` came from this allocator (so from `System`) with `layout`.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the caller's contract for `alloc_zeroed` is passed on as is.
+        unsafe { std::alloc::System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        // SAFETY: the caller's contract for `realloc` is passed on as is.
+        let p = unsafe { std::alloc::System.realloc(ptr, layout, new) };
+        if !p.is_null() {
+            LIVE.fetch_add(new, std::sync::atomic::Ordering::Relaxed);
+            LIVE.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        }
+        p
+    }
+}
+
+/// Heap bytes currently held through [`CountingAlloc`] (0 where it is not installed).
+pub fn live_bytes() -> usize {
+    LIVE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `fcntl(fd, F_GETFD)`, the open check poll and select selectors make on register:
+/// the syscall cost a churn target allows on top of the table work.
+#[inline(never)]
+pub fn fcntl_getfd(fd: RawFd) -> libc::c_int {
+    // SAFETY: F_GETFD takes no pointer; a bad fd is reported as -1/EBADF.
+    unsafe { libc::fcntl(fd, libc::F_GETFD) }
+}
+
 /// The CPU time this thread has used, user and kernel (`CLOCK_THREAD_CPUTIME_ID`):
 /// unlike the wall clock it does not advance while the thread waits for a CPU, so
 /// batches timed with it are immune to preemption by other processes.

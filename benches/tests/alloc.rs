@@ -1,5 +1,6 @@
-//! No heap allocation per wait in steady state: a counting global allocator watches
-//! warm zero-timeout and timed waits of `Poll`, `Epoll`, the reusable `Select`,
+//! No heap allocation per wait (nor per `ready_keys` lookup, nor per `modify` of a
+//! selector) in steady state: a counting global allocator watches warm zero-timeout and
+//! timed waits of `Poll`, `Epoll`, the reusable `Select`,
 //! `SelectSelector`, `PollSelector`, `EpollSelector`, `DefaultSelector` on every backend
 //! it can run on, and `Kqueue` where it is built.
 
@@ -115,8 +116,28 @@ fn check_selector<S: Selector<Data = usize>>(what: &str, mut sel: S) {
     let mut events = Events::with_capacity(64);
     assert_no_alloc(what, f.ready(), |t| {
         sel.select(&mut events, t).unwrap();
+        // The key lookup a caller makes allocates nothing either.
+        let (key, _) = sel.ready_keys(&events).next().unwrap();
+        assert_eq!(key.fd, f.ready());
         events.iter().next().map_or(-1, |e| e.fd())
     });
+    // A modify that changes the interest (and one that changes only the data) allocates
+    // nothing on any backend.
+    let fd = f.ready();
+    for _ in 0..3 {
+        sel.modify(&fd, Interest::READ | Interest::WRITE, 1)
+            .unwrap();
+        sel.modify(&fd, Interest::READ, 2).unwrap();
+    }
+    let before = allocs();
+    for i in 0..WAITS {
+        sel.modify(&fd, Interest::READ | Interest::WRITE, i)
+            .unwrap();
+        sel.modify(&fd, Interest::READ, i).unwrap();
+        sel.modify(&fd, Interest::READ, i + 1).unwrap();
+    }
+    let n = allocs() - before;
+    assert_eq!(n, 0, "{what}: {n} allocations in {} modifies", 3 * WAITS);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::io;
 
 pub use crate::error::{cvt, is_interrupted, IsMinusOne};
 pub use crate::fd::check_open;
-pub use crate::registry::{FdHasher, Registry};
+pub use crate::registry::{FdHasher, FdTable, Generations, Registry};
 pub use crate::retry;
 
 /// The wake-fd hook of a backend selector (used by `select-facade`'s `DefaultSelector`

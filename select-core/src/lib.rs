@@ -71,7 +71,7 @@ pub use fd::{fileno, RawFd, Waitable};
 #[doc(hidden)]
 pub use fd::check_open;
 #[doc(hidden)]
-pub use registry::{FdHasher, Registry};
+pub use registry::{FdHasher, FdTable, Generations, Registry};
 pub use retry::InterruptCheck;
 pub use selector::{Backend, Event, EventCursor, Events, Interest, Selector, SelectorKey};
 

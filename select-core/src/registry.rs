@@ -1,4 +1,5 @@
-//! The registration table every backend selector keeps, with the shared rules.
+//! The registration table every backend selector keeps, with the shared rules, and the
+//! fd-indexed table it is built on.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -6,7 +7,281 @@ use std::io;
 
 use crate::error::{already_registered, closed, not_registered};
 use crate::RawFd;
-use crate::{Interest, SelectorKey};
+use crate::{Events, Interest, SelectorKey};
+
+/// Below this many slots the dense part of an [`FdTable`] may always grow.
+const DENSE_FLOOR: usize = 1024;
+
+/// The dense index of `fd`: itself, if it is a non-negative number that fits a `usize`
+/// (a negative fd, or a handle too large, has none and lives in the sparse map).
+#[inline(always)]
+fn index(fd: RawFd) -> Option<usize> {
+    usize::try_from(fd).ok()
+}
+
+/// A map from fd to `V`, indexed by fd: fds are small dense integers, so the common case
+/// is one bounds check and one load, with no hashing.
+///
+/// Fds below the dense part's length live in a `Vec<Option<V>>` indexed by the fd
+/// itself. An fd past its end extends it when the table stays proportional to what is
+/// stored (up to `max(1024, 4 × (len + 1))` slots); sparse, huge or negative keys (a
+/// `dup2` to 1,000,000, `i32::MAX`, or later other handle kinds) go to a hash map
+/// instead, so memory stays proportional to what is registered. The dense part grows by
+/// an eighth at a time and exactly (no doubling), so at 10,000 dense fds it holds at
+/// most 12.5% spare slots; with a `V` that has a niche (`SelectorKey<()>`,
+/// `NonZeroU32`) a slot costs `size_of::<V>()` bytes.
+///
+/// ```
+/// use select_core::FdTable;
+/// let mut t: FdTable<u32> = FdTable::new();
+/// assert_eq!(t.insert(3, 30), None);
+/// assert_eq!(t.insert(i32::MAX, 7), None); // sparse: kept in the fallback map
+/// assert_eq!(t.get(3), Some(&30));
+/// assert_eq!(t.get(i32::MAX), Some(&7));
+/// assert_eq!(t.remove(3), Some(30));
+/// assert_eq!(t.len(), 1);
+/// ```
+#[derive(Debug, Clone)]
+pub struct FdTable<V> {
+    dense: Vec<Option<V>>,
+    sparse: HashMap<RawFd, V, BuildHasherDefault<FdHasher>>,
+    len: usize,
+}
+
+impl<V> Default for FdTable<V> {
+    fn default() -> FdTable<V> {
+        FdTable::new()
+    }
+}
+
+impl<V> FdTable<V> {
+    /// An empty table; allocates nothing.
+    #[must_use]
+    pub fn new() -> FdTable<V> {
+        FdTable {
+            dense: Vec::new(),
+            sparse: HashMap::default(),
+            len: 0,
+        }
+    }
+
+    /// The value of `fd`.
+    #[inline]
+    #[must_use]
+    pub fn get(&self, fd: RawFd) -> Option<&V> {
+        match index(fd).and_then(|i| self.dense.get(i)) {
+            Some(slot) => slot.as_ref(),
+            None => self.get_sparse(fd),
+        }
+    }
+
+    #[inline(never)]
+    fn get_sparse(&self, fd: RawFd) -> Option<&V> {
+        if self.sparse.is_empty() {
+            None
+        } else {
+            self.sparse.get(&fd)
+        }
+    }
+
+    /// The value of `fd`, mutable.
+    #[inline]
+    pub fn get_mut(&mut self, fd: RawFd) -> Option<&mut V> {
+        match index(fd).and_then(|i| self.dense.get_mut(i)) {
+            Some(slot) => slot.as_mut(),
+            None => self.sparse.get_mut(&fd),
+        }
+    }
+
+    /// Whether `fd` has a value.
+    #[inline]
+    #[must_use]
+    pub fn contains(&self, fd: RawFd) -> bool {
+        self.get(fd).is_some()
+    }
+
+    /// Stores `value` under `fd`, which has no value yet (else it is replaced), and
+    /// returns a reference to it: one lookup where `insert` + `get_mut` make two.
+    #[inline]
+    pub fn insert_new(&mut self, fd: RawFd, value: V) -> &mut V {
+        if let Some(i) = index(fd).filter(|&i| i < self.dense.len() || self.grow_to(i)) {
+            let slot = &mut self.dense[i];
+            if slot.is_none() {
+                self.len += 1;
+            }
+            return slot.insert(value);
+        }
+        match self.sparse.entry(fd) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                e.insert(value);
+                e.into_mut()
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                self.len += 1;
+                e.insert(value)
+            }
+        }
+    }
+
+    /// Stores `value` under `fd`; returns the value it replaces, if any.
+    #[inline]
+    pub fn insert(&mut self, fd: RawFd, value: V) -> Option<V> {
+        let Some(i) = index(fd).filter(|&i| i < self.dense.len() || self.grow_to(i)) else {
+            let old = self.sparse.insert(fd, value);
+            if old.is_none() {
+                self.len += 1;
+            }
+            return old;
+        };
+        let old = self.dense[i].replace(value);
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+
+    /// Extends the dense part to cover index `i` if that keeps it proportional to the
+    /// number of values; `false` when `i` belongs in the sparse map.
+    #[cold]
+    fn grow_to(&mut self, i: usize) -> bool {
+        let limit = DENSE_FLOOR.max(self.len.saturating_add(1).saturating_mul(4));
+        if i >= limit || i > i32::MAX as usize {
+            return false;
+        }
+        let old = self.dense.len();
+        let new = (i + 1).max(old + old / 8).min(limit.max(i + 1));
+        self.dense.reserve_exact(new - old);
+        self.dense.resize_with(new, || None);
+        if !self.sparse.is_empty() {
+            // Sparse values the dense part now covers move into it.
+            let moving: Vec<RawFd> = self
+                .sparse
+                .keys()
+                .copied()
+                .filter(|&fd| index(fd).is_some_and(|i| i < new))
+                .collect();
+            for fd in moving {
+                if let (Some(i), Some(v)) = (index(fd), self.sparse.remove(&fd)) {
+                    self.dense[i] = Some(v);
+                }
+            }
+        }
+        true
+    }
+
+    /// Removes and returns the value of `fd`.
+    #[inline]
+    pub fn remove(&mut self, fd: RawFd) -> Option<V> {
+        let old = match index(fd).and_then(|i| self.dense.get_mut(i)) {
+            Some(slot) => slot.take(),
+            None => self.sparse.remove(&fd),
+        };
+        if old.is_some() {
+            self.len -= 1;
+        }
+        old
+    }
+
+    /// Every value, dense part in fd order first, then the sparse ones.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.dense.iter().flatten().chain(self.sparse.values())
+    }
+
+    /// How many fds have a value.
+    #[inline]
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no fd has a value.
+    #[inline]
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Drops every value and frees the memory.
+    pub fn clear(&mut self) {
+        *self = FdTable::new();
+    }
+}
+
+/// Per-fd-number generations for backends whose kernel may keep a registration alive
+/// after `unregister` (epoll's `dup` trap: the registration belongs to the open file
+/// description, so closing one fd number does not remove it).
+///
+/// A backend stores the fd number's current generation in the kernel's user-data word of
+/// each registration (epoll's `data`, kqueue's `udata`). When an unregister cannot
+/// remove the kernel's registration, it calls [`retire`](Generations::retire): the
+/// number's generation moves on, so events of the old registration carry an outdated
+/// generation and a wait drops them with one O(1), allocation-free
+/// [`is_current`](Generations::is_current) check, whatever the kernel still holds.
+/// Until the first `retire` the table is empty and [`any`](Generations::any) is
+/// `false`, so waits skip the check entirely.
+///
+/// Generations wrap at `mask + 1` (the bits the user-data word has room for): an event
+/// is wrongly kept only if its stale registration outlives that many further retirements
+/// of the same fd number.
+///
+/// ```
+/// use select_core::Generations;
+/// let mut g = Generations::new();
+/// let old = g.current(5);
+/// g.retire(5); // the kernel delete of fd 5 failed
+/// assert!(!g.is_current(5, old, u32::MAX));
+/// assert!(g.is_current(5, g.current(5), u32::MAX));
+/// assert!(g.is_current(6, 0, u32::MAX));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Generations {
+    table: FdTable<u32>,
+}
+
+impl Generations {
+    /// No fd number retired yet; allocates nothing.
+    #[must_use]
+    pub fn new() -> Generations {
+        Generations::default()
+    }
+
+    /// Whether any fd number was ever retired (waits check events only then).
+    #[inline]
+    #[must_use]
+    pub fn any(&self) -> bool {
+        !self.table.is_empty()
+    }
+
+    /// The generation a new kernel registration of `fd` carries.
+    #[inline]
+    #[must_use]
+    pub fn current(&self, fd: RawFd) -> u32 {
+        self.table.get(fd).copied().unwrap_or(0)
+    }
+
+    /// Whether an event carrying generation `gen` (already masked with `mask`) comes
+    /// from the current registration of `fd`.
+    #[inline]
+    #[must_use]
+    pub fn is_current(&self, fd: RawFd, gen: u32, mask: u32) -> bool {
+        self.current(fd) & mask == gen
+    }
+
+    /// Moves `fd`'s generation on: every kernel registration made for it so far is stale.
+    pub fn retire(&mut self, fd: RawFd) {
+        match self.table.get_mut(fd) {
+            Some(g) => *g = g.wrapping_add(1),
+            None => {
+                self.table.insert(fd, 1);
+            }
+        }
+    }
+
+    /// Forgets everything (the kernel object is gone).
+    pub fn clear(&mut self) {
+        self.table.clear();
+    }
+}
 
 /// The registration table behind every backend's [`Selector`](crate::Selector).
 ///
@@ -15,7 +290,8 @@ use crate::{Interest, SelectorKey};
 /// only the kernel step as a closure, run after the checks and before the table changes,
 /// so a kernel refusal leaves the table untouched.
 ///
-/// Lookups are O(1) (a hash map keyed by fd, with a multiplicative hash).
+/// Lookups are O(1): the keys live in an [`FdTable`] indexed by fd (8 bytes a slot for
+/// unit data, 16 for `usize`), with a hash-map fallback for sparse, huge numbers.
 ///
 /// ```
 /// use select_core::{Interest, Registry};
@@ -30,7 +306,7 @@ use crate::{Interest, SelectorKey};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Registry<T> {
-    keys: HashMap<RawFd, SelectorKey<T>, BuildHasherDefault<FdHasher>>,
+    keys: FdTable<SelectorKey<T>>,
     closed: bool,
     what: &'static str,
 }
@@ -41,7 +317,7 @@ impl<T> Registry<T> {
     #[must_use]
     pub fn new(what: &'static str) -> Registry<T> {
         Registry {
-            keys: HashMap::default(),
+            keys: FdTable::new(),
             closed: false,
             what,
         }
@@ -75,6 +351,7 @@ impl<T> Registry<T> {
     ///
     /// `InvalidInput` when closed or for an empty/unknown interest, `AlreadyExists` if
     /// registered, or `kernel`'s error (nothing is recorded then).
+    #[inline]
     pub fn register(
         &mut self,
         fd: RawFd,
@@ -84,12 +361,11 @@ impl<T> Registry<T> {
     ) -> io::Result<&SelectorKey<T>> {
         self.check_open()?;
         interest.validate()?;
-        if self.keys.contains_key(&fd) {
+        if self.keys.contains(fd) {
             return Err(already_registered(fd));
         }
         kernel(fd, interest)?;
-        let key = SelectorKey { fd, interest, data };
-        Ok(self.keys.entry(fd).or_insert(key))
+        Ok(self.keys.insert_new(fd, SelectorKey { fd, interest, data }))
     }
 
     /// Modifies `fd`: checks, runs `kernel(fd, old_interest, new_interest)`, then updates
@@ -99,6 +375,7 @@ impl<T> Registry<T> {
     ///
     /// `InvalidInput` when closed or for an empty/unknown interest, `NotFound` if not
     /// registered, or `kernel`'s error (the old key stays then).
+    #[inline]
     pub fn modify(
         &mut self,
         fd: RawFd,
@@ -108,7 +385,7 @@ impl<T> Registry<T> {
     ) -> io::Result<&SelectorKey<T>> {
         self.check_open()?;
         interest.validate()?;
-        let key = self.keys.get_mut(&fd).ok_or_else(|| not_registered(fd))?;
+        let key = self.keys.get_mut(fd).ok_or_else(|| not_registered(fd))?;
         if key.interest != interest {
             kernel(fd, key.interest, interest)?;
             key.interest = interest;
@@ -123,13 +400,14 @@ impl<T> Registry<T> {
     /// # Errors
     ///
     /// `InvalidInput` when closed, `NotFound` if not registered.
+    #[inline]
     pub fn unregister(
         &mut self,
         fd: RawFd,
         kernel: impl FnOnce(RawFd, Interest),
     ) -> io::Result<SelectorKey<T>> {
         self.check_open()?;
-        let key = self.keys.remove(&fd).ok_or_else(|| not_registered(fd))?;
+        let key = self.keys.remove(fd).ok_or_else(|| not_registered(fd))?;
         kernel(fd, key.interest);
         Ok(key)
     }
@@ -142,14 +420,27 @@ impl<T> Registry<T> {
     #[inline]
     pub fn get(&self, fd: RawFd) -> io::Result<&SelectorKey<T>> {
         self.check_open()?;
-        self.keys.get(&fd).ok_or_else(|| not_registered(fd))
+        self.keys.get(fd).ok_or_else(|| not_registered(fd))
+    }
+
+    /// The `(key, ready)` pairs of `events`, one O(1) table lookup per event: what
+    /// [`Selector::ready_keys`](crate::Selector::ready_keys) returns on every backend.
+    /// Events of fds not registered (any more) are skipped.
+    #[inline]
+    pub fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> + 'a {
+        events
+            .iter()
+            .filter_map(move |ev| self.keys.get(ev.fd()).map(|k| (k, ev.ready())))
     }
 
     /// The registered interest of `fd`, if any (no error, for backends' wait loops).
     #[inline]
     #[must_use]
     pub fn interest(&self, fd: RawFd) -> Option<Interest> {
-        self.keys.get(&fd).map(|k| k.interest)
+        self.keys.get(fd).map(|k| k.interest)
     }
 
     /// Every key, in no particular order.
@@ -173,7 +464,7 @@ impl<T> Registry<T> {
 
     /// Forgets every key and refuses further calls. Idempotent.
     pub fn close(&mut self) {
-        self.keys = HashMap::default();
+        self.keys.clear();
         self.closed = true;
     }
 
@@ -320,5 +611,45 @@ mod tests {
             assert!(r.get(fd + 1).is_err());
         }
         assert_eq!(r.get(i32::MAX).unwrap().data, -1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn table_is_dense_for_small_fds_and_sparse_beyond() {
+        let mut t: FdTable<u32> = FdTable::new();
+        assert_eq!(t.insert(-5, 1), None);
+        assert_eq!(t.insert(1_000_000, 2), None);
+        assert_eq!(t.insert(2, 3), None);
+        assert_eq!(t.insert(2, 4), Some(3));
+        assert_eq!(
+            (t.get(-5), t.get(1_000_000), t.get(2)),
+            (Some(&1), Some(&2), Some(&4))
+        );
+        assert_eq!(t.len(), 3);
+        assert!(t.dense.len() <= DENSE_FLOOR, "the huge fd stays sparse");
+        // Filling the low numbers lets the dense part grow past a sparse entry, which
+        // then moves into it.
+        for fd in 3..300_000 {
+            t.insert(fd, fd as u32);
+        }
+        assert_eq!(t.sparse.len(), 2);
+        assert_eq!(t.insert(1_000_001, 5), None);
+        assert!(t.dense.len() > 1_000_001 && t.sparse.len() == 1);
+        assert_eq!(t.get(1_000_000), Some(&2));
+        assert_eq!(t.remove(1_000_000), Some(2));
+        assert_eq!(t.get(1_000_000), None);
+        assert_eq!(t.remove(-5), Some(1));
+        assert_eq!(t.len(), 299_999);
+        assert_eq!(t.values().count(), t.len());
+        // Exact growth: at most an eighth of spare slots (plus the floor).
+        assert!(t.dense.capacity() <= 1_000_002 + 1_000_002 / 8);
+        t.clear();
+        assert!(t.is_empty() && t.get(2).is_none());
+    }
+
+    #[test]
+    fn keys_with_unit_data_cost_eight_bytes_a_slot() {
+        assert_eq!(std::mem::size_of::<Option<SelectorKey<()>>>(), 8);
+        assert_eq!(std::mem::size_of::<Option<SelectorKey<usize>>>(), 16);
     }
 }

@@ -24,21 +24,38 @@ use crate::Waitable;
 /// assert!(Interest::try_from_bits(8).is_err());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Interest(u8);
+pub struct Interest(Bits);
+
+/// The eight possible interests as an enum, so that `Interest` has spare bit patterns
+/// (a niche): an `Option<SelectorKey<()>>` is then as small as the key itself, which
+/// keeps [`Registry`](crate::Registry)'s fd-indexed table at 8 bytes a slot.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+enum Bits {
+    #[default]
+    B0 = 0,
+    B1 = 1,
+    B2 = 2,
+    B3 = 3,
+    B4 = 4,
+    B5 = 5,
+    B6 = 6,
+    B7 = 7,
+}
 
 impl Interest {
     /// Readable (Python's `EVENT_READ = 1`).
-    pub const READ: Interest = Interest(1);
+    pub const READ: Interest = Interest(Bits::B1);
     /// Writable (Python's `EVENT_WRITE = 2`).
-    pub const WRITE: Interest = Interest(2);
+    pub const WRITE: Interest = Interest(Bits::B2);
     /// Urgent / out-of-band data or other exceptional condition (an extension: CPython's
     /// selectors refuse bit 4 with `ValueError("Invalid events: 4")`; see the
     /// differences from CPython in the [`Selector`] docs).
-    pub const PRIORITY: Interest = Interest(4);
+    pub const PRIORITY: Interest = Interest(Bits::B4);
     /// Every bit defined.
-    pub const ALL: Interest = Interest(7);
+    pub const ALL: Interest = Interest(Bits::B7);
     /// No interest; refused by `register` and `modify`.
-    pub const EMPTY: Interest = Interest(0);
+    pub const EMPTY: Interest = Interest(Bits::B0);
 
     /// No bit set (the same as [`Interest::EMPTY`]).
     #[inline]
@@ -61,10 +78,10 @@ impl Interest {
     #[inline]
     #[must_use]
     pub const fn from_bits(bits: u8) -> Option<Interest> {
-        if bits & !Self::ALL.0 != 0 {
+        if bits & !Self::ALL.bits() != 0 {
             None
         } else {
-            Some(Interest(bits))
+            Some(Interest::mk(bits))
         }
     }
 
@@ -82,32 +99,47 @@ impl Interest {
     #[inline]
     #[must_use]
     pub const fn from_bits_truncate(bits: u8) -> Interest {
-        Interest(bits & Self::ALL.0)
+        Interest::mk(bits)
+    }
+
+    /// The interest of the low three bits of `bits` (the others are dropped).
+    #[inline]
+    const fn mk(bits: u8) -> Interest {
+        Interest(match bits & 7 {
+            0 => Bits::B0,
+            1 => Bits::B1,
+            2 => Bits::B2,
+            3 => Bits::B3,
+            4 => Bits::B4,
+            5 => Bits::B5,
+            6 => Bits::B6,
+            _ => Bits::B7,
+        })
     }
 
     /// The raw bits.
     #[inline]
     #[must_use]
     pub const fn bits(self) -> u8 {
-        self.0
+        self.0 as u8
     }
     /// Whether no bit is set.
     #[inline]
     #[must_use]
     pub const fn is_empty(self) -> bool {
-        self.0 == 0
+        self.bits() == 0
     }
     /// Whether every bit of `other` is set in `self`.
     #[inline]
     #[must_use]
     pub const fn contains(self, other: Interest) -> bool {
-        self.0 & other.0 == other.0
+        self.bits() & other.bits() == other.bits()
     }
     /// Whether any bit of `other` is set in `self`.
     #[inline]
     #[must_use]
     pub const fn intersects(self, other: Interest) -> bool {
-        self.0 & other.0 != 0
+        self.bits() & other.bits() != 0
     }
     /// Whether READ is set.
     #[inline]
@@ -131,24 +163,24 @@ impl Interest {
     #[inline]
     #[must_use]
     pub const fn union(self, other: Interest) -> Interest {
-        Interest(self.0 | other.0)
+        Interest::mk(self.bits() | other.bits())
     }
     /// The bits set in both.
     #[inline]
     #[must_use]
     pub const fn intersection(self, other: Interest) -> Interest {
-        Interest(self.0 & other.0)
+        Interest::mk(self.bits() & other.bits())
     }
     /// The bits of `self` not set in `other`.
     #[inline]
     #[must_use]
     pub const fn difference(self, other: Interest) -> Interest {
-        Interest(self.0 & !other.0)
+        Interest::mk(self.bits() & !other.bits())
     }
     /// Sets the bits of `other` in place.
     #[inline]
     pub fn insert(&mut self, other: Interest) {
-        self.0 |= other.0;
+        *self = Interest::mk(self.bits() | other.bits());
     }
     /// Clears the bits of `other` in place (for a new value, use
     /// [`difference`](Interest::difference)).
@@ -161,12 +193,12 @@ impl Interest {
     /// ```
     #[inline]
     pub fn remove(&mut self, other: Interest) {
-        self.0 &= !other.0;
+        *self = Interest::mk(self.bits() & !other.bits());
     }
     /// Flips the bits of `other` in place.
     #[inline]
     pub fn toggle(&mut self, other: Interest) {
-        self.0 ^= other.0;
+        *self = Interest::mk(self.bits() ^ other.bits());
     }
 
     /// Checks an interest for `register`/`modify`: non-empty and only known bits.
@@ -174,12 +206,19 @@ impl Interest {
     /// # Errors
     ///
     /// `InvalidInput` with `"Invalid events: 0x0"` for the empty interest.
+    #[inline]
     pub fn validate(self) -> io::Result<Interest> {
-        if self.is_empty() || self.0 & !Self::ALL.0 != 0 {
-            Err(invalid_input(format!("Invalid events: {:#x}", self.0)))
+        if self.is_empty() || self.bits() & !Self::ALL.bits() != 0 {
+            Err(self.invalid())
         } else {
             Ok(self)
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn invalid(self) -> io::Error {
+        invalid_input(format!("Invalid events: {:#x}", self.bits()))
     }
 }
 

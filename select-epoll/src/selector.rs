@@ -9,16 +9,22 @@ use libc::epoll_event;
 use select_core::__private::WakeFd;
 use select_core::error::already_registered;
 use select_core::retry::InterruptCheck;
-use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
+use select_core::{
+    Backend, Event, Events, Generations, Interest, Registry, Selector, SelectorKey, Waitable,
+};
 
 use crate::epoll::{kernel_buffer, MAX_MAXEVENTS};
 use crate::Epoll;
 
 // The epoll data word of every registration: the fd in the low 32 bits, the registered
-// interest in bits 32..40 and a wake tag in bit 40, so a wait translates kernel events
-// into `Event`s without looking anything up.
+// interest in bits 32..40, a wake tag in bit 40 and the fd number's generation
+// (`Generations`) in bits 41..64, so a wait translates kernel events into `Event`s
+// without looking anything up until a kernel delete has failed.
 const INTEREST_SHIFT: u32 = 32;
 const WAKE_TAG: u64 = 1 << 40;
+const GEN_SHIFT: u32 = 41;
+/// The generation bits the data word has room for.
+const GEN_MASK: u32 = (1 << (64 - GEN_SHIFT)) - 1;
 
 const IN: u32 = libc::EPOLLIN as u32;
 const OUT: u32 = libc::EPOLLOUT as u32;
@@ -28,8 +34,16 @@ const HUP: u32 = libc::EPOLLHUP as u32;
 const RDHUP: u32 = libc::EPOLLRDHUP as u32;
 
 #[inline]
-fn pack(fd: RawFd, interest: Interest) -> u64 {
-    u64::from(fd as u32) | (u64::from(interest.bits()) << INTEREST_SHIFT)
+fn pack(fd: RawFd, interest: Interest, gen: u32) -> u64 {
+    u64::from(fd as u32)
+        | (u64::from(interest.bits()) << INTEREST_SHIFT)
+        | (u64::from(gen & GEN_MASK) << GEN_SHIFT)
+}
+
+/// The generation in a data word.
+#[inline]
+fn gen_of(data: u64) -> u32 {
+    (data >> GEN_SHIFT) as u32
 }
 
 /// The kernel mask for an interest: READ asks for `EPOLLIN | EPOLLRDHUP` (so a peer's
@@ -50,31 +64,26 @@ fn mask(interest: Interest) -> u32 {
     m
 }
 
+/// `out` when `x` has a bit of `mask`, else 0 (no branch).
+#[inline(always)]
+fn bit(x: u32, mask: u32, out: u8) -> u8 {
+    u8::from(x & mask != 0) * out
+}
+
 /// Translates one kernel event; `None` for an event carrying no registered interest.
+/// Branch-free but for the rare cases (nothing registered is ready).
 #[inline(always)]
 fn translate(ev: &epoll_event) -> Option<Event> {
     // Copies out of a possibly packed struct.
     let (bits, data) = (ev.events, ev.u64);
     let fd = data as u32 as RawFd;
     let registered = (data >> INTEREST_SHIFT) as u8 & Interest::ALL.bits();
-    let mut ready = 0u8;
-    if bits & IN != 0 {
-        ready |= Interest::READ.bits();
-    }
-    if bits & OUT != 0 {
-        ready |= Interest::WRITE.bits();
-    }
-    if bits & PRI != 0 {
-        ready |= Interest::PRIORITY.bits();
-    }
     let hangup = bits & (HUP | RDHUP) != 0;
     let error = bits & ERR != 0;
-    if bits & (HUP | ERR) != 0 {
-        ready |= Interest::READ.bits() | Interest::WRITE.bits();
-    } else if bits & RDHUP != 0 {
-        // The peer shut down its writing half: reading gives EOF, writing may still work.
-        ready |= Interest::READ.bits();
-    }
+    // HUP/ERR: everything; RDHUP alone (the peer shut down its writing half): reading
+    // gives EOF, writing may still work.
+    let ready =
+        bit(bits, IN | RDHUP, 1) | bit(bits, OUT, 2) | bit(bits, PRI, 4) | bit(bits, HUP | ERR, 3);
     let mut ready = ready & registered;
     if ready == 0 {
         if !(hangup || error) {
@@ -108,9 +117,13 @@ fn translate(ev: &epoll_event) -> Option<Event> {
 ///
 /// `unregister` swallows the kernel's complaint about an fd closed (EBADF) or reused
 /// (ENOENT) since registration, as CPython does. Because of epoll's `dup` trap (see
-/// [`Epoll`]), such a registration may live on in the kernel; from then on each wait
-/// checks reported fds against the table and drops those no longer registered, so an
-/// fd is never reported after `unregister` returned.
+/// [`Epoll`]), such a registration may live on in the kernel, and its events would come
+/// under the fd number, even after the number was reused and registered again for other
+/// interests. So each registration carries its fd number's generation in the data word,
+/// and a failed delete moves that number's generation on ([`Generations`]); from then
+/// on each wait drops, with one O(1) check per event, events whose generation is not
+/// the current one or whose fd is not registered. An fd is never reported after
+/// `unregister` returned, nor for an interest its current key does not hold.
 ///
 /// # Examples
 ///
@@ -134,12 +147,20 @@ pub struct EpollSelector<T> {
     registry: Registry<T>,
     buf: Vec<epoll_event>,
     wake_fd: Option<RawFd>,
-    /// Set once an `EPOLL_CTL_DEL` failed: a stale registration may live on in the
-    /// kernel, so waits check reported fds against the table.
-    stale: bool,
+    /// Moved on for an fd number whose `EPOLL_CTL_DEL` failed: a stale registration may
+    /// live on in the kernel, so waits check reported events' generations.
+    gens: Generations,
 }
 
 impl<T> EpollSelector<T> {
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &Registry<T> {
+        &self.registry
+    }
+
     /// A new selector on a new epoll instance.
     ///
     /// # Errors
@@ -151,7 +172,7 @@ impl<T> EpollSelector<T> {
             registry: Registry::new("epoll"),
             buf: Vec::new(),
             wake_fd: None,
-            stale: false,
+            gens: Generations::new(),
         })
     }
 
@@ -178,6 +199,34 @@ impl<T> EpollSelector<T> {
     pub fn fileno(&self) -> io::Result<RawFd> {
         self.registry.check_open()?;
         self.ep.fileno()
+    }
+
+    /// The wait's translation once a kernel delete has failed: events whose generation
+    /// is outdated, or whose fd is not (or not any more) registered or the wake fd, are
+    /// dropped. O(1) per event, no allocation.
+    #[cold]
+    #[inline(never)]
+    fn translate_checked(&self, n: usize, events: &mut Events) -> usize {
+        for ev in &self.buf[..n] {
+            let data = ev.u64;
+            let fd = data as u32 as RawFd;
+            if !self.gens.is_current(fd, gen_of(data), GEN_MASK) {
+                continue;
+            }
+            if data & WAKE_TAG != 0 {
+                if self.wake_fd == Some(fd) {
+                    events.set_woken();
+                }
+                continue;
+            }
+            if self.registry.interest(fd).is_none() {
+                continue;
+            }
+            if let Some(event) = translate(ev) {
+                events.push(event);
+            }
+        }
+        events.len()
     }
 
     #[cold]
@@ -223,13 +272,14 @@ impl<T> Selector for EpollSelector<T> {
         data: T,
     ) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
-        let ep = &self.ep;
+        let (ep, gens) = (&self.ep, &self.gens);
         let wake_fd = self.wake_fd;
         self.registry.register(fd, interest, data, |fd, interest| {
             if wake_fd == Some(fd) {
                 return Err(already_registered(fd));
             }
-            ep.ctl(libc::EPOLL_CTL_ADD, fd, mask(interest), pack(fd, interest))
+            let word = pack(fd, interest, gens.current(fd));
+            ep.ctl(libc::EPOLL_CTL_ADD, fd, mask(interest), word)
         })
     }
 
@@ -240,21 +290,25 @@ impl<T> Selector for EpollSelector<T> {
         data: T,
     ) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
-        let ep = &self.ep;
+        let (ep, gens) = (&self.ep, &self.gens);
         self.registry.modify(fd, interest, data, |fd, _old, new| {
-            ep.ctl(libc::EPOLL_CTL_MOD, fd, mask(new), pack(fd, new))
+            ep.ctl(
+                libc::EPOLL_CTL_MOD,
+                fd,
+                mask(new),
+                pack(fd, new, gens.current(fd)),
+            )
         })
     }
 
     fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
         let fd = fd.fileno()?;
-        let ep = &self.ep;
-        let stale = &mut self.stale;
+        let (ep, gens) = (&self.ep, &mut self.gens);
         self.registry.unregister(fd, |fd, _| {
             // EBADF (closed) or ENOENT (number reused): nothing to remove under this
             // number, but a dup of the old file may keep the registration alive.
             if ep.ctl(libc::EPOLL_CTL_DEL, fd, 0, 0).is_err() {
-                *stale = true;
+                gens.retire(fd);
             }
         })
     }
@@ -268,7 +322,9 @@ impl<T> Selector for EpollSelector<T> {
             self.grow(cap)?;
         }
         let n = self.ep.wait_raw(&mut self.buf[..cap], timeout)?;
-        let stale = self.stale;
+        if self.gens.any() {
+            return Ok(self.translate_checked(n, events));
+        }
         for ev in &self.buf[..n] {
             let data = ev.u64;
             if data & WAKE_TAG != 0 {
@@ -276,9 +332,6 @@ impl<T> Selector for EpollSelector<T> {
                 continue;
             }
             if let Some(event) = translate(ev) {
-                if stale && self.registry.interest(event.fd()).is_none() {
-                    continue;
-                }
                 events.push(event);
             }
         }
@@ -287,6 +340,15 @@ impl<T> Selector for EpollSelector<T> {
 
     fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
         self.registry.get(fd.fileno()?)
+    }
+
+    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        self.registry.ready_keys(events)
     }
 
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
@@ -302,6 +364,7 @@ impl<T> Selector for EpollSelector<T> {
         self.ep.close();
         self.wake_fd = None;
         self.buf = Vec::new();
+        self.gens.clear();
     }
 
     fn is_closed(&self) -> bool {
@@ -321,16 +384,14 @@ impl<T> WakeFd for EpollSelector<T> {
             if self.registry.interest(new).is_some() {
                 return Err(already_registered(new));
             }
-            self.ep.ctl(
-                libc::EPOLL_CTL_ADD,
-                new,
-                IN,
-                u64::from(new as u32) | WAKE_TAG,
-            )?;
+            let word = u64::from(new as u32)
+                | WAKE_TAG
+                | (u64::from(self.gens.current(new) & GEN_MASK) << GEN_SHIFT);
+            self.ep.ctl(libc::EPOLL_CTL_ADD, new, IN, word)?;
         }
         if let Some(old) = self.wake_fd.take() {
             if self.ep.ctl(libc::EPOLL_CTL_DEL, old, 0, 0).is_err() {
-                self.stale = true;
+                self.gens.retire(old);
             }
         }
         self.wake_fd = fd;
@@ -345,7 +406,7 @@ mod tests {
     fn ev(bits: i32, fd: RawFd, interest: Interest) -> epoll_event {
         epoll_event {
             events: bits as u32,
-            u64: pack(fd, interest),
+            u64: pack(fd, interest, 0),
         }
     }
 
@@ -375,6 +436,8 @@ mod tests {
         assert_eq!(mask(Interest::READ), IN | RDHUP);
         assert_eq!(mask(Interest::WRITE), OUT);
         assert_eq!(mask(Interest::ALL), IN | RDHUP | OUT | PRI);
-        assert_eq!(pack(3, Interest::ALL) & WAKE_TAG, 0);
+        assert_eq!(pack(3, Interest::ALL, GEN_MASK) & WAKE_TAG, 0);
+        assert_eq!(gen_of(pack(3, Interest::ALL, GEN_MASK)), GEN_MASK);
+        assert_eq!(gen_of(pack(-1, Interest::ALL, u32::MAX)), GEN_MASK);
     }
 }

@@ -354,6 +354,15 @@ impl<T> Selector for DefaultSelector<T> {
         dispatch!(&self.inner, s => s.get_key(fd))
     }
 
+    /// One dispatch per call, then one O(1) table lookup per event.
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        dispatch!(&self.inner, s => s.registry()).ready_keys(events)
+    }
+
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
         // One boxed iterator per call (not per wait): the variants' iterator types differ.
         let it: Box<dyn Iterator<Item = &SelectorKey<T>> + '_> =

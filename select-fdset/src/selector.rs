@@ -103,6 +103,14 @@ impl Shape {
 }
 
 impl<T> SelectSelector<T> {
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &Registry<T> {
+        &self.registry
+    }
+
     /// A new, empty selector. Allocates nothing until fds are registered.
     ///
     /// # Errors
@@ -316,6 +324,7 @@ fn closed_error<T>(registry: &Registry<T>) -> io::Error {
 
 /// Moves `fd` in the master sets from interest `old` to `new`, all-or-nothing: room is
 /// made in every set that gains the fd before any set changes.
+#[inline]
 fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
     for (set, interest) in master.iter_mut().zip(SETS) {
         if new.contains(interest) && !old.contains(interest) {
@@ -367,9 +376,14 @@ impl<T> Selector for SelectSelector<T> {
             check_fd_limit(fd)?;
             sys::check_open(fd)?;
             apply(master, fd, Interest::EMPTY, interest)
-        });
-        self.shape = Shape::of(&self.master);
-        key
+        })?;
+        // A registration only adds: the shape grows in place.
+        let shape = &mut self.shape;
+        shape.nfds = shape.nfds.max(key.fd as usize + 1);
+        for (active, set) in shape.active.iter_mut().zip(SETS) {
+            *active |= key.interest.contains(set);
+        }
+        Ok(key)
     }
 
     /// Changes the interest and data of a registered fd.
@@ -377,8 +391,8 @@ impl<T> Selector for SelectSelector<T> {
     /// # Errors
     ///
     /// `NotFound` if not registered; `InvalidInput` for an empty or unknown interest, a
-    /// negative fd, or after `close`; `EBADF` if the interest changes and `fd` is no
-    /// longer open. On error the old registration stays.
+    /// negative fd, or after `close`. On error the old registration stays. No syscall
+    /// is made: a registered fd closed since makes the next wait fail with `EBADF`.
     fn modify<W: Waitable + ?Sized>(
         &mut self,
         fd: &W,
@@ -387,8 +401,9 @@ impl<T> Selector for SelectSelector<T> {
     ) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
         let master = &mut self.master;
+        // No syscall: a registered fd closed since makes the next wait fail with EBADF,
+        // as it would without this call.
         let key = self.registry.modify(fd, interest, data, |fd, old, new| {
-            sys::check_open(fd)?;
             apply(master, fd, old, new)
         });
         self.shape = Shape::of(&self.master);
@@ -406,9 +421,16 @@ impl<T> Selector for SelectSelector<T> {
         let key = self.registry.unregister(fd, |fd, old| {
             // Removal from the sets cannot fail for a registered (non-negative) fd.
             let _ = apply(master, fd, old, Interest::EMPTY);
-        });
-        self.shape = Shape::of(&self.master);
-        key
+        })?;
+        // Only the highest fd's removal can lower `nfds`; otherwise refresh the flags.
+        if key.fd as usize + 1 >= self.shape.nfds {
+            self.shape = Shape::of(&self.master);
+        } else {
+            for (active, set) in self.shape.active.iter_mut().zip(&self.master) {
+                *active = !set.is_empty();
+            }
+        }
+        Ok(key)
     }
 
     /// Waits with `select(2)` and fills `events` with up to `events.capacity()` reports.
@@ -458,6 +480,15 @@ impl<T> Selector for SelectSelector<T> {
 
     fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
         self.registry.get(fd.fileno()?)
+    }
+
+    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        self.registry.ready_keys(events)
     }
 
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {

@@ -11,7 +11,8 @@ use select_core::__private::WakeFd;
 use select_core::error::{already_registered, invalid_input};
 use select_core::retry::InterruptCheck;
 use select_core::{
-    timeout, Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable,
+    timeout, Backend, Event, Events, Generations, Interest, Registry, Selector, SelectorKey,
+    Waitable,
 };
 
 use crate::consts::*;
@@ -19,11 +20,24 @@ use crate::kevent::{Filter, Ident, UData};
 use crate::kqueue::control_raw;
 use crate::{sys, KEvent};
 
-/// `udata` of the kevents of user registrations.
-const USER_TAG: UData = 0;
-/// `udata` of the wake fd's read filter and of the `EVFILT_USER` waker event: such
-/// events end a wait with [`Events::woken`] and are never reported as [`Event`]s.
+/// `udata` bit of the wake fd's read filter and of the `EVFILT_USER` waker event: such
+/// events end a wait with [`Events::woken`] and are never reported as [`Event`]s. The
+/// other bits of every fd filter's `udata` hold the fd number's generation
+/// ([`Generations`]), so that events of a registration the kernel kept after
+/// `unregister` are told apart from the current one's.
 const WAKE_TAG: UData = 1;
+/// The generation bits `udata` has room for (above the wake bit).
+const GEN_MASK: u32 = if UData::BITS > 32 {
+    u32::MAX
+} else {
+    u32::MAX >> 1
+};
+
+/// The `udata` of a filter of an fd whose number is in generation `gen`.
+#[inline]
+fn udata(gen: u32, wake: bool) -> UData {
+    (((gen & GEN_MASK) as UData) << 1) | UData::from(wake)
+}
 /// `ident` of the `EVFILT_USER` event behind [`UserWaker`] (user events have their own
 /// ident namespace, separate from fds).
 const WAKER_IDENT: Ident = 0x5e1e_c70b;
@@ -57,6 +71,10 @@ const FILTERS: [(Interest, Filter); 2] = [
 ///   [`Event::is_error`].
 /// * `unregister` deletes the filters and ignores the kernel's complaints: closing an
 ///   fd already removed them (`EBADF`/`ENOENT`), and a reused fd number is not ours.
+///   Each filter's `udata` carries its fd number's generation; a refused delete moves
+///   that generation on, and from then on each wait drops (one O(1) check per event)
+///   events of outdated generations, so a filter the kernel kept (libkqueue keeps them
+///   on the open file, as epoll does) never speaks for a number registered again.
 /// * the wake-fd hook (`set_wake_fd`, used by the facade's `Waker`) watches an fd with
 ///   an `EVFILT_READ` filter tagged in `udata`; [`user_waker`](KqueueSelector::user_waker) gives a waker based
 ///   on `EVFILT_USER` that needs no fd of its own. Both end a wait with
@@ -95,10 +113,20 @@ pub struct KqueueSelector<T> {
     buf: Vec<KEvent>,
     wake_fd: Option<RawFd>,
     user_waker: bool,
+    /// Moved on for an fd number whose filters could not be deleted.
+    gens: Generations,
     check: Option<InterruptCheck>,
 }
 
 impl<T> KqueueSelector<T> {
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &Registry<T> {
+        &self.registry
+    }
+
     /// A selector over a new close-on-exec kqueue.
     ///
     /// # Errors
@@ -111,6 +139,7 @@ impl<T> KqueueSelector<T> {
             buf: Vec::new(),
             wake_fd: None,
             user_waker: false,
+            gens: Generations::new(),
             check: None,
         })
     }
@@ -209,7 +238,7 @@ fn add_with_receipts(kq: RawFd, changes: &[KEvent]) -> io::Result<()> {
     let n = match sys::kevent_slice(kq, changes, out, Some(&zero)) {
         Ok(n) => n,
         Err(e) => {
-            delete_quietly(kq, changes);
+            let _ = delete_quietly(kq, changes);
             return Err(e);
         }
     };
@@ -228,13 +257,14 @@ fn add_with_receipts(kq: RawFd, changes: &[KEvent]) -> io::Result<()> {
             m += 1;
         }
     }
-    delete_quietly(kq, &undo[..m]);
+    let _ = delete_quietly(kq, &undo[..m]);
     Err(err)
 }
 
 /// Deletes the events named by `changes` (their ident and filter), ignoring every
-/// refusal: the fd may be closed (its events are gone already) or reused.
-fn delete_quietly(kq: RawFd, changes: &[KEvent]) {
+/// refusal: the fd may be closed (its events are gone already) or reused. Returns
+/// whether every delete was accepted.
+fn delete_quietly(kq: RawFd, changes: &[KEvent]) -> bool {
     debug_assert!(changes.len() <= 2);
     let mut del = [KEvent::new(0); 2];
     for (d, ch) in del.iter_mut().zip(changes) {
@@ -243,12 +273,22 @@ fn delete_quietly(kq: RawFd, changes: &[KEvent]) {
     let mut out = [KEvent::new(0); 2];
     let zero = timeout::to_timespec(Duration::ZERO);
     let n = changes.len();
-    let _ = sys::kevent_slice(kq, &del[..n], &mut out[..n], Some(&zero));
+    match sys::kevent_slice(kq, &del[..n], &mut out[..n], Some(&zero)) {
+        Ok(got) => got == n && out[..n].iter().all(|r| r.error().is_none()),
+        Err(_) => false,
+    }
 }
 
-/// Moves `fd` from interest `old` to `new`: adds the new filters all-or-nothing, then
-/// deletes the dropped ones.
-fn change_filters(kq: RawFd, fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
+/// Moves `fd` from interest `old` to `new`: adds the new filters (with `udata` `tag`)
+/// all-or-nothing, then deletes the dropped ones. `Ok(false)` when a delete was refused
+/// (the fd was closed or its number reused).
+fn change_filters(
+    kq: RawFd,
+    fd: RawFd,
+    old: Interest,
+    new: Interest,
+    tag: UData,
+) -> io::Result<bool> {
     if new.is_priority() {
         return Err(invalid_input(format!(
             "Invalid events: {:#x}: the kqueue selector does not support PRIORITY",
@@ -260,20 +300,17 @@ fn change_filters(kq: RawFd, fd: RawFd, old: Interest, new: Interest) -> io::Res
     let (mut na, mut nd) = (0, 0);
     for (bit, filter) in FILTERS {
         if new.contains(bit) && !old.contains(bit) {
-            adds[na] = fd_event(fd, filter, KQ_EV_ADD | KQ_EV_RECEIPT, USER_TAG);
+            adds[na] = fd_event(fd, filter, KQ_EV_ADD | KQ_EV_RECEIPT, tag);
             na += 1;
         } else if old.contains(bit) && !new.contains(bit) {
-            dels[nd] = fd_event(fd, filter, KQ_EV_DELETE, USER_TAG);
+            dels[nd] = fd_event(fd, filter, KQ_EV_DELETE, tag);
             nd += 1;
         }
     }
     if na > 0 {
         add_with_receipts(kq, &adds[..na])?;
     }
-    if nd > 0 {
-        delete_quietly(kq, &dels[..nd]);
-    }
-    Ok(())
+    Ok(nd == 0 || delete_quietly(kq, &dels[..nd]))
 }
 
 /// What one kevent says about its fd: (ready interests, hang-up, error); `None` for
@@ -318,12 +355,13 @@ impl<T> Selector for KqueueSelector<T> {
     ) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
         let kq = self.kq_fd()?;
-        let wake_fd = self.wake_fd;
+        let (wake_fd, gens) = (self.wake_fd, &self.gens);
         self.registry.register(fd, interest, data, |fd, interest| {
             if wake_fd == Some(fd) {
                 return Err(already_registered(fd));
             }
-            change_filters(kq, fd, Interest::EMPTY, interest)
+            let tag = udata(gens.current(fd), false);
+            change_filters(kq, fd, Interest::EMPTY, interest, tag).map(drop)
         })
     }
 
@@ -341,8 +379,9 @@ impl<T> Selector for KqueueSelector<T> {
     ) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
         let kq = self.kq_fd()?;
+        let gens = &self.gens;
         self.registry.modify(fd, interest, data, |fd, old, new| {
-            change_filters(kq, fd, old, new)
+            change_filters(kq, fd, old, new, udata(gens.current(fd), false)).map(drop)
         })
     }
 
@@ -355,8 +394,14 @@ impl<T> Selector for KqueueSelector<T> {
     fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
         let fd = fd.fileno()?;
         let kq = self.kq_fd()?;
+        let gens = &mut self.gens;
         self.registry.unregister(fd, |fd, old| {
-            let _ = change_filters(kq, fd, old, Interest::EMPTY);
+            // A refused delete: the fd was closed or its number reused. The kernel may
+            // still hold the filters (libkqueue keeps them on the open file, as epoll
+            // does), so the number's generation moves on.
+            if !matches!(change_filters(kq, fd, old, Interest::EMPTY, 0), Ok(true)) {
+                gens.retire(fd);
+            }
         })
     }
 
@@ -381,14 +426,32 @@ impl<T> Selector for KqueueSelector<T> {
         }
         // (fd, ready, hangup, error) of the fd being merged.
         let mut cur: Option<(RawFd, Interest, bool, bool)> = None;
+        let checked = self.gens.any();
         for ev in batch.iter() {
-            if ev.udata() == WAKE_TAG {
+            let tag = ev.udata();
+            if !checked && tag & WAKE_TAG != 0 {
                 events.set_woken();
                 continue;
             }
             let Ok(fd) = RawFd::try_from(ev.ident()) else {
+                if tag & WAKE_TAG != 0 {
+                    events.set_woken();
+                }
                 continue;
             };
+            if checked {
+                // A kernel delete failed once: drop events of stale registrations.
+                let user = ev.filter() == KQ_FILTER_USER;
+                if !user && !self.gens.is_current(fd, (tag >> 1) as u32, GEN_MASK) {
+                    continue;
+                }
+                if tag & WAKE_TAG != 0 {
+                    if user || self.wake_fd == Some(fd) {
+                        events.set_woken();
+                    }
+                    continue;
+                }
+            }
             let Some((ready, hup, err)) = translate(ev) else {
                 continue;
             };
@@ -416,6 +479,15 @@ impl<T> Selector for KqueueSelector<T> {
         self.registry.get(fd)
     }
 
+    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        self.registry.ready_keys(events)
+    }
+
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
         self.registry.iter()
     }
@@ -432,6 +504,7 @@ impl<T> Selector for KqueueSelector<T> {
         self.buf = Vec::new();
         self.wake_fd = None;
         self.user_waker = false;
+        self.gens.clear();
     }
 
     fn is_closed(&self) -> bool {
@@ -460,11 +533,14 @@ impl<T> WakeFd for KqueueSelector<T> {
             if self.registry.interest(fd).is_some() {
                 return Err(already_registered(fd));
             }
-            let add = fd_event(fd, KQ_FILTER_READ, KQ_EV_ADD | KQ_EV_RECEIPT, WAKE_TAG);
+            let tag = udata(self.gens.current(fd), true);
+            let add = fd_event(fd, KQ_FILTER_READ, KQ_EV_ADD | KQ_EV_RECEIPT, tag);
             add_with_receipts(kq, &[add])?;
         }
         if let Some(old) = std::mem::replace(&mut self.wake_fd, new) {
-            delete_quietly(kq, &[fd_event(old, KQ_FILTER_READ, 0, WAKE_TAG)]);
+            if !delete_quietly(kq, &[fd_event(old, KQ_FILTER_READ, 0, WAKE_TAG)]) {
+                self.gens.retire(old);
+            }
         }
         Ok(())
     }

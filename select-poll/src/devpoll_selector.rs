@@ -52,6 +52,14 @@ pub struct DevpollSelector<T> {
 }
 
 impl<T> DevpollSelector<T> {
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &Registry<T> {
+        &self.registry
+    }
+
     /// An empty selector on a newly opened `/dev/poll`.
     ///
     /// # Errors

@@ -1,21 +1,26 @@
 //! [`Poll`]: Python's `select.poll()` object.
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::BuildHasherDefault;
 use std::io;
+use std::num::NonZeroU32;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
 use libc::pollfd;
 use select_core::error::{errno, not_registered};
 use select_core::retry::{self, InterruptCheck};
-use select_core::{timeout, FdHasher, Waitable};
+use select_core::{timeout, FdTable, Waitable};
 
 use crate::{sys, PollFlags};
 
-type SlotMap = HashMap<RawFd, usize, BuildHasherDefault<FdHasher>>;
+/// fd -> slot index + 1 (4 bytes a slot, indexed by fd).
+type SlotMap = FdTable<NonZeroU32>;
+
+/// The table's entry for slot index `i` (slots are below `i32::MAX`: one per fd).
+#[inline]
+fn slot_entry(i: usize) -> NonZeroU32 {
+    NonZeroU32::MIN.saturating_add(i as u32)
+}
 
 /// Python's `select.poll()` object: a set of fds with event masks, waited on with
 /// `poll(2)`.
@@ -95,7 +100,7 @@ impl Poll {
         let n = n.min(Self::MAX_PREALLOCATED);
         Poll {
             fds: Vec::with_capacity(n),
-            slots: SlotMap::with_capacity_and_hasher(n, Default::default()),
+            slots: SlotMap::new(),
             check: None,
         }
     }
@@ -156,17 +161,21 @@ impl Poll {
     #[doc(alias = "pollfd")]
     pub fn register<W: Waitable + ?Sized>(&mut self, fd: &W, mask: PollFlags) -> io::Result<()> {
         let fd = fd.fileno()?;
-        match self.slots.entry(fd) {
-            Entry::Occupied(e) => self.fds[*e.get()].events = mask.bits(),
-            Entry::Vacant(e) => {
-                e.insert(self.fds.len());
-                self.fds.push(pollfd {
-                    fd,
-                    events: mask.bits(),
-                    revents: 0,
-                });
-            }
+        if let Some(slot) = self.slot(fd) {
+            self.fds[slot].events = mask.bits();
+            return Ok(());
         }
+        if self.fds.len() == self.fds.capacity() {
+            // Grow by an eighth, exactly: the array is most of this object's memory.
+            let len = self.fds.len();
+            self.fds.reserve_exact((len / 8).max(4));
+        }
+        self.slots.insert(fd, slot_entry(self.fds.len()));
+        self.fds.push(pollfd {
+            fd,
+            events: mask.bits(),
+            revents: 0,
+        });
         Ok(())
     }
 
@@ -180,7 +189,7 @@ impl Poll {
     /// * `InvalidInput` for a negative fd (Python's `ValueError`).
     pub fn modify<W: Waitable + ?Sized>(&mut self, fd: &W, mask: PollFlags) -> io::Result<()> {
         let fd = fd.fileno()?;
-        let slot = *self.slots.get(&fd).ok_or_else(|| errno(libc::ENOENT))?;
+        let slot = self.slot(fd).ok_or_else(|| errno(libc::ENOENT))?;
         self.fds[slot].events = mask.bits();
         Ok(())
     }
@@ -197,11 +206,12 @@ impl Poll {
     /// * `InvalidInput` for a negative fd (Python's `ValueError`).
     pub fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<PollFlags> {
         let fd = fd.fileno()?;
-        let slot = self.slots.remove(&fd).ok_or_else(|| not_registered(fd))?;
+        let slot = self.slots.remove(fd).ok_or_else(|| not_registered(fd))?;
+        let slot = slot.get() as usize - 1;
         let removed = self.fds.swap_remove(slot);
         if let Some(moved) = self.fds.get(slot) {
-            if let Some(s) = self.slots.get_mut(&moved.fd) {
-                *s = slot;
+            if let Some(s) = self.slots.get_mut(moved.fd) {
+                *s = slot_entry(slot);
             }
         }
         Ok(PollFlags::from_bits_retain(removed.events))
@@ -314,7 +324,7 @@ impl Poll {
     #[inline]
     #[must_use]
     pub fn contains(&self, fd: RawFd) -> bool {
-        self.slots.contains_key(&fd)
+        self.slots.contains(fd)
     }
 
     /// Every registration as `(fd, mask)`, in slot order (the order results come in).
@@ -346,7 +356,7 @@ impl Poll {
     /// The slot of `fd`.
     #[inline]
     pub(crate) fn slot(&self, fd: RawFd) -> Option<usize> {
-        self.slots.get(&fd).copied()
+        self.slots.get(fd).map(|s| s.get() as usize - 1)
     }
 }
 
@@ -369,7 +379,7 @@ mod tests {
     fn consistent(p: &Poll) {
         assert_eq!(p.fds.len(), p.slots.len());
         for (i, pfd) in p.fds.iter().enumerate() {
-            assert_eq!(p.slots[&pfd.fd], i);
+            assert_eq!(p.slot(pfd.fd), Some(i));
         }
     }
 

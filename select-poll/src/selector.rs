@@ -36,10 +36,11 @@ use crate::{Poll, PollFlags};
 /// # Stricter than Python
 ///
 /// * [`register`](Selector::register) refuses an fd that is not open with `EBADF`
-///   (checked with `fcntl(F_GETFD)`), and [`modify`](Selector::modify) does the same
-///   when the interest changes. CPython's `PollSelector` accepts any number and reports
-///   `POLLNVAL` later; the check keeps this backend's contract identical to epoll and
-///   kqueue, whose kernels refuse such fds.
+///   (checked with `fcntl(F_GETFD)`). CPython's `PollSelector` accepts any number and
+///   reports `POLLNVAL` later; the check keeps this backend's contract identical to
+///   epoll and kqueue, whose kernels refuse such fds. [`modify`](Selector::modify) makes
+///   no syscall: an fd closed after registration is reported by the next wait
+///   (`POLLNVAL`, an error event), whether or not it was modified.
 /// * An empty interest is refused by `register` and `modify`; a failed `modify` keeps the
 ///   old registration; after [`close`](Selector::close) every call fails. See the
 ///   [`Selector`] contract.
@@ -107,6 +108,14 @@ pub struct PollSelector<T> {
 }
 
 impl<T> PollSelector<T> {
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &Registry<T> {
+        &self.registry
+    }
+
     /// An empty, open selector.
     ///
     /// # Errors
@@ -154,42 +163,32 @@ pub(crate) fn to_flags(interest: Interest) -> PollFlags {
     f
 }
 
-/// The event a ready `pollfd` of a user registration stands for.
-#[inline]
+/// `out` when `x` has a bit of `mask`, else 0 (no branch).
+#[inline(always)]
+fn bit(x: libc::c_short, mask: libc::c_short, out: u8) -> u8 {
+    u8::from(x & mask != 0) * out
+}
+
+/// The event a ready `pollfd` of a user registration stands for (branch-free but for
+/// the PRIORITY-only fallback).
+#[inline(always)]
 pub(crate) fn translate(p: &pollfd) -> Event {
-    let rev = p.revents;
-    let registered = {
-        let mut i = Interest::EMPTY;
-        if p.events & libc::POLLIN != 0 {
-            i |= Interest::READ;
-        }
-        if p.events & libc::POLLOUT != 0 {
-            i |= Interest::WRITE;
-        }
-        if p.events & libc::POLLPRI != 0 {
-            i |= Interest::PRIORITY;
-        }
-        i
-    };
+    let (ev, rev) = (p.events, p.revents);
+    let registered =
+        bit(ev, libc::POLLIN, 1) | bit(ev, libc::POLLOUT, 2) | bit(ev, libc::POLLPRI, 4);
     let hangup = rev & libc::POLLHUP != 0;
     let error = rev & (libc::POLLERR | libc::POLLNVAL) != 0;
-    let mut ready = Interest::EMPTY;
-    if rev & libc::POLLIN != 0 || hangup || error {
-        ready |= Interest::READ;
-    }
-    if rev & libc::POLLOUT != 0 || hangup || error {
-        ready |= Interest::WRITE;
-    }
-    if rev & libc::POLLPRI != 0 {
-        ready |= Interest::PRIORITY;
-    }
+    let ready = bit(rev, libc::POLLIN, 1)
+        | bit(rev, libc::POLLOUT, 2)
+        | bit(rev, libc::POLLPRI, 4)
+        | (u8::from(hangup | error) * 3);
     let mut ready = ready & registered;
-    if ready.is_empty() {
+    if ready == 0 {
         // A hang-up or error on a PRIORITY-only registration: report what is registered
         // rather than drop a condition that makes every wait return at once.
         ready = registered;
     }
-    Event::new(p.fd, ready, hangup, error)
+    Event::new(p.fd, Interest::from_bits_truncate(ready), hangup, error)
 }
 
 pub(crate) fn wake_fd_error(fd: RawFd) -> io::Error {
@@ -237,8 +236,9 @@ impl<T> Selector for PollSelector<T> {
     ///
     /// * `NotFound` if `fd` is not registered (Python's `KeyError`).
     /// * `InvalidInput` for a negative fd, an empty interest, or after `close`.
-    /// * `EBADF` if the interest changes and `fd` is no longer open. On any error the
-    ///   old registration is kept.
+    ///
+    /// On any error the old registration is kept. No syscall is made: an fd closed since
+    /// registration is reported by the next wait.
     fn modify<W: Waitable + ?Sized>(
         &mut self,
         fd: &W,
@@ -247,9 +247,10 @@ impl<T> Selector for PollSelector<T> {
     ) -> io::Result<&SelectorKey<T>> {
         let fd = fd.fileno()?;
         let poll = &mut self.poll;
+        // No syscall: a registered fd that was closed since is reported by the next
+        // wait (`POLLNVAL`, as an error event), as for an unchanged registration.
         self.registry
             .modify(fd, interest, data, |fd, _old, interest| {
-                select_core::check_open(fd)?;
                 poll.modify(&fd, to_flags(interest))
             })
     }
@@ -286,6 +287,21 @@ impl<T> Selector for PollSelector<T> {
             return Ok(0);
         }
         let fds = self.poll.slots();
+        if self.wake.is_none() && self.cursor == 0 && n <= events.capacity() {
+            // Everything fits and nothing needs skipping: one pass from the start that
+            // stops at the last ready fd, as a plain `poll(2)` caller's scan does.
+            let mut left = n;
+            for p in fds {
+                if p.revents != 0 {
+                    events.push(translate(p));
+                    left -= 1;
+                    if left == 0 {
+                        break;
+                    }
+                }
+            }
+            return Ok(events.len());
+        }
         let mut left = n;
         let wake_slot = match self.wake.and_then(|w| self.poll.slot(w)) {
             Some(s) => {
@@ -317,11 +333,24 @@ impl<T> Selector for PollSelector<T> {
             }
             scanned += 1;
         }
+        if left == 0 {
+            // Every ready fd was reported: no one to favour next time.
+            self.cursor = 0;
+        }
         Ok(events.len())
     }
 
     fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
         self.registry.get(fd.fileno()?)
+    }
+
+    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        self.registry.ready_keys(events)
     }
 
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {

@@ -86,7 +86,8 @@ impl Capabilities {
                 owner: Owner::Number,
                 closed_fd: ClosedFd::FailsWithEbadf,
                 per_interest_filters: false,
-                modify_checks_fd: true,
+                // No syscall on modify: a closed fd shows at the next wait.
+                modify_checks_fd: false,
             },
             // /dev/poll as poll(7d) describes it (never run here): the cached entry is for the
             // number, and a closed fd left in the set is reported with POLLNVAL.
@@ -96,7 +97,8 @@ impl Capabilities {
                 owner: Owner::Number,
                 closed_fd: ClosedFd::ReportedAsError,
                 per_interest_filters: false,
-                modify_checks_fd: true,
+                // No syscall on modify: a closed fd shows at the next wait.
+                modify_checks_fd: false,
             },
             Backend::Epoll => Capabilities {
                 flags_hangup: true,

@@ -1,0 +1,876 @@
+//! The report's other axes, beside the one-ready wait of [`cases`](crate::cases):
+//!
+//! * [`busy_cases`]: all N fds ready; one zero-timeout wait that takes every event the
+//!   buffer holds (capacity 64 or N) and reads it, ours against the raw syscall doing
+//!   the same; `DefaultSelector` with and without the key lookup a caller needs.
+//! * [`churn_cases`]: register + unregister, and modify, of one more fd with N already
+//!   registered, against the raw `epoll_ctl` calls and against the open check
+//!   (`fcntl(F_GETFD)`) poll and select selectors make; mio and polling beside.
+//! * [`memory_rows`]: heap bytes per registration at 10,000 fds, unit and `usize` data.
+//! * [`edge_cases`]: mio (edge-triggered only) against a raw edge-triggered
+//!   `epoll_wait`.
+//!
+//! Every timed operation is a [`Case`], so [`measure::run`](crate::measure::run) pairs
+//! and interleaves them exactly as it does the one-ready waits.
+
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::net::UnixStream;
+use std::time::Duration;
+
+use select_core::testing::{pipe, write_byte};
+use select_core::{Events, Interest, Selector};
+use select_facade::DefaultSelector;
+use select_fdset::SelectSelector;
+use select_poll::{Poll, PollFlags, PollSelector};
+
+use crate::cases::{raw_name, Case, Waiter, RAW_POLL};
+use crate::raw::{fcntl_getfd, PollingLevel, RawPoll};
+
+const ZERO: Option<Duration> = Some(Duration::ZERO);
+
+/// Name of the `fcntl(F_GETFD)` baseline of the churn workload.
+pub const RAW_FCNTL: &str = "raw fcntl(F_GETFD)";
+/// Name of the `EPOLL_CTL_ADD` + `EPOLL_CTL_DEL` (or `EPOLL_CTL_MOD`) baseline.
+pub const RAW_EPOLL_CTL: &str = "raw epoll_ctl";
+/// Name of the edge-triggered `epoll_wait` baseline of mio's row.
+pub const RAW_EPOLL_ET: &str = "raw epoll_wait (edge)";
+
+/// `n` pipes whose read ends are all readable: the busy workload.
+#[derive(Debug)]
+pub struct AllReady {
+    readers: Vec<io::PipeReader>,
+    _writers: Vec<io::PipeWriter>,
+}
+
+impl AllReady {
+    /// Opens `n` pipes and writes one byte into each.
+    ///
+    /// # Panics
+    ///
+    /// If the pipes cannot be created (raise the fd limit first).
+    pub fn new(n: usize) -> AllReady {
+        let (readers, writers): (Vec<_>, Vec<_>) = (0..n.max(1)).map(|_| pipe()).unzip();
+        for w in &writers {
+            write_byte(w);
+        }
+        AllReady {
+            readers,
+            _writers: writers,
+        }
+    }
+
+    /// The read ends.
+    pub fn fds(&self) -> Vec<BorrowedFd<'_>> {
+        self.readers.iter().map(|r| r.as_fd()).collect()
+    }
+}
+
+/// Folds one reported fd into a checksum, so no reading is optimised away.
+#[inline(always)]
+fn fold(acc: RawFd, x: RawFd) -> RawFd {
+    acc.rotate_left(5) ^ x
+}
+
+struct RawPollAll(RawPoll);
+impl Waiter for RawPollAll {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        self.0.wait();
+        self.0.ready().fold(0, fold)
+    }
+}
+
+struct PollAll {
+    poll: Poll,
+    out: Vec<(RawFd, PollFlags)>,
+}
+impl Waiter for PollAll {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        let _ = self.poll.poll_into(&mut self.out, ZERO);
+        self.out.iter().fold(0, |a, r| fold(a, r.0))
+    }
+}
+
+/// A selector's busy wait: every event read, and with `keys` the key of each looked
+/// up as a caller must to act on it.
+struct SelectorAll<S> {
+    sel: S,
+    events: Events,
+    keys: bool,
+}
+
+impl<S: Selector<Data = usize>> SelectorAll<S> {
+    fn new(mut sel: S, fds: &[BorrowedFd<'_>], cap: usize, keys: bool) -> io::Result<Self> {
+        for (i, fd) in fds.iter().enumerate() {
+            sel.register(fd, Interest::READ, i)?;
+        }
+        Ok(SelectorAll {
+            sel,
+            events: Events::with_capacity(cap),
+            keys,
+        })
+    }
+}
+
+impl<S: Selector<Data = usize>> Waiter for SelectorAll<S> {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        if self.sel.select(&mut self.events, ZERO).is_err() {
+            return -1;
+        }
+        if self.keys {
+            self.sel
+                .ready_keys(&self.events)
+                .fold(0, |a, (k, r)| fold(a, k.data as RawFd ^ r.bits() as RawFd))
+        } else {
+            self.events.iter().fold(0, |a, e| fold(a, e.fd()))
+        }
+    }
+}
+
+struct PollingAll<'a> {
+    poller: PollingLevel<'a>,
+    events: polling::Events,
+}
+impl Waiter for PollingAll<'_> {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        let _ = self.poller.wait(&mut self.events, ZERO);
+        self.events.iter().fold(0, |a, e| fold(a, e.key as RawFd))
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod linux {
+    use super::*;
+    use crate::raw::RawEpoll;
+    use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector};
+
+    pub(super) struct RawEpollAll(pub(super) RawEpoll);
+    impl Waiter for RawEpollAll {
+        #[inline(never)]
+        fn wait(&mut self) -> RawFd {
+            self.0.wait(0);
+            self.0.ready().fold(0, fold)
+        }
+    }
+
+    struct EpollAll {
+        ep: Epoll,
+        events: EpollEvents,
+    }
+    impl Waiter for EpollAll {
+        #[inline(never)]
+        fn wait(&mut self) -> RawFd {
+            let _ = self.ep.poll_into(ZERO, &mut self.events);
+            self.events.iter().fold(0, |a, e| fold(a, e.0))
+        }
+    }
+
+    pub(super) fn busy<'a>(
+        fds: &[BorrowedFd<'a>],
+        cap: usize,
+        out: &mut Vec<Case<'a>>,
+    ) -> io::Result<()> {
+        let raw = RawEpoll::new(cap)?;
+        let ep = Epoll::new()?;
+        for fd in fds {
+            raw.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
+            ep.register(fd, EpollFlags::EPOLLIN)?;
+        }
+        out.push(Case {
+            name: crate::cases::RAW_EPOLL,
+            baseline: None,
+            waiter: Box::new(RawEpollAll(raw)),
+        });
+        let raw2 = RawEpoll::new(cap)?;
+        for fd in fds {
+            raw2.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
+        }
+        out.push(Case {
+            name: "raw epoll_wait, 2nd instance (control)",
+            baseline: Some(crate::cases::RAW_EPOLL),
+            waiter: Box::new(RawEpollAll(raw2)),
+        });
+        out.push(Case {
+            name: "Epoll",
+            baseline: Some(crate::cases::RAW_EPOLL),
+            waiter: Box::new(EpollAll {
+                ep,
+                events: EpollEvents::with_capacity(cap)?,
+            }),
+        });
+        out.push(Case {
+            name: "EpollSelector",
+            baseline: Some(crate::cases::RAW_EPOLL),
+            waiter: Box::new(SelectorAll::new(EpollSelector::new()?, fds, cap, false)?),
+        });
+        Ok(())
+    }
+
+    /// `EPOLL_CTL_ADD` + `EPOLL_CTL_DEL` (or two `EPOLL_CTL_MOD`s alternating).
+    pub(super) struct RawCtl<'a> {
+        pub(super) ep: RawEpoll,
+        pub(super) fd: BorrowedFd<'a>,
+        pub(super) modify: bool,
+        pub(super) flip: bool,
+    }
+    impl Waiter for RawCtl<'_> {
+        #[inline(never)]
+        fn wait(&mut self) -> RawFd {
+            let fd = self.fd.as_raw_fd();
+            let ok = if self.modify {
+                self.flip = !self.flip;
+                let ev = if self.flip {
+                    libc::EPOLLIN | libc::EPOLLRDHUP | libc::EPOLLOUT
+                } else {
+                    libc::EPOLLIN | libc::EPOLLRDHUP
+                };
+                self.ep.modify(fd, ev as u32).is_ok()
+            } else {
+                self.ep
+                    .add(fd, (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)
+                    .is_ok()
+                    && self.ep.delete(fd).is_ok()
+            };
+            if ok {
+                fd
+            } else {
+                -1
+            }
+        }
+    }
+
+    pub(super) fn churn<'a>(
+        background: &[BorrowedFd<'a>],
+        fd: BorrowedFd<'a>,
+        modify: bool,
+        out: &mut Vec<Case<'a>>,
+    ) -> io::Result<()> {
+        let raw = RawEpoll::new(1)?;
+        for b in background {
+            raw.add(b.as_raw_fd(), libc::EPOLLIN as u32)?;
+        }
+        if modify {
+            raw.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)?;
+        }
+        out.push(Case {
+            name: RAW_EPOLL_CTL,
+            baseline: None,
+            waiter: Box::new(RawCtl {
+                ep: raw,
+                fd,
+                modify,
+                flip: false,
+            }),
+        });
+        out.push(Case {
+            name: "EpollSelector",
+            baseline: Some(RAW_EPOLL_CTL),
+            waiter: Box::new(SelectorOp::new(
+                EpollSelector::new()?,
+                background,
+                fd,
+                modify,
+            )?),
+        });
+        Ok(())
+    }
+
+    pub(super) fn edge<'a>(fds: &[BorrowedFd<'a>], out: &mut Vec<Case<'a>>) -> io::Result<()> {
+        let raw = RawEpoll::new(crate::cases::CAPACITY)?;
+        for fd in fds {
+            raw.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLET) as u32)?;
+        }
+        out.push(Case {
+            name: RAW_EPOLL_ET,
+            baseline: None,
+            waiter: Box::new(RawEpollAll(raw)),
+        });
+        Ok(())
+    }
+}
+
+/// Every contender of the busy workload over the read ends `fds` (all readable), each
+/// taking up to `cap` events per wait. A second instance of each raw baseline runs as a
+/// control: what it reads against the first is the floor of what the pairing resolves
+/// for two contenders doing the same work on the same pipes. With `cap < fds.len()` only the backends whose
+/// raw call takes a capacity (epoll, kqueue) are compared: `poll(2)` and `select(2)`
+/// report every ready fd whatever the caller's buffer.
+///
+/// # Errors
+///
+/// Any error creating or registering with a backend.
+pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case<'a>>> {
+    let raw: Vec<RawFd> = fds.iter().map(|f| f.as_raw_fd()).collect();
+    let mut out: Vec<Case<'a>> = Vec::new();
+    let all = cap >= fds.len();
+    if all {
+        out.push(Case {
+            name: RAW_POLL,
+            baseline: None,
+            waiter: Box::new(RawPollAll(RawPoll::new(&raw))),
+        });
+        out.push(Case {
+            name: "raw poll, 2nd instance (control)",
+            baseline: Some(RAW_POLL),
+            waiter: Box::new(RawPollAll(RawPoll::new(&raw))),
+        });
+        let mut poll = Poll::with_capacity(fds.len());
+        for fd in fds {
+            poll.register(fd, PollFlags::POLLIN)?;
+        }
+        out.push(Case {
+            name: "Poll",
+            baseline: Some(RAW_POLL),
+            waiter: Box::new(PollAll {
+                poll,
+                out: Vec::with_capacity(fds.len()),
+            }),
+        });
+        out.push(Case {
+            name: "PollSelector",
+            baseline: Some(RAW_POLL),
+            waiter: Box::new(SelectorAll::new(PollSelector::new()?, fds, cap, false)?),
+        });
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    linux::busy(fds, cap, &mut out)?;
+
+    let ds = DefaultSelector::<usize>::new()?;
+    let base = raw_name(ds.backend());
+    if out.iter().any(|c| c.name == base) {
+        out.push(Case {
+            name: "DefaultSelector",
+            baseline: Some(base),
+            waiter: Box::new(SelectorAll::new(ds, fds, cap, false)?),
+        });
+        out.push(Case {
+            name: "DefaultSelector + keys",
+            baseline: Some(base),
+            waiter: Box::new(SelectorAll::new(
+                DefaultSelector::<usize>::new()?,
+                fds,
+                cap,
+                true,
+            )?),
+        });
+    }
+    let pbase = crate::cases::polling_baseline();
+    if out.iter().any(|c| c.name == pbase) {
+        let mut poller = PollingLevel::new()?;
+        for fd in fds {
+            poller.add(*fd, polling::Event::readable(fd.as_raw_fd() as usize))?;
+        }
+        out.push(Case {
+            name: "polling (level)",
+            baseline: Some(pbase),
+            waiter: Box::new(PollingAll {
+                poller,
+                events: polling::Events::with_capacity(
+                    std::num::NonZeroUsize::new(cap.max(1)).unwrap_or(std::num::NonZeroUsize::MIN),
+                ),
+            }),
+        });
+    }
+    Ok(out)
+}
+
+/// The fds of the churn workload: `n` registered sockets and the one that churns.
+#[derive(Debug)]
+pub struct ChurnSet {
+    background: Vec<UnixStream>,
+    _peers: Vec<UnixStream>,
+    extra: UnixStream,
+    _extra_peer: UnixStream,
+}
+
+impl ChurnSet {
+    /// `n` socket pairs plus the churning one.
+    ///
+    /// # Errors
+    ///
+    /// The errno of `socketpair(2)`.
+    pub fn new(n: usize) -> io::Result<ChurnSet> {
+        let mut background = Vec::with_capacity(n);
+        let mut peers = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (a, b) = UnixStream::pair()?;
+            background.push(a);
+            peers.push(b);
+        }
+        let (extra, _extra_peer) = UnixStream::pair()?;
+        Ok(ChurnSet {
+            background,
+            _peers: peers,
+            extra,
+            _extra_peer,
+        })
+    }
+}
+
+/// One churn operation on a selector: register + unregister of `fd`, or (with `modify`)
+/// a modify that flips its interest between READ and READ | WRITE.
+struct SelectorOp<'a, S> {
+    sel: S,
+    fd: BorrowedFd<'a>,
+    modify: bool,
+    flip: bool,
+}
+
+impl<'a, S: Selector<Data = usize>> SelectorOp<'a, S> {
+    fn new(
+        mut sel: S,
+        background: &[BorrowedFd<'a>],
+        fd: BorrowedFd<'a>,
+        modify: bool,
+    ) -> io::Result<Self> {
+        for (i, b) in background.iter().enumerate() {
+            sel.register(b, Interest::READ, i)?;
+        }
+        if modify {
+            sel.register(&fd, Interest::READ, 0)?;
+        }
+        Ok(SelectorOp {
+            sel,
+            fd,
+            modify,
+            flip: false,
+        })
+    }
+}
+
+impl<S: Selector<Data = usize>> Waiter for SelectorOp<'_, S> {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        let ok = if self.modify {
+            self.flip = !self.flip;
+            let i = if self.flip {
+                Interest::READ | Interest::WRITE
+            } else {
+                Interest::READ
+            };
+            self.sel.modify(&self.fd, i, 1).is_ok()
+        } else {
+            self.sel.register(&self.fd, Interest::READ, 0).is_ok()
+                && self.sel.unregister(&self.fd).is_ok()
+        };
+        if ok {
+            self.fd.as_raw_fd()
+        } else {
+            -1
+        }
+    }
+}
+
+struct RawFcntl<'a>(BorrowedFd<'a>);
+impl Waiter for RawFcntl<'_> {
+    fn wait(&mut self) -> RawFd {
+        fcntl_getfd(self.0.as_raw_fd())
+    }
+}
+
+struct PollOp<'a> {
+    poll: Poll,
+    fd: BorrowedFd<'a>,
+    modify: bool,
+    flip: bool,
+}
+impl Waiter for PollOp<'_> {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        let ok = if self.modify {
+            self.flip = !self.flip;
+            let f = if self.flip {
+                PollFlags::POLLIN | PollFlags::POLLOUT
+            } else {
+                PollFlags::POLLIN
+            };
+            self.poll.modify(&self.fd, f).is_ok()
+        } else {
+            self.poll.register(&self.fd, PollFlags::POLLIN).is_ok()
+                && self.poll.unregister(&self.fd).is_ok()
+        };
+        if ok {
+            self.fd.as_raw_fd()
+        } else {
+            -1
+        }
+    }
+}
+
+struct MioOp<'a> {
+    poll: mio::Poll,
+    fd: BorrowedFd<'a>,
+    modify: bool,
+    flip: bool,
+}
+impl Waiter for MioOp<'_> {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        let raw = self.fd.as_raw_fd();
+        let mut src = mio::unix::SourceFd(&raw);
+        let reg = self.poll.registry();
+        let ok = if self.modify {
+            self.flip = !self.flip;
+            let i = if self.flip {
+                mio::Interest::READABLE | mio::Interest::WRITABLE
+            } else {
+                mio::Interest::READABLE
+            };
+            reg.reregister(&mut src, mio::Token(1), i).is_ok()
+        } else {
+            reg.register(&mut src, mio::Token(0), mio::Interest::READABLE)
+                .is_ok()
+                && reg.deregister(&mut src).is_ok()
+        };
+        if ok {
+            raw
+        } else {
+            -1
+        }
+    }
+}
+
+struct PollingOp<'a> {
+    poller: PollingLevel<'a>,
+    fd: BorrowedFd<'a>,
+    modify: bool,
+    flip: bool,
+}
+impl Waiter for PollingOp<'_> {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        let ok = if self.modify {
+            self.flip = !self.flip;
+            let ev = if self.flip {
+                polling::Event::all(1)
+            } else {
+                polling::Event::readable(1)
+            };
+            self.poller.modify(self.fd, ev).is_ok()
+        } else {
+            self.poller
+                .add(self.fd, polling::Event::readable(0))
+                .is_ok()
+                && self.poller.delete(self.fd).is_ok()
+        };
+        if ok {
+            self.fd.as_raw_fd()
+        } else {
+            -1
+        }
+    }
+}
+
+/// Every contender of one churn operation with `set`'s background fds registered:
+/// register + unregister, or with `modify` a modify that changes the interest.
+///
+/// Baselines: the raw `epoll_ctl` call(s) for epoll-based contenders (and mio,
+/// polling); for register + unregister on poll and select selectors, the
+/// `fcntl(F_GETFD)` open check they must make, so the ratio's difference is the table
+/// work. `Poll` alone, and the poll/select selectors' modify (no syscall), are timed
+/// alone.
+///
+/// # Errors
+///
+/// Any error creating or registering with a backend.
+pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
+    let background: Vec<BorrowedFd<'_>> = set.background.iter().map(|s| s.as_fd()).collect();
+    let fd = set.extra.as_fd();
+    let mut out: Vec<Case<'_>> = Vec::new();
+    let alone = if modify { None } else { Some(RAW_FCNTL) };
+    if !modify {
+        out.push(Case {
+            name: RAW_FCNTL,
+            baseline: None,
+            waiter: Box::new(RawFcntl(fd)),
+        });
+    }
+    let mut poll = Poll::new();
+    for b in &background {
+        poll.register(b, PollFlags::POLLIN)?;
+    }
+    if modify {
+        poll.register(&fd, PollFlags::POLLIN)?;
+    }
+    out.push(Case {
+        name: "Poll",
+        baseline: None,
+        waiter: Box::new(PollOp {
+            poll,
+            fd,
+            modify,
+            flip: false,
+        }),
+    });
+    out.push(Case {
+        name: "PollSelector",
+        baseline: alone,
+        waiter: Box::new(SelectorOp::new(
+            PollSelector::new()?,
+            &background,
+            fd,
+            modify,
+        )?),
+    });
+    out.push(Case {
+        name: "SelectSelector",
+        baseline: alone,
+        waiter: Box::new(SelectorOp::new(
+            SelectSelector::new()?,
+            &background,
+            fd,
+            modify,
+        )?),
+    });
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    linux::churn(&background, fd, modify, &mut out)?;
+
+    let ds = DefaultSelector::<usize>::new()?;
+    let ds_base = if out.iter().any(|c| c.name == RAW_EPOLL_CTL) {
+        Some(RAW_EPOLL_CTL)
+    } else {
+        alone
+    };
+    out.push(Case {
+        name: "DefaultSelector",
+        baseline: ds_base,
+        waiter: Box::new(SelectorOp::new(ds, &background, fd, modify)?),
+    });
+    let mio_poll = mio::Poll::new()?;
+    for (i, b) in background.iter().enumerate() {
+        let raw = b.as_raw_fd();
+        mio_poll.registry().register(
+            &mut mio::unix::SourceFd(&raw),
+            mio::Token(i + 2),
+            mio::Interest::READABLE,
+        )?;
+    }
+    if modify {
+        let raw = fd.as_raw_fd();
+        mio_poll.registry().register(
+            &mut mio::unix::SourceFd(&raw),
+            mio::Token(0),
+            mio::Interest::READABLE,
+        )?;
+    }
+    out.push(Case {
+        name: "mio",
+        baseline: ds_base,
+        waiter: Box::new(MioOp {
+            poll: mio_poll,
+            fd,
+            modify,
+            flip: false,
+        }),
+    });
+    let mut poller = PollingLevel::new()?;
+    for (i, b) in background.iter().enumerate() {
+        poller.add(*b, polling::Event::readable(i + 2))?;
+    }
+    if modify {
+        poller.add(fd, polling::Event::readable(0))?;
+    }
+    out.push(Case {
+        name: "polling (level)",
+        baseline: ds_base,
+        waiter: Box::new(PollingOp {
+            poller,
+            fd,
+            modify,
+            flip: false,
+        }),
+    });
+    Ok(out)
+}
+
+/// mio's one-ready wait against a raw edge-triggered `epoll_wait` over the same fds
+/// (after the first wait both report nothing until new data arrives: the same work).
+/// Empty where epoll is not built.
+///
+/// # Errors
+///
+/// Any error creating or registering with a backend.
+pub fn edge_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
+    #[allow(unused_mut)]
+    let mut out: Vec<Case<'a>> = Vec::new();
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        linux::edge(fds, &mut out)?;
+        let poll = mio::Poll::new()?;
+        for (i, fd) in fds.iter().enumerate() {
+            let raw = fd.as_raw_fd();
+            poll.registry().register(
+                &mut mio::unix::SourceFd(&raw),
+                mio::Token(i),
+                mio::Interest::READABLE,
+            )?;
+        }
+        out.push(Case {
+            name: "mio",
+            baseline: Some(RAW_EPOLL_ET),
+            waiter: Box::new(MioWait {
+                poll,
+                events: mio::Events::with_capacity(crate::cases::CAPACITY),
+            }),
+        });
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = fds;
+    Ok(out)
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+struct MioWait {
+    poll: mio::Poll,
+    events: mio::Events,
+}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl Waiter for MioWait {
+    #[inline(never)]
+    fn wait(&mut self) -> RawFd {
+        let _ = self.poll.poll(&mut self.events, ZERO);
+        self.events
+            .iter()
+            .fold(0, |a, e| fold(a, e.token().0 as RawFd))
+    }
+}
+
+/// One row of the memory table.
+#[derive(Debug, Clone)]
+pub struct MemRow {
+    /// The object, e.g. `"PollSelector"`.
+    pub name: &'static str,
+    /// `"()"` or `"usize"`.
+    pub data: &'static str,
+    /// Heap bytes per registration.
+    pub per_reg: f64,
+    /// The target, if there is one.
+    pub target: Option<f64>,
+}
+
+/// Registrations in the memory workload.
+pub const MEMORY_FDS: usize = 10_000;
+
+/// Heap bytes per registration with [`MEMORY_FDS`] fds registered (both ends of
+/// `MEMORY_FDS / 2` pipes), for every object and selector and for mio and polling, with
+/// unit and `usize` data. `live` reads the bytes the process's allocator holds (the
+/// report binary's counting allocator); each figure is the growth of that count while
+/// the object is built and every fd registered, divided by the registrations.
+///
+/// # Errors
+///
+/// Any error creating or registering with a backend.
+pub fn memory_rows(live: fn() -> usize) -> io::Result<Vec<MemRow>> {
+    let pipes: Vec<(io::PipeReader, io::PipeWriter)> =
+        (0..MEMORY_FDS / 2).map(|_| pipe()).collect();
+    let fds: Vec<BorrowedFd<'_>> = pipes
+        .iter()
+        .flat_map(|(r, w)| [r.as_fd(), w.as_fd()])
+        .collect();
+    let n = fds.len() as f64;
+    let mut rows = Vec::new();
+    let mut row = |name, data, target, bytes: usize| {
+        rows.push(MemRow {
+            name,
+            data,
+            per_reg: bytes as f64 / n,
+            target,
+        });
+    };
+    fn sel<S: Selector>(
+        live: fn() -> usize,
+        fds: &[BorrowedFd<'_>],
+        make: impl Fn() -> io::Result<S>,
+        data: impl Fn(usize) -> S::Data,
+    ) -> io::Result<usize> {
+        let before = live();
+        let mut s = make()?;
+        for (i, fd) in fds.iter().enumerate() {
+            s.register(fd, Interest::READ, data(i))?;
+        }
+        let bytes = live().saturating_sub(before);
+        drop(s);
+        Ok(bytes)
+    }
+    {
+        let before = live();
+        let mut p = Poll::new();
+        for fd in &fds {
+            p.register(fd, PollFlags::POLLIN)?;
+        }
+        let bytes = live().saturating_sub(before);
+        drop(p);
+        row("Poll", "—", None, bytes);
+    }
+    for (data, extra) in [("()", 0.0), ("usize", 8.0)] {
+        let unit = extra == 0.0;
+        macro_rules! measure {
+            ($name:expr, $make:expr, $target:expr) => {{
+                let bytes = if unit {
+                    sel(live, &fds, $make, |_| ())?
+                } else {
+                    sel(live, &fds, $make, |i| i)?
+                };
+                row($name, data, Some($target + extra), bytes);
+            }};
+        }
+        measure!("PollSelector", PollSelector::new, 24.0);
+        measure!(
+            "SelectSelector",
+            SelectSelector::new,
+            if unit { 12.0 } else { 24.0 }
+        );
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        measure!(
+            "EpollSelector",
+            select_epoll::EpollSelector::new,
+            if unit { 12.0 } else { 24.0 }
+        );
+        measure!(
+            "DefaultSelector",
+            DefaultSelector::new,
+            if unit { 12.0 } else { 24.0 }
+        );
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let before = live();
+        let ep = select_epoll::Epoll::new()?;
+        for fd in &fds {
+            ep.register(fd, select_epoll::EpollFlags::EPOLLIN)?;
+        }
+        let bytes = live().saturating_sub(before);
+        drop(ep);
+        row("Epoll", "—", None, bytes);
+    }
+    {
+        let before = live();
+        let poll = mio::Poll::new()?;
+        for (i, fd) in fds.iter().enumerate() {
+            let raw = fd.as_raw_fd();
+            poll.registry().register(
+                &mut mio::unix::SourceFd(&raw),
+                mio::Token(i),
+                mio::Interest::READABLE,
+            )?;
+        }
+        let bytes = live().saturating_sub(before);
+        drop(poll);
+        row("mio", "usize (Token)", None, bytes);
+    }
+    {
+        let before = live();
+        let mut poller = PollingLevel::new()?;
+        for (i, fd) in fds.iter().enumerate() {
+            poller.add(*fd, polling::Event::readable(i))?;
+        }
+        let bytes = live().saturating_sub(before);
+        drop(poller);
+        row("polling (level)", "usize (key)", None, bytes);
+    }
+    Ok(rows)
+}
