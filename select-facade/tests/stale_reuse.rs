@@ -8,6 +8,7 @@
 //! is made readable. The kernel still holds the old READ registration and reports it
 //! under N, but a wait must report only what the current key holds and the new file
 //! shows: `(N, WRITE)`. After `unregister(N)` nothing at all.
+#![cfg(unix)]
 
 use std::io::Write;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
