@@ -7,7 +7,9 @@ use std::os::fd::{FromRawFd, OwnedFd};
 
 use crate::error::cvt;
 
-pub(crate) const PIPE_BUF: usize = libc::PIPE_BUF;
+// `usize` in libc on most targets, `c_int` on illumos and Solaris (5120 there).
+#[allow(clippy::unnecessary_cast)]
+pub(crate) const PIPE_BUF: usize = libc::PIPE_BUF as usize;
 
 /// A `timespec` of zero, built without naming private padding fields.
 #[inline]

@@ -753,11 +753,9 @@ proptest! {
 /// readable. No backend may report READ for N (the key holds WRITE only), nor anything
 /// from the unregistered registration.
 ///
-/// Fails on main before the generation fix of #14 item 1 (EpollSelector reports
-/// `(N, READ)` for the WRITE-only key); passes with it. Remove the `ignore` when that fix
-/// is merged.
+/// Failed before the generation fix of #14 item 1 (EpollSelector reported `(N, READ)`
+/// for the WRITE-only key).
 #[test]
-#[ignore = "#14 item 1: fails until the stale-event generation fix is merged"]
 fn no_stale_event_after_the_dup_trap_and_fd_reuse() {
     run(vec![
         Op::Register(0, Interest::READ.bits(), 1),

@@ -36,6 +36,11 @@ fn negative_fd_is_invalid_input_naming_it() {
 #[test]
 #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn closed_fd_is_ebadf() {
+    if select_core::testing::skip_under_emulation(
+        "select(2) on fds at or above 1024 aborts qemu-user",
+    ) {
+        return;
+    }
     // A number inside the fd table: the kernel itself refuses it.
     let (r, _w) = pipe();
     let Some(keep) = at(r.as_fd(), 3100) else {

@@ -149,7 +149,7 @@ impl<T> PollSelector<T> {
 
 /// The `pollfd` request bits for `interest`.
 #[inline]
-fn to_flags(interest: Interest) -> PollFlags {
+pub(crate) fn to_flags(interest: Interest) -> PollFlags {
     let mut f = PollFlags::empty();
     if interest.is_readable() {
         f |= PollFlags::POLLIN;
@@ -172,7 +172,7 @@ fn bit(x: libc::c_short, mask: libc::c_short, out: u8) -> u8 {
 /// The event a ready `pollfd` of a user registration stands for (branch-free but for
 /// the PRIORITY-only fallback).
 #[inline(always)]
-fn translate(p: &pollfd) -> Event {
+pub(crate) fn translate(p: &pollfd) -> Event {
     let (ev, rev) = (p.events, p.revents);
     let registered =
         bit(ev, libc::POLLIN, 1) | bit(ev, libc::POLLOUT, 2) | bit(ev, libc::POLLPRI, 4);
@@ -191,7 +191,7 @@ fn translate(p: &pollfd) -> Event {
     Event::new(p.fd, Interest::from_bits_truncate(ready), hangup, error)
 }
 
-fn wake_fd_error(fd: RawFd) -> io::Error {
+pub(crate) fn wake_fd_error(fd: RawFd) -> io::Error {
     io::Error::new(
         io::ErrorKind::AlreadyExists,
         format!("file descriptor {fd} is the selector's wake fd"),
