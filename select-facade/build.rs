@@ -6,6 +6,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(has_epoll)");
     println!("cargo::rustc-check-cfg=cfg(has_kqueue)");
     println!("cargo::rustc-check-cfg=cfg(kqueue_user_waker)");
+    println!("cargo::rustc-check-cfg=cfg(has_devpoll)");
     println!("cargo::rerun-if-changed=build.rs");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let libkqueue = std::env::var_os("CARGO_FEATURE_LIBKQUEUE").is_some();
@@ -19,6 +20,10 @@ fn main() {
     }
     if matches!(os.as_str(), "linux" | "android") {
         println!("cargo::rustc-cfg=has_epoll");
+    }
+    // /dev/poll: illumos and Solaris (select-poll's DevPoll, under the same cfg there).
+    if matches!(os.as_str(), "illumos" | "solaris") {
+        println!("cargo::rustc-cfg=has_devpoll");
     }
     if native_kqueue || (os == "linux" && libkqueue) {
         println!("cargo::rustc-cfg=has_kqueue");

@@ -60,7 +60,8 @@ pub const RAW_KEVENT: &str = "raw kevent";
 pub fn raw_name(backend: Backend) -> &'static str {
     match backend {
         Backend::Select => RAW_SELECT,
-        Backend::Poll => RAW_POLL,
+        // /dev/poll speaks pollfd; the report has no raw DP_POLL baseline of its own.
+        Backend::Poll | Backend::Devpoll => RAW_POLL,
         Backend::Epoll => RAW_EPOLL,
         Backend::Kqueue => RAW_KEVENT,
     }

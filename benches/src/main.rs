@@ -54,7 +54,7 @@ OPTIONS:
     -h, --help        this text
 
 ENVIRONMENT:
-    SELECT_BACKEND    forces DefaultSelector's backend (select|poll|epoll|kqueue)
+    SELECT_BACKEND    forces DefaultSelector's backend (select|poll|devpoll|epoll|kqueue)
     CARGO_TARGET_DIR  where target/ is (for the default plot path)
 ";
 

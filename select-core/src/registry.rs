@@ -617,12 +617,14 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn many_fds() {
+        // Miri interprets every instruction: fewer fds there, same shape.
+        let top = if cfg!(miri) { 600 } else { 20_000 };
         let mut r: Registry<RawFd> = Registry::new("test");
-        for fd in (0..20_000).step_by(3) {
+        for fd in (0..top).step_by(3) {
             r.register(fd, Interest::READ, fd, ok2).unwrap();
         }
         r.register(i32::MAX, Interest::READ, -1, ok2).unwrap();
-        for fd in (0..20_000).step_by(3) {
+        for fd in (0..top).step_by(3) {
             assert_eq!(r.get(fd).unwrap().data, fd);
             assert!(r.get(fd + 1).is_err());
         }
@@ -631,6 +633,10 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "too slow under Miri: 300,000 inserts into a table of 1,000,000 slots"
+    )]
     fn table_is_dense_for_small_fds_and_sparse_beyond() {
         let mut t: FdTable<u32> = FdTable::new();
         assert_eq!(t.insert(-5, 1), None);

@@ -665,6 +665,9 @@ pub enum Backend {
     Select,
     /// `poll(2)`: O(registered fds) per wait.
     Poll,
+    /// illumos/Solaris `/dev/poll`: registrations kept by the kernel, O(ready fds) per
+    /// wait.
+    Devpoll,
     /// Linux `epoll`: O(ready fds) per wait.
     Epoll,
     /// BSD/macOS `kqueue` (or libkqueue on Linux): O(ready fds) per wait.
@@ -673,19 +676,22 @@ pub enum Backend {
 
 impl Backend {
     /// Every backend, weakest first.
-    pub const ALL: [Backend; 4] = [
+    pub const ALL: [Backend; 5] = [
         Backend::Select,
         Backend::Poll,
+        Backend::Devpoll,
         Backend::Epoll,
         Backend::Kqueue,
     ];
 
-    /// The lower-case name used by `SELECT_BACKEND`: `select`, `poll`, `epoll`, `kqueue`.
+    /// The lower-case name used by `SELECT_BACKEND`: `select`, `poll`, `devpoll`,
+    /// `epoll`, `kqueue`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
             Backend::Select => "select",
             Backend::Poll => "poll",
+            Backend::Devpoll => "devpoll",
             Backend::Epoll => "epoll",
             Backend::Kqueue => "kqueue",
         }
@@ -701,7 +707,7 @@ impl fmt::Display for Backend {
 impl FromStr for Backend {
     type Err = io::Error;
 
-    /// Parses `select`, `poll`, `epoll` or `kqueue` (ASCII case-insensitive, surrounding
+    /// Parses `select`, `poll`, `devpoll`, `epoll` or `kqueue` (ASCII case-insensitive, surrounding
     /// blanks ignored).
     ///
     /// # Errors
@@ -714,7 +720,7 @@ impl FromStr for Backend {
             .find(|b| b.name().eq_ignore_ascii_case(t))
             .ok_or_else(|| {
                 invalid_input(format!(
-                    "unknown backend {s:?}: expected one of select, poll, epoll, kqueue"
+                    "unknown backend {s:?}: expected one of select, poll, devpoll, epoll, kqueue"
                 ))
             })
     }

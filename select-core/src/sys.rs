@@ -7,7 +7,9 @@ use std::os::fd::{FromRawFd, OwnedFd};
 
 use crate::error::cvt;
 
-pub(crate) const PIPE_BUF: usize = libc::PIPE_BUF;
+// `usize` in libc on most targets, `c_int` on illumos and Solaris (5120 there).
+#[allow(clippy::unnecessary_cast)]
+pub(crate) const PIPE_BUF: usize = libc::PIPE_BUF as usize;
 
 /// A `timespec` of zero, built without naming private padding fields.
 #[inline]
@@ -47,13 +49,21 @@ pub(crate) fn dup2(fd: RawFd, target: RawFd) -> io::Result<OwnedFd> {
     let new = cvt(unsafe { libc::dup2(fd, target) })?;
     // SAFETY: `new` was just returned by dup2, is open, and is owned by nobody else.
     let owned = unsafe { OwnedFd::from_raw_fd(new) };
-    // SAFETY: F_SETFD takes an integer argument.
-    cvt(unsafe { libc::fcntl(new, libc::F_SETFD, libc::FD_CLOEXEC) })?;
+    // Miri has no exec and does not emulate F_SETFD: nothing to set there.
+    if !cfg!(miri) {
+        // SAFETY: F_SETFD takes an integer argument.
+        cvt(unsafe { libc::fcntl(new, libc::F_SETFD, libc::FD_CLOEXEC) })?;
+    }
     Ok(owned)
 }
 
 #[cfg(feature = "testing")]
 pub(crate) fn nofile_limit() -> io::Result<(u64, u64)> {
+    if cfg!(miri) {
+        // Miri's fd table has no limit and Miri has no getrlimit: a nominal soft limit
+        // of 1024 and no hard limit.
+        return Ok((1024, u64::MAX));
+    }
     // SAFETY: rlimit is plain old data; getrlimit writes into the valid pointer given.
     let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
     // SAFETY: `lim` is a valid, writable rlimit.
@@ -63,6 +73,10 @@ pub(crate) fn nofile_limit() -> io::Result<(u64, u64)> {
 
 #[cfg(feature = "testing")]
 pub(crate) fn set_nofile_soft_limit(soft: u64, hard: u64) -> io::Result<()> {
+    if cfg!(miri) {
+        // Nothing to raise under Miri (see `nofile_limit`).
+        return Ok(());
+    }
     let lim = libc::rlimit {
         rlim_cur: soft as libc::rlim_t,
         rlim_max: hard as libc::rlim_t,

@@ -76,7 +76,8 @@ pub fn drain(mut r: impl Read) -> usize {
 }
 
 /// Raises the `RLIMIT_NOFILE` soft limit to `want` (or the hard limit, if lower) and
-/// returns the soft limit now in force. Never lowers it.
+/// returns the soft limit now in force. Never lowers it. (Under Miri, which has no fd
+/// limit, the limit is a nominal soft 1024 raised on demand; see `sys::nofile_limit`.)
 ///
 /// # Errors
 ///
@@ -295,6 +296,39 @@ pub fn fork_and_wait(child: impl FnOnce() -> i32) -> io::Result<i32> {
 /// The errno of `poll(2)`, `Interrupted` among them.
 pub fn poll_sleep(timeout: Option<Duration>) -> io::Result<usize> {
     sys::poll_no_fds(crate::timeout::to_millis_ceil(timeout))
+}
+
+/// The environment variable CI sets (to any non-empty value) when the tests run under
+/// user-mode emulation (`qemu-s390x` and the like), where a few tests cannot work:
+/// fds at or above 1024 abort qemu's own `select`, and a test binary cannot re-execute
+/// itself through the emulator.
+pub const UNDER_EMULATION_ENV: &str = "SELECT_RS_UNDER_EMULATION";
+
+/// Whether this process runs under user-mode emulation ([`UNDER_EMULATION_ENV`] set).
+#[must_use]
+pub fn under_emulation() -> bool {
+    std::env::var_os(UNDER_EMULATION_ENV).is_some_and(|v| !v.is_empty())
+}
+
+/// Whether the calling test must skip itself because it runs under user-mode emulation
+/// ([`under_emulation`]); when it must, it says so with a [`skip`] line
+/// (`SKIP(select-rs) <test>: under emulation: <why>`), which CI counts. Outside
+/// emulation it prints nothing and returns `false`.
+///
+/// ```
+/// use select_core::testing::skip_under_emulation;
+///
+/// if skip_under_emulation("needs fds at or above 1024") {
+///     return;
+/// }
+/// ```
+#[must_use]
+pub fn skip_under_emulation(why: &str) -> bool {
+    let on = under_emulation();
+    if on {
+        skip(&format!("under emulation: {why}"));
+    }
+    on
 }
 
 /// How many times [`stop_if_signalled`] or [`go_on_if_signalled`] ran since the last

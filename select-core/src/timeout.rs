@@ -101,7 +101,8 @@ pub fn to_timeval_ceil(d: Duration) -> libc::timeval {
     }
     libc::timeval {
         // Bounded by MAX_WAIT_CHUNK (about 2e6 s), which fits every time_t (and the
-        // 32-bit `long` fields of Winsock's timeval).
+        // 32-bit `long` fields of Winsock's timeval). Cast with `as _`: libc deprecates
+        // naming `time_t`/`suseconds_t` on musl.
         tv_sec: secs as _,
         tv_usec: micros as _,
     }
@@ -124,7 +125,7 @@ pub fn to_timespec(d: Duration) -> libc::timespec {
     // built with a struct literal everywhere: start from zero and set the fields.
     let mut ts = crate::sys::zeroed_timespec();
     // Bounded by MAX_WAIT_CHUNK, which fits every time_t; nanoseconds fit c_long.
-    ts.tv_sec = d.as_secs() as libc::time_t;
+    ts.tv_sec = d.as_secs() as _;
     ts.tv_nsec = d.subsec_nanos() as _;
     ts
 }

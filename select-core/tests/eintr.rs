@@ -7,6 +7,10 @@ use select_core::retry;
 use select_core::testing::{poll_sleep, SignalStorm};
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn signal_storm_neither_shortens_nor_lengthens_a_wait() {
     let timeout = Duration::from_millis(200);
     let storm = SignalStorm::start(Duration::from_micros(300)).unwrap();
@@ -43,6 +47,10 @@ fn signal_storm_neither_shortens_nor_lengthens_a_wait() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn blocking_wait_survives_a_storm_until_ready() {
     // With no timeout, the retried wait only ends when the "syscall" succeeds; here the
     // syscall is a long poll(2) that the storm interrupts, reporting readiness once
@@ -69,6 +77,10 @@ fn blocking_wait_survives_a_storm_until_ready() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn zero_timeout_under_a_storm_never_errors() {
     // A zero-timeout poll(2) never sleeps, so a storm would almost never interrupt it;
     // the "syscall" here sleeps in poll(2) until a signal comes, so every call really

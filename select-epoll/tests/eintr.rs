@@ -12,6 +12,10 @@ use select_core::{Events, Interest, Selector};
 use select_epoll::{Epoll, EpollFlags, EpollSelector};
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn storm_during_a_200ms_wait() {
     let ep = Epoll::new().unwrap();
     let (r, _w) = pipe();
@@ -31,6 +35,10 @@ fn storm_during_a_200ms_wait() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn storm_during_a_blocking_wait_ended_by_data() {
     let ep = Epoll::new().unwrap();
     let (r, w) = pipe();
@@ -48,6 +56,10 @@ fn storm_during_a_blocking_wait_ended_by_data() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn storm_during_a_selector_wait() {
     let mut sel = EpollSelector::new().unwrap();
     let (r, _w) = pipe();

@@ -8,6 +8,10 @@ use select_core::testing::interrupt_check_contract;
 use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector, Events, Interest, Selector};
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn epoll_object() {
     interrupt_check_contract(
         |r: &PipeReader| {
@@ -24,6 +28,10 @@ fn epoll_object() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn epoll_object_on_the_epoll_wait_fallback() {
     // The same through plain epoll_wait (ms timeouts) instead of epoll_pwait2.
     select_epoll::__force_epoll_wait_fallback(true);
@@ -42,6 +50,10 @@ fn epoll_object_on_the_epoll_wait_fallback() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn epoll_selector() {
     interrupt_check_contract(
         |r: &PipeReader| {

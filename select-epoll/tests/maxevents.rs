@@ -76,6 +76,7 @@ fn at_most_maxevents_are_returned() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri: a scale test with 10,000 fds")]
 fn ten_thousand_ready_fds_with_maxevents_64_none_starves() {
     const N: usize = 10_000;
     const MAX: usize = 64;

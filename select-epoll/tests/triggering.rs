@@ -53,6 +53,7 @@ fn edge_triggered_reports_once_until_new_data() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate EPOLLONESHOT")]
 fn oneshot_disarms_until_modify() {
     let ep = Epoll::new().unwrap();
     let (r, w) = pipe();
@@ -77,6 +78,7 @@ fn oneshot_disarms_until_modify() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate shutdown(2) of a socketpair")]
 fn rdhup_on_peer_shutdown_of_writing() {
     let ep = Epoll::new().unwrap();
     let (a, b) = socketpair();
@@ -94,6 +96,7 @@ fn rdhup_on_peer_shutdown_of_writing() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets")]
 fn rdhup_on_loopback_tcp() {
     let ep = Epoll::new().unwrap();
     let (client, server) = select_core::testing::tcp_pair();
@@ -105,6 +108,7 @@ fn rdhup_on_loopback_tcp() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate EPOLLEXCLUSIVE")]
 fn exclusive_is_accepted_at_register_only() {
     let ep = Epoll::new().unwrap();
     let ep2 = Epoll::new().unwrap();

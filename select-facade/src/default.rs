@@ -8,6 +8,8 @@ use select_core::error::invalid_input;
 use select_core::retry::InterruptCheck;
 use select_core::{Backend, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
 use select_fdset::SelectSelector;
+#[cfg(has_devpoll)]
+use select_poll::DevpollSelector;
 #[cfg(has_poll)]
 use select_poll::PollSelector;
 
@@ -36,6 +38,10 @@ cfg_if::cfg_if! {
     } else if #[cfg(has_kqueue)] {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Kqueue, Backend::Poll, Backend::Select];
+    } else if #[cfg(has_devpoll)] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target
+        /// (illumos and Solaris: Python's `DefaultSelector` is `DevpollSelector` there).
+        pub const PREFERENCE: &[Backend] = &[Backend::Devpoll, Backend::Poll, Backend::Select];
     } else if #[cfg(not(has_poll))] {
         /// The order in which [`DefaultSelector::new`] tries backends on this target
         /// (Windows: Winsock's select only, as in CPython).
@@ -58,9 +64,10 @@ pub trait Availability: Sized {
     fn is_compiled(&self) -> bool;
 }
 
-const ALL_STRONGEST_FIRST: [Backend; 4] = [
+const ALL_STRONGEST_FIRST: [Backend; 5] = [
     Backend::Epoll,
     Backend::Kqueue,
+    Backend::Devpoll,
     Backend::Poll,
     Backend::Select,
 ];
@@ -86,6 +93,7 @@ impl Availability for Backend {
             Backend::Poll => cfg!(has_poll),
             Backend::Epoll => cfg!(has_epoll),
             Backend::Kqueue => cfg!(has_kqueue),
+            Backend::Devpoll => cfg!(has_devpoll),
         }
     }
 }
@@ -99,6 +107,8 @@ enum Inner<T> {
     Epoll(EpollSelector<T>),
     #[cfg(has_kqueue)]
     Kqueue(KqueueSelector<T>),
+    #[cfg(has_devpoll)]
+    Devpoll(DevpollSelector<T>),
     #[cfg(has_poll)]
     Poll(PollSelector<T>),
     Select(SelectSelector<T>),
@@ -112,6 +122,8 @@ macro_rules! dispatch {
             Inner::Epoll($s) => $body,
             #[cfg(has_kqueue)]
             Inner::Kqueue($s) => $body,
+            #[cfg(has_devpoll)]
+            Inner::Devpoll($s) => $body,
             #[cfg(has_poll)]
             Inner::Poll($s) => $body,
             Inner::Select($s) => $body,
@@ -126,6 +138,8 @@ impl<T> Inner<T> {
             Backend::Epoll => Ok(Inner::Epoll(EpollSelector::new()?)),
             #[cfg(has_kqueue)]
             Backend::Kqueue => Ok(Inner::Kqueue(KqueueSelector::new()?)),
+            #[cfg(has_devpoll)]
+            Backend::Devpoll => Ok(Inner::Devpoll(DevpollSelector::new()?)),
             #[cfg(has_poll)]
             Backend::Poll => Ok(Inner::Poll(PollSelector::new()?)),
             Backend::Select => Ok(Inner::Select(SelectSelector::new()?)),

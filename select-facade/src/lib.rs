@@ -13,14 +13,15 @@
 //! | `select.poll()` | [`Poll::new()`] |
 //! | `select.epoll()` | `Epoll::new()` (Linux, Android) |
 //! | `select.kqueue()`, `select.kevent(...)` | `Kqueue::new()`, `KEvent::new(ident)` |
+//! | `select.devpoll()` | `DevPoll::new()` (illumos, Solaris) |
 //! | `selectors.DefaultSelector()` | [`DefaultSelector::new()`] |
 //! | `selectors.EVENT_READ`, `EVENT_WRITE` | [`Interest::READ`], [`Interest::WRITE`] |
 //!
 //! [`DefaultSelector`] is Python's `selectors.DefaultSelector`: the best mechanism the
-//! machine offers, **probed at run time** (epoll on Linux, kqueue on BSD/macOS, else poll,
-//! else select; a mechanism whose creation fails falls through to the next), overridable
-//! in code ([`DefaultSelector::with_backend`]) or with the environment variable
-//! `SELECT_BACKEND=select|poll|epoll|kqueue`. It implements the [`Selector`] trait by
+//! machine offers, **probed at run time** (epoll on Linux, kqueue on BSD/macOS, `/dev/poll`
+//! on illumos/Solaris, else poll, else select; a mechanism whose creation fails falls
+//! through to the next), overridable in code ([`DefaultSelector::with_backend`]) or with
+//! the environment variable `SELECT_BACKEND=select|poll|devpoll|epoll|kqueue`. It implements the [`Selector`] trait by
 //! enum dispatch, with no boxing and no allocation per wait, and offers a [`Waker`].
 //!
 //! **Windows**: as in Python there, only `select()` exists and it takes sockets only
@@ -242,6 +243,10 @@ pub use select_core::retry;
 
 #[doc(no_inline)]
 pub use select_fdset::{select, FdSet, Ready, Select, SelectSelector, Selected, FD_SETSIZE};
+#[doc(no_inline)]
+#[cfg(has_devpoll)]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "illumos", target_os = "solaris"))))]
+pub use select_poll::{DevPoll, DevpollSelector};
 #[cfg(has_poll)]
 #[doc(no_inline)]
 pub use select_poll::{Poll, PollFlags, PollSelector};

@@ -12,7 +12,10 @@ fn on(backend: Backend) -> DefaultSelector<u32> {
 }
 
 mod select {
-    select_core::selector_contract!(|| super::on(super::Backend::Select));
+    select_core::selector_contract!(
+        || super::on(super::Backend::Select),
+        miri_ignore = "Miri does not emulate select(2)"
+    );
 }
 
 mod poll {

@@ -35,6 +35,10 @@ fn interrupted_by(
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn sigint_ends_a_default_selector_wait() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let check = stop_on_interrupt().unwrap();
@@ -58,6 +62,10 @@ fn sigint_ends_a_default_selector_wait() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn sigterm_ends_a_select_call() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let check = stop_on_interrupt().unwrap();
@@ -76,6 +84,10 @@ fn sigterm_ends_a_select_call() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn without_the_check_the_handler_changes_nothing() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     stop_on_interrupt().unwrap();

@@ -12,6 +12,8 @@ use select_facade::{Availability, Backend, DefaultSelector, Events, Interest, Se
 fn selectors() -> Vec<(String, DefaultSelector<u32>)> {
     let mut all: Vec<_> = Backend::available()
         .into_iter()
+        // Miri does not emulate select(2): the select backend sits out there.
+        .filter(|&b| cfg!(not(miri)) || b != Backend::Select)
         .map(|b| (b.to_string(), DefaultSelector::with_backend(b).unwrap()))
         .collect();
     let default = DefaultSelector::best().unwrap();
@@ -22,6 +24,10 @@ fn selectors() -> Vec<(String, DefaultSelector<u32>)> {
 const WAIT: Option<Duration> = Some(Duration::from_secs(5));
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri's pipes differ from Linux's in readiness (a read end reports writable)"
+)]
 fn the_python_loop_modifies_and_unregisters_inside_the_loop() {
     for (name, mut sel) in selectors() {
         let pipes: Vec<_> = (0..6).map(|_| testing::pipe()).collect();

@@ -58,6 +58,7 @@ fn run_clients(addr: std::net::SocketAddr) {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets")]
 fn two_hundred_clients_get_every_byte_back() {
     let mut backends = Backend::available();
     backends.push(DefaultSelector::<()>::new().unwrap().backend());
@@ -90,6 +91,7 @@ fn two_hundred_clients_get_every_byte_back() {
 /// A client that sends far more than the kernel buffers hold and reads slowly makes the
 /// server's writes partial: it must park the rest under WRITE interest and lose nothing.
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets")]
 fn slow_reader_forces_partial_writes_and_loses_nothing() {
     // More than loopback's largest send + receive buffers (tcp_wmem/tcp_rmem maxima of
     // 4 MiB and 6 MiB by default) can hold in flight.

@@ -38,6 +38,10 @@ fn storm<T: std::fmt::Debug>(name: &str, wait: impl FnOnce() -> std::io::Result<
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn eintr_storm_on_every_selector() {
     fn on<S: Selector<Data = ()>>(name: &str, mut s: S) {
         let (r, _w) = pipe();
@@ -60,6 +64,10 @@ fn eintr_storm_on_every_selector() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn eintr_storm_on_every_mechanism() {
     let (r, _w) = pipe();
     storm("select()", || {
@@ -151,7 +159,8 @@ fn concurrent_register_unregister_on_one_epoll() {
     let mut events = select_epoll::EpollEvents::new(64).unwrap();
     let deadline = Instant::now() + Duration::from_millis(400);
     let (mut waits, mut checked_present, mut checked_absent) = (0u64, 0u64, 0u64);
-    while Instant::now() < deadline {
+    // Miri's clock runs on its own schedule: there, at least 20 waits whatever it says.
+    while Instant::now() < deadline || (cfg!(miri) && waits < 20) {
         let before: Vec<(RawFd, u64)> = seqs.iter().map(|(&fd, s)| (fd, s.load(SeqCst))).collect();
         ep.poll_into(Some(Duration::from_millis(1)), &mut events)
             .unwrap();
@@ -187,7 +196,10 @@ fn concurrent_register_unregister_on_one_epoll() {
     }
     assert!(waits > 10, "{waits} waits");
     assert!(cycles_total.iter().all(|&c| c > 0), "{cycles_total:?}");
-    assert!(checked_absent + checked_present > 0);
+    // Natively only: Miri's scheduler switches threads every few steps, so a fd's thread
+    // nearly always moves during a wait and there may be nothing to check; under Miri the
+    // point is its data-race and aliasing check of the concurrent calls.
+    assert!(cfg!(miri) || checked_absent + checked_present > 0);
     println!(
         "{waits} waits, {checked_present} present and {checked_absent} absent checks, cycles {cycles_total:?}"
     );

@@ -21,6 +21,10 @@ fn emfile<T: std::fmt::Debug>(what: &str, r: std::io::Result<T>) {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri has no fd limit (RLIMIT_NOFILE), so EMFILE cannot be provoked"
+)]
 fn full_fd_table_gives_emfile_and_recovers() {
     let limit = raise_fd_limit(20_000).unwrap();
     // Objects made before the table fills up.

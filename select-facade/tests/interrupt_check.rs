@@ -9,6 +9,10 @@ use select_core::testing::interrupt_check_contract;
 use select_facade::{DefaultSelector, Events, Interest, Selector};
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn default_selector() {
     interrupt_check_contract(
         |r: &PipeReader| {
@@ -25,6 +29,10 @@ fn default_selector() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn default_selector_with_a_waker() {
     // The waker's fd is watched too; the check still decides what an EINTR does.
     interrupt_check_contract(

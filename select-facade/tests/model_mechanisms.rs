@@ -85,8 +85,10 @@ enum PollOp {
     World(WorldOp),
 }
 
-/// A mask from three bits: POLLIN, POLLPRI, POLLOUT.
+/// A mask from three bits: POLLIN, POLLPRI, POLLOUT (no POLLPRI under Miri, which does
+/// not emulate it).
 fn poll_mask(bits: u8) -> PollFlags {
+    let bits = if cfg!(miri) { bits & !2 } else { bits };
     let mut m = PollFlags::empty();
     for (bit, f) in [
         (1, PollFlags::POLLIN),
@@ -289,8 +291,10 @@ mod epoll_model {
         World(WorldOp),
     }
 
-    /// A mask from four bits: EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLRDHUP.
+    /// A mask from four bits: EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLRDHUP (no EPOLLPRI under
+    /// Miri, which does not emulate it).
     fn mask(bits: u8) -> EpollFlags {
+        let bits = if cfg!(miri) { bits & !2 } else { bits };
         let mut m = EpollFlags::empty();
         for (bit, f) in [
             (1, EpollFlags::EPOLLIN),
@@ -566,12 +570,14 @@ proptest! {
 
     /// `Poll` upserts, reports `POLLNVAL` for closed fds and keeps slot order.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri's pipes differ from Linux's in readiness (a read end reports writable), which the model follows")]
     fn poll_follows_its_model(ops in proptest::collection::vec(poll_op(), 1..48)) {
         poll_run(ops)?;
     }
 
     /// `select()` and `Select` report the model's subsets in the caller's order.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
     fn select_follows_its_model(ops in proptest::collection::vec(select_op(), 1..48)) {
         select_run(ops)?;
     }
@@ -583,6 +589,7 @@ proptest! {
 
     /// `Epoll` refuses duplicates with EEXIST and loses registrations with the file.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri's pipes differ from Linux's in readiness (a read end reports writable), which the model follows")]
     fn epoll_follows_its_model(ops in proptest::collection::vec(epoll_model::op(), 1..48)) {
         epoll_model::run(ops)?;
     }

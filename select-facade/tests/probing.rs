@@ -24,6 +24,8 @@ fn preference_order_matches_the_target() {
         assert_eq!(PREFERENCE[0], Backend::Epoll);
     } else if cfg!(any(target_os = "freebsd", target_os = "macos")) {
         assert_eq!(PREFERENCE[0], Backend::Kqueue);
+    } else if cfg!(any(target_os = "illumos", target_os = "solaris")) {
+        assert_eq!(PREFERENCE[0], Backend::Devpoll);
     } else if cfg!(windows) {
         assert_eq!(PREFERENCE, &[Backend::Select]);
     }
@@ -75,6 +77,10 @@ fn run_child(test: &str, value: &str, expect: &str) {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot spawn processes (re-exec of the test binary)"
+)]
 fn child_checks_env_choice() {
     // Does its work only when started by the tests below.
     let Ok(expect) = std::env::var(CHILD) else {
@@ -92,7 +98,16 @@ fn child_checks_env_choice() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot spawn processes (re-exec of the test binary)"
+)]
 fn env_override_selects_each_available_backend() {
+    if select_core::testing::skip_under_emulation(
+        "re-executes the test binary, which qemu-user cannot do",
+    ) {
+        return;
+    }
     for b in Backend::available() {
         run_child("child_checks_env_choice", b.name(), b.name());
     }
@@ -103,7 +118,16 @@ fn env_override_selects_each_available_backend() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot spawn processes (re-exec of the test binary)"
+)]
 fn env_override_refuses_unknown_and_unavailable_names() {
+    if select_core::testing::skip_under_emulation(
+        "re-executes the test binary, which qemu-user cannot do",
+    ) {
+        return;
+    }
     run_child("child_checks_env_choice", "iocp", "error:\"iocp\"");
     for b in Backend::ALL.into_iter().filter(|b| !b.is_compiled()) {
         run_child(

@@ -12,6 +12,12 @@ use crate::sys::{Word, BITS, FD_SETSIZE};
 /// Words held without a heap allocation: exactly one C `fd_set`.
 const INLINE_WORDS: usize = FD_SETSIZE / BITS;
 
+// On 64-bit illumos/Solaris one C fd_set is 8 KiB (FD_SETSIZE 65536): inline still, as a
+// C program's fd_set is, rather than a heap allocation per set.
+#[cfg_attr(
+    any(target_os = "illumos", target_os = "solaris"),
+    allow(clippy::large_enum_variant)
+)]
 #[derive(Clone)]
 enum Storage {
     Inline([Word; INLINE_WORDS]),
@@ -36,11 +42,11 @@ impl Storage {
 }
 
 /// A set of file descriptors stored as the kernel's `fd_set`: bit `fd % W` of word
-/// `fd / W`, where the word is the C library's `fd_mask` (`long` on Linux, FreeBSD and
-/// DragonFly; 32 bits on macOS, NetBSD and OpenBSD) of `W` bits.
+/// `fd / W`, where the word is the C library's `fd_mask` (`long` on Linux, FreeBSD,
+/// DragonFly, illumos and Solaris; 32 bits on macOS, NetBSD and OpenBSD) of `W` bits.
 ///
-/// Up to `FD_SETSIZE` fds (1024 on Linux, macOS, FreeBSD and OpenBSD; 256 on NetBSD)
-/// fit in the value itself, without a heap allocation, exactly as a C `fd_set`. A
+/// Up to `FD_SETSIZE` fds (1024 on Linux, macOS, FreeBSD and OpenBSD; 256 on NetBSD;
+/// 65536 on 64-bit illumos and Solaris, an 8 KiB value there) fit in the value itself, without a heap allocation, exactly as a C `fd_set`. A
 /// higher fd moves the set to a heap buffer of the needed size, which is kept (and
 /// reused) from then on: [`clear`](FdSet::clear) never frees, and a set that was once
 /// large never allocates again for fds it already had room for.

@@ -19,11 +19,12 @@
 //! # Platforms
 //!
 //! Every Unix has `select(2)`. fds at or above [`FD_SETSIZE`] (1024 on Linux, macOS,
-//! FreeBSD and OpenBSD, 256 on NetBSD) are accepted where the kernel takes larger sets —
+//! FreeBSD and OpenBSD, 256 on NetBSD, 65536 on 64-bit illumos and Solaris) are accepted where the kernel takes larger sets —
 //! Linux, Android, FreeBSD, DragonFly, NetBSD and OpenBSD ([`LARGE_FDS`] is true) — and
 //! refused with `InvalidInput` "filedescriptor out of range in select()" elsewhere
 //! (macOS and iOS, whose `select` refuses them without the `_DARWIN_UNLIMITED_SELECT`
-//! variant, and any other target), as CPython refuses them everywhere.
+//! variant; illumos and Solaris, whose `select` fails with `EINVAL` beyond it; and any
+//! other target), as CPython refuses them everywhere.
 //!
 //! `select(2)` cannot watch a regular file for growth: a regular file is always reported
 //! ready for reading and writing.

@@ -2,4 +2,7 @@
 //! `testing::contract`); select-specific behaviour lives in the `selector_*.rs` files.
 #![cfg(unix)]
 
-select_core::selector_contract!(|| select_fdset::SelectSelector::<u32>::new().unwrap());
+select_core::selector_contract!(
+    || select_fdset::SelectSelector::<u32>::new().unwrap(),
+    miri_ignore = "Miri does not emulate select(2)"
+);

@@ -18,6 +18,10 @@ fn check_elapsed(start: Instant, sent: usize) {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn storm_does_not_shorten_select() {
     let (r, _w) = pipe();
     let storm = SignalStorm::start(STORM).unwrap();
@@ -29,6 +33,10 @@ fn storm_does_not_shorten_select() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn storm_does_not_shorten_empty_sleep() {
     let storm = SignalStorm::start(STORM).unwrap();
     let start = Instant::now();
@@ -40,6 +48,10 @@ fn storm_does_not_shorten_empty_sleep() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn storm_does_not_shorten_select_object_or_selector() {
     let (r, _w) = pipe();
     let mut sel = Select::new();
@@ -65,6 +77,10 @@ fn storm_does_not_shorten_select_object_or_selector() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn blocking_select_survives_a_storm_until_ready() {
     let (r, mut w) = pipe();
     let storm = SignalStorm::start(STORM).unwrap();

@@ -113,11 +113,14 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 128 }))]
 
     /// FdSet behaves as an ordered set of non-negative integers.
     #[test]
-    fn behaves_like_an_ordered_set(ops in proptest::collection::vec(op(), 0..80)) {
+    // (Shorter sequences under Miri, which interprets every step.)
+    fn behaves_like_an_ordered_set(
+        ops in proptest::collection::vec(op(), 0..if cfg!(miri) { 24 } else { 80 })
+    ) {
         let mut set = FdSet::new();
         let mut model = BTreeSet::new();
         for op in ops {

@@ -24,6 +24,7 @@ fn select_on(fd: i32) -> std::io::Result<usize> {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate fork(2)")]
 fn child_gets_ebadf_for_a_closed_high_fd_like_the_parent() {
     let (r, _w) = testing::pipe();
     let high = match testing::dup_at(r.as_raw_fd(), HIGH) {

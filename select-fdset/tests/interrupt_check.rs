@@ -8,6 +8,10 @@ use select_core::testing::interrupt_check_contract;
 use select_fdset::{Events, Interest, Ready, Select, SelectSelector, Selector};
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn select_object() {
     interrupt_check_contract(
         |r: &PipeReader| (r.try_clone().unwrap(), Select::new(), Ready::new()),
@@ -19,6 +23,10 @@ fn select_object() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn select_function_form() {
     // `Select::with_interrupt_check(c).select(...)`: the free function with the hook.
     interrupt_check_contract(
@@ -35,6 +43,10 @@ fn select_function_form() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn select_selector() {
     interrupt_check_contract(
         |r: &PipeReader| {

@@ -32,7 +32,13 @@ fn assert_out_of_range(e: std::io::Error, fd: i32) {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn high_fds_reported_by_select() {
+    if select_core::testing::skip_under_emulation(
+        "select(2) on fds at or above 1024 aborts qemu-user",
+    ) {
+        return;
+    }
     let (r, mut w) = pipe();
     let (low_r, _low_w) = pipe();
     let Some(r5000) = at(r.as_fd(), 5000) else {
@@ -72,7 +78,13 @@ fn high_fds_reported_by_select() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn select_object_reused_across_high_and_low_fds() {
+    if select_core::testing::skip_under_emulation(
+        "select(2) on fds at or above 1024 aborts qemu-user",
+    ) {
+        return;
+    }
     let (r, mut w) = pipe();
     let Some(high) = at(r.as_fd(), 12_000) else {
         return;
@@ -100,7 +112,13 @@ fn select_object_reused_across_high_and_low_fds() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn high_fds_in_the_selector() {
+    if select_core::testing::skip_under_emulation(
+        "select(2) on fds at or above 1024 aborts qemu-user",
+    ) {
+        return;
+    }
     let (r, mut w) = pipe();
     let Some(r9000) = at(r.as_fd(), 9000) else {
         return;
@@ -130,7 +148,13 @@ fn high_fds_in_the_selector() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn fd_setsize_boundary() {
+    if select_core::testing::skip_under_emulation(
+        "select(2) on fds at or above 1024 aborts qemu-user",
+    ) {
+        return;
+    }
     let (r, mut w) = pipe();
     w.write_all(b"x").unwrap();
     let edge = FD_SETSIZE as i32;

@@ -27,6 +27,7 @@ fn fill(w: &mut std::io::PipeWriter) -> usize {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn pipe_buf_write_to_a_writable_pipe_completes() {
     let (mut r, mut w) = pipe();
     set_nonblocking(w.as_raw_fd()).unwrap();

@@ -12,6 +12,7 @@ const LONG: Option<Duration> = Some(Duration::from_secs(5));
 const ZERO: Option<Duration> = Some(Duration::ZERO);
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn readable_after_a_write_and_not_before() {
     let (r, mut w) = pipe();
     let (rr, ww, xx) = select(&[&r], &[], &[], ZERO).unwrap();
@@ -23,6 +24,7 @@ fn readable_after_a_write_and_not_before() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn readable_at_eof() {
     let (r, w) = pipe();
     drop(w);
@@ -31,6 +33,7 @@ fn readable_at_eof() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn writable_pipe_and_socket() {
     let (_r, w) = pipe();
     let (a, _b) = socketpair();
@@ -41,6 +44,7 @@ fn writable_pipe_and_socket() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn exceptional_condition_tcp_out_of_band() {
     let (client, server) = tcp_pair();
     let (_, _, x) = select(&[&server], &[], &[&server], ZERO).unwrap();
@@ -52,6 +56,7 @@ fn exceptional_condition_tcp_out_of_band() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn the_three_lists_at_once() {
     let (client, server) = tcp_pair();
     let (pr, mut pw) = pipe();
@@ -69,6 +74,7 @@ fn the_three_lists_at_once() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn every_kind_of_waitable() {
     let (r, mut w) = pipe();
     w.write_all(b"x").unwrap();

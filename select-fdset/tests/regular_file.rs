@@ -34,6 +34,7 @@ impl Drop for TempFile {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn empty_file_is_readable_and_writable_at_once() {
     let tmp = TempFile::new("select");
     let f = tmp.open();
@@ -46,6 +47,7 @@ fn empty_file_is_readable_and_writable_at_once() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn selector_reports_a_file_ready() {
     let tmp = TempFile::new("selector");
     let f = tmp.open();

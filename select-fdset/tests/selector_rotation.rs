@@ -13,6 +13,7 @@ use select_fdset::{Events, Interest, SelectSelector, Selector};
 const LONG: Option<Duration> = Some(Duration::from_secs(5));
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn capacity_one_rotates_across_three_ready_fds() {
     let pipes: Vec<_> = (0..3).map(|_| pipe()).collect();
     let mut sel = SelectSelector::new().unwrap();
@@ -33,6 +34,7 @@ fn capacity_one_rotates_across_three_ready_fds() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn capacity_two_over_five_reports_everyone_within_three_waits() {
     let pipes: Vec<_> = (0..5).map(|_| pipe()).collect();
     let mut sel = SelectSelector::new().unwrap();
@@ -50,6 +52,7 @@ fn capacity_two_over_five_reports_everyone_within_three_waits() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn rotation_survives_the_ready_set_changing() {
     let pipes: Vec<_> = (0..3).map(|_| pipe()).collect();
     let mut sel = SelectSelector::new().unwrap();
@@ -81,6 +84,7 @@ fn model_wait(ready: &[(i32, Interest)], cursor: &mut i32, cap: usize) -> Vec<(i
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn rotation_across_words_and_sets_matches_the_model() {
     use select_core::testing::{dup_at, socketpair};
     use std::os::fd::{AsFd, OwnedFd};

@@ -13,6 +13,7 @@ const LONG: Option<Duration> = Some(Duration::from_secs(5));
 const ZERO: Option<Duration> = Some(Duration::ZERO);
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn wake_fd_ends_a_blocking_wait_without_an_event() {
     let (wake_r, mut wake_w) = pipe();
     let (r, _w) = pipe();
@@ -35,6 +36,7 @@ fn wake_fd_ends_a_blocking_wait_without_an_event() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn wake_and_events_together_even_when_full() {
     let (wake_r, mut wake_w) = pipe();
     let pipes: Vec<_> = (0..3).map(|_| pipe()).collect();
@@ -54,6 +56,7 @@ fn wake_and_events_together_even_when_full() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn wake_fd_rules() {
     let (wake_r, mut wake_w) = pipe();
     let (r, _w) = pipe();

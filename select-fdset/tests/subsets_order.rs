@@ -17,6 +17,7 @@ fn same<T: ?Sized>(a: &[&T], b: &[&T]) -> bool {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn subset_in_caller_order() {
     let pipes: Vec<_> = (0..5).map(|_| pipe()).collect();
     for i in [1, 3, 4] {
@@ -33,6 +34,7 @@ fn subset_in_caller_order() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn duplicates_are_returned_as_often_as_listed() {
     let (r, mut w) = pipe();
     let (r2, _w2) = pipe();
@@ -48,6 +50,7 @@ fn duplicates_are_returned_as_often_as_listed() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn same_object_in_several_lists() {
     let (a, mut b) = socketpair();
     b.write_all(b"x").unwrap();
@@ -57,6 +60,7 @@ fn same_object_in_several_lists() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn only_ready_objects_and_none_on_timeout() {
     let (r, _w) = pipe();
     let (r2, _w2) = pipe();
@@ -65,6 +69,7 @@ fn only_ready_objects_and_none_on_timeout() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn reusable_select_and_indices() {
     let pipes: Vec<_> = (0..4).map(|_| pipe()).collect();
     let readers: Vec<BorrowedFd<'_>> = pipes.iter().map(|p| p.0.as_fd()).collect();
@@ -110,6 +115,7 @@ fn reusable_select_and_indices() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn ready_buffer_is_cleared_on_error() {
     let (r, mut w) = pipe();
     w.write_all(b"x").unwrap();

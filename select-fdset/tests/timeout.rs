@@ -13,6 +13,7 @@ const MS50: Duration = Duration::from_millis(50);
 const MAX: Duration = Duration::from_secs(5);
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn zero_returns_at_once() {
     let (r, _w) = pipe();
     let start = Instant::now();
@@ -26,6 +27,7 @@ fn zero_returns_at_once() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn fifty_ms_waits_at_least_fifty_ms() {
     let (r, _w) = pipe();
     let start = Instant::now();
@@ -37,6 +39,7 @@ fn fifty_ms_waits_at_least_fifty_ms() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn sub_microsecond_timeouts_round_up_and_do_not_spin() {
     let (r, _w) = pipe();
     let mut sel = Select::new();
@@ -51,6 +54,7 @@ fn sub_microsecond_timeouts_round_up_and_do_not_spin() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn empty_lists_just_sleep() {
     let start = Instant::now();
     let none: [&i32; 0] = [];
@@ -62,6 +66,7 @@ fn empty_lists_just_sleep() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn none_blocks_until_a_writer_thread_writes() {
     let (r, mut w) = pipe();
     let go = Barrier::new(2);
@@ -78,6 +83,7 @@ fn none_blocks_until_a_writer_thread_writes() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn long_timeout_returns_as_soon_as_ready() {
     let (r, mut w) = pipe();
     w.write_all(b"x").unwrap();

@@ -175,7 +175,9 @@ impl KEvent {
     #[inline]
     #[must_use]
     pub fn udata(&self) -> UData {
-        self.0.udata as UData
+        // The field is an integer in a pointer's clothes: read its address only, no
+        // provenance is exposed (strict provenance; checked under Miri).
+        self.0.udata.addr()
     }
 
     /// Sets [`ident`](KEvent::ident).
@@ -207,7 +209,9 @@ impl KEvent {
     /// integer; the kernel hands it back unchanged and nobody dereferences it.
     #[inline]
     pub fn set_udata(&mut self, udata: UData) {
-        self.0.udata = udata as _;
+        // A pointer without provenance: never dereferenced, so none is needed, and no
+        // integer-to-pointer cast (strict provenance; checked under Miri).
+        self.0.udata = std::ptr::without_provenance_mut(udata);
     }
 
     /// Builder form of [`set_ident`](KEvent::set_ident).

@@ -15,6 +15,10 @@ use select_core::testing::interrupt_check_contract;
 use select_kqueue::{Events, Interest, KEvent, Kqueue, KqueueSelector, Selector};
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn kqueue_object() {
     interrupt_check_contract(
         |r: &PipeReader| {
@@ -31,6 +35,10 @@ fn kqueue_object() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn kqueue_selector() {
     interrupt_check_contract(
         |r: &PipeReader| {

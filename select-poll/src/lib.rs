@@ -15,6 +15,11 @@
 //!   names in `Debug` and keeping unknown bits.
 //! * [`PollSelector`] is Python's `selectors.PollSelector` with select-core's uniform
 //!   [`Selector`] contract.
+//! * On illumos and Solaris, `DevPoll` is Python's `select.devpoll()` (the `/dev/poll`
+//!   device, which speaks the same `pollfd` records) and `DevpollSelector` is
+//!   `selectors.DevpollSelector`. CI type-checks them for those targets but cannot run
+//!   them: their behaviour follows illumos's `poll(7d)` manual page and CPython's
+//!   `select.devpoll`, unverified on a real kernel.
 //!
 //! # From Python
 //!
@@ -97,6 +102,10 @@
 // point to.
 #![cfg_attr(not(unix), allow(rustdoc::broken_intra_doc_links))]
 
+#[cfg(has_devpoll)]
+mod devpoll;
+#[cfg(has_devpoll)]
+mod devpoll_selector;
 #[cfg(unix)]
 mod flags;
 #[cfg(unix)]
@@ -106,7 +115,13 @@ mod selector;
 #[cfg(unix)]
 #[allow(unsafe_code)]
 mod sys;
+#[cfg(unix)]
+mod timeouts;
 
+#[cfg(has_devpoll)]
+pub use devpoll::DevPoll;
+#[cfg(has_devpoll)]
+pub use devpoll_selector::DevpollSelector;
 #[cfg(unix)]
 pub use flags::PollFlags;
 #[cfg(unix)]

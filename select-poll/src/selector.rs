@@ -149,7 +149,7 @@ impl<T> PollSelector<T> {
 
 /// The `pollfd` request bits for `interest`.
 #[inline]
-fn to_flags(interest: Interest) -> PollFlags {
+pub(crate) fn to_flags(interest: Interest) -> PollFlags {
     let mut f = PollFlags::empty();
     if interest.is_readable() {
         f |= PollFlags::POLLIN;
@@ -213,7 +213,7 @@ static TABLE: [u16; 512] = {
 
 /// The event a ready `pollfd` of a user registration stands for.
 #[inline(always)]
-fn translate(p: &pollfd) -> Event {
+pub(crate) fn translate(p: &pollfd) -> Event {
     let bits = if DENSE_BITS {
         let i = ((p.events as usize & 7) << 6) | (p.revents as usize & 63);
         TABLE.get(i).copied().unwrap_or(0)
@@ -228,7 +228,7 @@ fn translate(p: &pollfd) -> Event {
     )
 }
 
-fn wake_fd_error(fd: RawFd) -> io::Error {
+pub(crate) fn wake_fd_error(fd: RawFd) -> io::Error {
     io::Error::new(
         io::ErrorKind::AlreadyExists,
         format!("file descriptor {fd} is the selector's wake fd"),

@@ -132,6 +132,10 @@ impl Model {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri's pipes differ from Linux's in readiness (a read end reports POLLOUT), which the model follows"
+)]
 fn poll_matches_the_model_through_100_000_operations() {
     let mut rng = Rng::from_env();
     let mut pool = Pool::new();
@@ -203,6 +207,10 @@ fn expected_event(pool: &Pool, fd: RawFd, interest: Interest) -> Option<Event> {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri's pipes differ from Linux's in readiness (a read end reports POLLOUT), which the model follows"
+)]
 fn poll_selector_matches_the_model_and_rotates_fairly() {
     const INTERESTS: [Interest; 5] = [
         Interest::READ,

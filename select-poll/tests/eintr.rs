@@ -12,6 +12,10 @@ use select_poll::{Poll, PollFlags, PollSelector};
 const STORM: Duration = Duration::from_micros(500);
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn poll_waits_its_full_timeout_through_a_signal_storm() {
     let (r, _w) = pipe();
     let mut p = Poll::new();
@@ -28,6 +32,10 @@ fn poll_waits_its_full_timeout_through_a_signal_storm() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn a_blocking_poll_survives_a_storm_and_sees_the_write() {
     let (r, w) = pipe();
     let mut p = Poll::new();
@@ -46,6 +54,10 @@ fn a_blocking_poll_survives_a_storm_and_sees_the_write() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn the_selector_waits_its_full_timeout_through_a_signal_storm() {
     let (r, _w) = pipe();
     let mut sel = PollSelector::new().unwrap();

@@ -8,6 +8,10 @@ use select_core::testing::interrupt_check_contract;
 use select_poll::{Events, Interest, Poll, PollFlags, PollSelector, Selector};
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn poll_object() {
     interrupt_check_contract(
         |r: &PipeReader| {
@@ -24,6 +28,10 @@ fn poll_object() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn poll_selector() {
     interrupt_check_contract(
         |r: &PipeReader| {

@@ -19,6 +19,7 @@ fn pairs() -> Option<Vec<(UnixStream, UnixStream)>> {
 
 // One test for both objects: the binary then never holds 20,000 sockets at once.
 #[test]
+#[cfg_attr(miri, ignore = "too slow under Miri: a scale test with 10,000 fds")]
 fn ten_thousand_registered_one_ready() {
     let Some(pairs) = pairs() else {
         return;

@@ -11,6 +11,10 @@ use select_poll::{Poll, PollFlags};
 const ZERO: Option<Duration> = Some(Duration::ZERO);
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri's pipes differ from Linux's in readiness (a read end reports POLLOUT)"
+)]
 fn register_twice_replaces_the_mask_and_keeps_the_slot() {
     let (r1, w1) = pipe();
     let (r2, w2) = pipe();
@@ -98,6 +102,7 @@ fn negative_fds_are_refused_everywhere() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "Miri does not emulate TCP or UDP sockets")]
 fn any_waitable_and_any_mask_is_accepted() {
     let (r, w) = pipe();
     let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();

@@ -69,3 +69,27 @@ pub fn non_socket_handle() -> (std::fs::File, RawFd) {
     let raw = file.as_raw_handle() as usize as RawFd;
     (file, raw)
 }
+
+/// The environment variable CI sets when the tests run under user-mode emulation (see
+/// the Unix `testing` module; CI sets it for qemu-user only, never for Wine).
+pub const UNDER_EMULATION_ENV: &str = "SELECT_RS_UNDER_EMULATION";
+
+/// Whether this process runs under user-mode emulation ([`UNDER_EMULATION_ENV`] set).
+#[must_use]
+pub fn under_emulation() -> bool {
+    std::env::var_os(UNDER_EMULATION_ENV).is_some_and(|v| !v.is_empty())
+}
+
+/// As on Unix: `true`, after one `SKIP(select-rs) <test>: under emulation: <why>` line on
+/// stderr, when [`under_emulation`]; `false` otherwise.
+#[must_use]
+pub fn skip_under_emulation(why: &str) -> bool {
+    let on = under_emulation();
+    if on {
+        let thread = std::thread::current();
+        let name = thread.name().unwrap_or("<unnamed thread>");
+        let line = format!("SKIP(select-rs) {name}: under emulation: {why}\n");
+        let _ = io::stderr().lock().write_all(line.as_bytes());
+    }
+    on
+}

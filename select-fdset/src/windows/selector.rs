@@ -92,6 +92,14 @@ impl<T> SelectSelector<T> {
         })
     }
 
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &Registry<T> {
+        &self.registry
+    }
+
     /// Sets the interrupt check (PEP 475's handler step on Unix). Kept for the same API
     /// on every platform; Winsock waits are never interrupted by signals, so on Windows
     /// it is never called.
