@@ -634,6 +634,10 @@ fn borrowing_the_fd_of_a_closed_epoll_or_kqueue() {
 /// Issue #14 item 4: an `Events` buffer of any requested size: the fallible constructor
 /// names the value, the infallible one clamps (it used to abort on capacity overflow).
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "fills four 2^20-slot Events buffers: about 10 minutes interpreted"
+)]
 fn events_capacity_usize_max() {
     for cap in [usize::MAX, isize::MAX as usize, Events::MAX_CAPACITY + 1] {
         assert_err(
