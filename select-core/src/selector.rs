@@ -399,8 +399,12 @@ impl fmt::Debug for Events {
     }
 }
 
-/// The value unused slots of an [`Events`] buffer hold.
+/// The value unused slots of an [`Events`] buffer hold: a number no fd or socket has
+/// (`-1` on Unix, `INVALID_SOCKET` on Windows).
+#[cfg(unix)]
 const EMPTY_SLOT: Event = Event::new(-1, Interest::READ, false, false);
+#[cfg(windows)]
+const EMPTY_SLOT: Event = Event::new(RawFd::MAX, Interest::READ, false, false);
 
 impl Events {
     /// The capacity used by [`Events::new`].
