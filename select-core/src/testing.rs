@@ -604,6 +604,33 @@ impl Drop for Watchdog {
 ///    at least 300 ms, and not much later (the remaining-timeout rule);
 /// 4. the same without a check (the default): unchanged PEP 475 behaviour.
 ///
+/// [`interrupt_check_contract`] for a selector: `make` builds it, the pipe's reader is
+/// registered for READ, and `set`/`get` are its inherent `set_interrupt_check` and
+/// `interrupt_check` (not on the `Selector` trait), checked to agree before each wait.
+///
+/// # Panics
+///
+/// When a rule is broken (this is a test helper).
+pub fn selector_interrupt_check_contract<S: crate::Selector<Data = ()>>(
+    make: fn() -> io::Result<S>,
+    set: fn(&mut S, Option<crate::InterruptCheck>),
+    get: fn(&S) -> Option<crate::InterruptCheck>,
+) {
+    interrupt_check_contract(
+        |r: &io::PipeReader| {
+            let mut sel = make().expect("make the selector");
+            sel.register(r, crate::Interest::READ, ())
+                .expect("register the pipe");
+            (sel, crate::Events::with_capacity(8))
+        },
+        |(sel, events), check, timeout| {
+            set(sel, check);
+            assert_eq!(get(sel).is_some(), check.is_some());
+            sel.select(events, timeout)
+        },
+    );
+}
+
 /// # Panics
 ///
 /// When a rule is broken (this is a test helper).

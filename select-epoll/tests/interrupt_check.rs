@@ -4,8 +4,8 @@
 
 use std::io::PipeReader;
 
-use select_core::testing::interrupt_check_contract;
-use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector, Events, Interest, Selector};
+use select_core::testing::{interrupt_check_contract, selector_interrupt_check_contract};
+use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector};
 
 #[test]
 #[cfg_attr(
@@ -55,16 +55,9 @@ fn epoll_object_on_the_epoll_wait_fallback() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn epoll_selector() {
-    interrupt_check_contract(
-        |r: &PipeReader| {
-            let mut sel = EpollSelector::new().unwrap();
-            sel.register(r, Interest::READ, ()).unwrap();
-            (sel, Events::with_capacity(8))
-        },
-        |(sel, events), check, timeout| {
-            sel.set_interrupt_check(check);
-            assert_eq!(sel.interrupt_check().is_some(), check.is_some());
-            sel.select(events, timeout)
-        },
+    selector_interrupt_check_contract(
+        EpollSelector::new,
+        EpollSelector::set_interrupt_check,
+        EpollSelector::interrupt_check,
     );
 }

@@ -5,7 +5,7 @@
 
 use std::io::PipeReader;
 
-use select_core::testing::interrupt_check_contract;
+use select_core::testing::{interrupt_check_contract, selector_interrupt_check_contract};
 use select_facade::{DefaultSelector, Events, Interest, Selector};
 
 #[test]
@@ -14,17 +14,10 @@ use select_facade::{DefaultSelector, Events, Interest, Selector};
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn default_selector() {
-    interrupt_check_contract(
-        |r: &PipeReader| {
-            let mut sel = DefaultSelector::new().unwrap();
-            sel.register(r, Interest::READ, ()).unwrap();
-            (sel, Events::with_capacity(8))
-        },
-        |(sel, events), check, timeout| {
-            sel.set_interrupt_check(check);
-            assert_eq!(sel.interrupt_check().is_some(), check.is_some());
-            sel.select(events, timeout)
-        },
+    selector_interrupt_check_contract(
+        DefaultSelector::new,
+        DefaultSelector::set_interrupt_check,
+        DefaultSelector::interrupt_check,
     );
 }
 

@@ -4,8 +4,8 @@
 
 use std::io::PipeReader;
 
-use select_core::testing::interrupt_check_contract;
-use select_fdset::{Events, Interest, Ready, Select, SelectSelector, Selector};
+use select_core::testing::{interrupt_check_contract, selector_interrupt_check_contract};
+use select_fdset::{Ready, Select, SelectSelector};
 
 #[test]
 #[cfg_attr(
@@ -48,16 +48,9 @@ fn select_function_form() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn select_selector() {
-    interrupt_check_contract(
-        |r: &PipeReader| {
-            let mut sel = SelectSelector::new().unwrap();
-            sel.register(r, Interest::READ, ()).unwrap();
-            (sel, Events::with_capacity(8))
-        },
-        |(sel, events), check, timeout| {
-            sel.set_interrupt_check(check);
-            assert_eq!(sel.interrupt_check().is_some(), check.is_some());
-            sel.select(events, timeout)
-        },
+    selector_interrupt_check_contract(
+        SelectSelector::new,
+        SelectSelector::set_interrupt_check,
+        SelectSelector::interrupt_check,
     );
 }

@@ -11,8 +11,8 @@
 
 use std::io::PipeReader;
 
-use select_core::testing::interrupt_check_contract;
-use select_kqueue::{Events, Interest, KEvent, Kqueue, KqueueSelector, Selector};
+use select_core::testing::{interrupt_check_contract, selector_interrupt_check_contract};
+use select_kqueue::{KEvent, Kqueue, KqueueSelector};
 
 #[test]
 #[cfg_attr(
@@ -40,16 +40,9 @@ fn kqueue_object() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn kqueue_selector() {
-    interrupt_check_contract(
-        |r: &PipeReader| {
-            let mut sel = KqueueSelector::new().unwrap();
-            sel.register(r, Interest::READ, ()).unwrap();
-            (sel, Events::with_capacity(8))
-        },
-        |(sel, events), check, timeout| {
-            sel.set_interrupt_check(check);
-            assert_eq!(sel.interrupt_check().is_some(), check.is_some());
-            sel.select(events, timeout)
-        },
+    selector_interrupt_check_contract(
+        KqueueSelector::new,
+        KqueueSelector::set_interrupt_check,
+        KqueueSelector::interrupt_check,
     );
 }

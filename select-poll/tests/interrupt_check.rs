@@ -4,8 +4,8 @@
 
 use std::io::PipeReader;
 
-use select_core::testing::interrupt_check_contract;
-use select_poll::{Events, Interest, Poll, PollFlags, PollSelector, Selector};
+use select_core::testing::{interrupt_check_contract, selector_interrupt_check_contract};
+use select_poll::{Poll, PollFlags, PollSelector};
 
 #[test]
 #[cfg_attr(
@@ -33,16 +33,9 @@ fn poll_object() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn poll_selector() {
-    interrupt_check_contract(
-        |r: &PipeReader| {
-            let mut sel = PollSelector::new().unwrap();
-            sel.register(r, Interest::READ, ()).unwrap();
-            (sel, Events::with_capacity(8))
-        },
-        |(sel, events), check, timeout| {
-            sel.set_interrupt_check(check);
-            assert_eq!(sel.interrupt_check().is_some(), check.is_some());
-            sel.select(events, timeout)
-        },
+    selector_interrupt_check_contract(
+        PollSelector::new,
+        PollSelector::set_interrupt_check,
+        PollSelector::interrupt_check,
     );
 }
