@@ -294,13 +294,14 @@ pub struct SelectorKey<T> {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Event {
     fd: RawFd,
-    ready: Interest,
-    flags: u8,
+    // The ready interests in the low byte, hang-up in bit 8, error in bit 9: the
+    // backends' translation tables produce this word, so a wait stores it as is.
+    bits: u32,
 }
 
 impl Event {
-    const HANGUP: u8 = 1;
-    const ERROR: u8 = 2;
+    const HANGUP: u32 = 1 << 8;
+    const ERROR: u32 = 1 << 9;
 
     /// An event for `fd` with `ready` interests; `hangup`/`error` record those
     /// conditions. Plumbing for backends (hidden, not covered by semver): users read
@@ -309,9 +310,25 @@ impl Event {
     #[inline]
     #[must_use]
     pub const fn new(fd: RawFd, ready: Interest, hangup: bool, error: bool) -> Event {
-        let flags = (hangup as u8 * Self::HANGUP) | (error as u8 * Self::ERROR);
-        Event { fd, ready, flags }
+        let bits = ready.bits() as u32
+            | (hangup as u32 * Self::HANGUP)
+            | (error as u32 * Self::ERROR);
+        Event { fd, bits }
     }
+
+    /// An event from a backend's packed word: the ready interests in bits 0-2, hang-up
+    /// in bit 8, error in bit 9 (other bits are dropped). Plumbing for backends'
+    /// translation tables (hidden, not covered by semver).
+    #[doc(hidden)]
+    #[inline(always)]
+    #[must_use]
+    pub const fn from_packed(fd: RawFd, packed: u16) -> Event {
+        Event {
+            fd,
+            bits: packed as u32 & (Self::HANGUP | Self::ERROR | Interest::ALL.bits() as u32),
+        }
+    }
+
     /// The ready file descriptor.
     #[inline]
     #[must_use]
@@ -322,38 +339,38 @@ impl Event {
     #[inline]
     #[must_use]
     pub const fn ready(&self) -> Interest {
-        self.ready
+        Interest::from_bits_truncate(self.bits as u8)
     }
     /// Ready for reading (or at EOF / in error).
     #[inline]
     #[must_use]
     pub const fn is_readable(&self) -> bool {
-        self.ready.is_readable()
+        self.ready().is_readable()
     }
     /// Ready for writing (or in error).
     #[inline]
     #[must_use]
     pub const fn is_writable(&self) -> bool {
-        self.ready.is_writable()
+        self.ready().is_writable()
     }
     /// Urgent data pending.
     #[inline]
     #[must_use]
     pub const fn is_priority(&self) -> bool {
-        self.ready.is_priority()
+        self.ready().is_priority()
     }
     /// The peer hung up (`POLLHUP`, `EPOLLHUP`/`EPOLLRDHUP`, `EV_EOF` on a read filter).
     #[inline]
     #[must_use]
     pub const fn is_hangup(&self) -> bool {
-        self.flags & Self::HANGUP != 0
+        self.bits & Self::HANGUP != 0
     }
     /// An error condition is pending (`POLLERR`, `EPOLLERR`, `EV_ERROR`/`EV_EOF` with an
     /// error code).
     #[inline]
     #[must_use]
     pub const fn is_error(&self) -> bool {
-        self.flags & Self::ERROR != 0
+        self.bits & Self::ERROR != 0
     }
 }
 
@@ -361,7 +378,7 @@ impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Event")
             .field("fd", &self.fd)
-            .field("ready", &self.ready)
+            .field("ready", &self.ready())
             .field("hangup", &self.is_hangup())
             .field("error", &self.is_error())
             .finish()

@@ -133,13 +133,8 @@ fn translate(ev: &epoll_event) -> Option<Event> {
     if out == 0 {
         return None;
     }
-    // `out`'s low byte is a non-empty subset of Interest::ALL.
-    Some(Event::new(
-        fd,
-        Interest::from_bits_truncate(out as u8),
-        out & (1 << 8) != 0,
-        out & (1 << 9) != 0,
-    ))
+    // `out` is in `Event`'s packed form (interests, hang-up bit 8, error bit 9).
+    Some(Event::from_packed(fd, out))
 }
 
 /// Python's `selectors.EpollSelector`: the [`Selector`] contract on an [`Epoll`],

@@ -220,12 +220,8 @@ pub(crate) fn translate(p: &pollfd) -> Event {
     } else {
         translate_bits(p.events, p.revents)
     };
-    Event::new(
-        p.fd,
-        Interest::from_bits_truncate(bits as u8),
-        bits & (1 << 8) != 0,
-        bits & (1 << 9) != 0,
-    )
+    // `bits` is in `Event`'s packed form (interests, hang-up bit 8, error bit 9).
+    Event::from_packed(p.fd, bits)
 }
 
 pub(crate) fn wake_fd_error(fd: RawFd) -> io::Error {
