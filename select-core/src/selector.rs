@@ -310,22 +310,21 @@ impl Event {
     #[inline]
     #[must_use]
     pub const fn new(fd: RawFd, ready: Interest, hangup: bool, error: bool) -> Event {
-        let bits = ready.bits() as u32
-            | (hangup as u32 * Self::HANGUP)
-            | (error as u32 * Self::ERROR);
+        let bits =
+            ready.bits() as u32 | (hangup as u32 * Self::HANGUP) | (error as u32 * Self::ERROR);
         Event { fd, bits }
     }
 
     /// An event from a backend's packed word: the ready interests in bits 0-2, hang-up
-    /// in bit 8, error in bit 9 (other bits are dropped). Plumbing for backends'
-    /// translation tables (hidden, not covered by semver).
+    /// in bit 8, error in bit 9, no other bit set (`Eq` and `Hash` compare the whole
+    /// word). Plumbing for backends' translation tables (hidden, not covered by semver).
     #[doc(hidden)]
     #[inline(always)]
     #[must_use]
     pub const fn from_packed(fd: RawFd, packed: u16) -> Event {
         Event {
             fd,
-            bits: packed as u32 & (Self::HANGUP | Self::ERROR | Interest::ALL.bits() as u32),
+            bits: packed as u32,
         }
     }
 

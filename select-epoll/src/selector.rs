@@ -72,8 +72,12 @@ const fn bit(x: u32, mask: u32, out: u8) -> u8 {
 
 /// What kernel `bits` mean for a registration of the `registered` interests: the ready
 /// interests (low byte), hang-up (bit 8) and error (bit 9); 0 for an event carrying no
-/// registered interest.
+/// registered interest, and always 0 for `registered == 0` (the wake fd's tag, whose
+/// events the wait loop finds afterwards).
 const fn translate_bits(bits: u32, registered: u8) -> u16 {
+    if registered == 0 {
+        return 0;
+    }
     let hangup = bits & (HUP | RDHUP) != 0;
     let error = bits & ERR != 0;
     // HUP/ERR: everything; RDHUP alone (the peer shut down its writing half): reading
@@ -119,22 +123,26 @@ static TABLE: [u16; 512] = {
     t
 };
 
-/// Translates one kernel event; `None` for an event carrying no registered interest.
+/// Translates one kernel event into `Event`'s packed word; 0 for an event carrying no
+/// registered interest and for the wake fd.
 #[inline(always)]
-fn translate(ev: &epoll_event) -> Option<Event> {
+fn translate_packed(ev: &epoll_event) -> (RawFd, u16) {
     // Copies out of a possibly packed struct.
     let (bits, data) = (ev.events, ev.u64);
-    let fd = data as u32 as RawFd;
     let registered = (data >> INTEREST_SHIFT) as usize & usize::from(Interest::ALL.bits());
     let out = TABLE
         .get((registered << 6) | squeeze(bits))
         .copied()
         .unwrap_or(0);
-    if out == 0 {
-        return None;
-    }
+    (data as u32 as RawFd, out)
+}
+
+/// Translates one kernel event; `None` for an event carrying no registered interest.
+#[inline(always)]
+fn translate(ev: &epoll_event) -> Option<Event> {
+    let (fd, out) = translate_packed(ev);
     // `out` is in `Event`'s packed form (interests, hang-up bit 8, error bit 9).
-    Some(Event::from_packed(fd, out))
+    (out != 0).then(|| Event::from_packed(fd, out))
 }
 
 /// Python's `selectors.EpollSelector`: the [`Selector`] contract on an [`Epoll`],
@@ -361,25 +369,23 @@ impl<T> Selector for EpollSelector<T> {
             return Ok(self.translate_checked(n, events));
         }
         let ready = &self.buf[..n];
-        let mut woken = false;
         let len = events.fill_with(|slots| {
             let mut k = 0;
             for ev in ready {
-                if ev.u64 & WAKE_TAG != 0 {
-                    woken = true;
-                    continue;
+                let (fd, out) = translate_packed(ev);
+                // Written whether or not it counts (no branch): `k <= ` this event's
+                // index `< n <= slots.len()`, so the slot exists, and a slot past the
+                // final count is never read.
+                if let Some(slot) = slots.get_mut(k) {
+                    *slot = Event::from_packed(fd, out);
                 }
-                if let Some(event) = translate(ev) {
-                    // `n <= slots.len()`: never `None`.
-                    if let Some(slot) = slots.get_mut(k) {
-                        *slot = event;
-                        k += 1;
-                    }
-                }
+                k += usize::from(out != 0);
             }
             k
         });
-        if woken {
+        if len < n && ready.iter().any(|ev| ev.u64 & WAKE_TAG != 0) {
+            // Something was dropped: the wake fd, or (rarely) an event carrying no
+            // registered interest.
             events.set_woken();
         }
         Ok(len)
