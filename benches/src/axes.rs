@@ -266,6 +266,25 @@ mod linux {
                 flip: false,
             }),
         });
+        // The same calls on a second epoll instance: the floor of what the pairing
+        // resolves for two contenders doing the same kernel work.
+        let raw2 = RawEpoll::new(1)?;
+        for b in background {
+            raw2.add(b.as_raw_fd(), libc::EPOLLIN as u32)?;
+        }
+        if modify {
+            raw2.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)?;
+        }
+        out.push(Case {
+            name: "raw epoll_ctl, 2nd instance (control)",
+            baseline: Some(RAW_EPOLL_CTL),
+            waiter: Box::new(RawCtl {
+                ep: raw2,
+                fd,
+                modify,
+                flip: false,
+            }),
+        });
         out.push(Case {
             name: "EpollSelector",
             baseline: Some(RAW_EPOLL_CTL),
@@ -586,6 +605,11 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
         out.push(Case {
             name: RAW_FCNTL,
             baseline: None,
+            waiter: Box::new(RawFcntl(fd)),
+        });
+        out.push(Case {
+            name: "raw fcntl(F_GETFD), again (control)",
+            baseline: Some(RAW_FCNTL),
             waiter: Box::new(RawFcntl(fd)),
         });
     }

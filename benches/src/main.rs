@@ -258,13 +258,18 @@ fn fmt_cell(s: &Option<Sample>) -> String {
 /// A churn cell: ns per operation and what it adds to its baseline's call(s).
 fn fmt_churn_cell(s: &Option<Sample>) -> String {
     match s {
-        Some(x) => match x.diff {
-            Some(d) => format!(
+        Some(x) => match (x.diff, x.diff_spread) {
+            (Some(d), Some((lo, hi))) => format!(
+                "{} ({d:+.0} ns, {lo:+.0}…{hi:+.0}, {:.2}x)",
+                fmt_ns(x.ns),
+                x.ratio.unwrap_or(f64::NAN)
+            ),
+            (Some(d), None) => format!(
                 "{} ({d:+.0} ns, {:.2}x)",
                 fmt_ns(x.ns),
                 x.ratio.unwrap_or(f64::NAN)
             ),
-            None => fmt_ns(x.ns),
+            (None, _) => fmt_ns(x.ns),
         },
         None => "—".into(),
     }
@@ -429,6 +434,12 @@ struct AxesOut {
 const BUSY: [(usize, usize); 3] = [(100, 100), (1000, 1000), (1000, 64)];
 /// Registered fds in the churn workload.
 const CHURN_NS: [usize; 2] = [10, 1000];
+/// Churn groups run this many times the plan's repetitions: an `epoll_ctl` pair costs
+/// several hundred ns and varies by a few percent from batch to batch (the kernel frees
+/// each deleted registration after an RCU grace period), so a median of the paired
+/// differences needs more pairs to resolve its ns targets than the waits' ratios do.
+/// Each churn repetition is short (a few ms), so this adds a few seconds.
+const CHURN_REPS_FACTOR: usize = 3;
 /// Sizes of mio's edge-triggered row.
 const EDGE_NS: [usize; 2] = [10, 1000];
 
@@ -468,17 +479,22 @@ fn run_axes(
         busy.push((col, n as f64, samples));
     }
     let mut churn: Suite = Vec::new();
+    let churn_plan = Plan {
+        reps: plan.reps * CHURN_REPS_FACTOR,
+        ..plan
+    };
     for modify in [false, true] {
         for n in CHURN_NS {
             if !fits(n, limit) || !wants("churn") {
-                progress.show("churn", plan.reps, plan.reps);
+                progress.show("churn", churn_plan.reps, churn_plan.reps);
                 continue;
             }
             let set = ChurnSet::new(n).map_err(|e| format!("churn: {e}"))?;
             let what = if modify { "modify" } else { "reg+unreg" };
             let label = format!("churn {what} N={n}");
             let mut cases = axes::churn_cases(&set, modify).map_err(|e| format!("{label}: {e}"))?;
-            let samples = measure::run(&mut cases, plan, |r, rs| progress.show(&label, r, rs));
+            let samples =
+                measure::run(&mut cases, churn_plan, |r, rs| progress.show(&label, r, rs));
             churn.push((format!("{what}, {n} reg."), n as f64, samples));
         }
     }
@@ -990,6 +1006,7 @@ fn plot_axes(path: &Path, ax: &AxesOut, machine: &str) -> Result<(), String> {
                 ratio: None,
                 spread: None,
                 diff: None,
+                diff_spread: None,
             })
             .collect();
         memory.push((format!("data {data}"), 0.0, samples));
@@ -1098,8 +1115,9 @@ fn run(args: Args) -> Result<(), String> {
         .map_or(String::new(), |v| format!(" (forced by {BACKEND_ENV}={v})"));
     println!("DefaultSelector picks: {picked}{forced}");
     println!(
-        "plan:      {} repetitions of {} ms batches (at least {} calls, after a warm-up) per case; median ns per wait, ratio = median of per-repetition ratios to the raw syscall, spread = their 25th-75th percentiles",
+        "plan:      {} repetitions ({} for churn) of {} ms batches (at least {} calls, after a warm-up) per case; median ns per wait, ratio = median of per-repetition ratios to the raw syscall, spread = their 25th-75th percentiles",
         plan.reps,
+        plan.reps * CHURN_REPS_FACTOR,
         plan.batch.as_millis(),
         plan.min_calls
     );
@@ -1132,7 +1150,7 @@ fn run(args: Args) -> Result<(), String> {
         (None, false) => println!("CPython:   comparison skipped (--no-python / --only)"),
     }
     let axis_groups = BUSY.len()
-        + 2 * CHURN_NS.len()
+        + 2 * CHURN_NS.len() * CHURN_REPS_FACTOR
         + EDGE_NS.len()
         + if python.is_some() {
             PY_WORKLOADS.len()

@@ -41,6 +41,8 @@ pub struct Sample {
     /// Median over the repetitions of (this case's ns - the baseline's ns in the same
     /// repetition): the cost added to the baseline, for targets stated in ns.
     pub diff: Option<f64>,
+    /// The spread of those paired differences: their 25th and 75th percentiles.
+    pub diff_spread: Option<(f64, f64)>,
 }
 
 /// The `q` quantile (0..=1) of `v` (which it sorts), by linear interpolation; NaN for an
@@ -170,6 +172,8 @@ pub fn run(
                 )
             }),
             diff: base[i].map(|_| median(&mut diffs[i])),
+            diff_spread: base[i]
+                .map(|_| (quantile(&mut diffs[i], 0.25), quantile(&mut diffs[i], 0.75))),
         })
         .collect()
 }

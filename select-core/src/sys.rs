@@ -27,6 +27,7 @@ pub(crate) fn close_raw(fd: libc::c_int) -> libc::c_int {
     unsafe { libc::close(fd) }
 }
 
+#[inline]
 pub(crate) fn fcntl_getfd(fd: RawFd) -> io::Result<libc::c_int> {
     // SAFETY: F_GETFD takes no pointer argument and only reads the fd table.
     cvt(unsafe { libc::fcntl(fd, libc::F_GETFD) })

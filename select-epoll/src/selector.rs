@@ -344,6 +344,7 @@ impl<T> Selector for EpollSelector<T> {
         })
     }
 
+    #[inline]
     fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
         let fd = fd.fileno()?;
         let (ep, gens) = (&self.ep, &mut self.gens);

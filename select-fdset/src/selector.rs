@@ -327,7 +327,7 @@ fn closed_error<T>(registry: &Registry<T>) -> io::Error {
 
 /// Moves `fd` in the master sets from interest `old` to `new`, all-or-nothing: room is
 /// made in every set that gains the fd before any set changes.
-#[inline]
+#[inline(always)]
 fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
     let (old, new) = (old.bits(), new.bits());
     let (add, del) = (new & !old, old & !new);
