@@ -284,17 +284,7 @@ impl Poll {
         if n == 0 {
             return Ok(0);
         }
-        out.reserve(n);
-        let mut left = n;
-        for p in &self.fds {
-            if p.revents != 0 {
-                out.push((p.fd, PollFlags::from_bits_retain(p.revents)));
-                left -= 1;
-                if left == 0 {
-                    break;
-                }
-            }
-        }
+        sys::append_ready(&self.fds, n, out, PollFlags::from_bits_retain);
         Ok(out.len())
     }
 
