@@ -337,7 +337,7 @@ pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case
             baseline: Some(RAW_POLL),
             waiter: Box::new(RawPollAll(RawPoll::new(&raw))),
         });
-        let mut poll = Poll::new();
+        let mut poll = Poll::with_capacity(fds.len());
         for fd in fds {
             poll.register(fd, PollFlags::POLLIN)?;
         }

@@ -439,7 +439,7 @@ const CHURN_NS: [usize; 2] = [10, 1000];
 /// each deleted registration after an RCU grace period), so a median of the paired
 /// differences needs more pairs to resolve its ns targets than the waits' ratios do.
 /// Each churn repetition is short (a few ms), so this adds a few seconds.
-const CHURN_REPS_FACTOR: usize = 3;
+const CHURN_REPS_FACTOR: usize = 5;
 /// Sizes of mio's edge-triggered row.
 const EDGE_NS: [usize; 2] = [10, 1000];
 

@@ -273,6 +273,10 @@ impl Generations {
     #[inline]
     #[must_use]
     pub fn current(&self, fd: RawFd) -> u32 {
+        // The common case, nothing ever retired, answers without a table lookup.
+        if self.table.is_empty() {
+            return 0;
+        }
         self.table.get(fd).copied().unwrap_or(0)
     }
 

@@ -73,8 +73,11 @@ pub struct SelectSelector<T> {
     wake: Option<RawFd>,
     /// Where the next scan of the results starts (rotation when `Events` fills up).
     cursor: usize,
-    /// What a wait needs to know of `master`, refreshed whenever it changes.
+    /// What a wait needs to know of `master`, valid unless `stale`.
     shape: Shape,
+    /// `master` changed since `shape` was computed: the next wait recomputes it (so a
+    /// registration or removal costs one store here, however many follow each other).
+    stale: bool,
     check: Option<InterruptCheck>,
 }
 
@@ -128,6 +131,7 @@ impl<T> SelectSelector<T> {
             wake: None,
             cursor: 0,
             shape: Shape::default(),
+            stale: false,
             check: None,
         })
     }
@@ -390,12 +394,7 @@ impl<T> Selector for SelectSelector<T> {
             sys::check_open(fd)?;
             apply(master, fd, Interest::EMPTY, interest)
         })?;
-        // A registration only adds: the shape grows in place.
-        let shape = &mut self.shape;
-        shape.nfds = shape.nfds.max(key.fd as usize + 1);
-        for (active, set) in shape.active.iter_mut().zip(SETS) {
-            *active |= key.interest.contains(set);
-        }
+        self.stale = true;
         Ok(key)
     }
 
@@ -419,7 +418,7 @@ impl<T> Selector for SelectSelector<T> {
         let key = self.registry.modify(fd, interest, data, |fd, old, new| {
             apply(master, fd, old, new)
         });
-        self.shape = Shape::of(&self.master);
+        self.stale = true;
         key
     }
 
@@ -435,14 +434,7 @@ impl<T> Selector for SelectSelector<T> {
             // Removal from the sets cannot fail for a registered (non-negative) fd.
             let _ = apply(master, fd, old, Interest::EMPTY);
         })?;
-        // Only the highest fd's removal can lower `nfds`; otherwise refresh the flags.
-        if key.fd as usize + 1 >= self.shape.nfds {
-            self.shape = Shape::of(&self.master);
-        } else {
-            for (active, set) in self.shape.active.iter_mut().zip(&self.master) {
-                *active = !set.is_empty();
-            }
-        }
+        self.stale = true;
         Ok(key)
     }
 
@@ -457,6 +449,10 @@ impl<T> Selector for SelectSelector<T> {
             return Err(closed_error(&self.registry));
         }
         events.clear();
+        if self.stale {
+            self.shape = Shape::of(&self.master);
+            self.stale = false;
+        }
         let Shape { nfds, active } = self.shape;
         let nwords = nfds.div_ceil(BITS);
         let [r, w, x] = &mut self.work;
@@ -521,6 +517,7 @@ impl<T> Selector for SelectSelector<T> {
         self.wake = None;
         self.cursor = 0;
         self.shape = Shape::default();
+        self.stale = false;
     }
 
     fn is_closed(&self) -> bool {
@@ -556,7 +553,7 @@ impl<T> WakeFd for SelectSelector<T> {
             let _ = self.master[0].insert(fd);
             self.wake = Some(fd);
         }
-        self.shape = Shape::of(&self.master);
+        self.stale = true;
         Ok(())
     }
 }
