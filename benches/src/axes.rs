@@ -249,42 +249,31 @@ mod linux {
         modify: bool,
         out: &mut Vec<Case<'a>>,
     ) -> io::Result<()> {
-        let raw = RawEpoll::new(1)?;
-        for b in background {
-            raw.add(b.as_raw_fd(), libc::EPOLLIN as u32)?;
+        // The baseline, then the same calls on a second epoll instance: the control, the
+        // floor of what the pairing resolves for two contenders doing the same kernel work.
+        let names = [
+            (RAW_EPOLL_CTL, None),
+            ("raw epoll_ctl, 2nd instance (control)", Some(RAW_EPOLL_CTL)),
+        ];
+        for (name, baseline) in names {
+            let ep = RawEpoll::new(1)?;
+            for b in background {
+                ep.add(b.as_raw_fd(), libc::EPOLLIN as u32)?;
+            }
+            if modify {
+                ep.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)?;
+            }
+            out.push(Case {
+                name,
+                baseline,
+                waiter: Box::new(RawCtl {
+                    ep,
+                    fd,
+                    modify,
+                    flip: false,
+                }),
+            });
         }
-        if modify {
-            raw.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)?;
-        }
-        out.push(Case {
-            name: RAW_EPOLL_CTL,
-            baseline: None,
-            waiter: Box::new(RawCtl {
-                ep: raw,
-                fd,
-                modify,
-                flip: false,
-            }),
-        });
-        // The same calls on a second epoll instance: the floor of what the pairing
-        // resolves for two contenders doing the same kernel work.
-        let raw2 = RawEpoll::new(1)?;
-        for b in background {
-            raw2.add(b.as_raw_fd(), libc::EPOLLIN as u32)?;
-        }
-        if modify {
-            raw2.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)?;
-        }
-        out.push(Case {
-            name: "raw epoll_ctl, 2nd instance (control)",
-            baseline: Some(RAW_EPOLL_CTL),
-            waiter: Box::new(RawCtl {
-                ep: raw2,
-                fd,
-                modify,
-                flip: false,
-            }),
-        });
         out.push(Case {
             name: "EpollSelector",
             baseline: Some(RAW_EPOLL_CTL),
