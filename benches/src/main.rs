@@ -797,12 +797,19 @@ fn tick_ns(v: f64) -> String {
 }
 
 /// Labelled ticks for a log axis over `lo..hi`: 1, 2 and 5 times each power of ten
-/// inside it (so every panel gets several labels, however narrow its range).
+/// inside it, and also 1.5, 3 and 7 times when the range spans less than two and a half
+/// decades (so every panel gets several labels, however narrow its range).
 fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let mut out = Vec::new();
     let mut p = 10f64.powi(lo.max(1e-3).log10().floor() as i32);
+    let narrow = (hi / lo.max(1e-3)).log10() < 2.5;
+    let mults: &[f64] = if narrow {
+        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0]
+    } else {
+        &[1.0, 2.0, 5.0]
+    };
     while p <= hi {
-        for m in [1.0, 2.0, 5.0] {
+        for &m in mults {
             let v = m * p;
             if v >= lo && v <= hi {
                 out.push(v);
@@ -898,6 +905,28 @@ fn y_range(suite: &Suite) -> Option<(f64, f64)> {
         ys.iter().copied().fold(f64::MAX, f64::min) / 1.5,
         ys.iter().copied().fold(0.0, f64::max) * 2.5,
     ))
+}
+
+/// A log y range for a panel `height` pixels tall whose legend (one 12-pixel line per
+/// series, upper left) sits above every point: the data spans the lower part of the
+/// range, and the part the legend covers is added on top.
+fn legend_clear_range(suite: &Suite, height: u32) -> Option<(f64, f64)> {
+    let ys: Vec<f64> = suite
+        .iter()
+        .flat_map(|(_, _, s)| s.iter().map(|s| s.ns))
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    let lo = ys.iter().copied().fold(f64::MAX, f64::min) / 1.5;
+    let hi = ys.iter().copied().fold(0.0, f64::max) * 1.3;
+    if ys.is_empty() || lo >= hi {
+        return None;
+    }
+    // The plot area is the panel less its caption, margins and x labels (about 100 px);
+    // the legend takes 17 px per series plus its border.
+    let area = f64::from(height.saturating_sub(100).max(100));
+    let covered = ((row_names(suite).len() as f64 * 17.0 + 24.0) / area).min(0.7);
+    let decades = (hi / lo).log10();
+    Some((lo, hi * 10f64.powf(decades * covered / (1.0 - covered))))
 }
 
 fn plot(path: &Path, one_ready: &Suite, high_fd: &Suite, machine: &str) -> Result<(), String> {
@@ -1025,7 +1054,7 @@ fn plot_axes(path: &Path, ax: &AxesOut, machine: &str) -> Result<(), String> {
             &memory,
         ),
     ]) {
-        let Some((ymin, ymax)) = y_range(suite) else {
+        let Some((ymin, ymax)) = legend_clear_range(suite, panel.dim_in_pixel().1) else {
             continue;
         };
         let labels: Vec<String> = suite.iter().map(|(l, _, _)| l.clone()).collect();
@@ -1037,9 +1066,9 @@ fn plot_axes(path: &Path, ax: &AxesOut, machine: &str) -> Result<(), String> {
             .y_label_area_size(60)
             .build_cartesian_2d(
                 -0.5..k - 0.5,
-                (ymin.clamp(0.1, 1.0)..ymax)
+                (ymin..ymax)
                     .log_scale()
-                    .with_key_points(log_ticks(ymin.clamp(0.1, 1.0), ymax)),
+                    .with_key_points(log_ticks(ymin, ymax)),
             )
             .map_err(|e| e.to_string())?;
         chart
