@@ -24,6 +24,80 @@ const NO_FDS: &[RawFd] = &[];
 pub trait Waiter {
     /// Waits once with a zero timeout and returns the first fd reported, or -1.
     fn wait(&mut self) -> RawFd;
+
+    /// Moves on to the next of the case's instances, if it has several ([`Rotating`]);
+    /// the measurement calls it before every repetition.
+    fn rotate(&mut self) {}
+}
+
+/// One contender built several times over the same fds (separate kernel objects and
+/// buffers), a different instance timed in each repetition.
+///
+/// Two instances doing the same work can differ by a percent or two for reasons of
+/// placement alone (where the kernel put each epoll item, where the allocator put each
+/// buffer): the control rows show it. Timing every contender, baselines included, over
+/// several instances in turn makes the median over repetitions a median over those
+/// placements rather than the luck of one.
+pub struct Rotating<'a> {
+    all: Vec<Box<dyn Waiter + 'a>>,
+    at: usize,
+}
+
+impl std::fmt::Debug for Rotating<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rotating")
+            .field("instances", &self.all.len())
+            .field("at", &self.at)
+            .finish()
+    }
+}
+
+impl Waiter for Rotating<'_> {
+    #[inline]
+    fn wait(&mut self) -> RawFd {
+        match self.all.get_mut(self.at) {
+            Some(w) => w.wait(),
+            None => -1,
+        }
+    }
+
+    fn rotate(&mut self) {
+        self.at = (self.at + 1) % self.all.len().max(1);
+    }
+}
+
+/// Merges several builds of the same group (each the same cases in the same order)
+/// into one list whose waiters take turns ([`Rotating`]). Builds that do not match the
+/// first one's names are left out.
+pub fn rotating<'a>(builds: Vec<Vec<Case<'a>>>) -> Vec<Case<'a>> {
+    let mut builds = builds.into_iter();
+    let Some(first) = builds.next() else {
+        return Vec::new();
+    };
+    let meta: Vec<(&'static str, Option<&'static str>)> =
+        first.iter().map(|c| (c.name, c.baseline)).collect();
+    let mut turns: Vec<Rotating<'a>> = first
+        .into_iter()
+        .map(|c| Rotating {
+            all: vec![c.waiter],
+            at: 0,
+        })
+        .collect();
+    for build in builds {
+        if build.iter().map(|c| c.name).eq(meta.iter().map(|m| m.0)) {
+            for (r, c) in turns.iter_mut().zip(build) {
+                r.all.push(c.waiter);
+            }
+        }
+    }
+    meta.into_iter()
+        .zip(turns)
+        .map(|((name, baseline), r)| Case {
+            name,
+            baseline,
+            waiter: Box::new(r),
+        })
+        .collect()
 }
 
 /// One measured contender: a backend or a raw-syscall baseline.
@@ -511,4 +585,49 @@ pub fn verify(cases: &mut [Case<'_>], ready: RawFd) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{rotating, Case, Waiter};
+    use std::os::fd::RawFd;
+
+    struct Fixed(RawFd);
+    impl Waiter for Fixed {
+        fn wait(&mut self) -> RawFd {
+            self.0
+        }
+    }
+
+    fn build(base: RawFd, names: [&'static str; 2]) -> Vec<Case<'static>> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, &name)| Case {
+                name,
+                baseline: None,
+                waiter: Box::new(Fixed(base + i as RawFd)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rotating_takes_turns_and_skips_mismatched_builds() {
+        let mut cases = rotating(vec![
+            build(10, ["a", "b"]),
+            build(20, ["a", "b"]),
+            build(30, ["a", "x"]),
+        ]);
+        assert_eq!(cases.len(), 2);
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            for c in cases.iter_mut() {
+                c.waiter.rotate();
+            }
+            seen.push((cases[0].waiter.wait(), cases[1].waiter.wait()));
+        }
+        // The third build's names differ: only two instances take turns.
+        assert_eq!(seen, vec![(20, 21), (10, 11), (20, 21)]);
+        assert!(rotating(Vec::new()).is_empty());
+    }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use select_benches::axes::{self, AllReady, ChurnSet, MemRow};
-use select_benches::cases::{verify, wait_cases, HighFd, Pipes};
+use select_benches::cases::{rotating, verify, wait_cases, HighFd, Pipes};
 use select_benches::measure::{self, Plan, Sample};
 use select_benches::raw::{live_bytes, CountingAlloc};
 use select_benches::{fits, raise_fd_limit, HIGH_FDS, NS};
@@ -434,6 +434,10 @@ struct AxesOut {
 const BUSY: [(usize, usize); 3] = [(100, 100), (1000, 1000), (1000, 64)];
 /// Registered fds in the churn workload.
 const CHURN_NS: [usize; 2] = [10, 1000];
+/// Busy and churn groups build every contender this many times and time a different
+/// instance in each repetition ([`Rotating`](select_benches::cases::Rotating)): their
+/// targets are a few percent or ns, the size of the placement luck of one instance.
+const INSTANCES: usize = 3;
 /// Churn groups run this many times the plan's repetitions: an `epoll_ctl` pair costs
 /// several hundred ns and varies by a few percent from batch to batch (the kernel frees
 /// each deleted registration after an RCU grace period), so a median of the paired
@@ -461,7 +465,12 @@ fn run_axes(
         }
         let set = AllReady::new(n);
         let label = format!("busy N={n} cap {cap}");
-        let mut cases = axes::busy_cases(&set.fds(), cap).map_err(|e| format!("{label}: {e}"))?;
+        let fds = set.fds();
+        let builds = (0..INSTANCES)
+            .map(|_| axes::busy_cases(&fds, cap))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("{label}: {e}"))?;
+        let mut cases = rotating(builds);
         let mut samples = measure::run(&mut cases, plan, |r, rs| progress.show(&label, r, rs));
         // ns per event: every wait takes min(N, capacity) events.
         let per = n.min(cap) as f64;
@@ -469,6 +478,10 @@ fn run_axes(
             s.ns /= per;
             if let Some(d) = s.diff.as_mut() {
                 *d /= per;
+            }
+            if let Some((lo, hi)) = s.diff_spread.as_mut() {
+                *lo /= per;
+                *hi /= per;
             }
         }
         let col = if cap >= n {
@@ -492,7 +505,11 @@ fn run_axes(
             let set = ChurnSet::new(n).map_err(|e| format!("churn: {e}"))?;
             let what = if modify { "modify" } else { "reg+unreg" };
             let label = format!("churn {what} N={n}");
-            let mut cases = axes::churn_cases(&set, modify).map_err(|e| format!("{label}: {e}"))?;
+            let builds = (0..INSTANCES)
+                .map(|_| axes::churn_cases(&set, modify))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("{label}: {e}"))?;
+            let mut cases = rotating(builds);
             let samples =
                 measure::run(&mut cases, churn_plan, |r, rs| progress.show(&label, r, rs));
             churn.push((format!("{what}, {n} reg."), n as f64, samples));

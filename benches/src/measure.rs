@@ -132,6 +132,9 @@ pub fn run(
     let mut ratios = vec![Vec::new(); k];
     let mut diffs = vec![Vec::new(); k];
     for rep in 0..reps {
+        for case in cases.iter_mut() {
+            case.waiter.rotate();
+        }
         for j in 0..k {
             let i = (j + rep) % k;
             match base[i] {
