@@ -211,35 +211,21 @@ mod linux {
     }
 
     /// `EPOLL_CTL_ADD` + `EPOLL_CTL_DEL` (or two `EPOLL_CTL_MOD`s alternating).
-    pub(super) struct RawCtl<'a> {
-        pub(super) ep: RawEpoll,
-        pub(super) fd: BorrowedFd<'a>,
-        pub(super) modify: bool,
-        pub(super) flip: bool,
-    }
-    impl Waiter for RawCtl<'_> {
-        #[inline(never)]
-        fn wait(&mut self) -> RawFd {
-            let fd = self.fd.as_raw_fd();
-            let ok = if self.modify {
-                self.flip = !self.flip;
-                let ev = if self.flip {
-                    libc::EPOLLIN | libc::EPOLLRDHUP | libc::EPOLLOUT
-                } else {
-                    libc::EPOLLIN | libc::EPOLLRDHUP
-                };
-                self.ep.modify(fd, ev as u32).is_ok()
-            } else {
-                self.ep
-                    .add(fd, (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)
-                    .is_ok()
-                    && self.ep.delete(fd).is_ok()
-            };
-            if ok {
-                fd
-            } else {
-                -1
+    impl<'a> ChurnOps<'a> for RawEpoll {
+        #[inline]
+        fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
+            let mut ev = libc::EPOLLIN | libc::EPOLLRDHUP;
+            if with_write {
+                ev |= libc::EPOLLOUT;
             }
+            self.modify(fd.as_raw_fd(), ev as u32).is_ok()
+        }
+        #[inline]
+        fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
+            let fd = fd.as_raw_fd();
+            self.add(fd, (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)
+                .is_ok()
+                && self.delete(fd).is_ok()
         }
     }
 
@@ -266,18 +252,13 @@ mod linux {
             out.push(Case {
                 name,
                 baseline,
-                waiter: Box::new(RawCtl {
-                    ep,
-                    fd,
-                    modify,
-                    flip: false,
-                }),
+                waiter: Box::new(Churn::new(ep, fd, modify)),
             });
         }
         out.push(Case {
             name: "EpollSelector",
             baseline: Some(RAW_EPOLL_CTL),
-            waiter: Box::new(SelectorOp::new(
+            waiter: Box::new(SelectorChurn::churn(
                 EpollSelector::new()?,
                 background,
                 fd,
@@ -419,57 +400,85 @@ impl ChurnSet {
     }
 }
 
-/// One churn operation on a selector: register + unregister of `fd`, or (with `modify`)
-/// a modify that flips its interest between READ and READ | WRITE.
-struct SelectorOp<'a, S> {
-    sel: S,
+/// What one contender of the churn workload does to the churning fd.
+trait ChurnOps<'a> {
+    /// Changes the fd's interest to reading, plus writing when `with_write`.
+    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool;
+    /// Registers the fd for reading and removes it again.
+    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool;
+}
+
+/// One churn operation per wait: register + unregister of `fd`, or (with `modify`) a
+/// modify that flips its interest between READ and READ | WRITE.
+struct Churn<'a, O> {
+    ops: O,
     fd: BorrowedFd<'a>,
     modify: bool,
     flip: bool,
 }
 
-impl<'a, S: Selector<Data = usize>> SelectorOp<'a, S> {
-    fn new(
-        mut sel: S,
-        background: &[BorrowedFd<'a>],
-        fd: BorrowedFd<'a>,
-        modify: bool,
-    ) -> io::Result<Self> {
-        for (i, b) in background.iter().enumerate() {
-            sel.register(b, Interest::READ, i)?;
-        }
-        if modify {
-            sel.register(&fd, Interest::READ, 0)?;
-        }
-        Ok(SelectorOp {
-            sel,
+impl<'a, O: ChurnOps<'a>> Churn<'a, O> {
+    fn new(ops: O, fd: BorrowedFd<'a>, modify: bool) -> Self {
+        Churn {
+            ops,
             fd,
             modify,
             flip: false,
-        })
+        }
     }
 }
 
-impl<S: Selector<Data = usize>> Waiter for SelectorOp<'_, S> {
+impl<'a, O: ChurnOps<'a>> Waiter for Churn<'a, O> {
     #[inline(never)]
     fn wait(&mut self) -> RawFd {
         let ok = if self.modify {
             self.flip = !self.flip;
-            let i = if self.flip {
-                Interest::READ | Interest::WRITE
-            } else {
-                Interest::READ
-            };
-            self.sel.modify(&self.fd, i, 1).is_ok()
+            self.ops.change(self.fd, self.flip)
         } else {
-            self.sel.register(&self.fd, Interest::READ, 0).is_ok()
-                && self.sel.unregister(&self.fd).is_ok()
+            self.ops.add_remove(self.fd)
         };
         if ok {
             self.fd.as_raw_fd()
         } else {
             -1
         }
+    }
+}
+
+/// A selector as a churn contender.
+struct SelectorChurn<S>(S);
+
+impl<'a, S: Selector<Data = usize>> SelectorChurn<S> {
+    /// `sel` with the `background` fds registered (and `fd` too when `modify`).
+    fn churn(
+        mut sel: S,
+        background: &[BorrowedFd<'a>],
+        fd: BorrowedFd<'a>,
+        modify: bool,
+    ) -> io::Result<Churn<'a, Self>> {
+        for (i, b) in background.iter().enumerate() {
+            sel.register(b, Interest::READ, i)?;
+        }
+        if modify {
+            sel.register(&fd, Interest::READ, 0)?;
+        }
+        Ok(Churn::new(SelectorChurn(sel), fd, modify))
+    }
+}
+
+impl<'a, S: Selector<Data = usize>> ChurnOps<'a> for SelectorChurn<S> {
+    #[inline]
+    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
+        let i = if with_write {
+            Interest::READ | Interest::WRITE
+        } else {
+            Interest::READ
+        };
+        self.0.modify(&fd, i, 1).is_ok()
+    }
+    #[inline]
+    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
+        self.0.register(&fd, Interest::READ, 0).is_ok() && self.0.unregister(&fd).is_ok()
     }
 }
 
@@ -480,96 +489,59 @@ impl Waiter for RawFcntl<'_> {
     }
 }
 
-struct PollOp<'a> {
-    poll: Poll,
-    fd: BorrowedFd<'a>,
-    modify: bool,
-    flip: bool,
-}
-impl Waiter for PollOp<'_> {
-    #[inline(never)]
-    fn wait(&mut self) -> RawFd {
-        let ok = if self.modify {
-            self.flip = !self.flip;
-            let f = if self.flip {
-                PollFlags::POLLIN | PollFlags::POLLOUT
-            } else {
-                PollFlags::POLLIN
-            };
-            self.poll.modify(&self.fd, f).is_ok()
+impl<'a> ChurnOps<'a> for Poll {
+    #[inline]
+    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
+        let f = if with_write {
+            PollFlags::POLLIN | PollFlags::POLLOUT
         } else {
-            self.poll.register(&self.fd, PollFlags::POLLIN).is_ok()
-                && self.poll.unregister(&self.fd).is_ok()
+            PollFlags::POLLIN
         };
-        if ok {
-            self.fd.as_raw_fd()
-        } else {
-            -1
-        }
+        self.modify(&fd, f).is_ok()
+    }
+    #[inline]
+    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
+        self.register(&fd, PollFlags::POLLIN).is_ok() && self.unregister(&fd).is_ok()
     }
 }
 
-struct MioOp<'a> {
-    poll: mio::Poll,
-    fd: BorrowedFd<'a>,
-    modify: bool,
-    flip: bool,
-}
-impl Waiter for MioOp<'_> {
-    #[inline(never)]
-    fn wait(&mut self) -> RawFd {
-        let raw = self.fd.as_raw_fd();
+impl<'a> ChurnOps<'a> for mio::Poll {
+    #[inline]
+    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
+        let raw = fd.as_raw_fd();
+        let i = if with_write {
+            mio::Interest::READABLE | mio::Interest::WRITABLE
+        } else {
+            mio::Interest::READABLE
+        };
+        self.registry()
+            .reregister(&mut mio::unix::SourceFd(&raw), mio::Token(1), i)
+            .is_ok()
+    }
+    #[inline]
+    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
+        let raw = fd.as_raw_fd();
         let mut src = mio::unix::SourceFd(&raw);
-        let reg = self.poll.registry();
-        let ok = if self.modify {
-            self.flip = !self.flip;
-            let i = if self.flip {
-                mio::Interest::READABLE | mio::Interest::WRITABLE
-            } else {
-                mio::Interest::READABLE
-            };
-            reg.reregister(&mut src, mio::Token(1), i).is_ok()
-        } else {
-            reg.register(&mut src, mio::Token(0), mio::Interest::READABLE)
-                .is_ok()
-                && reg.deregister(&mut src).is_ok()
-        };
-        if ok {
-            raw
-        } else {
-            -1
-        }
+        let reg = self.registry();
+        reg.register(&mut src, mio::Token(0), mio::Interest::READABLE)
+            .is_ok()
+            && reg.deregister(&mut src).is_ok()
     }
 }
 
-struct PollingOp<'a> {
-    poller: PollingLevel<'a>,
-    fd: BorrowedFd<'a>,
-    modify: bool,
-    flip: bool,
-}
-impl Waiter for PollingOp<'_> {
-    #[inline(never)]
-    fn wait(&mut self) -> RawFd {
-        let ok = if self.modify {
-            self.flip = !self.flip;
-            let ev = if self.flip {
-                polling::Event::all(1)
-            } else {
-                polling::Event::readable(1)
-            };
-            self.poller.modify(self.fd, ev).is_ok()
+impl<'a> ChurnOps<'a> for PollingLevel<'a> {
+    #[inline]
+    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
+        let ev = if with_write {
+            polling::Event::all(1)
         } else {
-            self.poller
-                .add(self.fd, polling::Event::readable(0))
-                .is_ok()
-                && self.poller.delete(self.fd).is_ok()
+            polling::Event::readable(1)
         };
-        if ok {
-            self.fd.as_raw_fd()
-        } else {
-            -1
-        }
+        self.modify(fd, ev).is_ok()
+    }
+    #[inline]
+    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
+        self.add(fd, polling::Event::readable(0)).is_ok() && self.delete(fd).is_ok()
     }
 }
 
@@ -612,17 +584,12 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
     out.push(Case {
         name: "Poll",
         baseline: None,
-        waiter: Box::new(PollOp {
-            poll,
-            fd,
-            modify,
-            flip: false,
-        }),
+        waiter: Box::new(Churn::new(poll, fd, modify)),
     });
     out.push(Case {
         name: "PollSelector",
         baseline: alone,
-        waiter: Box::new(SelectorOp::new(
+        waiter: Box::new(SelectorChurn::churn(
             PollSelector::new()?,
             &background,
             fd,
@@ -632,7 +599,7 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
     out.push(Case {
         name: "SelectSelector",
         baseline: alone,
-        waiter: Box::new(SelectorOp::new(
+        waiter: Box::new(SelectorChurn::churn(
             SelectSelector::new()?,
             &background,
             fd,
@@ -651,7 +618,7 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
     out.push(Case {
         name: "DefaultSelector",
         baseline: ds_base,
-        waiter: Box::new(SelectorOp::new(ds, &background, fd, modify)?),
+        waiter: Box::new(SelectorChurn::churn(ds, &background, fd, modify)?),
     });
     let mio_poll = mio::Poll::new()?;
     for (i, b) in background.iter().enumerate() {
@@ -673,12 +640,7 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
     out.push(Case {
         name: "mio",
         baseline: ds_base,
-        waiter: Box::new(MioOp {
-            poll: mio_poll,
-            fd,
-            modify,
-            flip: false,
-        }),
+        waiter: Box::new(Churn::new(mio_poll, fd, modify)),
     });
     let mut poller = PollingLevel::new()?;
     for (i, b) in background.iter().enumerate() {
@@ -690,12 +652,7 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
     out.push(Case {
         name: "polling (level)",
         baseline: ds_base,
-        waiter: Box::new(PollingOp {
-            poller,
-            fd,
-            modify,
-            flip: false,
-        }),
+        waiter: Box::new(Churn::new(poller, fd, modify)),
     });
     Ok(out)
 }
