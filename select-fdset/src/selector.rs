@@ -73,16 +73,15 @@ pub struct SelectSelector<T> {
     wake: Option<RawFd>,
     /// Where the next scan of the results starts (rotation when `Events` fills up).
     cursor: usize,
-    /// What a wait needs to know of `master`, valid unless `stale`.
-    shape: Shape,
-    /// `master` changed since `shape` was computed: the next wait recomputes it (so a
-    /// registration or removal costs one store here, however many follow each other).
-    stale: bool,
+    /// What a wait needs to know of `master`; `None` once `master` changed, so the next
+    /// wait recomputes it (a registration or removal costs one store here, however many
+    /// follow each other).
+    shape: Option<Shape>,
     check: Option<InterruptCheck>,
 }
 
 /// The summary of the master sets a wait works from.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Shape {
     /// One above the highest watched fd (0 when none).
     nfds: usize,
@@ -130,8 +129,7 @@ impl<T> SelectSelector<T> {
             work: [WorkSet::new(), WorkSet::new(), WorkSet::new()],
             wake: None,
             cursor: 0,
-            shape: Shape::default(),
-            stale: false,
+            shape: None,
             check: None,
         })
     }
@@ -394,7 +392,7 @@ impl<T> Selector for SelectSelector<T> {
             sys::check_open(fd)?;
             apply(master, fd, Interest::EMPTY, interest)
         })?;
-        self.stale = true;
+        self.shape = None;
         Ok(key)
     }
 
@@ -418,7 +416,7 @@ impl<T> Selector for SelectSelector<T> {
         let key = self.registry.modify(fd, interest, data, |fd, old, new| {
             apply(master, fd, old, new)
         });
-        self.stale = true;
+        self.shape = None;
         key
     }
 
@@ -434,7 +432,7 @@ impl<T> Selector for SelectSelector<T> {
             // Removal from the sets cannot fail for a registered (non-negative) fd.
             let _ = apply(master, fd, old, Interest::EMPTY);
         })?;
-        self.stale = true;
+        self.shape = None;
         Ok(key)
     }
 
@@ -449,11 +447,8 @@ impl<T> Selector for SelectSelector<T> {
             return Err(closed_error(&self.registry));
         }
         events.clear();
-        if self.stale {
-            self.shape = Shape::of(&self.master);
-            self.stale = false;
-        }
-        let Shape { nfds, active } = self.shape;
+        let master = &self.master;
+        let Shape { nfds, active } = *self.shape.get_or_insert_with(|| Shape::of(master));
         let nwords = nfds.div_ceil(BITS);
         let [r, w, x] = &mut self.work;
         for (set, on) in [(r, active[0]), (w, active[1]), (x, active[2])] {
@@ -461,7 +456,6 @@ impl<T> Selector for SelectSelector<T> {
                 set.prepare(nwords)?;
             }
         }
-        let master = &self.master;
         let work = &mut self.work;
         // Inlined so that no extra call frame sits between the syscall and this function:
         // every return after a syscall is costly on machines whose kernel refills the
@@ -516,8 +510,7 @@ impl<T> Selector for SelectSelector<T> {
         }
         self.wake = None;
         self.cursor = 0;
-        self.shape = Shape::default();
-        self.stale = false;
+        self.shape = None;
     }
 
     fn is_closed(&self) -> bool {
@@ -553,7 +546,7 @@ impl<T> WakeFd for SelectSelector<T> {
             let _ = self.master[0].insert(fd);
             self.wake = Some(fd);
         }
-        self.stale = true;
+        self.shape = None;
         Ok(())
     }
 }
