@@ -7,7 +7,8 @@
 //! * `Poll`: registering twice upserts the mask; `modify` of an unknown fd is ENOENT,
 //!   `unregister` of one `NotFound`; the kernel is not asked at registration, so a
 //!   closed fd is reported with `POLLNVAL` and a reused number is watched; results come
-//!   in slot order (swap-remove on unregister).
+//!   in registration order (Python's dict order: an upsert keeps its place, an fd
+//!   registered again after `unregister` goes last).
 //! * `Epoll`: registrations belong to the file: EEXIST for a second `register`, ENOENT
 //!   for an unknown fd, EBADF for a closed one; closing an fd drops its registration, so
 //!   a new file on the same number starts unregistered; close of the object refuses
@@ -115,7 +116,7 @@ fn poll_op() -> impl Strategy<Value = PollOp> {
 fn poll_run(ops: Vec<PollOp>) -> Result<(), TestCaseError> {
     let mut w = World::new(800, PIPES);
     let mut poll = Poll::new();
-    // The model: (fd, mask) in slot order.
+    // The model: (fd, mask) in registration order.
     let mut model: Vec<(RawFd, PollFlags)> = Vec::new();
     let mut out = Vec::new();
     for (step, op) in ops.iter().enumerate() {
@@ -142,7 +143,7 @@ fn poll_run(ops: Vec<PollOp>) -> Result<(), TestCaseError> {
             PollOp::Unregister(s) => {
                 let fd = w.fd(*s);
                 let want = match model.iter().position(|e| e.0 == fd) {
-                    Some(i) => Ok(model.swap_remove(i).1),
+                    Some(i) => Ok(model.remove(i).1),
                     None => not_found(),
                 };
                 prop_assert_eq!(outcome(poll.unregister(&fd)), want, "step {}", step);
@@ -154,7 +155,7 @@ fn poll_run(ops: Vec<PollOp>) -> Result<(), TestCaseError> {
         prop_assert_eq!(poll.len(), model.len());
         let regs: Vec<_> = poll.iter().collect();
         prop_assert_eq!(&regs, &model, "registrations after step {}", step);
-        // poll(0): (fd, revents) of every fd with events, in slot order.
+        // poll(0): (fd, revents) of every fd with events, in registration order.
         let mut want = Vec::new();
         for &(fd, m) in &model {
             let rev = match w.facts(w.slot_of(fd).unwrap()) {
@@ -568,7 +569,7 @@ mod kqueue_model {
 proptest! {
     #![proptest_config(config(256))]
 
-    /// `Poll` upserts, reports `POLLNVAL` for closed fds and keeps slot order.
+    /// `Poll` upserts, reports `POLLNVAL` for closed fds and keeps registration order.
     #[test]
     #[cfg_attr(miri, ignore = "Miri's pipes differ from Linux's in readiness (a read end reports writable), which the model follows")]
     fn poll_follows_its_model(ops in proptest::collection::vec(poll_op(), 1..48)) {

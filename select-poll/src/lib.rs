@@ -9,7 +9,8 @@
 //!   just replaces the mask), [`modify`](Poll::modify) (unknown fd: `ENOENT`),
 //!   [`unregister`](Poll::unregister) (unknown fd: `NotFound`, Python's `KeyError`) and
 //!   [`poll`](Poll::poll) returning `(fd, revents)` pairs. It keeps its `pollfd` array up
-//!   to date on every change (O(1), swap-remove) instead of rebuilding it per wait, and
+//!   to date on every change (O(1); results in registration order, as CPython's)
+//!   instead of rebuilding it per wait, and
 //!   [`poll_into`](Poll::poll_into) waits into a caller's buffer without allocating.
 //! * [`PollFlags`] holds the `POLL*` constants the platform defines, printing their
 //!   names in `Debug` and keeping unknown bits.

@@ -34,10 +34,12 @@ fn slot_entry(i: usize) -> NonZeroU32 {
 ///
 /// # Result order
 ///
-/// Results come in **slot order**: the order of registration, except that
-/// [`unregister`](Poll::unregister) moves the fd in the last slot into the freed one
-/// (swap-remove). Re-registering an fd keeps its slot. CPython keeps pure registration
-/// order; code that depends on the order of a poll result is rare and should sort.
+/// Results come in **registration order**, as in CPython (whose poll object keeps its
+/// fds in a dict): re-registering an fd keeps its place, and an fd registered again
+/// after an [`unregister`](Poll::unregister) goes last. Unregistering the last fd pops
+/// it; unregistering another one leaves a hole (an ignored `pollfd` with fd -1) that
+/// the next wait closes up in one ordered pass, so a burst of unregisters costs one
+/// O(n) pass, like CPython's rebuild, and never O(n) each.
 ///
 /// # Differences from Python
 ///
@@ -79,8 +81,13 @@ fn slot_entry(i: usize) -> NonZeroU32 {
 pub struct Poll {
     fds: Vec<pollfd>,
     slots: SlotMap,
+    /// How many holes (`pollfd`s with fd -1, left by `unregister`) `fds` holds.
+    holes: usize,
     check: Option<InterruptCheck>,
 }
+
+/// The fd of a hole in the array: `poll(2)` skips negative fds and reports nothing.
+const HOLE: RawFd = -1;
 
 impl Poll {
     /// An empty poll object (Python's `select.poll()`).
@@ -101,6 +108,7 @@ impl Poll {
         Poll {
             fds: Vec::with_capacity(n),
             slots: SlotMap::new(),
+            holes: 0,
             check: None,
         }
     }
@@ -195,7 +203,8 @@ impl Poll {
     }
 
     /// Removes `fd` and returns the mask it had (Python's `poll.unregister(fd)`, which
-    /// returns `None`). O(1): the fd in the last slot moves into the freed slot.
+    /// returns `None`). O(1): the others keep their order (see
+    /// [result order](Poll#result-order)).
     ///
     /// Works whether or not the fd is still open, and after its number was reused: only
     /// the number matters.
@@ -208,13 +217,47 @@ impl Poll {
         let fd = fd.fileno()?;
         let slot = self.slots.remove(fd).ok_or_else(|| not_registered(fd))?;
         let slot = slot.get() as usize - 1;
-        let removed = self.fds.swap_remove(slot);
-        if let Some(moved) = self.fds.get(slot) {
-            if let Some(s) = self.slots.get_mut(moved.fd) {
-                *s = slot_entry(slot);
+        let events = self.fds[slot].events;
+        if slot + 1 == self.fds.len() {
+            self.fds.pop();
+            // Holes just before it are now at the end: drop them too.
+            while self.fds.last().is_some_and(|p| p.fd == HOLE) {
+                self.fds.pop();
+                self.holes -= 1;
+            }
+        } else {
+            self.fds[slot] = pollfd {
+                fd: HOLE,
+                events: 0,
+                revents: 0,
+            };
+            self.holes += 1;
+            if self.holes > self.fds.len() / 2 {
+                // Mostly holes (many unregisters and no wait): keep the array small.
+                self.close_holes();
             }
         }
-        Ok(PollFlags::from_bits_retain(removed.events))
+        Ok(PollFlags::from_bits_retain(events))
+    }
+
+    /// Closes up the holes left by `unregister`, keeping the order of the others. O(n).
+    fn close_holes(&mut self) {
+        let mut kept = 0;
+        for i in 0..self.fds.len() {
+            let p = self.fds[i];
+            if p.fd == HOLE {
+                continue;
+            }
+            if kept != i {
+                self.fds[kept] = p;
+                if let Some(s) = self.slots.get_mut(p.fd) {
+                    *s = slot_entry(kept);
+                }
+            }
+            kept += 1;
+        }
+        self.fds.truncate(kept);
+        self.holes = 0;
     }
 
     /// Waits for events and returns the `(fd, revents)` pairs of every fd with events or
@@ -292,14 +335,14 @@ impl Poll {
     #[inline]
     #[must_use]
     pub fn len(&self) -> usize {
-        self.fds.len()
+        self.fds.len() - self.holes
     }
 
     /// Whether no fd is registered.
     #[inline]
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.fds.is_empty()
+        self.len() == 0
     }
 
     /// The mask `fd` is registered with, or `None` if it is not registered (or negative).
@@ -317,18 +360,23 @@ impl Poll {
         self.slots.contains(fd)
     }
 
-    /// Every registration as `(fd, mask)`, in slot order (the order results come in).
+    /// Every registration as `(fd, mask)`, in registration order (the order results
+    /// come in).
     #[must_use]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (RawFd, PollFlags)> + '_ {
-        self.fds
-            .iter()
-            .map(|p| (p.fd, PollFlags::from_bits_retain(p.events)))
+        Iter {
+            fds: self.fds.iter(),
+            left: self.len(),
+        }
     }
 
     /// One wait, EINTR retried; the kernel's ready count (0 if the time ran out). The
     /// `revents` fields are meaningful only when this returns a nonzero count.
     #[inline]
     pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> io::Result<usize> {
+        if self.holes != 0 {
+            self.close_holes();
+        }
         let fds = &mut self.fds;
         // Each call rewrites every `revents` field, so nothing needs re-arming; after an
         // interrupted last call `retry::wait` returns 0 and the fields are not read.
@@ -337,7 +385,7 @@ impl Poll {
         })
     }
 
-    /// The `pollfd` array, in slot order.
+    /// The `pollfd` array, in registration order; no holes right after [`Poll::wait`].
     #[inline]
     pub(crate) fn slots(&self) -> &[pollfd] {
         &self.fds
@@ -350,8 +398,31 @@ impl Poll {
     }
 }
 
+/// [`Poll::iter`]: the registrations, holes skipped.
+struct Iter<'a> {
+    fds: std::slice::Iter<'a, pollfd>,
+    /// Registrations not yet yielded (the exact size).
+    left: usize,
+}
+
+impl Iterator for Iter<'_> {
+    type Item = (RawFd, PollFlags);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let p = self.fds.find(|p| p.fd != HOLE)?;
+        self.left -= 1;
+        Some((p.fd, PollFlags::from_bits_retain(p.events)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
 impl fmt::Debug for Poll {
-    /// `Poll { 3: POLLIN, 5: POLLIN | POLLOUT }` in slot order.
+    /// `Poll { 3: POLLIN, 5: POLLIN | POLLOUT }` in registration order.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Poll ")?;
         f.debug_map().entries(self.iter()).finish()
@@ -367,33 +438,63 @@ mod tests {
     }
 
     fn consistent(p: &Poll) {
-        assert_eq!(p.fds.len(), p.slots.len());
+        assert_eq!(p.len(), p.slots.len());
+        assert_eq!(p.iter().len(), p.len());
+        let holes = p.fds.iter().filter(|q| q.fd == HOLE).count();
+        assert_eq!(holes, p.holes);
+        assert!(p.fds.last().is_none_or(|q| q.fd != HOLE), "hole at the end");
         for (i, pfd) in p.fds.iter().enumerate() {
-            assert_eq!(p.slot(pfd.fd), Some(i));
+            if pfd.fd != HOLE {
+                assert_eq!(p.slot(pfd.fd), Some(i));
+            }
         }
     }
 
     #[test]
-    fn slots_follow_swap_remove() {
+    fn registration_order_survives_unregister() {
         let mut p = Poll::new();
-        for fd in [10, 11, 12, 13] {
+        for fd in [10, 11, 12, 13, 14] {
             p.register(&fd, PollFlags::POLLIN).unwrap();
         }
         p.register(&11, PollFlags::POLLOUT).unwrap();
-        assert_eq!(order(&p), [10, 11, 12, 13]);
+        assert_eq!(order(&p), [10, 11, 12, 13, 14]);
         assert_eq!(p.mask(11), Some(PollFlags::POLLOUT));
         assert_eq!(p.unregister(&10).unwrap(), PollFlags::POLLIN);
-        assert_eq!(order(&p), [13, 11, 12]);
+        assert_eq!(order(&p), [11, 12, 13, 14]);
         consistent(&p);
+        p.register(&10, PollFlags::POLLIN).unwrap();
+        assert_eq!(order(&p), [11, 12, 13, 14, 10]);
         p.unregister(&12).unwrap();
-        assert_eq!(order(&p), [13, 11]);
+        p.unregister(&13).unwrap();
+        assert_eq!(order(&p), [11, 14, 10]);
+        consistent(&p);
+        // The last one goes, and the holes before it with it.
+        p.unregister(&10).unwrap();
+        p.unregister(&14).unwrap();
+        assert_eq!(order(&p), [11]);
+        // Only the hole 10 left at the front is still there, until the next wait.
+        assert_eq!(p.fds.len(), 2);
         consistent(&p);
         p.unregister(&11).unwrap();
-        p.unregister(&13).unwrap();
         assert!(p.is_empty());
         consistent(&p);
         assert_eq!(p.mask(13), None);
         assert_eq!(p.mask(-1), None);
+    }
+
+    #[test]
+    fn holes_close_up_when_they_are_most_of_the_array() {
+        let mut p = Poll::new();
+        for fd in 0..100 {
+            p.register(&fd, PollFlags::POLLIN).unwrap();
+        }
+        for fd in (0..99).filter(|fd| fd % 3 != 0) {
+            p.unregister(&fd).unwrap();
+            consistent(&p);
+            assert!(p.holes <= p.fds.len() / 2);
+        }
+        let want: Vec<RawFd> = (0..100).filter(|fd| fd % 3 == 0 || *fd == 99).collect();
+        assert_eq!(order(&p), want);
     }
 
     #[test]

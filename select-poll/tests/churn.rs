@@ -104,30 +104,26 @@ fn random_mask(rng: &mut Rng) -> PollFlags {
     MASKS[rng.below(MASKS.len())]
 }
 
-/// The model of a `Poll`: the slot array and index, maintained the documented way.
+/// The model of a `Poll`: its registrations in CPython's dict order (an upsert keeps its
+/// place, a removal closes up, a new fd goes last).
 #[derive(Default)]
 struct Model {
     slots: Vec<(RawFd, PollFlags)>,
-    index: HashMap<RawFd, usize>,
 }
 
 impl Model {
+    fn position(&self, fd: RawFd) -> Option<usize> {
+        self.slots.iter().position(|e| e.0 == fd)
+    }
     fn register(&mut self, fd: RawFd, mask: PollFlags) {
-        match self.index.get(&fd) {
-            Some(&i) => self.slots[i].1 = mask,
-            None => {
-                self.index.insert(fd, self.slots.len());
-                self.slots.push((fd, mask));
-            }
+        match self.position(fd) {
+            Some(i) => self.slots[i].1 = mask,
+            None => self.slots.push((fd, mask)),
         }
     }
     fn unregister(&mut self, fd: RawFd) -> Option<PollFlags> {
-        let i = self.index.remove(&fd)?;
-        let (_, mask) = self.slots.swap_remove(i);
-        if let Some(&(moved, _)) = self.slots.get(i) {
-            self.index.insert(moved, i);
-        }
-        Some(mask)
+        let i = self.position(fd)?;
+        Some(self.slots.remove(i).1)
     }
 }
 
@@ -153,9 +149,9 @@ fn poll_matches_the_model_through_100_000_operations() {
             7..=9 => {
                 let (fd, mask) = (pool.any_fd(&mut rng), random_mask(&mut rng));
                 match p.modify(&fd, mask) {
-                    Ok(()) => model.slots[model.index[&fd]].1 = mask,
+                    Ok(()) => model.register(fd, mask),
                     Err(e) => {
-                        assert!(!model.index.contains_key(&fd), "op {op}: {e}");
+                        assert!(model.position(fd).is_none(), "op {op}: {e}");
                         assert_eq!(e.raw_os_error(), Some(libc::ENOENT));
                     }
                 }

@@ -1,4 +1,4 @@
-//! Registration rules of `Poll`: upsert, unknown fds, negative fds, slot order.
+//! Registration rules of `Poll`: upsert, unknown fds, negative fds, registration order.
 #![cfg(unix)]
 
 use std::io::ErrorKind;
@@ -138,7 +138,9 @@ fn any_waitable_and_any_mask_is_accepted() {
 }
 
 #[test]
-fn unregister_moves_the_last_slot_into_the_hole() {
+fn results_keep_registration_order_across_unregister() {
+    // CPython's dict order: [5, 7] after unregistering 3 of [3, 5, 7], then [5, 7, 3]
+    // once 3 is registered again.
     let pipes: Vec<_> = (0..4).map(|_| pipe()).collect();
     let mut p = Poll::new();
     for (r, w) in &pipes {
@@ -146,12 +148,23 @@ fn unregister_moves_the_last_slot_into_the_hole() {
         p.register(r, PollFlags::POLLIN).unwrap();
     }
     let fd = |i: usize| pipes[i].0.as_raw_fd();
+    let order = |p: &mut Poll| -> Vec<_> {
+        let got: Vec<_> = p.poll(ZERO).unwrap().into_iter().map(|(f, _)| f).collect();
+        // The result order is the iteration order.
+        let regs: Vec<_> = p.iter().map(|(f, _)| f).collect();
+        assert_eq!(got, regs);
+        got
+    };
     p.unregister(&pipes[1].0).unwrap();
-    let order: Vec<_> = p.poll(ZERO).unwrap().into_iter().map(|(f, _)| f).collect();
-    assert_eq!(order, vec![fd(0), fd(3), fd(2)]);
-    // The result order is the iteration order.
-    let slots: Vec<_> = p.iter().map(|(f, _)| f).collect();
-    assert_eq!(order, slots);
+    assert_eq!(order(&mut p), vec![fd(0), fd(2), fd(3)]);
+    p.unregister(&pipes[0].0).unwrap();
+    p.register(&pipes[1].0, PollFlags::POLLIN).unwrap();
+    assert_eq!(order(&mut p), vec![fd(2), fd(3), fd(1)]);
+    // Re-registering keeps the place.
+    p.register(&pipes[2].0, PollFlags::POLLIN | PollFlags::POLLPRI)
+        .unwrap();
+    p.register(&pipes[0].0, PollFlags::POLLIN).unwrap();
+    assert_eq!(order(&mut p), vec![fd(2), fd(3), fd(1), fd(0)]);
 }
 
 #[test]
