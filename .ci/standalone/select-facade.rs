@@ -26,7 +26,7 @@ fn main() -> io::Result<()> {
     w2.write_all(b"b")?;
     let waker: Waker = sel.waker()?;
     let mut events = Events::with_capacity(16);
-    sel.select(&mut events, timeout::from_secs_f64(5.0, Negative::Block)?)?;
+    sel.select(&mut events, timeout::from_secs_f64(5.0, Negative::Zero)?)?;
     // The Python selectors loop, ported literally.
     let mut ready = events.cursor();
     while let Some((key, mask)) = ready.next_key(&sel) {

@@ -32,7 +32,7 @@
 //! | `poll.poll` (`Poll`) | rounded-up ms above `INT_MAX` (2\*\*31 ms or more, about 24.8 days) | any; chunked | [`from_poll_millis_f64`]`(ms)` |
 //! | `epoll.poll` (`Epoll`) | rounded-up ms above `INT_MAX` (e.g. 2.2e6 s) | any; chunked | [`from_epoll_secs_f64`]`(s)` |
 //! | `kqueue.control` (`Kqueue`) | beyond `_PyTime_t` (about 292 years) | any; chunked | [`from_secs_f64`]`(s, Negative::Refuse)` |
-//! | `selectors` `select(timeout)` | `inf` (poll/epoll: float-to-int conversion) | any; chunked | [`from_secs_f64`]`(s, Negative::Block)`, with `t <= 0` polling for poll/epoll |
+//! | `selectors` `select(timeout)` | `inf` (poll/epoll: float-to-int conversion) | any; chunked | [`from_secs_f64`]`(s, Negative::Zero)`: a negative timeout polls |
 //!
 //! [`from_secs_f64`] and [`from_millis_f64`] themselves apply only the `_PyTime_t`
 //! bound (the one every float timeout of CPython passes through); they do **not** apply
@@ -136,8 +136,13 @@ pub enum Negative {
     /// Refuse it, as `select.select` and `kqueue.control` do
     /// (`ValueError("timeout must be non-negative")`).
     Refuse,
-    /// Block without limit, as `poll.poll` and `epoll.poll` do.
+    /// Block without limit, as `poll.poll` and `epoll.poll` do. A negative value is
+    /// still bounded like a positive one (Python's `OverflowError` for `-inf`).
     Block,
+    /// Poll without blocking (`Some(Duration::ZERO)`), as every `selectors` selector's
+    /// `select(timeout)` does, so `sel.select(-1)` never blocks; any negative value is
+    /// taken, `-inf` included (the selectors compare with 0 before converting).
+    Zero,
 }
 
 /// The largest float timeout accepted: what fits in Python's `_PyTime_t`
@@ -151,21 +156,28 @@ const MAX_FLOAT_SECS: f64 = 9_223_372_036.854_775;
 /// bound of `select.select` and `kqueue.control`. `epoll.poll` refuses far less
 /// (milliseconds above `INT_MAX`): use [`from_epoll_secs_f64`] for its exact rules.
 ///
-/// `-0.0` is zero. A negative value is refused or means "block" (`Ok(None)`) according to
-/// `negative`.
+/// The nanoseconds are `ceil(secs * 1e9)` computed in floating point, as CPython's
+/// `_PyTime_FromDouble` does, so `1.1` is exactly 1.1 s.
+///
+/// `-0.0` is zero. A negative value is refused, means "block" (`Ok(None)`) or means
+/// "poll" (`Some(Duration::ZERO)`) according to `negative`.
 ///
 /// # Errors
 ///
 /// `InvalidInput`, naming the value, for NaN (Python's `ValueError`), for a negative value
 /// under [`Negative::Refuse`], and for infinity or anything beyond about 292 years
-/// (Python's `OverflowError`).
+/// (Python's `OverflowError`), on either side of zero except under [`Negative::Zero`].
 ///
 /// ```
 /// use std::time::Duration;
 /// use select_core::timeout::{from_secs_f64, Negative};
 /// assert_eq!(from_secs_f64(0.5, Negative::Refuse)?, Some(Duration::from_millis(500)));
+/// assert_eq!(from_secs_f64(1.1, Negative::Refuse)?, Some(Duration::from_millis(1100)));
 /// assert_eq!(from_secs_f64(-1.0, Negative::Block)?, None);
+/// // A selectors-style `sel.select(-1)` polls.
+/// assert_eq!(from_secs_f64(-1.0, Negative::Zero)?, Some(Duration::ZERO));
 /// assert!(from_secs_f64(f64::NAN, Negative::Block).is_err());
+/// assert!(from_secs_f64(f64::NEG_INFINITY, Negative::Block).is_err());
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn from_secs_f64(secs: f64, negative: Negative) -> io::Result<Option<Duration>> {
@@ -191,8 +203,8 @@ pub const C_INT_MILLIS_MAX: Duration = Duration::from_millis(c_int::MAX as u64);
 
 /// A `poll.poll(timeout)` float timeout in milliseconds with CPython's exact rules: a
 /// negative value blocks (`Ok(None)`), NaN is refused, and so is any value that rounded
-/// up to whole milliseconds exceeds `INT_MAX` (2\*\*31 ms or more), as
-/// `OverflowError("timeout is too large")`.
+/// away from zero to whole milliseconds leaves the C `int` range (2\*\*31 ms or more,
+/// below -2\*\*31 ms, and `±inf`), as `OverflowError("timeout is too large")`.
 ///
 /// # Errors
 ///
@@ -207,16 +219,18 @@ pub const C_INT_MILLIS_MAX: Duration = Duration::from_millis(c_int::MAX as u64);
 /// assert!(from_poll_millis_f64(2147483647.0).is_ok());
 /// assert!(from_poll_millis_f64(2147483648.0).is_err()); // 2**31 ms
 /// assert!(from_poll_millis_f64(2147483647.5).is_err()); // rounds up to 2**31
+/// assert_eq!(from_poll_millis_f64(-2147483648.0)?, None); // INT_MIN blocks
+/// assert!(from_poll_millis_f64(-2147483649.0).is_err());
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn from_poll_millis_f64(ms: f64) -> io::Result<Option<Duration>> {
-    let t = from_float(ms, 1e6, Negative::Block).map_err(|_| too_large_or_nan(ms))?;
-    check_c_int_millis(t, ms)
+    c_int_millis(ms, ms)
 }
 
 /// An `epoll.poll(timeout)` float timeout in seconds with CPython's exact rules: a
 /// negative value blocks (`Ok(None)`), NaN is refused, and so is any value whose
-/// milliseconds, rounded up, exceed `INT_MAX` (about 2147483.647 s; e.g. 2.2e6 s), as
+/// milliseconds, rounded away from zero, leave the C `int` range (beyond about
+/// ±2147483.648 s; e.g. 2.2e6 s, -3e6 s, `±inf`), as
 /// `OverflowError("timeout is too large")`.
 ///
 /// The result keeps the nanoseconds (`Epoll` waits with `epoll_pwait2` to the
@@ -231,11 +245,35 @@ pub fn from_poll_millis_f64(ms: f64) -> io::Result<Option<Duration>> {
 /// assert_eq!(from_epoll_secs_f64(-0.1)?, None);
 /// assert!(from_epoll_secs_f64(2147483.647).is_ok());
 /// assert!(from_epoll_secs_f64(2.2e6).is_err());
+/// assert!(from_epoll_secs_f64(-3e6).is_err());
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn from_epoll_secs_f64(secs: f64) -> io::Result<Option<Duration>> {
-    let t = from_float(secs, 1e9, Negative::Block).map_err(|_| too_large_or_nan(secs))?;
-    check_c_int_millis(t, secs)
+    let t = c_int_millis(secs * 1e3, secs)?;
+    // Keep the nanoseconds of a positive value (the milliseconds only bounded it).
+    match t {
+        Some(_) => from_float(secs, 1e9, Negative::Block).map_err(|_| too_large_or_nan(secs)),
+        None => Ok(None),
+    }
+}
+
+/// `ms` (the caller's `value` in milliseconds) with the C `int` bound of CPython's
+/// `poll.poll` and `epoll.poll`: rounded away from zero, it must lie in
+/// `INT_MIN..=INT_MAX`; a negative value then blocks.
+fn c_int_millis(ms: f64, value: f64) -> io::Result<Option<Duration>> {
+    if ms.is_nan() {
+        return Err(too_large_or_nan(value));
+    }
+    if ms < 0.0 {
+        // -inf is caught here too.
+        return if -ms > -f64::from(c_int::MIN) {
+            Err(too_large_or_nan(value))
+        } else {
+            Ok(None)
+        };
+    }
+    let t = from_float(ms, 1e6, Negative::Block).map_err(|_| too_large_or_nan(value))?;
+    check_c_int_millis(t, value)
 }
 
 fn too_large_or_nan(value: f64) -> io::Error {
@@ -257,24 +295,26 @@ fn from_float(value: f64, nanos_per_unit: f64, negative: Negative) -> io::Result
     if value.is_nan() {
         return Err(invalid_input("Invalid value NaN (not a number)"));
     }
+    if value < 0.0 && negative == Negative::Zero {
+        return Ok(Some(Duration::ZERO));
+    }
+    // CPython's order: the float becomes nanoseconds (refusing what does not fit),
+    // and only then is the sign looked at.
+    if (value * (nanos_per_unit / 1e9)).abs() > MAX_FLOAT_SECS {
+        return Err(invalid_input(format!("timeout too large: {value}")));
+    }
     if value < 0.0 {
         return match negative {
             Negative::Block => Ok(None),
-            Negative::Refuse => Err(invalid_input(format!(
+            _ => Err(invalid_input(format!(
                 "timeout must be non-negative, got {value}"
             ))),
         };
     }
-    let secs = value * (nanos_per_unit / 1e9);
-    if secs.is_infinite() || secs > MAX_FLOAT_SECS {
-        return Err(invalid_input(format!("timeout too large: {value}")));
-    }
-    let whole = secs.trunc();
-    let frac_nanos = ((value - whole * (1e9 / nanos_per_unit)) * nanos_per_unit).ceil();
-    // `whole` is at most MAX_FLOAT_SECS and `frac_nanos` is within [0, 1e9] up to float
-    // error, so both casts are in range (float-to-int casts saturate in any case).
-    let d = Duration::from_secs(whole as u64) + Duration::from_nanos(frac_nanos.max(0.0) as u64);
-    Ok(Some(d))
+    // Rounded up in floating point, as `_PyTime_FromDouble` does: at most about
+    // 9.22e18 (MAX_FLOAT_SECS), so the cast is in range (and would saturate anyway).
+    let nanos = (value * nanos_per_unit).ceil();
+    Ok(Some(Duration::from_nanos(nanos as u64)))
 }
 
 // The conversions are no-ops on 64-bit Linux but not on every target.
@@ -299,9 +339,26 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("NaN"));
-        for neg in [-1.0, -0.1, -1e-100, -(2f64.powi(31)), f64::NEG_INFINITY] {
+        for neg in [-1.0, -0.1, -1e-100, -(2f64.powi(31))] {
             assert_eq!(from_poll_millis_f64(neg).unwrap(), None, "{neg}");
+        }
+        for neg in [-1.0, -0.1, -1e-100, -2_147_483.648] {
             assert_eq!(from_epoll_secs_f64(neg).unwrap(), None, "{neg}");
+        }
+        // Below INT_MIN ms once rounded away from zero, as CPython refuses them.
+        for bad in [
+            -2_147_483_649.0,
+            -2_147_483_648.5,
+            -1e18,
+            -1e300,
+            f64::NEG_INFINITY,
+        ] {
+            let e = from_poll_millis_f64(bad).unwrap_err();
+            assert!(e.to_string().starts_with("timeout is too large"), "{e}");
+        }
+        for bad in [-2_147_483.649, -3e6, -1e300, f64::NEG_INFINITY] {
+            let e = from_epoll_secs_f64(bad).unwrap_err();
+            assert!(e.to_string().starts_with("timeout is too large"), "{e}");
         }
         assert_eq!(
             from_epoll_secs_f64(0.0001).unwrap(),
@@ -386,7 +443,38 @@ mod tests {
             Some(Duration::from_secs(86_400) + Duration::from_millis(250))
         );
         assert_eq!(from_secs_f64(-1e-9, Negative::Block).unwrap(), None);
-        assert_eq!(from_secs_f64(-2.0e31, Negative::Block).unwrap(), None);
+        assert!(from_secs_f64(-2.0e31, Negative::Block).is_err());
+        // CPython's ceil(value * 1e9): no extra nanosecond from the fraction's float
+        // error, for any value with two decimals.
+        for cents in 1..10_000u64 {
+            let v = cents as f64 / 100.0;
+            let want = Duration::from_nanos((v * 1e9).ceil() as u64);
+            assert_eq!(from_secs_f64(v, r).unwrap(), Some(want), "{v}");
+        }
+        assert_eq!(
+            from_secs_f64(1.1, r).unwrap(),
+            Some(Duration::from_millis(1100))
+        );
+        assert_eq!(
+            from_epoll_secs_f64(1.1).unwrap(),
+            Some(Duration::from_millis(1100))
+        );
+        // The selectors' rule: a negative timeout polls, -inf included; NaN and inf
+        // are still refused.
+        let z = Negative::Zero;
+        for neg in [-1.0, -1e-9, -1e300, f64::NEG_INFINITY] {
+            assert_eq!(
+                from_secs_f64(neg, z).unwrap(),
+                Some(Duration::ZERO),
+                "{neg}"
+            );
+        }
+        assert!(from_secs_f64(f64::NAN, z).is_err());
+        assert!(from_secs_f64(f64::INFINITY, z).is_err());
+        assert_eq!(
+            from_secs_f64(0.25, z).unwrap(),
+            Some(Duration::from_millis(250))
+        );
     }
 
     #[test]

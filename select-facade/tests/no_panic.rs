@@ -352,7 +352,7 @@ proptest! {
         prop_assert_eq!(timeout::to_millis_ceil(None), -1);
         let _ = timeout::to_timeval_ceil(d);
         let _ = timeout::to_timespec(d);
-        for neg in [Negative::Block, Negative::Refuse] {
+        for neg in [Negative::Block, Negative::Refuse, Negative::Zero] {
             let _ = timeout::from_secs_f64(s, neg);
             let _ = timeout::from_millis_f64(s, neg);
         }
