@@ -394,8 +394,9 @@ impl<T> Registry<T> {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` when closed or for an empty/unknown interest, `NotFound` if not
-    /// registered, or `kernel`'s error (the old key stays then).
+    /// `InvalidInput` when closed, `NotFound` if not registered (checked before the
+    /// interest), `InvalidInput` for an empty/unknown interest, or `kernel`'s error (the
+    /// old key stays then).
     #[inline]
     pub fn modify(
         &mut self,
@@ -405,8 +406,9 @@ impl<T> Registry<T> {
         kernel: impl FnOnce(RawFd, Interest, Interest) -> io::Result<()>,
     ) -> io::Result<&SelectorKey<T>> {
         self.check_open()?;
-        interest.validate()?;
+        // The key first, as CPython's `modify` looks the fd up before the events.
         let key = self.keys.get_mut(fd).ok_or_else(|| not_registered(fd))?;
+        interest.validate()?;
         if key.interest != interest {
             kernel(fd, key.interest, interest)?;
             key.interest = interest;

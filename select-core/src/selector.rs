@@ -92,7 +92,7 @@ impl Interest {
     /// `InvalidInput` naming the value when a bit outside [`Interest::ALL`] is set
     /// (Python's `ValueError("Invalid events: ...")`).
     pub fn try_from_bits(bits: u8) -> io::Result<Interest> {
-        Self::from_bits(bits).ok_or_else(|| invalid_input(format!("Invalid events: {bits:#x}")))
+        Self::from_bits(bits).ok_or_else(|| invalid_input(format!("Invalid events: {bits}")))
     }
 
     /// The interest with the known bits of `bits` set; unknown bits are dropped.
@@ -205,7 +205,7 @@ impl Interest {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` with `"Invalid events: 0x0"` for the empty interest.
+    /// `InvalidInput` with `"Invalid events: 0"` for the empty interest (decimal, as CPython prints it).
     #[inline]
     pub fn validate(self) -> io::Result<Interest> {
         if self.is_empty() || self.bits() & !Self::ALL.bits() != 0 {
@@ -218,7 +218,7 @@ impl Interest {
     #[cold]
     #[inline(never)]
     fn invalid(self) -> io::Error {
-        invalid_input(format!("Invalid events: {:#x}", self.bits()))
+        invalid_input(format!("Invalid events: {}", self.bits()))
     }
 }
 
@@ -904,9 +904,9 @@ mod tests {
         assert_eq!(Interest::from_bits_truncate(0xff), Interest::ALL);
         let e = Interest::try_from_bits(0x18).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
-        assert!(e.to_string().contains("0x18"));
+        assert!(e.to_string().ends_with("Invalid events: 24"));
         let e = Interest::EMPTY.validate().unwrap_err();
-        assert!(e.to_string().contains("0x0"));
+        assert!(e.to_string().ends_with("Invalid events: 0"));
         assert!(Interest::READ.validate().is_ok());
         assert_eq!(
             Interest::ALL.difference(Interest::READ),

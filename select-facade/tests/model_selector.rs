@@ -316,12 +316,16 @@ impl Model {
 
     fn modify(&mut self, e: &Env, slot: usize, i: Interest, data: u32) -> Outcome<(Interest, u32)> {
         let fd = e.fd(slot);
-        if self.closed || i.is_empty() {
+        if self.closed {
             return invalid();
         }
+        // The fd is looked up before the interest is checked, as in CPython.
         let Some(&(old, _)) = self.reg.get(&fd) else {
             return not_found();
         };
+        if i.is_empty() {
+            return invalid();
+        }
         if old != i {
             if !self.caps.priority && i.is_priority() {
                 return invalid();

@@ -291,7 +291,7 @@ fn change_filters(
 ) -> io::Result<bool> {
     if new.is_priority() {
         return Err(invalid_input(format!(
-            "Invalid events: {:#x}: the kqueue selector does not support PRIORITY",
+            "Invalid events: {}: the kqueue selector does not support PRIORITY",
             new.bits()
         )));
     }
