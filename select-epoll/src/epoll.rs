@@ -233,8 +233,9 @@ impl Epoll {
     ///   beyond `max_user_watches` (all Python's `OSError`).
     #[doc(alias = "epoll_ctl")]
     pub fn register<W: Waitable + ?Sized>(&self, fd: &W, mask: EpollFlags) -> io::Result<()> {
-        let epfd = self.raw()?;
+        // The argument first, then the closed check, in CPython's order.
         let fd = fd.fileno()?;
+        let epfd = self.raw()?;
         sys::epoll_ctl(epfd, libc::EPOLL_CTL_ADD, fd, mask.bits(), fd as u32 as u64)
     }
 
@@ -259,8 +260,9 @@ impl Epoll {
     /// an `EPOLLEXCLUSIVE` registration (which cannot be modified).
     #[doc(alias = "epoll_ctl")]
     pub fn modify<W: Waitable + ?Sized>(&self, fd: &W, mask: EpollFlags) -> io::Result<()> {
-        let epfd = self.raw()?;
+        // The argument first, then the closed check, in CPython's order.
         let fd = fd.fileno()?;
+        let epfd = self.raw()?;
         sys::epoll_ctl(epfd, libc::EPOLL_CTL_MOD, fd, mask.bits(), fd as u32 as u64)
     }
 
@@ -275,8 +277,9 @@ impl Epoll {
     /// (Python 3.9+ reports it too; see the dup trap in the type docs).
     #[doc(alias = "epoll_ctl")]
     pub fn unregister<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<()> {
-        let epfd = self.raw()?;
+        // The argument first, then the closed check, in CPython's order.
         let fd = fd.fileno()?;
+        let epfd = self.raw()?;
         sys::epoll_ctl(epfd, libc::EPOLL_CTL_DEL, fd, 0, 0)
     }
 
@@ -308,8 +311,9 @@ impl Epoll {
     ///
     /// Checked in Python's order: `InvalidInput` "I/O operation on closed epoll object"
     /// after `close`; `InvalidInput` "maxevents must be greater than 0, got N" for `0`
-    /// or values below `-1` (Python's `ValueError`), or naming the limit above
-    /// [`MAX_MAXEVENTS`]; `OutOfMemory` if the buffer cannot be allocated (`MemoryError`);
+    /// or values below `-1` (Python's `ValueError`); EINVAL (`InvalidInput`, as the kernel
+    /// and CPython say) above [`MAX_MAXEVENTS`]; `OutOfMemory` if the buffer cannot be
+    /// allocated (`MemoryError`);
     /// then the kernel's errno (EBADF/EINVAL if the fd is no longer an epoll instance).
     /// Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
     #[doc(alias = "epoll_wait")]
@@ -438,8 +442,8 @@ impl EpollEvents {
     /// # Errors
     ///
     /// `InvalidInput` "maxevents must be greater than 0, got N" for `0` and values below
-    /// `-1` (Python's `ValueError`); `InvalidInput` naming the value above
-    /// [`MAX_MAXEVENTS`] (where the kernel would say EINVAL); `OutOfMemory` when the
+    /// `-1` (Python's `ValueError`); errno EINVAL (`InvalidInput`) above
+    /// [`MAX_MAXEVENTS`], as the kernel and CPython say; `OutOfMemory` when the
     /// buffer cannot be allocated (Python's `MemoryError`).
     pub fn new(maxevents: i32) -> io::Result<EpollEvents> {
         let cap = match maxevents {
@@ -458,7 +462,7 @@ impl EpollEvents {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` naming the value above [`MAX_MAXEVENTS`]; `OutOfMemory` when the
+    /// errno EINVAL (`InvalidInput`) above [`MAX_MAXEVENTS`]; `OutOfMemory` when the
     /// buffer cannot be allocated.
     pub fn with_capacity(capacity: usize) -> io::Result<EpollEvents> {
         Ok(EpollEvents {
@@ -517,9 +521,8 @@ fn decode(ev: &epoll_event) -> (RawFd, EpollFlags) {
 /// A zeroed kernel buffer of `cap` events, allocated fallibly.
 pub(crate) fn kernel_buffer(cap: usize) -> io::Result<Vec<epoll_event>> {
     if cap > MAX_MAXEVENTS {
-        return Err(invalid_input(format!(
-            "maxevents {cap} is too large: the kernel accepts at most {MAX_MAXEVENTS}"
-        )));
+        // What `epoll_wait` itself says (CPython's `OSError(EINVAL)`), without asking.
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
     }
     let mut buf = Vec::new();
     buf.try_reserve_exact(cap).map_err(|_| {

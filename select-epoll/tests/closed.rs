@@ -41,15 +41,22 @@ fn close_is_idempotent_and_every_operation_fails() {
 }
 
 #[test]
-fn closed_check_comes_before_argument_checks() {
+fn closed_check_comes_before_the_wait_arguments_after_the_fd() {
     let mut ep = Epoll::new().unwrap();
     ep.close();
     // Python checks closed, then the timeout, then maxevents.
     assert_closed(ep.poll(None, 0));
     assert_closed(ep.poll(None, -5));
-    // Before the fd conversion as well (a negative fd would be InvalidInput too, but
-    // with another message).
-    assert_closed(ep.register(&-1, EpollFlags::EPOLLIN));
+    // But after the fd conversion, as in CPython (argument clinic converts the fd
+    // before the method looks at the object).
+    for e in [
+        ep.register(&-1, EpollFlags::EPOLLIN).unwrap_err(),
+        ep.modify(&-1, EpollFlags::EPOLLIN).unwrap_err(),
+        ep.unregister(&-1).unwrap_err(),
+    ] {
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("negative"), "{e}");
+    }
 }
 
 #[test]
