@@ -788,7 +788,13 @@ impl FromStr for Backend {
 ///   that passes such a mask by mistake gets a registration here instead of an error;
 ///   `KqueueSelector` refuses PRIORITY (no portable
 ///   filter). Bits above 4 are refused as in CPython.
+/// * A wait reports each fd at most once: `KqueueSelector` merges the READ and WRITE
+///   kevents of one fd into one [`Event`] (CPython's `KqueueSelector` lists the key once
+///   per kevent, so twice when both are ready; gh-110038).
 /// * A key holds the fd, not the `fileobj`: keep the object in `data` if you need it.
+/// * Timeouts are `Option<Duration>`; to port a float `sel.select(t)`, where a negative
+///   `t` polls, convert with
+///   [`timeout::from_secs_f64(t, Negative::Zero)`](crate::timeout::from_secs_f64).
 /// * Wakes come from the facade's `Waker` and show as `Events::woken`, never as an
 ///   event: there is no self-pipe among the keys.
 ///
