@@ -421,9 +421,54 @@ impl fmt::Debug for KEvent {
     }
 }
 
+impl fmt::Display for KEvent {
+    /// Python's `repr` of a kevent:
+    /// `<select.kevent ident=5 filter=-1 flags=0x1 fflags=0x0 data=0x0 udata=0x0>`
+    /// (`data` in hex as a 64-bit two's complement, like CPython's `%llx`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Widened first, as CPython casts to `long long` (a no-op where `Data` is i64).
+        #[allow(clippy::unnecessary_cast)]
+        let data = self.data() as i64;
+        write!(
+            f,
+            "<select.kevent ident={} filter={} flags={:#x} fflags={:#x} data={data:#x} udata={:#x}>",
+            self.ident(),
+            self.filter(),
+            self.flags(),
+            self.fflags(),
+            self.udata()
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_is_pythons_repr() {
+        let ev = KEvent::new(5);
+        assert_eq!(
+            ev.to_string(),
+            format!(
+                "<select.kevent ident=5 filter={KQ_FILTER_READ} flags={KQ_EV_ADD:#x} \
+                 fflags=0x0 data=0x0 udata=0x0>"
+            )
+        );
+        let ev = KEvent::new(7)
+            .with_filter(KQ_FILTER_WRITE)
+            .with_flags(0xffff)
+            .with_fflags(0xffff_ffff)
+            .with_data(-1)
+            .with_udata(0xbeef);
+        assert_eq!(
+            ev.to_string(),
+            format!(
+                "<select.kevent ident=7 filter={KQ_FILTER_WRITE} flags=0xffff \
+                 fflags=0xffffffff data=0xffffffffffffffff udata=0xbeef>"
+            )
+        );
+    }
 
     #[test]
     fn debug_names() {
