@@ -339,7 +339,7 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("NaN"));
-        for neg in [-1.0, -0.1, -1e-100, -(2f64.powi(31))] {
+        for neg in [-1.0, -0.1, -1e-100, -2_147_483_648.0] {
             assert_eq!(from_poll_millis_f64(neg).unwrap(), None, "{neg}");
         }
         for neg in [-1.0, -0.1, -1e-100, -2_147_483.648] {
