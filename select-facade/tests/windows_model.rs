@@ -122,11 +122,12 @@ fn run<S: Selector<Data = u32>>(mut sel: S, ops: &[Op]) -> Result<(), TestCaseEr
                     .modify(&w.fd(i), Interest::from_bits_truncate(bits), data)
                     .map(|k| (k.fd, k.interest.bits(), k.data))
                     .map_err(|e| e.kind());
-                // The interest is checked first, as on every backend.
+                // The fd is looked up first, then the interest checked (CPython's
+                // order), as on every backend.
                 let fd = w.fd(i);
                 let want: Outcome = match (bits, w.keys.get_mut(&i)) {
-                    (0, _) => Err(ErrorKind::InvalidInput),
                     (_, None) => Err(ErrorKind::NotFound),
+                    (0, _) => Err(ErrorKind::InvalidInput),
                     (_, Some(key)) => {
                         *key = (bits, data);
                         Ok((fd, bits, data))
