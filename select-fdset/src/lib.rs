@@ -13,8 +13,8 @@
 //!
 //! Timeouts are `Option<Duration>`: `None` blocks, zero polls, anything else is rounded up
 //! to the microseconds of `select(2)` so a wait never returns early. A wait interrupted by
-//! a signal is resumed with the time left (PEP 475); `Interrupted` never reaches the
-//! caller.
+//! a signal is resumed with the time left (PEP 475); `Interrupted` reaches the caller only
+//! when an interrupt check set with `set_interrupt_check` returns it.
 //!
 //! # Platforms
 //!
