@@ -81,8 +81,6 @@ fn slot_entry(i: usize) -> NonZeroU32 {
 pub struct Poll {
     fds: Vec<pollfd>,
     slots: SlotMap,
-    /// How many holes (`pollfd`s with fd -1, left by `unregister`) `fds` holds.
-    holes: usize,
     check: Option<InterruptCheck>,
 }
 
@@ -108,7 +106,6 @@ impl Poll {
         Poll {
             fds: Vec::with_capacity(n),
             slots: SlotMap::new(),
-            holes: 0,
             check: None,
         }
     }
@@ -223,7 +220,6 @@ impl Poll {
             // Holes just before it are now at the end: drop them too.
             while self.fds.last().is_some_and(|p| p.fd == HOLE) {
                 self.fds.pop();
-                self.holes -= 1;
             }
         } else {
             self.fds[slot] = pollfd {
@@ -231,8 +227,7 @@ impl Poll {
                 events: 0,
                 revents: 0,
             };
-            self.holes += 1;
-            if self.holes > self.fds.len() / 2 {
+            if self.holes() > self.fds.len() / 2 {
                 // Mostly holes (many unregisters and no wait): keep the array small.
                 self.close_holes();
             }
@@ -257,7 +252,13 @@ impl Poll {
             kept += 1;
         }
         self.fds.truncate(kept);
-        self.holes = 0;
+    }
+
+    /// How many holes (`pollfd`s with fd -1, left by `unregister`) the array holds:
+    /// every other entry is a registration, and the slot map counts those.
+    #[inline]
+    fn holes(&self) -> usize {
+        self.fds.len() - self.slots.len()
     }
 
     /// Waits for events and returns the `(fd, revents)` pairs of every fd with events or
@@ -335,7 +336,7 @@ impl Poll {
     #[inline]
     #[must_use]
     pub fn len(&self) -> usize {
-        self.fds.len() - self.holes
+        self.slots.len()
     }
 
     /// Whether no fd is registered.
@@ -374,7 +375,7 @@ impl Poll {
     /// `revents` fields are meaningful only when this returns a nonzero count.
     #[inline]
     pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> io::Result<usize> {
-        if self.holes != 0 {
+        if self.holes() != 0 {
             self.close_holes();
         }
         let fds = &mut self.fds;
@@ -438,10 +439,11 @@ mod tests {
     }
 
     fn consistent(p: &Poll) {
-        assert_eq!(p.len(), p.slots.len());
+        let live = p.fds.iter().filter(|q| q.fd != HOLE).count();
+        assert_eq!(p.len(), live);
         assert_eq!(p.iter().len(), p.len());
         let holes = p.fds.iter().filter(|q| q.fd == HOLE).count();
-        assert_eq!(holes, p.holes);
+        assert_eq!(holes, p.holes());
         assert!(p.fds.last().is_none_or(|q| q.fd != HOLE), "hole at the end");
         for (i, pfd) in p.fds.iter().enumerate() {
             if pfd.fd != HOLE {
@@ -491,7 +493,7 @@ mod tests {
         for fd in (0..99).filter(|fd| fd % 3 != 0) {
             p.unregister(&fd).unwrap();
             consistent(&p);
-            assert!(p.holes <= p.fds.len() / 2);
+            assert!(p.holes() <= p.fds.len() / 2);
         }
         let want: Vec<RawFd> = (0..100).filter(|fd| fd % 3 == 0 || *fd == 99).collect();
         assert_eq!(order(&p), want);

@@ -26,7 +26,7 @@ pub(crate) fn poll(fds: &mut [pollfd], timeout_ms: c_int) -> io::Result<usize> {
 }
 
 /// Appends `(fd, revents)` for the first `n` entries of `fds` whose `revents` is
-/// non-zero (all of them if fewer) to `out`, in slot order.
+/// non-zero (all of them if fewer) to `out`, in array order.
 ///
 /// The entries are written into `out`'s spare capacity with the count in a local: a
 /// `push` per entry stores and reloads the vector's length through memory for every
