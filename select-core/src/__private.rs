@@ -9,10 +9,12 @@
 use crate::RawFd;
 use std::io;
 
+pub use crate::base::{BaseSelector, Mechanism, Report, Tag, WaitView};
 pub use crate::error::{cvt, is_interrupted, IsMinusOne};
 pub use crate::fd::check_open;
 pub use crate::registry::{FdHasher, FdTable, Generations, Registry};
 pub use crate::retry;
+pub use crate::selector::Rotation;
 
 /// The wake-fd hook of a backend selector (used by `select-facade`'s `DefaultSelector`
 /// and `Waker`; not for users).

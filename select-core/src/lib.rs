@@ -50,6 +50,7 @@
 
 #[doc(hidden)]
 pub mod __private;
+mod base;
 pub mod error;
 mod fd;
 mod registry;

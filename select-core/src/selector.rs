@@ -583,6 +583,108 @@ impl Events {
     }
 }
 
+/// The rotation rule of every backend selector, when a wait finds more ready fds than
+/// [`Events`] holds: the events reported are those of the ready fds whose numbers come
+/// first after the `cursor` (the last fd reported by the previous such wait), counting
+/// upwards and wrapping around; the new cursor is the last of them. An fd that stays
+/// ready is therefore reported within `ceil(ready / capacity)` waits, whatever the order
+/// in which the kernel lists the fds and whatever registrations change in between
+/// (the cursor is an fd number, not a position). When everything fits, the events keep
+/// the kernel's order and there is no cursor. Plumbing for
+/// [`BaseSelector`](crate::__private::BaseSelector) (hidden, not covered by semver).
+///
+/// Offered events go into the buffer as they come; at the first that does not fit the
+/// buffer becomes a max-heap by distance from the cursor, so a wait with `r` ready fds
+/// costs O(r log capacity) only when it overflows, and never allocates.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Rotation<'e> {
+    events: &'e mut Events,
+    /// The cursor's number as an unsigned word (`u64::MAX` for no cursor, which puts fd
+    /// 0 first).
+    after: u64,
+    overflowed: bool,
+}
+
+impl<'e> Rotation<'e> {
+    /// Starts filling `events` (already cleared) after `cursor`.
+    #[inline]
+    pub fn new(events: &'e mut Events, cursor: Option<RawFd>) -> Rotation<'e> {
+        let after = cursor.map_or(u64::MAX, |fd| fd as u64);
+        Rotation {
+            events,
+            after,
+            overflowed: false,
+        }
+    }
+
+    /// How far after the cursor `fd` comes (0 for the number right after it).
+    #[inline]
+    fn distance(&self, fd: RawFd) -> u64 {
+        (fd as u64).wrapping_sub(self.after).wrapping_sub(1)
+    }
+
+    /// Records a wake.
+    #[inline]
+    pub fn set_woken(&mut self) {
+        self.events.set_woken();
+    }
+
+    /// Offers the event of one ready fd (each fd at most once per wait).
+    #[inline]
+    pub fn offer(&mut self, event: Event) {
+        if !self.overflowed {
+            if self.events.push(event) {
+                return;
+            }
+            self.overflowed = true;
+            let len = self.events.len;
+            for i in (0..len / 2).rev() {
+                self.sift_down(i);
+            }
+        }
+        let d = self.distance(event.fd);
+        let top = self.events.buf[0];
+        if d < self.distance(top.fd) {
+            self.events.buf[0] = event;
+            self.sift_down(0);
+        }
+    }
+
+    /// Restores the max-heap (by distance) below slot `i`.
+    fn sift_down(&mut self, mut i: usize) {
+        let len = self.events.len;
+        loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut big = i;
+            for c in [l, r] {
+                if c < len
+                    && self.distance(self.events.buf[c].fd) > self.distance(self.events.buf[big].fd)
+                {
+                    big = c;
+                }
+            }
+            if big == i {
+                return;
+            }
+            self.events.buf.swap(i, big);
+            i = big;
+        }
+    }
+
+    /// Ends the wait: the new cursor (`None` when every offered event fitted). After an
+    /// overflow the events are sorted by their distance from the old cursor.
+    pub fn finish(self) -> Option<RawFd> {
+        if !self.overflowed {
+            return None;
+        }
+        let (after, len) = (self.after, self.events.len);
+        self.events.buf[..len]
+            .sort_unstable_by_key(|e| (e.fd as u64).wrapping_sub(after).wrapping_sub(1));
+        self.events.buf[..len].last().map(|e| e.fd)
+    }
+}
+
 impl Default for Events {
     fn default() -> Events {
         Events::new()

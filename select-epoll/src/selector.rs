@@ -1,17 +1,13 @@
 //! `EpollSelector`: the `selectors`-style layer on epoll.
 
-use std::fmt;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
 use libc::epoll_event;
-use select_core::__private::WakeFd;
-use select_core::error::already_registered;
+use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
 use select_core::retry::InterruptCheck;
-use select_core::{
-    Backend, Event, Events, Generations, Interest, Registry, Selector, SelectorKey, Waitable,
-};
+use select_core::{Backend, Event, Events, Interest};
 
 use crate::epoll::{kernel_buffer, MAX_MAXEVENTS};
 use crate::Epoll;
@@ -138,14 +134,14 @@ fn translate_packed(ev: &epoll_event) -> (RawFd, u16) {
 }
 
 /// Translates one kernel event; `None` for an event carrying no registered interest.
-#[inline(always)]
+#[cfg(test)]
 fn translate(ev: &epoll_event) -> Option<Event> {
     let (fd, out) = translate_packed(ev);
     // `out` is in `Event`'s packed form (interests, hang-up bit 8, error bit 9).
     (out != 0).then(|| Event::from_packed(fd, out))
 }
 
-/// Python's `selectors.EpollSelector`: the [`Selector`] contract on an [`Epoll`],
+/// Python's `selectors.EpollSelector`: the [`Selector`](crate::Selector) contract on an [`Epoll`],
 /// level-triggered, with O(ready fds) waits.
 ///
 /// Each registration's interest is packed into the epoll data word next to the fd, so a
@@ -158,15 +154,17 @@ fn translate(ev: &epoll_event) -> Option<Event> {
 /// ([`Event::is_hangup`], [`Event::is_error`]); `EPOLLRDHUP` (the peer's
 /// `shutdown(SHUT_WR)`) makes READ ready with `is_hangup`.
 ///
+/// `register` fails with the kernel's `EBADF` for a closed fd and `EPERM` for a regular
+/// file; `modify` asks the kernel (`EPOLL_CTL_MOD`) and keeps the old key if it refuses.
 /// `unregister` swallows the kernel's complaint about an fd closed (EBADF) or reused
 /// (ENOENT) since registration, as CPython does. Because of epoll's `dup` trap (see
 /// [`Epoll`]), such a registration may live on in the kernel, and its events would come
 /// under the fd number, even after the number was reused and registered again for other
 /// interests. So each registration carries its fd number's generation in the data word,
-/// and a failed delete moves that number's generation on ([`Generations`]); from then
-/// on each wait drops, with one O(1) check per event, events whose generation is not
-/// the current one or whose fd is not registered. An fd is never reported after
-/// `unregister` returned, nor for an interest its current key does not hold.
+/// and a failed delete moves that number's generation on; from then on each wait drops,
+/// with one O(1) check per event, events whose generation is not the current one or
+/// whose fd is not registered. An fd is never reported after `unregister` returned, nor
+/// for an interest its current key does not hold.
 ///
 /// # Examples
 ///
@@ -185,93 +183,50 @@ fn translate(ev: &epoll_event) -> Option<Event> {
 /// assert_eq!((key.data, ready), ("pipe", Interest::READ));
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub struct EpollSelector<T> {
-    ep: Epoll,
-    registry: Registry<T>,
-    buf: Vec<epoll_event>,
-    wake_fd: Option<RawFd>,
-    /// Moved on for an fd number whose `EPOLL_CTL_DEL` failed: a stale registration may
-    /// live on in the kernel, so waits check reported events' generations.
-    gens: Generations,
-}
+pub struct EpollSelector<T>(BaseSelector<EpollMechanism, T>);
+
+select_core::forward_selector!(EpollSelector);
 
 impl<T> EpollSelector<T> {
-    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
-    /// covered by semver).
-    #[doc(hidden)]
-    #[inline]
-    pub fn registry(&self) -> &Registry<T> {
-        &self.registry
-    }
-
     /// A new selector on a new epoll instance.
     ///
     /// # Errors
     ///
     /// As [`Epoll::new`].
     pub fn new() -> io::Result<EpollSelector<T>> {
-        Ok(EpollSelector {
+        Ok(EpollSelector(BaseSelector::new(EpollMechanism {
             ep: Epoll::new()?,
-            registry: Registry::new("epoll"),
             buf: Vec::new(),
-            wake_fd: None,
-            gens: Generations::new(),
-        })
-    }
-
-    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
-    /// step): `None` (the default) resumes the wait with the remaining time; with
-    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
-    /// (see [`Epoll::set_interrupt_check`]).
-    #[inline]
-    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
-        self.ep.set_interrupt_check(check);
-    }
-
-    /// The check set by [`set_interrupt_check`](EpollSelector::set_interrupt_check).
-    #[inline]
-    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
-        self.ep.interrupt_check()
+        })))
     }
 
     /// The epoll fd (Python's `EpollSelector.fileno()`).
     ///
     /// # Errors
     ///
-    /// `InvalidInput` after [`close`](Selector::close).
+    /// `InvalidInput` after [`close`](crate::Selector::close).
     pub fn fileno(&self) -> io::Result<RawFd> {
-        self.registry.check_open()?;
-        self.ep.fileno()
+        self.0.check_open()?;
+        self.0.mechanism().ep.fileno()
     }
+}
 
-    /// The wait's translation once a kernel delete has failed: events whose generation
-    /// is outdated, or whose fd is not (or not any more) registered or the wake fd, are
-    /// dropped. O(1) per event, no allocation.
-    #[cold]
-    #[inline(never)]
-    fn translate_checked(&self, n: usize, events: &mut Events) -> usize {
-        for ev in &self.buf[..n] {
-            let data = ev.u64;
-            let fd = data as u32 as RawFd;
-            if !self.gens.is_current(fd, gen_of(data), GEN_MASK) {
-                continue;
-            }
-            if data & WAKE_TAG != 0 {
-                if self.wake_fd == Some(fd) {
-                    events.set_woken();
-                }
-                continue;
-            }
-            if self.registry.interest(fd).is_none() {
-                continue;
-            }
-            if let Some(event) = translate(ev) {
-                events.push(event);
-            }
-        }
-        events.len()
+impl<T> AsRawFd for EpollSelector<T> {
+    /// The epoll fd, `-1` after [`close`](crate::Selector::close).
+    fn as_raw_fd(&self) -> RawFd {
+        self.0.mechanism().ep.as_raw_fd()
     }
+}
 
+/// The epoll half of [`EpollSelector`]: the epoll instance and its kernel buffer.
+#[derive(Debug)]
+#[doc(hidden)]
+pub struct EpollMechanism {
+    ep: Epoll,
+    buf: Vec<epoll_event>,
+}
+
+impl EpollMechanism {
     #[cold]
     fn grow(&mut self, cap: usize) -> io::Result<()> {
         self.buf = kernel_buffer(cap)?;
@@ -279,97 +234,58 @@ impl<T> EpollSelector<T> {
     }
 }
 
-impl<T> AsRawFd for EpollSelector<T> {
-    /// The epoll fd, `-1` after [`close`](Selector::close).
-    fn as_raw_fd(&self) -> RawFd {
-        self.ep.as_raw_fd()
+/// The data word of a registration (the wake fd's carries the wake tag and no interest).
+#[inline]
+fn word(fd: RawFd, interest: Interest, tag: Tag) -> u64 {
+    if tag.wake {
+        u64::from(fd as u32) | WAKE_TAG | (u64::from(tag.gen & GEN_MASK) << GEN_SHIFT)
+    } else {
+        pack(fd, interest, tag.gen)
     }
 }
 
-impl<T> fmt::Debug for EpollSelector<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EpollSelector")
-            .field("epoll", &self.ep)
-            .field("registered", &self.registry.len())
-            .field("wake_fd", &self.wake_fd)
-            .finish()
-    }
-}
+impl Mechanism for EpollMechanism {
+    const BACKEND: Backend = Backend::Epoll;
+    const NAME: &'static str = "epoll";
+    const GEN_MASK: u32 = GEN_MASK;
 
-impl<T> Selector for EpollSelector<T> {
-    type Data = T;
-
-    fn backend(&self) -> Backend {
-        Backend::Epoll
-    }
-
-    /// Registers `fd` (`epoll_ctl` `EPOLL_CTL_ADD`).
-    ///
-    /// # Errors
-    ///
-    /// As the trait; the kernel's EBADF for a closed fd and EPERM for a regular file.
-    fn register<W: Waitable + ?Sized>(
-        &mut self,
-        fd: &W,
-        interest: Interest,
-        data: T,
-    ) -> io::Result<&SelectorKey<T>> {
-        let fd = fd.fileno()?;
-        let (ep, gens) = (&self.ep, &self.gens);
-        let wake_fd = self.wake_fd;
-        self.registry.register(fd, interest, data, |fd, interest| {
-            if wake_fd == Some(fd) {
-                return Err(already_registered(fd));
-            }
-            let word = pack(fd, interest, gens.current(fd));
-            ep.ctl(libc::EPOLL_CTL_ADD, fd, mask(interest), word)
-        })
-    }
-
-    fn modify<W: Waitable + ?Sized>(
-        &mut self,
-        fd: &W,
-        interest: Interest,
-        data: T,
-    ) -> io::Result<&SelectorKey<T>> {
-        let fd = fd.fileno()?;
-        let (ep, gens) = (&self.ep, &self.gens);
-        self.registry.modify(fd, interest, data, |fd, _old, new| {
-            ep.ctl(
-                libc::EPOLL_CTL_MOD,
-                fd,
-                mask(new),
-                pack(fd, new, gens.current(fd)),
-            )
-        })
+    #[inline]
+    fn add(&mut self, fd: RawFd, interest: Interest, tag: Tag) -> io::Result<()> {
+        let bits = if tag.wake { IN } else { mask(interest) };
+        self.ep
+            .ctl(libc::EPOLL_CTL_ADD, fd, bits, word(fd, interest, tag))
     }
 
     #[inline]
-    fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
-        let fd = fd.fileno()?;
-        let (ep, gens) = (&self.ep, &mut self.gens);
-        self.registry.unregister(fd, |fd, _| {
-            // EBADF (closed) or ENOENT (number reused): nothing to remove under this
-            // number, but a dup of the old file may keep the registration alive.
-            if ep.ctl(libc::EPOLL_CTL_DEL, fd, 0, 0).is_err() {
-                gens.retire(fd);
-            }
-        })
+    fn modify(&mut self, fd: RawFd, _old: Interest, new: Interest, tag: Tag) -> io::Result<()> {
+        self.ep
+            .ctl(libc::EPOLL_CTL_MOD, fd, mask(new), word(fd, new, tag))
     }
 
     #[inline]
-    fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
-        events.clear();
-        self.registry.check_open()?;
-        let cap = events.capacity().min(MAX_MAXEVENTS);
-        if self.buf.len() < cap {
-            self.grow(cap)?;
+    fn delete(&mut self, fd: RawFd, _old: Interest) -> io::Result<()> {
+        // EBADF (closed) or ENOENT (number reused): nothing to remove under this number,
+        // but a dup of the old file may keep the registration alive.
+        self.ep.ctl(libc::EPOLL_CTL_DEL, fd, 0, 0)
+    }
+
+    #[inline]
+    fn kernel_slots(capacity: usize) -> usize {
+        capacity.min(MAX_MAXEVENTS)
+    }
+
+    #[inline]
+    fn wait(&mut self, slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
+        if self.buf.len() < slots {
+            self.grow(slots)?;
         }
-        let n = self.ep.wait_raw(&mut self.buf[..cap], timeout)?;
-        if self.gens.any() {
-            return Ok(self.translate_checked(n, events));
-        }
-        let ready = &self.buf[..n];
+        let buf = self.buf.get_mut(..slots).unwrap_or_default();
+        self.ep.wait_raw(buf, timeout)
+    }
+
+    #[inline]
+    fn fill<T>(&mut self, n: usize, events: &mut Events, _view: &WaitView<'_, T>) -> Option<usize> {
+        let ready = self.buf.get(..n)?;
         let len = events.fill_with(|slots| {
             let mut k = 0;
             for ev in ready {
@@ -389,67 +305,39 @@ impl<T> Selector for EpollSelector<T> {
             // registered interest.
             events.set_woken();
         }
-        Ok(len)
+        Some(len)
     }
 
-    fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
-        self.registry.get(fd.fileno()?)
-    }
-
-    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
-    #[inline]
-    fn ready_keys<'a>(
-        &'a self,
-        events: &'a Events,
-    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
-        self.registry.ready_keys(events)
-    }
-
-    fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
-        self.registry.iter()
-    }
-
-    fn len(&self) -> usize {
-        self.registry.len()
+    fn for_each_ready<T, F: FnMut(Report)>(
+        &mut self,
+        n: usize,
+        _view: &WaitView<'_, T>,
+        mut report: F,
+    ) {
+        for ev in self.buf.get(..n).unwrap_or_default() {
+            let (fd, packed) = translate_packed(ev);
+            // The wake fd's entry translates to nothing; the skeleton knows its number.
+            report(Report::Fd {
+                fd,
+                packed,
+                gen: gen_of(ev.u64),
+            });
+        }
     }
 
     fn close(&mut self) {
-        self.registry.close();
         self.ep.close();
-        self.wake_fd = None;
         self.buf = Vec::new();
-        self.gens.clear();
     }
 
-    fn is_closed(&self) -> bool {
-        self.registry.is_closed()
+    #[inline]
+    fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.ep.set_interrupt_check(check);
     }
-}
 
-impl<T> WakeFd for EpollSelector<T> {
-    /// Registers `fd` for `EPOLLIN` under a wake tag (level-triggered).
-    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
-        self.registry.check_open()?;
-        if let Some(new) = fd {
-            new.fileno()?;
-            if self.wake_fd == Some(new) {
-                return Ok(());
-            }
-            if self.registry.interest(new).is_some() {
-                return Err(already_registered(new));
-            }
-            let word = u64::from(new as u32)
-                | WAKE_TAG
-                | (u64::from(self.gens.current(new) & GEN_MASK) << GEN_SHIFT);
-            self.ep.ctl(libc::EPOLL_CTL_ADD, new, IN, word)?;
-        }
-        if let Some(old) = self.wake_fd.take() {
-            if self.ep.ctl(libc::EPOLL_CTL_DEL, old, 0, 0).is_err() {
-                self.gens.retire(old);
-            }
-        }
-        self.wake_fd = fd;
-        Ok(())
+    #[inline]
+    fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.ep.interrupt_check()
     }
 }
 

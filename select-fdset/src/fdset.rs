@@ -543,8 +543,8 @@ impl WorkSet {
     }
 
     /// Whether `fd` is set.
-    #[inline]
-    pub(crate) fn contains(&self, fd: RawFd) -> bool {
+    #[cfg(test)]
+    fn contains(&self, fd: RawFd) -> bool {
         match position(fd) {
             Ok((word, bit)) => self.words.get(word).is_some_and(|w| w & bit != 0),
             Err(_) => false,

@@ -1,4 +1,4 @@
-//! [`KqueueSelector`]: the select-core [`Selector`] contract over a kqueue, and the
+//! [`KqueueSelector`]: the select-core [`Selector`](crate::Selector) contract over a kqueue, and the
 //! `EVFILT_USER` [`UserWaker`].
 
 use std::fmt;
@@ -7,13 +7,10 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
-use select_core::__private::WakeFd;
-use select_core::error::{already_registered, invalid_input};
+use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
+use select_core::error::invalid_input;
 use select_core::retry::InterruptCheck;
-use select_core::{
-    timeout, Backend, Event, Events, Generations, Interest, Registry, Selector, SelectorKey,
-    Waitable,
-};
+use select_core::{timeout, Backend, Interest};
 
 use crate::consts::*;
 use crate::kevent::{Filter, Ident, UData};
@@ -21,9 +18,8 @@ use crate::kqueue::control_raw;
 use crate::{sys, KEvent};
 
 /// `udata` bit of the wake fd's read filter and of the `EVFILT_USER` waker event: such
-/// events end a wait with [`Events::woken`] and are never reported as [`Event`]s. The
-/// other bits of every fd filter's `udata` hold the fd number's generation
-/// ([`Generations`]), so that events of a registration the kernel kept after
+/// events end a wait with `Events::woken` and are never reported as `Event`s. The
+/// other bits of every fd filter's `udata` hold the fd number's generation, so that events of a registration the kernel kept after
 /// `unregister` are told apart from the current one's.
 const WAKE_TAG: UData = 1;
 /// The generation bits `udata` has room for (above the wake bit).
@@ -48,7 +44,7 @@ const FILTERS: [(Interest, Filter); 2] = [
     (Interest::WRITE, KQ_FILTER_WRITE),
 ];
 
-/// A [`Selector`] over a kqueue: Python's `selectors.KqueueSelector`, with the uniform
+/// A [`Selector`](crate::Selector) over a kqueue: Python's `selectors.KqueueSelector`, with the uniform
 /// select-rs contract.
 ///
 /// * `READ` is an `EVFILT_READ` filter and `WRITE` an `EVFILT_WRITE` filter on the fd,
@@ -58,17 +54,18 @@ const FILTERS: [(Interest, Filter); 2] = [
 /// * Registering both filters is all-or-nothing: they are added with `EV_RECEIPT`, and
 ///   if one is refused the other is deleted again, so a failed `register` leaves
 ///   nothing in the kernel and a failed `modify` leaves the old filters in place.
-/// * A wait fills the caller's [`Events`] with at most `events.capacity()` reports, and
-///   asks the kernel for no more kevents than that. The READ and WRITE kevents of one
-///   fd that arrive in the same wait are merged into one [`Event`] (the batch is sorted
-///   in place by fd: no allocation). The kernel requeues level-triggered events behind
-///   the others, so with more ready fds than capacity successive waits take turns and
-///   none starves.
-/// * `EV_EOF` on the read filter is READ readiness plus [`Event::is_hangup`]. `EV_EOF`
+/// * A wait fills the caller's [`Events`](crate::Events) with at most `events.capacity()` reports, and
+///   asks the kernel for twice as many kevents (one per filter), so an fd ready for
+///   READ and WRITE is never split across waits. The READ and WRITE kevents of one fd
+///   are merged into one [`Event`](crate::Event) (the batch is sorted in place by fd: no allocation).
+///   When more fds are ready than fit, the wait reports those whose numbers follow the
+///   last one the previous such wait reported (the rule of every backend selector), and
+///   the kernel requeues level-triggered events behind the others, so none starves.
+/// * `EV_EOF` on the read filter is READ readiness plus [`Event::is_hangup`](crate::Event::is_hangup). `EV_EOF`
 ///   on the write filter is WRITE readiness only, since kqueue also sets it after a
 ///   local `shutdown(SHUT_WR)`, which is no hang-up of the peer. An `EV_EOF` carrying
 ///   an errno in `fflags` (a socket error), or an `EV_ERROR` event, sets
-///   [`Event::is_error`].
+///   [`Event::is_error`](crate::Event::is_error).
 /// * `unregister` deletes the filters and ignores the kernel's complaints: closing an
 ///   fd already removed them (`EBADF`/`ENOENT`), and a reused fd number is not ours.
 ///   Each filter's `udata` carries its fd number's generation; a refused delete moves
@@ -78,7 +75,7 @@ const FILTERS: [(Interest, Filter); 2] = [
 /// * the wake-fd hook (`set_wake_fd`, used by the facade's `Waker`) watches an fd with
 ///   an `EVFILT_READ` filter tagged in `udata`; [`user_waker`](KqueueSelector::user_waker) gives a waker based
 ///   on `EVFILT_USER` that needs no fd of its own. Both end a wait with
-///   [`Events::woken`] and never show as an [`Event`].
+///   [`Events::woken`](crate::Events::woken) and never show as an [`Event`](crate::Event).
 ///
 /// # Examples
 ///
@@ -105,78 +102,40 @@ const FILTERS: [(Interest, Filter); 2] = [
 /// #     all(target_os = "linux", feature = "libkqueue"))))]
 /// # fn main() {}
 /// ```
-pub struct KqueueSelector<T> {
-    /// The kqueue, shared with the [`UserWaker`]s; `None` once closed.
-    kq: Option<Arc<OwnedFd>>,
-    registry: Registry<T>,
-    /// The kernel's output for one wait; its capacity follows the largest `Events`.
-    buf: Vec<KEvent>,
-    wake_fd: Option<RawFd>,
-    user_waker: bool,
-    /// Moved on for an fd number whose filters could not be deleted.
-    gens: Generations,
-    check: Option<InterruptCheck>,
-}
+pub struct KqueueSelector<T>(BaseSelector<KqueueMechanism, T>);
+
+select_core::forward_selector!(KqueueSelector);
 
 impl<T> KqueueSelector<T> {
-    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
-    /// covered by semver).
-    #[doc(hidden)]
-    #[inline]
-    pub fn registry(&self) -> &Registry<T> {
-        &self.registry
-    }
-
     /// A selector over a new close-on-exec kqueue.
     ///
     /// # Errors
     ///
     /// The errno of `kqueue(2)` (e.g. `EMFILE`).
     pub fn new() -> io::Result<KqueueSelector<T>> {
-        Ok(KqueueSelector {
+        Ok(KqueueSelector(BaseSelector::new(KqueueMechanism {
             kq: Some(Arc::new(sys::kqueue_cloexec()?)),
-            registry: Registry::new("kqueue"),
             buf: Vec::new(),
-            wake_fd: None,
             user_waker: false,
-            gens: Generations::new(),
             check: None,
-        })
-    }
-
-    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
-    /// step): `None` (the default) resumes the wait with the remaining time; with
-    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
-    /// (see [`Kqueue::set_interrupt_check`](crate::Kqueue::set_interrupt_check)).
-    #[inline]
-    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
-        self.check = check;
-    }
-
-    /// The check set by [`set_interrupt_check`](KqueueSelector::set_interrupt_check).
-    #[inline]
-    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
-        self.check
+        })))
     }
 
     /// The kqueue's fd (Python's `KqueueSelector.fileno()`).
     ///
     /// # Errors
     ///
-    /// `InvalidInput` after [`close`](Selector::close).
+    /// `InvalidInput` after [`close`](crate::Selector::close).
     pub fn fileno(&self) -> io::Result<RawFd> {
-        self.registry.check_open()?;
-        match &self.kq {
-            Some(kq) => Ok(kq.as_raw_fd()),
-            None => Err(select_core::error::closed("kqueue selector")),
-        }
+        self.0.check_open()?;
+        self.0.mechanism().kq_fd()
     }
 
     /// A waker for this selector based on an `EVFILT_USER` event: [`UserWaker::wake`],
     /// from any thread, ends the selector's current or next wait with
-    /// [`Events::woken`] set and no [`Event`] for it. The event is added on the first
-    /// call (with `EV_CLEAR`, so each wait consumes the wakes before it); later calls
-    /// return further handles to the same event.
+    /// [`Events::woken`](crate::Events::woken) set and no event for it. The event is
+    /// added on the first call (with `EV_CLEAR`, so each wait consumes the wakes before
+    /// it); later calls return further handles to the same event.
     ///
     /// The waker holds a reference to the kqueue (like a `dup` of its fd, which
     /// libkqueue could not serve), so the kernel object lives until the selector is
@@ -185,19 +144,21 @@ impl<T> KqueueSelector<T> {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` after [`close`](Selector::close); the kernel's errno if it
+    /// `InvalidInput` after [`close`](crate::Selector::close); the kernel's errno if it
     /// refuses `EVFILT_USER` (e.g. `EINVAL` on OpenBSD before 7.6).
     pub fn user_waker(&mut self) -> io::Result<UserWaker> {
-        let kq = self.kq_fd()?;
-        if !self.user_waker {
+        self.0.check_open()?;
+        let mech = self.0.mechanism_mut();
+        let kq = mech.kq_fd()?;
+        if !mech.user_waker {
             let ev = KEvent::new(WAKER_IDENT)
                 .with_filter(KQ_FILTER_USER)
                 .with_flags(KQ_EV_ADD | KQ_EV_CLEAR | KQ_EV_RECEIPT)
                 .with_udata(WAKE_TAG);
             add_with_receipts(kq, &[ev])?;
-            self.user_waker = true;
+            mech.user_waker = true;
         }
-        let kq = self
+        let kq = mech
             .kq
             .as_ref()
             .ok_or_else(|| select_core::error::closed("kqueue selector"))?;
@@ -206,15 +167,36 @@ impl<T> KqueueSelector<T> {
             ident: WAKER_IDENT,
         })
     }
+}
 
-    /// The raw kqueue fd, or the registry's closed error.
+/// The kqueue half of [`KqueueSelector`].
+#[doc(hidden)]
+pub struct KqueueMechanism {
+    /// The kqueue, shared with the [`UserWaker`]s; `None` once closed.
+    kq: Option<Arc<OwnedFd>>,
+    /// The kernel's output for one wait; its capacity follows the largest `Events`.
+    buf: Vec<KEvent>,
+    user_waker: bool,
+    check: Option<InterruptCheck>,
+}
+
+impl KqueueMechanism {
+    /// The raw kqueue fd, or the closed error.
     #[inline]
     fn kq_fd(&self) -> io::Result<RawFd> {
-        self.registry.check_open()?;
         self.kq
             .as_ref()
             .map(|kq| kq.as_raw_fd())
             .ok_or_else(|| select_core::error::closed("kqueue selector"))
+    }
+}
+
+impl fmt::Debug for KqueueMechanism {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KqueueMechanism")
+            .field("kq", &self.kq.as_ref().map(|kq| kq.as_raw_fd()))
+            .field("user_waker", &self.user_waker)
+            .finish()
     }
 }
 
@@ -331,249 +313,140 @@ fn translate(ev: &KEvent) -> Option<(Interest, bool, bool)> {
     }
 }
 
-impl<T> Selector for KqueueSelector<T> {
-    type Data = T;
+/// `Event`'s packed word for merged (ready, hang-up, error).
+#[inline]
+fn packed(ready: Interest, hup: bool, err: bool) -> u16 {
+    u16::from(ready.bits()) | (u16::from(hup) << 8) | (u16::from(err) << 9)
+}
 
-    fn backend(&self) -> Backend {
-        Backend::Kqueue
-    }
+impl Mechanism for KqueueMechanism {
+    const BACKEND: Backend = Backend::Kqueue;
+    const NAME: &'static str = "kqueue";
+    const GEN_MASK: u32 = GEN_MASK;
 
-    /// Adds `EVFILT_READ` and/or `EVFILT_WRITE` for the fd (`kevent(2)` with `EV_ADD`
-    /// and `EV_RECEIPT`).
-    ///
-    /// # Errors
-    ///
-    /// As [`Selector::register`]: `InvalidInput` for an empty interest, for
-    /// `PRIORITY`, a negative fd or after close; `AlreadyExists` if registered (also
-    /// for the wake fd); the kernel's errno, e.g. `EBADF` for a closed fd (Python's
-    /// `OSError`), with nothing left registered.
-    fn register<W: Waitable + ?Sized>(
-        &mut self,
-        fd: &W,
-        interest: Interest,
-        data: T,
-    ) -> io::Result<&SelectorKey<T>> {
-        let fd = fd.fileno()?;
+    /// `EVFILT_READ` and/or `EVFILT_WRITE` with `EV_ADD | EV_RECEIPT`, all-or-nothing.
+    fn add(&mut self, fd: RawFd, interest: Interest, tag: Tag) -> io::Result<()> {
         let kq = self.kq_fd()?;
-        let (wake_fd, gens) = (self.wake_fd, &self.gens);
-        self.registry.register(fd, interest, data, |fd, interest| {
-            if wake_fd == Some(fd) {
-                return Err(already_registered(fd));
-            }
-            let tag = udata(gens.current(fd), false);
-            change_filters(kq, fd, Interest::EMPTY, interest, tag).map(drop)
-        })
+        if tag.wake {
+            let add = fd_event(
+                fd,
+                KQ_FILTER_READ,
+                KQ_EV_ADD | KQ_EV_RECEIPT,
+                udata(tag.gen, true),
+            );
+            return add_with_receipts(kq, &[add]);
+        }
+        change_filters(kq, fd, Interest::EMPTY, interest, udata(tag.gen, false)).map(drop)
     }
 
     /// Adds the newly wanted filters (all-or-nothing), then deletes the dropped ones.
-    ///
-    /// # Errors
-    ///
-    /// As [`Selector::modify`], plus `InvalidInput` for `PRIORITY`; on error the old
-    /// registration is intact in the table and in the kernel.
-    fn modify<W: Waitable + ?Sized>(
-        &mut self,
-        fd: &W,
-        interest: Interest,
-        data: T,
-    ) -> io::Result<&SelectorKey<T>> {
-        let fd = fd.fileno()?;
+    fn modify(&mut self, fd: RawFd, old: Interest, new: Interest, tag: Tag) -> io::Result<()> {
         let kq = self.kq_fd()?;
-        let gens = &self.gens;
-        self.registry.modify(fd, interest, data, |fd, old, new| {
-            change_filters(kq, fd, old, new, udata(gens.current(fd), false)).map(drop)
-        })
+        change_filters(kq, fd, old, new, udata(tag.gen, false)).map(drop)
     }
 
-    /// Deletes the fd's filters (`EV_DELETE`), ignoring `EBADF`/`ENOENT` for an fd that
-    /// was closed or reused meanwhile.
-    ///
-    /// # Errors
-    ///
-    /// As [`Selector::unregister`].
-    fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
-        let fd = fd.fileno()?;
-        let kq = self.kq_fd()?;
-        let gens = &mut self.gens;
-        self.registry.unregister(fd, |fd, old| {
-            // A refused delete: the fd was closed or its number reused. The kernel may
-            // still hold the filters (libkqueue keeps them on the open file, as epoll
-            // does), so the number's generation moves on.
-            if !matches!(change_filters(kq, fd, old, Interest::EMPTY, 0), Ok(true)) {
-                gens.retire(fd);
-            }
-        })
+    /// A refused delete: the fd was closed or its number reused. The kernel may still
+    /// hold the filters (libkqueue keeps them on the open file, as epoll does).
+    fn delete(&mut self, fd: RawFd, old: Interest) -> io::Result<()> {
+        match change_filters(self.kq_fd()?, fd, old, Interest::EMPTY, 0) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(io::Error::other("a filter delete was refused")),
+            Err(e) => Err(e),
+        }
     }
 
-    /// One `kevent(2)` wait for at most `events.capacity()` kevents, EINTR retried with
-    /// the remaining time.
-    ///
-    /// # Errors
-    ///
-    /// As [`Selector::select`]; the errno of `kevent(2)`.
-    fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
+    /// Two filters per fd: room for both kevents of every fd that fits.
+    #[inline]
+    fn kernel_slots(capacity: usize) -> usize {
+        capacity.saturating_mul(2)
+    }
+
+    fn wait(&mut self, slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
         let kq = self.kq_fd()?;
-        events.clear();
-        let cap = events.capacity();
         self.buf.clear();
-        if self.buf.capacity() < cap {
-            self.buf.reserve_exact(cap);
+        if self.buf.capacity() < slots {
+            self.buf.reserve_exact(slots);
         }
-        let n = control_raw(kq, &[], &mut self.buf, cap, timeout, self.check)?;
-        let batch = &mut self.buf[..n];
+        control_raw(kq, &[], &mut self.buf, slots, timeout, self.check)
+    }
+
+    /// The batch sorted in place by (fd, udata), so the READ and WRITE kevents of one
+    /// registration arrive together and merge into one report.
+    fn for_each_ready<T, F: FnMut(Report)>(
+        &mut self,
+        n: usize,
+        _view: &WaitView<'_, T>,
+        mut report: F,
+    ) {
+        let batch = match self.buf.get_mut(..n) {
+            Some(b) => b,
+            None => return,
+        };
         if n > 1 {
-            batch.sort_unstable_by_key(KEvent::ident);
+            batch.sort_unstable_by_key(|ev| (ev.ident(), ev.udata()));
         }
-        // (fd, ready, hangup, error) of the fd being merged.
-        let mut cur: Option<(RawFd, Interest, bool, bool)> = None;
-        let checked = self.gens.any();
+        // (fd, udata, ready, hangup, error) of the fd being merged.
+        let mut cur: Option<(RawFd, UData, Interest, bool, bool)> = None;
+        let emit = |report: &mut F, c: (RawFd, UData, Interest, bool, bool)| {
+            let (fd, tag, ready, hup, err) = c;
+            report(Report::Fd {
+                fd,
+                packed: packed(ready, hup, err),
+                gen: (tag >> 1) as u32 & GEN_MASK,
+            });
+        };
         for ev in batch.iter() {
-            let tag = ev.udata();
-            if !checked && tag & WAKE_TAG != 0 {
-                events.set_woken();
+            if ev.filter() == KQ_FILTER_USER {
+                if ev.udata() & WAKE_TAG != 0 {
+                    report(Report::Woken);
+                }
                 continue;
             }
             let Ok(fd) = RawFd::try_from(ev.ident()) else {
-                if tag & WAKE_TAG != 0 {
-                    events.set_woken();
-                }
                 continue;
             };
-            if checked {
-                // A kernel delete failed once: drop events of stale registrations.
-                let user = ev.filter() == KQ_FILTER_USER;
-                if !user && !self.gens.is_current(fd, (tag >> 1) as u32, GEN_MASK) {
-                    continue;
-                }
-                if tag & WAKE_TAG != 0 {
-                    if user || self.wake_fd == Some(fd) {
-                        events.set_woken();
-                    }
-                    continue;
-                }
-            }
             let Some((ready, hup, err)) = translate(ev) else {
                 continue;
             };
             match &mut cur {
-                Some((cfd, r, h, e)) if *cfd == fd => {
+                Some((cfd, ctag, r, h, e)) if *cfd == fd && *ctag == ev.udata() => {
                     *r |= ready;
                     *h |= hup;
                     *e |= err;
                 }
                 _ => {
-                    if let Some(c) = cur.replace((fd, ready, hup, err)) {
-                        push_event(&self.registry, events, c);
+                    if let Some(c) = cur.replace((fd, ev.udata(), ready, hup, err)) {
+                        emit(&mut report, c);
                     }
                 }
             }
         }
         if let Some(c) = cur {
-            push_event(&self.registry, events, c);
+            emit(&mut report, c);
         }
-        Ok(events.len())
     }
 
-    fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
-        let fd = fd.fileno()?;
-        self.registry.get(fd)
-    }
-
-    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
-    #[inline]
-    fn ready_keys<'a>(
-        &'a self,
-        events: &'a Events,
-    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
-        self.registry.ready_keys(events)
-    }
-
-    fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
-        self.registry.iter()
-    }
-
-    fn len(&self) -> usize {
-        self.registry.len()
-    }
-
-    /// Forgets every registration and closes the kqueue (it lives on only while
-    /// [`UserWaker`]s hold it). Idempotent.
+    /// Drops the selector's reference to the kqueue (it lives on only while
+    /// [`UserWaker`]s hold it).
     fn close(&mut self) {
-        self.registry.close();
         self.kq = None;
         self.buf = Vec::new();
-        self.wake_fd = None;
         self.user_waker = false;
-        self.gens.clear();
     }
 
-    fn is_closed(&self) -> bool {
-        self.registry.is_closed()
+    fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
     }
-}
 
-impl<T> WakeFd for KqueueSelector<T> {
-    /// Watches `fd` with an `EVFILT_READ` filter whose `udata` marks it as the wake fd.
-    ///
-    /// # Errors
-    ///
-    /// As `WakeFd::set_wake_fd`: `InvalidInput` for a negative fd or after close;
-    /// `AlreadyExists` if `fd` is a registered user fd; the kernel's errno (e.g.
-    /// `EBADF`) if it refuses the fd, with the previous wake fd still in place.
-    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
-        let kq = self.kq_fd()?;
-        let new = match fd {
-            Some(fd) => Some(fd.fileno()?),
-            None => None,
-        };
-        if new == self.wake_fd {
-            return Ok(());
-        }
-        if let Some(fd) = new {
-            if self.registry.interest(fd).is_some() {
-                return Err(already_registered(fd));
-            }
-            let tag = udata(self.gens.current(fd), true);
-            let add = fd_event(fd, KQ_FILTER_READ, KQ_EV_ADD | KQ_EV_RECEIPT, tag);
-            add_with_receipts(kq, &[add])?;
-        }
-        if let Some(old) = std::mem::replace(&mut self.wake_fd, new) {
-            if !delete_quietly(kq, &[fd_event(old, KQ_FILTER_READ, 0, WAKE_TAG)]) {
-                self.gens.retire(old);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Pushes the merged report of one fd, masked by its registered interest.
-#[inline]
-fn push_event<T>(registry: &Registry<T>, events: &mut Events, c: (RawFd, Interest, bool, bool)) {
-    let (fd, ready, hup, err) = c;
-    let Some(interest) = registry.interest(fd) else {
-        return;
-    };
-    let ready = ready & interest;
-    if !ready.is_empty() {
-        events.push(Event::new(fd, ready, hup, err));
+    fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 }
 
 impl<T> AsRawFd for KqueueSelector<T> {
-    /// The kqueue's fd, or `-1` after [`close`](Selector::close).
+    /// The kqueue's fd, or `-1` after [`close`](crate::Selector::close).
     fn as_raw_fd(&self) -> RawFd {
-        self.kq.as_ref().map_or(-1, |kq| kq.as_raw_fd())
-    }
-}
-
-impl<T> fmt::Debug for KqueueSelector<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KqueueSelector")
-            .field("kq", &self.kq.as_ref().map(|kq| kq.as_raw_fd()))
-            .field("registered", &self.registry.len())
-            .field("wake_fd", &self.wake_fd)
-            .field("user_waker", &self.user_waker)
-            .finish()
+        self.0.mechanism().kq_fd().unwrap_or(-1)
     }
 }
 
@@ -612,7 +485,7 @@ pub struct UserWaker {
 
 impl UserWaker {
     /// Triggers the user event (`kevent(2)` with `NOTE_TRIGGER`): the selector's wait
-    /// in progress, or its next one, returns with [`Events::woken`] set. Wakes before a
+    /// in progress, or its next one, returns with [`Events::woken`](crate::Events::woken) set. Wakes before a
     /// wait coalesce into one.
     ///
     /// # Errors

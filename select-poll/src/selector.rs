@@ -6,17 +6,16 @@ use std::os::fd::RawFd;
 use std::time::Duration;
 
 use libc::pollfd;
-use select_core::__private::WakeFd;
-use select_core::error::already_registered;
+use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
 use select_core::retry::InterruptCheck;
-use select_core::{Backend, Event, Events, Interest, Registry, Selector, SelectorKey, Waitable};
+use select_core::{Backend, Event, Events, Interest};
 
 use crate::{Poll, PollFlags};
 
 /// Python's `selectors.PollSelector`: the uniform [`Selector`] contract of select-core on
 /// top of a [`Poll`].
 ///
-/// The registration table is a [`Registry`]; the `pollfd` array is the [`Poll`]'s own,
+/// The registration table is select-core's; the `pollfd` array is the [`Poll`]'s own,
 /// updated in O(1) on each change, so a wait rebuilds nothing and allocates nothing.
 ///
 /// # Translation of `revents`
@@ -47,9 +46,12 @@ use crate::{Poll, PollFlags};
 ///
 /// # Bounded waits and rotation
 ///
-/// A wait reports at most `events.capacity()` events. When more fds are ready, the
-/// selector remembers the slot where it stopped and the next wait starts scanning there,
-/// so with a small buffer every ready fd is reported in turn and none starves.
+/// A wait reports at most `events.capacity()` events. When more fds are ready, it
+/// reports those whose numbers follow the last fd the previous such wait reported
+/// (wrapping around), the rule of every backend selector, so with a small buffer every
+/// ready fd is reported in turn and none starves, whatever is registered or
+/// unregistered between waits. When everything fits, events come in registration
+/// order, as `poll(2)` lists them.
 ///
 /// # Examples
 ///
@@ -98,24 +100,11 @@ use crate::{Poll, PollFlags};
 /// assert_eq!(sel.get_key(&reader)?.interest, Interest::READ | Interest::PRIORITY);
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[derive(Debug)]
-pub struct PollSelector<T> {
-    registry: Registry<T>,
-    poll: Poll,
-    wake: Option<RawFd>,
-    /// The slot where the next wait starts scanning (rotation).
-    cursor: usize,
-}
+pub struct PollSelector<T>(BaseSelector<PollMechanism, T>);
+
+select_core::forward_selector!(PollSelector);
 
 impl<T> PollSelector<T> {
-    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
-    /// covered by semver).
-    #[doc(hidden)]
-    #[inline]
-    pub fn registry(&self) -> &Registry<T> {
-        &self.registry
-    }
-
     /// An empty, open selector.
     ///
     /// # Errors
@@ -123,28 +112,18 @@ impl<T> PollSelector<T> {
     /// None today (`poll(2)` needs no kernel object); the `io::Result` keeps the
     /// constructor's signature the same as the other backends'.
     pub fn new() -> io::Result<PollSelector<T>> {
-        Ok(PollSelector {
-            registry: Registry::new("poll"),
+        Ok(PollSelector(BaseSelector::new(PollMechanism {
             poll: Poll::new(),
-            wake: None,
-            cursor: 0,
-        })
+        })))
     }
+}
 
-    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
-    /// step): `None` (the default) resumes the wait with the remaining time; with
-    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
-    /// (see [`Poll::set_interrupt_check`]).
-    #[inline]
-    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
-        self.poll.set_interrupt_check(check);
-    }
-
-    /// The check set by [`set_interrupt_check`](PollSelector::set_interrupt_check).
-    #[inline]
-    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
-        self.poll.interrupt_check()
-    }
+/// The `poll(2)` half of [`PollSelector`]: the [`Poll`] whose `pollfd` array every wait
+/// passes to the kernel.
+#[derive(Debug)]
+#[doc(hidden)]
+pub struct PollMechanism {
+    poll: Poll,
 }
 
 /// The `pollfd` request bits for `interest`.
@@ -211,241 +190,116 @@ static TABLE: [u16; 512] = {
     t
 };
 
-/// The event a ready `pollfd` of a user registration stands for.
+/// `Event`'s packed word (interests, hang-up bit 8, error bit 9) for the `revents` of
+/// a registration that asked for `events`.
 #[inline(always)]
-pub(crate) fn translate(p: &pollfd) -> Event {
-    let bits = if DENSE_BITS {
-        let i = ((p.events as usize & 7) << 6) | (p.revents as usize & 63);
+pub(crate) fn translate_packed(events: libc::c_short, revents: libc::c_short) -> u16 {
+    if DENSE_BITS {
+        let i = ((events as usize & 7) << 6) | (revents as usize & 63);
         TABLE.get(i).copied().unwrap_or(0)
     } else {
-        translate_bits(p.events, p.revents)
-    };
-    // `bits` is in `Event`'s packed form (interests, hang-up bit 8, error bit 9).
-    Event::from_packed(p.fd, bits)
+        translate_bits(events, revents)
+    }
 }
 
-pub(crate) fn wake_fd_error(fd: RawFd) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        format!("file descriptor {fd} is the selector's wake fd"),
-    )
+/// The event a ready `pollfd` of a user registration stands for.
+#[inline(always)]
+fn translate(p: &pollfd) -> Event {
+    Event::from_packed(p.fd, translate_packed(p.events, p.revents))
 }
 
-impl<T> Selector for PollSelector<T> {
-    type Data = T;
+impl Mechanism for PollMechanism {
+    const BACKEND: Backend = Backend::Poll;
+    const NAME: &'static str = "poll";
+    const GEN_MASK: u32 = 0;
 
-    fn backend(&self) -> Backend {
-        Backend::Poll
+    /// Checks that `fd` is open (`fcntl(F_GETFD)`: stricter than CPython, as epoll and
+    /// kqueue are), then appends its `pollfd`.
+    #[inline]
+    fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
+        select_core::check_open(fd)?;
+        self.poll.register(&fd, to_flags(interest))
     }
 
-    /// Registers `fd` (see [`Selector::register`]).
-    ///
-    /// # Errors
-    ///
-    /// * `InvalidInput` for a negative fd, an empty interest, or after `close`.
-    /// * `AlreadyExists` if `fd` is registered or is the wake fd (Python's `KeyError`).
-    /// * errno `EBADF` (Python's `OSError(EBADF)`) if `fd` is not an
-    ///   open descriptor: stricter than CPython, as epoll and kqueue are.
-    fn register<W: Waitable + ?Sized>(
-        &mut self,
-        fd: &W,
-        interest: Interest,
-        data: T,
-    ) -> io::Result<&SelectorKey<T>> {
-        let fd = fd.fileno()?;
-        let (poll, wake) = (&mut self.poll, self.wake);
-        self.registry.register(fd, interest, data, |fd, interest| {
-            if wake == Some(fd) {
-                return Err(wake_fd_error(fd));
-            }
-            select_core::check_open(fd)?;
-            poll.register(&fd, to_flags(interest))
-        })
+    /// No syscall: a registered fd that was closed since is reported by the next wait
+    /// (`POLLNVAL`, as an error event), as for an unchanged registration.
+    #[inline]
+    fn modify(&mut self, fd: RawFd, _old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
+        self.poll.modify(&fd, to_flags(new))
     }
 
-    /// Changes the interest and data of `fd` (see [`Selector::modify`]).
-    ///
-    /// # Errors
-    ///
-    /// * `NotFound` if `fd` is not registered (Python's `KeyError`).
-    /// * `InvalidInput` for a negative fd, an empty interest, or after `close`.
-    ///
-    /// On any error the old registration is kept. No syscall is made: an fd closed since
-    /// registration is reported by the next wait.
-    fn modify<W: Waitable + ?Sized>(
-        &mut self,
-        fd: &W,
-        interest: Interest,
-        data: T,
-    ) -> io::Result<&SelectorKey<T>> {
-        let fd = fd.fileno()?;
-        let poll = &mut self.poll;
-        // No syscall: a registered fd that was closed since is reported by the next
-        // wait (`POLLNVAL`, as an error event), as for an unchanged registration.
-        self.registry
-            .modify(fd, interest, data, |fd, _old, interest| {
-                poll.modify(&fd, to_flags(interest))
-            })
+    /// Only the number is looked at, so a closed or reused fd is removed too.
+    #[inline]
+    fn delete(&mut self, fd: RawFd, _old: Interest) -> io::Result<()> {
+        self.poll.unregister(&fd).map(drop)
     }
 
-    /// Removes `fd` and returns its key. Works after the fd was closed or its number
-    /// reused: only the number is looked at.
-    ///
-    /// # Errors
-    ///
-    /// `NotFound` if `fd` is not registered (Python's `KeyError`); `InvalidInput` for a
-    /// negative fd or after `close`.
-    fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
-        let fd = fd.fileno()?;
-        let poll = &mut self.poll;
-        self.registry.unregister(fd, |fd, _| {
-            // Registered in the registry means registered in the poll set.
-            let _ = poll.unregister(&fd);
-        })
+    #[inline]
+    fn wait(&mut self, _slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
+        self.poll.wait(timeout)
     }
 
-    /// Waits with `poll(2)` and fills `events` (see [`Selector::select`]): one syscall,
-    /// then a scan of the `pollfd` array from where the last full wait stopped, ending at
-    /// the last ready fd or when `events` is full.
-    ///
-    /// # Errors
-    ///
-    /// `InvalidInput` after `close`; the errno of `poll(2)` (e.g. `EINVAL` when more fds
-    /// are registered than `RLIMIT_NOFILE`). Never `Interrupted`, unless the interrupt check (`set_interrupt_check`) returns it.
-    fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
-        self.registry.check_open()?;
-        events.clear();
-        let n = self.poll.wait(timeout)?;
-        if n == 0 {
-            return Ok(0);
+    /// Without a wake fd and when everything fits: one pass from the start that stops at
+    /// the last ready fd, as a plain `poll(2)` caller's scan does.
+    #[inline]
+    fn fill<T>(&mut self, n: usize, events: &mut Events, view: &WaitView<'_, T>) -> Option<usize> {
+        if view.wake().is_some() || n > events.capacity() {
+            return None;
         }
         let fds = self.poll.slots();
-        if self.wake.is_none() && self.cursor == 0 && n <= events.capacity() {
-            // Everything fits and nothing needs skipping: one pass from the start that
-            // stops at the last ready fd, as a plain `poll(2)` caller's scan does.
-            let len = events.fill_with(|slots| {
-                let mut k = 0;
-                for p in fds {
-                    if p.revents != 0 {
-                        // `n <= slots.len()`: never `None`.
-                        if let Some(slot) = slots.get_mut(k) {
-                            *slot = translate(p);
-                        }
-                        k += 1;
-                        if k == n {
-                            break;
-                        }
+        Some(events.fill_with(|slots| {
+            let mut k = 0;
+            for p in fds {
+                if p.revents != 0 {
+                    // `n <= slots.len()`: never `None`.
+                    if let Some(slot) = slots.get_mut(k) {
+                        *slot = translate(p);
+                    }
+                    k += 1;
+                    if k == n {
+                        break;
                     }
                 }
-                k
-            });
-            return Ok(len);
-        }
+            }
+            k
+        }))
+    }
+
+    fn for_each_ready<T, F: FnMut(Report)>(
+        &mut self,
+        n: usize,
+        _view: &WaitView<'_, T>,
+        mut report: F,
+    ) {
         let mut left = n;
-        let wake_slot = match self.wake.and_then(|w| self.poll.slot(w)) {
-            Some(s) => {
-                if fds[s].revents != 0 {
-                    events.set_woken();
-                    left -= 1;
-                }
-                s
+        for p in self.poll.slots() {
+            if left == 0 {
+                break;
             }
-            None => usize::MAX,
-        };
-        let len = fds.len();
-        let mut i = if self.cursor < len { self.cursor } else { 0 };
-        let mut scanned = 0;
-        while left > 0 && scanned < len {
-            let p = &fds[i];
-            if p.revents != 0 && i != wake_slot {
-                if events.is_full() {
-                    // More is ready than fits: the next wait starts here.
-                    self.cursor = i;
-                    break;
-                }
-                events.push(translate(p));
+            if p.revents != 0 {
                 left -= 1;
+                report(Report::Fd {
+                    fd: p.fd,
+                    packed: translate_packed(p.events, p.revents),
+                    gen: 0,
+                });
             }
-            i += 1;
-            if i == len {
-                i = 0;
-            }
-            scanned += 1;
         }
-        if left == 0 {
-            // Every ready fd was reported: no one to favour next time.
-            self.cursor = 0;
-        }
-        Ok(events.len())
     }
 
-    fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
-        self.registry.get(fd.fileno()?)
-    }
-
-    /// One O(1) table lookup per event ([`Registry::ready_keys`]).
-    #[inline]
-    fn ready_keys<'a>(
-        &'a self,
-        events: &'a Events,
-    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
-        self.registry.ready_keys(events)
-    }
-
-    fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
-        self.registry.iter()
-    }
-
-    fn len(&self) -> usize {
-        self.registry.len()
-    }
-
-    /// Forgets every registration and the wake fd and frees the `pollfd` array.
-    /// Idempotent; no fd is closed (the selector owns none).
+    /// Frees the `pollfd` array; no fd is closed (the selector owns none).
     fn close(&mut self) {
-        self.registry.close();
         self.poll = Poll::new();
-        self.wake = None;
-        self.cursor = 0;
     }
 
-    fn is_closed(&self) -> bool {
-        self.registry.is_closed()
+    #[inline]
+    fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.poll.set_interrupt_check(check);
     }
-}
 
-impl<T> WakeFd for PollSelector<T> {
-    /// Watches `fd` for `POLLIN` in an extra `pollfd` slot that is never reported as an
-    /// [`Event`]; any `revents` on it (readable, hang-up, error) sets
-    /// [`Events::woken`]. `None` stops watching.
-    ///
-    /// # Errors
-    ///
-    /// `InvalidInput` for a negative fd or after `close`; `AlreadyExists` if `fd` is
-    /// registered as a user fd; `EBADF` if it is not open. The previous wake fd stays on
-    /// error.
-    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
-        self.registry.check_open()?;
-        let Some(fd) = fd else {
-            if let Some(old) = self.wake.take() {
-                let _ = self.poll.unregister(&old);
-            }
-            return Ok(());
-        };
-        let fd = fd.fileno()?;
-        if self.wake == Some(fd) {
-            return Ok(());
-        }
-        if self.registry.interest(fd).is_some() {
-            return Err(already_registered(fd));
-        }
-        select_core::check_open(fd)?;
-        // The new slot first: if it cannot be added, the old wake fd is still watched.
-        self.poll.register(&fd, PollFlags::POLLIN)?;
-        if let Some(old) = self.wake.replace(fd) {
-            let _ = self.poll.unregister(&old);
-        }
-        Ok(())
+    #[inline]
+    fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.poll.interrupt_check()
     }
 }
 
