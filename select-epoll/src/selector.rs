@@ -220,8 +220,7 @@ impl<T> AsRawFd for EpollSelector<T> {
 
 /// The epoll half of [`EpollSelector`]: the epoll instance and its kernel buffer.
 #[derive(Debug)]
-#[doc(hidden)]
-pub struct EpollMechanism {
+pub(crate) struct EpollMechanism {
     ep: Epoll,
     buf: Vec<epoll_event>,
 }

@@ -99,7 +99,6 @@
 mod fdset;
 #[cfg_attr(windows, path = "windows/select.rs")]
 mod select;
-#[cfg_attr(windows, path = "windows/selector.rs")]
 mod selector;
 #[allow(unsafe_code)]
 #[cfg_attr(windows, path = "windows/sys.rs")]

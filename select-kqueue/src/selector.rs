@@ -170,8 +170,7 @@ impl<T> KqueueSelector<T> {
 }
 
 /// The kqueue half of [`KqueueSelector`].
-#[doc(hidden)]
-pub struct KqueueMechanism {
+pub(crate) struct KqueueMechanism {
     /// The kqueue, shared with the [`UserWaker`]s; `None` once closed.
     kq: Option<Arc<OwnedFd>>,
     /// The kernel's output for one wait; its capacity follows the largest `Events`.

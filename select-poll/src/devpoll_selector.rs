@@ -67,8 +67,7 @@ impl<T> DevpollSelector<T> {
 
 /// The `/dev/poll` half of [`DevpollSelector`].
 #[derive(Debug)]
-#[doc(hidden)]
-pub struct DevpollMechanism {
+pub(crate) struct DevpollMechanism {
     devpoll: DevPoll,
 }
 

@@ -1,4 +1,4 @@
-//! [`PollSelector`]: the [`Selector`] contract on `poll(2)` (Python's
+//! [`PollSelector`]: the [`Selector`](crate::Selector) contract on `poll(2)` (Python's
 //! `selectors.PollSelector`).
 
 use std::io;
@@ -12,7 +12,7 @@ use select_core::{Backend, Event, Events, Interest};
 
 use crate::{Poll, PollFlags};
 
-/// Python's `selectors.PollSelector`: the uniform [`Selector`] contract of select-core on
+/// Python's `selectors.PollSelector`: the uniform [`Selector`](crate::Selector) contract of select-core on
 /// top of a [`Poll`].
 ///
 /// The registration table is select-core's; the `pollfd` array is the [`Poll`]'s own,
@@ -34,15 +34,15 @@ use crate::{Poll, PollFlags};
 ///
 /// # Stricter than Python
 ///
-/// * [`register`](Selector::register) refuses an fd that is not open with `EBADF`
+/// * [`register`](crate::Selector::register) refuses an fd that is not open with `EBADF`
 ///   (checked with `fcntl(F_GETFD)`). CPython's `PollSelector` accepts any number and
 ///   reports `POLLNVAL` later; the check keeps this backend's contract identical to
-///   epoll and kqueue, whose kernels refuse such fds. [`modify`](Selector::modify) makes
+///   epoll and kqueue, whose kernels refuse such fds. [`modify`](crate::Selector::modify) makes
 ///   no syscall: an fd closed after registration is reported by the next wait
 ///   (`POLLNVAL`, an error event), whether or not it was modified.
 /// * An empty interest is refused by `register` and `modify`; a failed `modify` keeps the
-///   old registration; after [`close`](Selector::close) every call fails. See the
-///   [`Selector`] contract.
+///   old registration; after [`close`](crate::Selector::close) every call fails. See the
+///   [`Selector`](crate::Selector) contract.
 ///
 /// # Bounded waits and rotation
 ///
@@ -121,8 +121,7 @@ impl<T> PollSelector<T> {
 /// The `poll(2)` half of [`PollSelector`]: the [`Poll`] whose `pollfd` array every wait
 /// passes to the kernel.
 #[derive(Debug)]
-#[doc(hidden)]
-pub struct PollMechanism {
+pub(crate) struct PollMechanism {
     poll: Poll,
 }
 

@@ -1,0 +1,310 @@
+//! `SelectSelector`'s mechanism on Unix: three master `select(2)` bitmaps and their
+//! working copies.
+
+use std::io;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+use select_core::__private::{Mechanism, Report, Tag, WaitView};
+use select_core::retry::InterruptCheck;
+use select_core::{retry, Backend, Event, Events, Interest};
+
+use super::SETS;
+use crate::fdset::{FdSet, WorkSet};
+use crate::select::check_fd_limit;
+use crate::sys::{self, Word, BITS};
+
+/// The `select(2)` half of [`SelectSelector`](crate::SelectSelector): the master sets and the working copies a
+/// wait hands to the kernel.
+#[derive(Debug)]
+pub(crate) struct SelectMechanism {
+    /// Registered fds per set (`SETS` order); the wake fd is also in the read set.
+    master: [FdSet; 3],
+    work: [WorkSet; 3],
+    /// What a wait needs to know of `master`; `None` once `master` changed, so the next
+    /// wait recomputes it (a registration or removal costs one store here, however many
+    /// follow each other).
+    shape: Option<Shape>,
+    /// The shape of the last wait, whose results `work` holds.
+    last: Shape,
+    check: Option<InterruptCheck>,
+}
+
+impl SelectMechanism {
+    pub(crate) fn new() -> SelectMechanism {
+        SelectMechanism {
+            master: [FdSet::new(), FdSet::new(), FdSet::new()],
+            work: [WorkSet::new(), WorkSet::new(), WorkSet::new()],
+            shape: None,
+            last: Shape::EMPTY,
+            check: None,
+        }
+    }
+}
+
+/// The summary of the master sets a wait works from.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    /// One above the highest watched fd (0 when none).
+    nfds: usize,
+    /// Which sets are watched (non-empty): only those are passed to the kernel (the
+    /// others are null pointers), copied and scanned.
+    active: [bool; 3],
+}
+
+impl Shape {
+    const EMPTY: Shape = Shape {
+        nfds: 0,
+        active: [false; 3],
+    };
+
+    #[inline]
+    fn of(master: &[FdSet; 3]) -> Shape {
+        // `highest()` is `None` exactly for an empty set, so -1 stands for it here.
+        let top = |s: &FdSet| s.highest().map_or(-1, i64::from);
+        let highest = top(&master[0]).max(top(&master[1])).max(top(&master[2]));
+        Shape {
+            nfds: usize::try_from(highest + 1).unwrap_or(0),
+            active: [
+                !master[0].is_empty(),
+                !master[1].is_empty(),
+                !master[2].is_empty(),
+            ],
+        }
+    }
+}
+
+/// Reports every fd set in the read, write and except `words` (the sets not in use are
+/// empty), in fd order, with the interests of the sets it is in, until the kernel's count
+/// `left` of set bits is reached.
+#[inline(always)]
+fn scan_all(
+    sets: [&[Word]; 3],
+    nwords: usize,
+    mut left: usize,
+    mut each: impl FnMut(RawFd, Interest),
+) {
+    let at = |set: &[Word], i: usize| set.get(i).copied().unwrap_or(0);
+    for i in 0..nwords {
+        let words = sets.map(|s| at(s, i));
+        let mut any = words[0] | words[1] | words[2];
+        while any != 0 {
+            let bit = any.trailing_zeros() as usize;
+            any &= any - 1;
+            let mut ready = Interest::EMPTY;
+            for (set, interest) in words.iter().zip(SETS) {
+                if set & (1 << bit) != 0 {
+                    ready |= interest;
+                    // The kernel counts one per set.
+                    left = left.saturating_sub(1);
+                }
+            }
+            // Positions come from registered fds, so they fit a RawFd.
+            each((i * BITS + bit) as RawFd, ready);
+        }
+        if left == 0 {
+            return;
+        }
+    }
+}
+
+/// [`SelectMechanism::fill`] for a read set alone: reports its fds in order until the
+/// kernel's count `left` is reached (everything fits: the caller checked).
+#[inline(always)]
+fn scan_read(words: &[Word], mut left: usize, wake: Option<RawFd>, events: &mut Events) {
+    for (i, &word) in words.iter().enumerate() {
+        if word == 0 {
+            continue;
+        }
+        let mut bits = word;
+        while bits != 0 {
+            let bit = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            left = left.saturating_sub(1);
+            // Positions come from registered fds, so they fit a RawFd.
+            let fd = (i * BITS + bit) as RawFd;
+            if Some(fd) == wake {
+                events.set_woken();
+                continue;
+            }
+            events.push(Event::new(fd, Interest::READ, false, false));
+        }
+        if left == 0 {
+            break;
+        }
+    }
+}
+
+impl SelectMechanism {
+    /// The working sets of the last wait, those not in use empty.
+    #[inline]
+    fn results(&self) -> [&[Word]; 3] {
+        let Shape { nfds, active } = self.last;
+        let nwords = nfds.div_ceil(BITS);
+        let pick = |i: usize| -> &[Word] {
+            if active[i] {
+                self.work[i].words(nwords)
+            } else {
+                &[]
+            }
+        };
+        [pick(0), pick(1), pick(2)]
+    }
+}
+
+/// Moves `fd` in the master sets from interest `old` to `new`, all-or-nothing: room is
+/// made in every set that gains the fd before any set changes.
+#[inline(always)]
+fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
+    let (old, new) = (old.bits(), new.bits());
+    let (add, del) = (new & !old, old & !new);
+    // Room first, so that a failed allocation changes nothing (one added set needs no
+    // such step: its `insert` either grows and adds, or fails having changed nothing).
+    if add.count_ones() > 1 {
+        for (set, interest) in master.iter_mut().zip(SETS) {
+            if add & interest.bits() != 0 {
+                set.reserve(fd)?;
+            }
+        }
+    }
+    // Additions before removals: a failed single addition has then changed nothing.
+    if add != 0 {
+        for (set, interest) in master.iter_mut().zip(SETS) {
+            if add & interest.bits() != 0 {
+                set.insert(fd)?;
+            }
+        }
+    }
+    if del != 0 {
+        for (set, interest) in master.iter_mut().zip(SETS) {
+            if del & interest.bits() != 0 {
+                set.remove(fd)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Mechanism for SelectMechanism {
+    const BACKEND: Backend = Backend::Select;
+    const NAME: &'static str = "select";
+    const GEN_MASK: u32 = 0;
+
+    /// Checks the fd against `FD_SETSIZE` where the platform needs it and that it is
+    /// open (`fcntl(F_GETFD)`), then adds it to the master sets.
+    #[inline]
+    fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
+        check_fd_limit(fd)?;
+        sys::check_open(fd)?;
+        self.shape = None;
+        apply(&mut self.master, fd, Interest::EMPTY, interest)
+    }
+
+    /// No syscall: a registered fd closed since makes the next wait fail with EBADF, as
+    /// it would without this call.
+    #[inline]
+    fn modify(&mut self, fd: RawFd, old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
+        self.shape = None;
+        apply(&mut self.master, fd, old, new)
+    }
+
+    /// Removal from the sets cannot fail for a registered (non-negative) fd.
+    #[inline]
+    fn delete(&mut self, fd: RawFd, old: Interest) -> io::Result<()> {
+        self.shape = None;
+        apply(&mut self.master, fd, old, Interest::EMPTY)
+    }
+
+    #[inline]
+    fn wait(&mut self, _slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
+        let master = &self.master;
+        let shape = *self.shape.get_or_insert_with(|| Shape::of(master));
+        let Shape { nfds, active } = shape;
+        let nwords = nfds.div_ceil(BITS);
+        let [r, w, x] = &mut self.work;
+        for (set, on) in [(r, active[0]), (w, active[1]), (x, active[2])] {
+            if on {
+                set.prepare(nwords)?;
+            }
+        }
+        self.last = shape;
+        let work = &mut self.work;
+        // Inlined so that no extra call frame sits between the syscall and this function:
+        // every return after a syscall is costly on machines whose kernel refills the
+        // return-stack predictor.
+        retry::wait_checked(
+            timeout,
+            self.check,
+            #[inline(always)]
+            |left| {
+                let [r, w, x] = &mut *work;
+                sys::select(
+                    nfds,
+                    active[0].then(|| r.load(&master[0], nwords)),
+                    active[1].then(|| w.load(&master[1], nwords)),
+                    active[2].then(|| x.load(&master[2], nwords)),
+                    left,
+                )
+            },
+        )
+    }
+
+    /// Everything fits (the kernel's count of set bits is at most the capacity): one
+    /// forward scan; the read set alone is the usual case and has its own loop.
+    #[inline]
+    fn fill<T>(&mut self, n: usize, events: &mut Events, view: &WaitView<'_, T>) -> Option<usize> {
+        if n > events.capacity() {
+            return None;
+        }
+        let wake = view.wake();
+        let sets = self.results();
+        if self.last.active == [true, false, false] {
+            scan_read(sets[0], n, wake, events);
+        } else {
+            let nwords = self.last.nfds.div_ceil(BITS);
+            scan_all(sets, nwords, n, |fd, ready| {
+                if Some(fd) == wake {
+                    events.set_woken();
+                } else {
+                    events.push(Event::new(fd, ready, false, false));
+                }
+            });
+        }
+        Some(events.len())
+    }
+
+    fn for_each_ready<T, F: FnMut(Report)>(
+        &mut self,
+        n: usize,
+        _view: &WaitView<'_, T>,
+        mut report: F,
+    ) {
+        let nwords = self.last.nfds.div_ceil(BITS);
+        scan_all(self.results(), nwords, n, |fd, ready| {
+            report(Report::Fd {
+                fd,
+                packed: u16::from(ready.bits()),
+                gen: 0,
+            });
+        });
+    }
+
+    fn close(&mut self) {
+        self.master = [FdSet::new(), FdSet::new(), FdSet::new()];
+        for w in &mut self.work {
+            w.release();
+        }
+        self.shape = None;
+        self.last = Shape::EMPTY;
+    }
+
+    #[inline]
+    fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    #[inline]
+    fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
+    }
+}
