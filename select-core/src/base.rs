@@ -137,9 +137,11 @@ pub trait Mechanism {
     /// tag. The skeleton never passes it on.
     fn delete(&mut self, fd: RawFd, old: Interest) -> io::Result<()>;
 
-    /// How many kernel slots one wait asks for when `events` holds `capacity` events.
+    /// How many kernel slots one wait asks for when `events` holds `capacity` events and
+    /// `registered` fds are registered (the wake fd not counted).
     #[inline]
-    fn kernel_slots(capacity: usize) -> usize {
+    fn kernel_slots(&self, capacity: usize, registered: usize) -> usize {
+        let _ = registered;
         capacity
     }
 
@@ -409,9 +411,10 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         events.clear();
         self.registry.check_open()?;
-        let n = self
+        let slots = self
             .mech
-            .wait(M::kernel_slots(events.capacity()), timeout)?;
+            .kernel_slots(events.capacity(), self.registry.len());
+        let n = self.mech.wait(slots, timeout)?;
         if n == 0 {
             return Ok(0);
         }

@@ -269,7 +269,7 @@ impl Mechanism for EpollMechanism {
     }
 
     #[inline]
-    fn kernel_slots(capacity: usize) -> usize {
+    fn kernel_slots(&self, capacity: usize, _registered: usize) -> usize {
         capacity.min(MAX_MAXEVENTS)
     }
 

@@ -55,12 +55,12 @@ const FILTERS: [(Interest, Filter); 2] = [
 ///   if one is refused the other is deleted again, so a failed `register` leaves
 ///   nothing in the kernel and a failed `modify` leaves the old filters in place.
 /// * A wait fills the caller's [`Events`](crate::Events) with at most `events.capacity()` reports, and
-///   asks the kernel for twice as many kevents (one per filter), so an fd ready for
-///   READ and WRITE is never split across waits. The READ and WRITE kevents of one fd
+///   asks the kernel for room for every filter (two per registered fd), so an fd ready
+///   for READ and WRITE is never split across waits. The READ and WRITE kevents of one fd
 ///   are merged into one [`Event`](crate::Event) (the batch is sorted in place by fd: no allocation).
 ///   When more fds are ready than fit, the wait reports those whose numbers follow the
-///   last one the previous such wait reported (the rule of every backend selector), and
-///   the kernel requeues level-triggered events behind the others, so none starves.
+///   last one the previous such wait reported (the rule of every backend selector), so
+///   none starves.
 /// * `EV_EOF` on the read filter is READ readiness plus [`Event::is_hangup`](crate::Event::is_hangup). `EV_EOF`
 ///   on the write filter is WRITE readiness only, since kqueue also sets it after a
 ///   local `shutdown(SHUT_WR)`, which is no hang-up of the peer. An `EV_EOF` carrying
@@ -354,10 +354,14 @@ impl Mechanism for KqueueMechanism {
         }
     }
 
-    /// Two filters per fd: room for both kevents of every fd that fits.
+    /// Room for every filter: two per registered fd, the wake fd's and the user
+    /// waker's. The kernel hands out ready kevents from the front of its queue, so a
+    /// shorter request would let it choose which fds a wait sees; with all of them the
+    /// skeleton's rotation by fd number decides, and an fd's READ and WRITE kevents
+    /// always arrive together (CPython sizes its request the same way, gh-110038).
     #[inline]
-    fn kernel_slots(capacity: usize) -> usize {
-        capacity.saturating_mul(2)
+    fn kernel_slots(&self, _capacity: usize, registered: usize) -> usize {
+        registered.saturating_add(1).saturating_mul(2)
     }
 
     fn wait(&mut self, slots: usize, timeout: Option<Duration>) -> io::Result<usize> {

@@ -578,6 +578,75 @@ pub fn full_buffer_rotates_so_no_fd_starves<S: Selector<Data = u32>>(make: impl 
     assert_eq!(seen, want);
 }
 
+/// With a one-event buffer and two always-ready fds among idle ones, the two take
+/// turns on every wait, however registrations change in between (idle fds unregistered
+/// and registered again; the rotation rule is by fd number, not by position).
+pub fn rotation_survives_registration_changes<S: Selector<Data = u32>>(make: impl Fn() -> S) {
+    let mut sel = make();
+    let mut idle: Vec<_> = (0..20).map(|_| pipe()).collect();
+    for (i, (r, _)) in idle.iter().enumerate() {
+        sel.register(r, Interest::READ, 100 + i as u32).unwrap();
+    }
+    // Two pipe writers: always writable while their pipes are empty.
+    let (_ra, wa) = pipe();
+    let (_rb, wb) = pipe();
+    sel.register(&wa, Interest::WRITE, 1).unwrap();
+    sel.register(&wb, Interest::WRITE, 2).unwrap();
+    let mut events = Events::with_capacity(1);
+    let mut order = Vec::new();
+    for step in 0..10 {
+        assert_eq!(sel.select(&mut events, ZERO).unwrap(), 1, "step {step}");
+        order.push(sel.ready_keys(&events).next().unwrap().0.data);
+        if step % 2 == 0 {
+            let (r, _) = idle.remove(0);
+            sel.unregister(&r).unwrap();
+        } else {
+            let p = pipe();
+            sel.register(&p.0, Interest::READ, 200 + step).unwrap();
+            idle.push(p);
+        }
+    }
+    assert!(
+        order.contains(&1) && order.contains(&2),
+        "starved: {order:?}"
+    );
+    assert!(
+        order.windows(2).all(|w| w[0] != w[1]),
+        "the two ready fds must alternate: {order:?}"
+    );
+}
+
+/// A wait reports each ready fd once, with every registered interest that is ready,
+/// whatever the buffer's capacity: an fd ready for READ and WRITE is one event, never
+/// split across waits (kqueue has one kernel filter per interest).
+pub fn one_event_per_fd_whatever_the_capacity<S: Selector<Data = u32>>(make: impl Fn() -> S) {
+    let both = Interest::READ | Interest::WRITE;
+    let mut sel = make();
+    let pairs: Vec<_> = (0..3).map(|_| socketpair()).collect();
+    for (i, (a, b)) in pairs.iter().enumerate() {
+        write_one(b);
+        sel.register(a, both, i as u32).unwrap();
+    }
+    for cap in [1, 2, 3, 8] {
+        let mut events = Events::with_capacity(cap);
+        let want = cap.min(3);
+        for _ in 0..3 {
+            assert_eq!(
+                sel.select(&mut events, ZERO).unwrap(),
+                want,
+                "capacity {cap}"
+            );
+            let mut fds: Vec<RawFd> = events.iter().map(|e| e.fd()).collect();
+            for e in &events {
+                assert_eq!(e.ready(), both, "capacity {cap}: {e:?}");
+            }
+            fds.sort_unstable();
+            fds.dedup();
+            assert_eq!(fds.len(), want, "an fd reported twice: {events:?}");
+        }
+    }
+}
+
 /// Level-triggered: an fd is reported on every wait until it is drained.
 pub fn level_triggered_until_drained<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
@@ -649,6 +718,8 @@ macro_rules! selector_contract {
             signal_storm_does_not_shorten_a_wait =
                 "Miri does not emulate signals (sigaction, pthread_kill)",
             full_buffer_rotates_so_no_fd_starves,
+            rotation_survives_registration_changes,
+            one_event_per_fd_whatever_the_capacity,
             level_triggered_until_drained,
             owned_borrowed_and_raw_fds_register_alike,
         );
