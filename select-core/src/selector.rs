@@ -606,11 +606,18 @@ pub struct Rotation<'e> {
     overflowed: bool,
 }
 
+/// An fd (a Unix `int`, a Windows `SOCKET`) as an unsigned word, for distances.
+#[inline(always)]
+#[allow(clippy::unnecessary_cast)] // `RawFd` is already `u64` on Windows.
+fn fd_word(fd: RawFd) -> u64 {
+    fd as u64
+}
+
 impl<'e> Rotation<'e> {
     /// Starts filling `events` (already cleared) after `cursor`.
     #[inline]
     pub fn new(events: &'e mut Events, cursor: Option<RawFd>) -> Rotation<'e> {
-        let after = cursor.map_or(u64::MAX, |fd| fd as u64);
+        let after = cursor.map_or(u64::MAX, fd_word);
         Rotation {
             events,
             after,
@@ -621,7 +628,7 @@ impl<'e> Rotation<'e> {
     /// How far after the cursor `fd` comes (0 for the number right after it).
     #[inline]
     fn distance(&self, fd: RawFd) -> u64 {
-        (fd as u64).wrapping_sub(self.after).wrapping_sub(1)
+        fd_word(fd).wrapping_sub(self.after).wrapping_sub(1)
     }
 
     /// Records a wake.
@@ -680,7 +687,7 @@ impl<'e> Rotation<'e> {
         }
         let (after, len) = (self.after, self.events.len);
         self.events.buf[..len]
-            .sort_unstable_by_key(|e| (e.fd as u64).wrapping_sub(after).wrapping_sub(1));
+            .sort_unstable_by_key(|e| fd_word(e.fd).wrapping_sub(after).wrapping_sub(1));
         self.events.buf[..len].last().map(|e| e.fd)
     }
 }
