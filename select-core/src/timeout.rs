@@ -227,11 +227,13 @@ pub fn from_poll_millis_f64(ms: f64) -> io::Result<Option<Duration>> {
     c_int_millis(ms, ms)
 }
 
-/// An `epoll.poll(timeout)` float timeout in seconds with CPython's exact rules: a
-/// negative value blocks (`Ok(None)`), NaN is refused, and so is any value whose
-/// milliseconds, rounded away from zero, leave the C `int` range (beyond about
-/// ±2147483.648 s; e.g. 2.2e6 s, -3e6 s, `±inf`), as
-/// `OverflowError("timeout is too large")`.
+/// An `epoll.poll(timeout)` float timeout in seconds with CPython's exact rules: the
+/// value becomes nanoseconds (rounded away from zero), then milliseconds rounded
+/// towards +infinity (`_PyTime_ROUND_CEILING`); those milliseconds must lie in the C
+/// `int` range (else `OverflowError("timeout is too large")`: e.g. 2.2e6 s, -3e6 s,
+/// `±inf`), and a negative result blocks (`Ok(None)`). So a small negative value whose
+/// milliseconds round up to 0 polls (`-0.0005` is `Some(ZERO)`), and `-2147483.6485`
+/// (`INT_MIN` ms after rounding up) blocks. NaN is refused.
 ///
 /// The result keeps the nanoseconds (`Epoll` waits with `epoll_pwait2` to the
 /// nanosecond where it can; CPython rounds up to whole milliseconds first).
@@ -243,12 +245,25 @@ pub fn from_poll_millis_f64(ms: f64) -> io::Result<Option<Duration>> {
 /// ```
 /// use select_core::timeout::from_epoll_secs_f64;
 /// assert_eq!(from_epoll_secs_f64(-0.1)?, None);
+/// assert_eq!(from_epoll_secs_f64(-0.0005)?, Some(std::time::Duration::ZERO));
+/// assert_eq!(from_epoll_secs_f64(-2147483.6485)?, None);
 /// assert!(from_epoll_secs_f64(2147483.647).is_ok());
 /// assert!(from_epoll_secs_f64(2.2e6).is_err());
 /// assert!(from_epoll_secs_f64(-3e6).is_err());
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn from_epoll_secs_f64(secs: f64) -> io::Result<Option<Duration>> {
+    if secs < 0.0 {
+        // Away from zero to nanoseconds, then up to milliseconds (-inf stays -inf).
+        let ms = ((secs * 1e9).floor() / 1e6).ceil();
+        return if ms < f64::from(c_int::MIN) {
+            Err(too_large_or_nan(secs))
+        } else if ms < 0.0 {
+            Ok(None)
+        } else {
+            Ok(Some(Duration::ZERO))
+        };
+    }
     let t = c_int_millis(secs * 1e3, secs)?;
     // Keep the nanoseconds of a positive value (the milliseconds only bounded it).
     match t {
@@ -342,8 +357,17 @@ mod tests {
         for neg in [-1.0, -0.1, -1e-100, -2_147_483_648.0] {
             assert_eq!(from_poll_millis_f64(neg).unwrap(), None, "{neg}");
         }
-        for neg in [-1.0, -0.1, -1e-100, -2_147_483.648] {
+        // epoll rounds the milliseconds up (CPython's _PyTime_ROUND_CEILING): those
+        // below -1 ms block, down to INT_MIN after rounding; those that round to 0 poll.
+        for neg in [-1.0, -0.1, -0.0010001, -2_147_483.648, -2_147_483.6485] {
             assert_eq!(from_epoll_secs_f64(neg).unwrap(), None, "{neg}");
+        }
+        for poll in [-0.0, -1e-100, -0.0005, -0.0009999] {
+            assert_eq!(
+                from_epoll_secs_f64(poll).unwrap(),
+                Some(Duration::ZERO),
+                "{poll}"
+            );
         }
         // Below INT_MIN ms once rounded away from zero, as CPython refuses them.
         for bad in [
@@ -356,7 +380,13 @@ mod tests {
             let e = from_poll_millis_f64(bad).unwrap_err();
             assert!(e.to_string().starts_with("timeout is too large"), "{e}");
         }
-        for bad in [-2_147_483.649, -3e6, -1e300, f64::NEG_INFINITY] {
+        for bad in [
+            -2_147_483.6495,
+            -2_147_483.649,
+            -3e6,
+            -1e300,
+            f64::NEG_INFINITY,
+        ] {
             let e = from_epoll_secs_f64(bad).unwrap_err();
             assert!(e.to_string().starts_with("timeout is too large"), "{e}");
         }
