@@ -359,7 +359,7 @@ mod tests {
         }
         // epoll rounds the milliseconds up (CPython's _PyTime_ROUND_CEILING): those
         // below -1 ms block, down to INT_MIN after rounding; those that round to 0 poll.
-        for neg in [-1.0, -0.1, -0.0010001, -2_147_483.648, -2_147_483.6485] {
+        for neg in [-1.0, -0.1, -0.0010001, -2_147_483.648, -2_147_483.648_5] {
             assert_eq!(from_epoll_secs_f64(neg).unwrap(), None, "{neg}");
         }
         for poll in [-0.0, -1e-100, -0.0005, -0.0009999] {
@@ -381,7 +381,7 @@ mod tests {
             assert!(e.to_string().starts_with("timeout is too large"), "{e}");
         }
         for bad in [
-            -2_147_483.6495,
+            -2_147_483.649_5,
             -2_147_483.649,
             -3e6,
             -1e300,
