@@ -88,6 +88,17 @@ impl<T> WaitView<'_, T> {
     pub fn wake(&self) -> Option<RawFd> {
         self.wake
     }
+
+    /// For a mechanism's fast fill: records a wake if `event` is the wake fd's, else
+    /// appends it (the caller has checked that everything fits).
+    #[inline(always)]
+    pub fn push(&self, events: &mut Events, event: Event) {
+        if Some(event.fd()) == self.wake {
+            events.set_woken();
+        } else {
+            events.push(event);
+        }
+    }
 }
 
 /// The kernel-facing half of a backend selector: what [`BaseSelector`] needs from epoll,
@@ -233,18 +244,6 @@ impl<M: Mechanism, T> BaseSelector<M, T> {
         self.registry.check_open()
     }
 
-    /// The wake fd, if one is set.
-    #[inline]
-    pub fn wake_fd(&self) -> Option<RawFd> {
-        self.wake
-    }
-
-    /// The generations of fd numbers whose kernel delete failed.
-    #[inline]
-    pub fn generations(&self) -> &Generations {
-        &self.gens
-    }
-
     /// Sets the interrupt check of the mechanism's waits.
     #[inline]
     pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
@@ -309,7 +308,7 @@ impl<M: Mechanism, T> BaseSelector<M, T> {
         self.mech.for_each_ready(n, &view, |report| match report {
             Report::Woken => rotation.set_woken(),
             Report::Fd { fd, packed, gen } => {
-                if check_gen && gens.current(fd) & M::GEN_MASK != gen {
+                if check_gen && !gens.is_current(fd, gen, M::GEN_MASK) {
                     return;
                 }
                 if wake == Some(fd) {

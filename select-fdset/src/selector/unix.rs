@@ -111,7 +111,7 @@ fn scan_all(
 /// [`SelectMechanism::fill`] for a read set alone: reports its fds in order until the
 /// kernel's count `left` is reached (everything fits: the caller checked).
 #[inline(always)]
-fn scan_read(words: &[Word], mut left: usize, wake: Option<RawFd>, events: &mut Events) {
+fn scan_read<T>(words: &[Word], mut left: usize, view: &WaitView<'_, T>, events: &mut Events) {
     for (i, &word) in words.iter().enumerate() {
         if word == 0 {
             continue;
@@ -123,11 +123,7 @@ fn scan_read(words: &[Word], mut left: usize, wake: Option<RawFd>, events: &mut 
             left = left.saturating_sub(1);
             // Positions come from registered fds, so they fit a RawFd.
             let fd = (i * BITS + bit) as RawFd;
-            if Some(fd) == wake {
-                events.set_woken();
-                continue;
-            }
-            events.push(Event::new(fd, Interest::READ, false, false));
+            view.push(events, Event::new(fd, Interest::READ, false, false));
         }
         if left == 0 {
             break;
@@ -256,18 +252,13 @@ impl Mechanism for SelectMechanism {
         if n > events.capacity() {
             return None;
         }
-        let wake = view.wake();
         let sets = self.results();
         if self.last.active == [true, false, false] {
-            scan_read(sets[0], n, wake, events);
+            scan_read(sets[0], n, view, events);
         } else {
             let nwords = self.last.nfds.div_ceil(BITS);
             scan_all(sets, nwords, n, |fd, ready| {
-                if Some(fd) == wake {
-                    events.set_woken();
-                } else {
-                    events.push(Event::new(fd, ready, false, false));
-                }
+                view.push(events, Event::new(fd, ready, false, false));
             });
         }
         Some(events.len())

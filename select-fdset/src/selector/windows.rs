@@ -117,14 +117,7 @@ impl Mechanism for SelectMechanism {
         if n > events.capacity() {
             return None;
         }
-        let wake = view.wake();
-        self.walk(|fd, ready| {
-            if Some(fd) == wake {
-                events.set_woken();
-            } else {
-                events.push(Event::new(fd, ready, false, false));
-            }
-        });
+        self.walk(|fd, ready| view.push(events, Event::new(fd, ready, false, false)));
         Some(events.len())
     }
 
