@@ -3,7 +3,6 @@
 //! and on the default choice (which CI also forces to poll and select with
 //! `--cfg select_force_backend`). Each backend crate runs the same suite on its own
 //! selector type.
-#![cfg(unix)]
 
 use select_facade::{Backend, DefaultSelector};
 
@@ -18,6 +17,7 @@ mod select {
     );
 }
 
+#[cfg(unix)]
 mod poll {
     select_core::selector_contract!(|| super::on(super::Backend::Poll));
 }

@@ -13,18 +13,108 @@
 //!   `select_core::selector_contract!(|| MySelector::<u32>::new().unwrap());`, and a row
 //!   in [`Capabilities::of`].
 //!
-//! The rules use real pipes, socket pairs and loopback TCP, and fd numbers handed out by
-//! [`fd_number`] (unique within the process) where a number must be closed or reused
-//! deterministically.
+//! The rules use real pipes, socket pairs and loopback TCP, and (on Unix) fd numbers
+//! handed out by `fd_number` (unique within the process) where a number must be closed or
+//! reused deterministically. The same rules run on Windows, where a "pipe" is a loopback
+//! TCP pair (Winsock's `select` takes sockets only); the few that need fd numbers, `dup2`
+//! or signals are Unix-only, marked `#[cfg(unix)]` in the macro's list.
 
 use std::io::{self, Read, Write};
-use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+#[cfg(unix)]
+use std::os::fd::{AsRawFd, OwnedFd};
+#[cfg(unix)]
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use super::{dup_at, is_open, pipe, send_oob, socketpair, tcp_pair, SignalStorm};
-use crate::{Backend, Events, Interest, Selector};
+use self::os::{lone_reader, pair, stream_pair};
+use super::{drain, send_oob, tcp_pair, write_byte};
+#[cfg(unix)]
+use super::{dup_at, is_open, pipe, SignalStorm};
+use crate::{Backend, Events, Interest, RawFd, Selector, Waitable};
+
+/// The few things the rules need that differ by platform: what a "ready pair" is (a pipe
+/// on Unix; Winsock's `select` takes sockets only, so a loopback TCP pair on Windows),
+/// an always-writable stream pair, and the one invalid handle value.
+#[cfg(unix)]
+mod os {
+    use std::io::{PipeReader, PipeWriter};
+    use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+    use std::os::unix::net::UnixStream;
+
+    /// `(reader, writer)`: the reader is readable once the writer wrote; the writer is
+    /// writable while the pair holds little.
+    pub(super) fn pair() -> (PipeReader, PipeWriter) {
+        super::pipe()
+    }
+
+    /// A reader that is the only fd of its file, on a number no other thread of the
+    /// process gets (closing it closes the file), and its writer.
+    pub(super) fn lone_reader() -> (OwnedFd, PipeWriter) {
+        super::reader_alone()
+    }
+
+    /// Two connected stream sockets: each writable at once, readable once the other wrote.
+    pub(super) fn stream_pair() -> (UnixStream, UnixStream) {
+        super::super::socketpair()
+    }
+
+    /// The reader's fd as an owned fd, and a borrowed view of that.
+    pub(super) fn owned(r: PipeReader) -> OwnedFd {
+        r.into()
+    }
+
+    pub(super) fn borrowed(fd: &OwnedFd) -> BorrowedFd<'_> {
+        fd.as_fd()
+    }
+
+    /// The error of a kernel call on a closed fd.
+    pub(super) const CLOSED_ERRNO: i32 = libc::EBADF;
+
+    /// A value that names no fd (refused with `InvalidInput`), and the text its error has.
+    pub(super) const INVALID: crate::RawFd = -1;
+    pub(super) const INVALID_TEXT: &str = "-1";
+}
+
+/// See the Unix module: on Windows every pair is a loopback TCP connection.
+#[cfg(windows)]
+mod os {
+    use std::net::TcpStream;
+    use std::os::windows::io::{AsSocket, BorrowedSocket, OwnedSocket};
+
+    pub(super) fn pair() -> (TcpStream, TcpStream) {
+        let (client, server) = super::tcp_pair();
+        (server, client)
+    }
+
+    /// Handle values are not handed out lowest-first on Windows, so any socket will do.
+    pub(super) fn lone_reader() -> (TcpStream, TcpStream) {
+        pair()
+    }
+
+    pub(super) fn stream_pair() -> (TcpStream, TcpStream) {
+        super::tcp_pair()
+    }
+
+    pub(super) fn owned(r: TcpStream) -> OwnedSocket {
+        r.into()
+    }
+
+    pub(super) fn borrowed(s: &OwnedSocket) -> BorrowedSocket<'_> {
+        s.as_socket()
+    }
+
+    /// `WSAENOTSOCK`: Winsock's answer for a closed socket.
+    pub(super) const CLOSED_ERRNO: i32 = 10038;
+
+    pub(super) const INVALID: crate::RawFd = !0;
+    pub(super) const INVALID_TEXT: &str = "INVALID_SOCKET";
+}
+
+/// The fd (socket on Windows) that `w` names.
+fn fd_of(w: &(impl Waitable + ?Sized)) -> RawFd {
+    w.fileno().expect("a valid fd")
+}
 
 /// What one backend can report and what a registration belongs to: the only place where
 /// backends differ in the contract suite and in the lockstep model.
@@ -86,8 +176,9 @@ impl Capabilities {
                 owner: Owner::Number,
                 closed_fd: ClosedFd::FailsWithEbadf,
                 per_interest_filters: false,
-                // No syscall on modify: a closed fd shows at the next wait.
-                modify_checks_fd: false,
+                // Unix: no syscall on modify, a closed fd shows at the next wait. Windows
+                // checks that the handle is still a socket (WSAENOTSOCK otherwise).
+                modify_checks_fd: cfg!(windows),
             },
             // /dev/poll as poll(7d) describes it (never run here): the cached entry is for the
             // number, and a closed fd left in the set is reported with POLLNVAL.
@@ -130,6 +221,7 @@ impl Capabilities {
 ///
 /// After 1000 numbers (they stay below 4096, the limit of CI's skip-policy stage), or
 /// 400 under emulation.
+#[cfg(unix)]
 #[must_use]
 pub fn fd_number() -> RawFd {
     static NEXT: AtomicI32 = AtomicI32::new(0);
@@ -145,12 +237,14 @@ pub fn fd_number() -> RawFd {
 
 /// The read end of a new pipe, moved onto a fresh [`fd_number`] (its only fd: closing it
 /// closes the file), and the write end.
+#[cfg(unix)]
 fn reader_alone() -> (OwnedFd, io::PipeWriter) {
     let (r, w) = pipe();
     (moved_to(OwnedFd::from(r), fd_number()), w)
 }
 
 /// `fd` moved onto number `n` (the old number is closed).
+#[cfg(unix)]
 fn moved_to(fd: OwnedFd, n: RawFd) -> OwnedFd {
     dup_at(fd.as_raw_fd(), n).unwrap_or_else(|e| panic!("dup_at({n}): {e}"))
 }
@@ -173,24 +267,17 @@ fn ready_of(events: &Events, fd: RawFd) -> Option<Interest> {
     events.iter().find(|e| e.fd() == fd).map(|e| e.ready())
 }
 
-fn write_one(w: &impl AsFd) {
-    let fd = w.as_fd().try_clone_to_owned().expect("dup");
-    std::fs::File::from(fd)
-        .write_all(b"x")
-        .expect("write a byte");
-}
-
 /// Registering an fd twice (through any object naming it) is `AlreadyExists`, naming
 /// the fd, and keeps the first key.
 pub fn duplicate_register_is_already_exists<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, _w) = pipe();
+    let (r, _w) = pair();
     let key = sel.register(&r, Interest::READ, 1).unwrap();
     assert_eq!(
         (key.fd, key.interest, key.data),
-        (r.as_raw_fd(), Interest::READ, 1)
+        (fd_of(&r), Interest::READ, 1)
     );
-    let raw = r.as_raw_fd();
+    let raw = fd_of(&r);
     let e = sel.register(&raw, Interest::WRITE, 2).unwrap_err();
     assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
     assert!(e.to_string().contains(&raw.to_string()), "{e}");
@@ -203,7 +290,7 @@ pub fn duplicate_register_is_already_exists<S: Selector<Data = u32>>(make: impl 
 /// the fd up before the events (`KeyError`, not `ValueError`).
 pub fn unknown_fd_is_not_found<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, _w) = pipe();
+    let (r, _w) = pair();
     assert_eq!(
         kind(sel.modify(&r, Interest::READ, 0)),
         io::ErrorKind::NotFound
@@ -223,7 +310,7 @@ pub fn unknown_fd_is_not_found<S: Selector<Data = u32>>(make: impl Fn() -> S) {
 /// (old key kept).
 pub fn empty_interest_is_refused<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, _w) = pipe();
+    let (r, _w) = pair();
     assert_eq!(
         kind(sel.register(&r, Interest::EMPTY, 0)),
         io::ErrorKind::InvalidInput
@@ -238,24 +325,27 @@ pub fn empty_interest_is_refused<S: Selector<Data = u32>>(make: impl Fn() -> S) 
     assert_eq!((key.interest, key.data), (Interest::READ, 7));
 }
 
-/// A negative fd is `InvalidInput` naming it, for every call that takes an fd.
+/// A negative fd (`INVALID_SOCKET` on Windows) is `InvalidInput` naming it, for every
+/// call that takes an fd.
 pub fn negative_fd_is_invalid_input<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
+    let bad = os::INVALID;
     for e in [
-        sel.register(&-1, Interest::READ, 0).map(drop).unwrap_err(),
-        sel.modify(&-1, Interest::READ, 0).map(drop).unwrap_err(),
-        sel.unregister(&-1).map(drop).unwrap_err(),
-        sel.get_key(&-1).map(drop).unwrap_err(),
+        sel.register(&bad, Interest::READ, 0).map(drop).unwrap_err(),
+        sel.modify(&bad, Interest::READ, 0).map(drop).unwrap_err(),
+        sel.unregister(&bad).map(drop).unwrap_err(),
+        sel.get_key(&bad).map(drop).unwrap_err(),
     ] {
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
-        assert!(e.to_string().contains("-1"), "{e}");
+        assert!(e.to_string().contains(os::INVALID_TEXT), "{e}");
     }
 }
 
 /// Registering an fd that is not open is EBADF on every backend, and records nothing.
+#[cfg(unix)]
 pub fn closed_fd_register_is_ebadf<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let n = reader_alone().0.as_raw_fd(); // closed again at once
+    let n = fd_of(&reader_alone().0); // closed again at once
     assert!(!is_open(n));
     let e = sel.register(&n, Interest::READ, 0).unwrap_err();
     assert_eq!(e.raw_os_error(), Some(libc::EBADF), "{e}");
@@ -266,7 +356,7 @@ pub fn closed_fd_register_is_ebadf<S: Selector<Data = u32>>(make: impl Fn() -> S
 /// `modify` changes interest and data; what is reported follows the new interest.
 pub fn modify_changes_interest_and_data<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (a, _b) = socketpair();
+    let (a, _b) = stream_pair();
     sel.register(&a, Interest::READ, 1).unwrap();
     let mut events = Events::with_capacity(8);
     // A socket pair is writable at once, but only READ is registered.
@@ -274,7 +364,7 @@ pub fn modify_changes_interest_and_data<S: Selector<Data = u32>>(make: impl Fn()
     let key = sel.modify(&a, Interest::WRITE, 2).unwrap();
     assert_eq!((key.interest, key.data), (Interest::WRITE, 2));
     assert_eq!(sel.select(&mut events, ZERO).unwrap(), 1);
-    assert_eq!(ready_of(&events, a.as_raw_fd()), Some(Interest::WRITE));
+    assert_eq!(ready_of(&events, fd_of(&a)), Some(Interest::WRITE));
     // Same interest, new data: only the data changes.
     assert_eq!(sel.modify(&a, Interest::WRITE, 3).unwrap().data, 3);
     sel.modify(&a, Interest::READ, 4).unwrap();
@@ -286,8 +376,8 @@ pub fn modify_changes_interest_and_data<S: Selector<Data = u32>>(make: impl Fn()
 /// succeeds). Changing only the data needs no kernel call and succeeds.
 pub fn failed_modify_keeps_the_old_registration<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (high, _w) = reader_alone();
-    let n = high.as_raw_fd();
+    let (high, _w) = lone_reader();
+    let n = fd_of(&high);
     sel.register(&n, Interest::READ, 1).unwrap();
     let e = sel.modify(&n, Interest::EMPTY, 2).unwrap_err();
     assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
@@ -299,7 +389,7 @@ pub fn failed_modify_keeps_the_old_registration<S: Selector<Data = u32>>(make: i
         .modify(&n, Interest::WRITE, 4)
         .map(|k| (k.interest, k.data));
     if caps(&sel).modify_checks_fd {
-        assert_eq!(res.unwrap_err().raw_os_error(), Some(libc::EBADF));
+        assert_eq!(res.unwrap_err().raw_os_error(), Some(os::CLOSED_ERRNO));
         let key = sel.get_key(&n).unwrap();
         assert_eq!((key.interest, key.data), (Interest::READ, 3));
     } else {
@@ -312,13 +402,13 @@ pub fn failed_modify_keeps_the_old_registration<S: Selector<Data = u32>>(make: i
 /// each with its key.
 pub fn only_registered_interests_are_reported<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (a, mut b) = socketpair();
+    let (a, mut b) = stream_pair();
     b.write_all(b"x").unwrap();
     let mut events = Events::with_capacity(8);
     // Readable and writable, registered for READ only.
     sel.register(&a, Interest::READ, 5).unwrap();
     assert_eq!(sel.select(&mut events, ZERO).unwrap(), 1);
-    assert_eq!(ready_of(&events, a.as_raw_fd()), Some(Interest::READ));
+    assert_eq!(ready_of(&events, fd_of(&a)), Some(Interest::READ));
     let ev = events.as_slice()[0];
     assert!(
         !ev.is_hangup() && !ev.is_error() && !ev.is_priority(),
@@ -338,36 +428,37 @@ pub fn only_registered_interests_are_reported<S: Selector<Data = u32>>(make: imp
 /// can tell.
 pub fn hangup_shows_as_readiness<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, w) = pipe();
+    let (r, w) = pair();
     sel.register(&r, Interest::READ, 0).unwrap();
     let mut events = Events::with_capacity(8);
     assert_eq!(sel.select(&mut events, ZERO).unwrap(), 0);
     drop(w);
     assert_eq!(sel.select(&mut events, LONG).unwrap(), 1);
     let ev = events.as_slice()[0];
-    assert_eq!((ev.fd(), ev.ready()), (r.as_raw_fd(), Interest::READ));
+    assert_eq!((ev.fd(), ev.ready()), (fd_of(&r), Interest::READ));
     assert_eq!(ev.is_hangup(), caps(&sel).flags_hangup, "{ev:?}");
 }
 
 /// `unregister` works after the fd was closed, and after its number was taken by
 /// another file; the number then registers afresh for the new file.
+#[cfg(unix)]
 pub fn unregister_works_after_close_and_reuse<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (high, _w) = reader_alone();
-    let n = high.as_raw_fd();
+    let (high, _w) = lone_reader();
+    let n = fd_of(&high);
     sel.register(&n, Interest::READ, 5).unwrap();
     drop(high);
     let key = sel.unregister(&n).unwrap();
     assert_eq!((key.fd, key.data), (n, 5));
 
     // Registered, then closed (its last fd) and the number taken by another file.
-    let (r1, _w1) = pipe();
+    let (r1, _w1) = pair();
     let first = moved_to(OwnedFd::from(r1), n);
     sel.register(&first, Interest::READ, 6).unwrap();
     drop(first);
-    let (r2, w2) = pipe();
+    let (r2, w2) = pair();
     let reused = moved_to(OwnedFd::from(r2), n);
-    write_one(&w2);
+    write_byte(&w2);
     assert_eq!(sel.unregister(&reused).unwrap().data, 6);
     let mut events = Events::with_capacity(8);
     assert_eq!(sel.select(&mut events, ZERO).unwrap(), 0);
@@ -381,8 +472,8 @@ pub fn unregister_works_after_close_and_reuse<S: Selector<Data = u32>>(make: imp
 /// An unregistered fd is never reported, however ready.
 pub fn unregistered_fd_is_never_reported<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, w) = pipe();
-    write_one(&w);
+    let (r, w) = pair();
+    write_byte(&w);
     sel.register(&r, Interest::READ, 0).unwrap();
     let mut events = Events::with_capacity(8);
     assert_eq!(sel.select(&mut events, ZERO).unwrap(), 1);
@@ -394,7 +485,7 @@ pub fn unregistered_fd_is_never_reported<S: Selector<Data = u32>>(make: impl Fn(
 /// "closed", and no key is left.
 pub fn closed_selector_refuses_everything<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, _w) = pipe();
+    let (r, _w) = pair();
     sel.register(&r, Interest::READ, 0).unwrap();
     sel.close();
     sel.close();
@@ -419,17 +510,17 @@ pub fn closed_selector_refuses_everything<S: Selector<Data = u32>>(make: impl Fn
 /// `keys` lists every registration; `ready_keys` only the ready ones.
 pub fn keys_and_ready_keys<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r1, w1) = pipe();
-    let (r2, _w2) = pipe();
+    let (r1, w1) = pair();
+    let (r2, _w2) = pair();
     sel.register(&r1, Interest::READ, 1).unwrap();
     sel.register(&r2, Interest::READ, 2).unwrap();
     assert_eq!(sel.len(), 2);
     let mut keys: Vec<(RawFd, u32)> = sel.keys().map(|k| (k.fd, k.data)).collect();
     keys.sort_unstable();
-    let mut want = vec![(r1.as_raw_fd(), 1), (r2.as_raw_fd(), 2)];
+    let mut want = vec![(fd_of(&r1), 1), (fd_of(&r2), 2)];
     want.sort_unstable();
     assert_eq!(keys, want);
-    write_one(&w1);
+    write_byte(&w1);
     let mut events = Events::with_capacity(8);
     sel.select(&mut events, ZERO).unwrap();
     let ready: Vec<(u32, Interest)> = sel.ready_keys(&events).map(|(k, i)| (k.data, i)).collect();
@@ -453,16 +544,13 @@ pub fn priority_reports_tcp_urgent_data<S: Selector<Data = u32>>(make: impl Fn()
     send_oob(&client, b'!').unwrap();
     assert_eq!(sel.select(&mut events, LONG).unwrap(), 1);
     let ev = events.as_slice()[0];
-    assert_eq!(
-        (ev.fd(), ev.ready()),
-        (server.as_raw_fd(), Interest::PRIORITY)
-    );
+    assert_eq!((ev.fd(), ev.ready()), (fd_of(&server), Interest::PRIORITY));
 }
 
 /// A zero timeout polls: it returns at once with nothing ready.
 pub fn zero_timeout_returns_at_once<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, _w) = pipe();
+    let (r, _w) = pair();
     sel.register(&r, Interest::READ, 0).unwrap();
     let mut events = Events::with_capacity(8);
     let start = Instant::now();
@@ -473,7 +561,7 @@ pub fn zero_timeout_returns_at_once<S: Selector<Data = u32>>(make: impl Fn() -> 
 /// A finite timeout is never shortened (sub-millisecond ones included: rounded up).
 pub fn timeout_is_never_shortened<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, _w) = pipe();
+    let (r, _w) = pair();
     sel.register(&r, Interest::READ, 0).unwrap();
     let mut events = Events::with_capacity(8);
     for t in [Duration::from_micros(200), Duration::from_millis(50)] {
@@ -491,7 +579,7 @@ pub fn timeout_is_never_shortened<S: Selector<Data = u32>>(make: impl Fn() -> S)
 /// than that write, so it blocked at least that long.
 pub fn blocking_select_returns_when_a_thread_writes<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, w) = pipe();
+    let (r, w) = pair();
     sel.register(&r, Interest::READ, 9).unwrap();
     let mut events = Events::with_capacity(8);
     assert_eq!(
@@ -506,7 +594,7 @@ pub fn blocking_select_returns_when_a_thread_writes<S: Selector<Data = u32>>(mak
         // Not synchronisation: the delay the wait must be seen to block through.
         std::thread::sleep(BLOCK_AT_LEAST);
         let written = Instant::now();
-        write_one(&w);
+        write_byte(&w);
         (written, w)
     });
     // Taken before the barrier: the write comes at least BLOCK_AT_LEAST after it.
@@ -516,7 +604,7 @@ pub fn blocking_select_returns_when_a_thread_writes<S: Selector<Data = u32>>(mak
     let returned = Instant::now();
     let (written, _w) = writer.join().unwrap();
     assert_eq!(n, 1);
-    assert_eq!(ready_of(&events, r.as_raw_fd()), Some(Interest::READ));
+    assert_eq!(ready_of(&events, fd_of(&r)), Some(Interest::READ));
     assert!(returned >= written, "the wait returned before the write");
     let blocked = returned - start;
     assert!(blocked >= BLOCK_AT_LEAST, "blocked only {blocked:?}");
@@ -526,9 +614,10 @@ pub fn blocking_select_returns_when_a_thread_writes<S: Selector<Data = u32>>(mak
 pub const BLOCK_AT_LEAST: Duration = Duration::from_millis(50);
 
 /// A storm of signals (EINTR) neither shortens a wait nor surfaces as an error.
+#[cfg(unix)]
 pub fn signal_storm_does_not_shorten_a_wait<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, _w) = pipe();
+    let (r, _w) = pair();
     sel.register(&r, Interest::READ, 0).unwrap();
     let mut events = Events::with_capacity(8);
     let storm = SignalStorm::start(Duration::from_micros(200)).unwrap();
@@ -548,10 +637,10 @@ pub fn signal_storm_does_not_shorten_a_wait<S: Selector<Data = u32>>(make: impl 
 /// fd starves), and an fd that stops being ready drops out of the rotation.
 pub fn full_buffer_rotates_so_no_fd_starves<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let pipes: Vec<_> = (0..3).map(|_| pipe()).collect();
+    let pipes: Vec<_> = (0..3).map(|_| pair()).collect();
     for (i, (r, w)) in pipes.iter().enumerate() {
         sel.register(r, Interest::READ, i as u32).unwrap();
-        write_one(w);
+        write_byte(w);
     }
     let mut events = Events::with_capacity(1);
     let mut order = Vec::new();
@@ -565,7 +654,7 @@ pub fn full_buffer_rotates_so_no_fd_starves<S: Selector<Data = u32>>(make: impl 
     assert_eq!(order[3..], order[..3], "round robin: {order:?}");
     // Drained: out of the rotation; the other two still alternate.
     let gone = order[1] as usize;
-    super::drain(&pipes[gone].0);
+    drain(&pipes[gone].0);
     let mut seen = std::collections::BTreeSet::new();
     for _ in 0..4 {
         assert_eq!(sel.select(&mut events, ZERO).unwrap(), 1);
@@ -573,7 +662,7 @@ pub fn full_buffer_rotates_so_no_fd_starves<S: Selector<Data = u32>>(make: impl 
     }
     let want: std::collections::BTreeSet<RawFd> = (0..3)
         .filter(|&i| i != gone)
-        .map(|i| pipes[i].0.as_raw_fd())
+        .map(|i| fd_of(&pipes[i].0))
         .collect();
     assert_eq!(seen, want);
 }
@@ -583,13 +672,13 @@ pub fn full_buffer_rotates_so_no_fd_starves<S: Selector<Data = u32>>(make: impl 
 /// and registered again; the rotation rule is by fd number, not by position).
 pub fn rotation_survives_registration_changes<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let mut idle: Vec<_> = (0..20).map(|_| pipe()).collect();
+    let mut idle: Vec<_> = (0..20).map(|_| pair()).collect();
     for (i, (r, _)) in idle.iter().enumerate() {
         sel.register(r, Interest::READ, 100 + i as u32).unwrap();
     }
     // Two pipe writers: always writable while their pipes are empty.
-    let (_ra, wa) = pipe();
-    let (_rb, wb) = pipe();
+    let (_ra, wa) = pair();
+    let (_rb, wb) = pair();
     sel.register(&wa, Interest::WRITE, 1).unwrap();
     sel.register(&wb, Interest::WRITE, 2).unwrap();
     let mut events = Events::with_capacity(1);
@@ -601,7 +690,7 @@ pub fn rotation_survives_registration_changes<S: Selector<Data = u32>>(make: imp
             let (r, _) = idle.remove(0);
             sel.unregister(&r).unwrap();
         } else {
-            let p = pipe();
+            let p = pair();
             sel.register(&p.0, Interest::READ, 200 + step).unwrap();
             idle.push(p);
         }
@@ -622,9 +711,9 @@ pub fn rotation_survives_registration_changes<S: Selector<Data = u32>>(make: imp
 pub fn one_event_per_fd_whatever_the_capacity<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let both = Interest::READ | Interest::WRITE;
     let mut sel = make();
-    let pairs: Vec<_> = (0..3).map(|_| socketpair()).collect();
+    let pairs: Vec<_> = (0..3).map(|_| stream_pair()).collect();
     for (i, (a, b)) in pairs.iter().enumerate() {
-        write_one(b);
+        write_byte(b);
         sel.register(a, both, i as u32).unwrap();
     }
     for cap in [1, 2, 3, 8] {
@@ -650,11 +739,9 @@ pub fn one_event_per_fd_whatever_the_capacity<S: Selector<Data = u32>>(make: imp
 /// Level-triggered: an fd is reported on every wait until it is drained.
 pub fn level_triggered_until_drained<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (mut r, w) = pipe();
+    let (mut r, w) = pair();
     sel.register(&r, Interest::READ, 0).unwrap();
-    std::fs::File::from(w.as_fd().try_clone_to_owned().unwrap())
-        .write_all(b"abc")
-        .unwrap();
+    (&w).write_all(b"abc").unwrap();
     let mut events = Events::with_capacity(8);
     for _ in 0..3 {
         assert_eq!(sel.select(&mut events, ZERO).unwrap(), 1);
@@ -667,11 +754,12 @@ pub fn level_triggered_until_drained<S: Selector<Data = u32>>(make: impl Fn() ->
 /// Owned, borrowed and raw forms of one fd name the same registration.
 pub fn owned_borrowed_and_raw_fds_register_alike<S: Selector<Data = u32>>(make: impl Fn() -> S) {
     let mut sel = make();
-    let (r, _w) = pipe();
-    let owned: OwnedFd = r.into();
-    sel.register(&owned.as_fd(), Interest::READ, 1).unwrap();
-    assert_eq!(sel.get_key(&owned).unwrap().fd, owned.as_raw_fd());
-    assert_eq!(sel.get_key(&owned.as_raw_fd()).unwrap().data, 1);
+    let (r, _w) = pair();
+    let owned = os::owned(r);
+    sel.register(&os::borrowed(&owned), Interest::READ, 1)
+        .unwrap();
+    assert_eq!(sel.get_key(&owned).unwrap().fd, fd_of(&owned));
+    assert_eq!(sel.get_key(&fd_of(&owned)).unwrap().data, 1);
     assert_eq!(sel.unregister(&owned).unwrap().data, 1);
 }
 
@@ -695,19 +783,21 @@ macro_rules! selector_contract {
     ($make:expr, miri_ignore = $why:literal) => {
         $crate::selector_contract!(@list @all_ignored $make, $why);
     };
-    // The rules; `= "reason"` marks one that needs what Miri does not emulate.
+    // The rules; `= "reason"` marks one that needs what Miri does not emulate, and
+    // `#[cfg(unix)]` one that needs fd numbers, dup2 or signals (the rest run on Windows
+    // too, on loopback sockets).
     (@list $($then:tt)*) => {
         $crate::selector_contract!($($then)*;
             duplicate_register_is_already_exists,
             unknown_fd_is_not_found,
             empty_interest_is_refused,
             negative_fd_is_invalid_input,
-            closed_fd_register_is_ebadf,
+            #[cfg(unix)] closed_fd_register_is_ebadf,
             modify_changes_interest_and_data,
             failed_modify_keeps_the_old_registration,
             only_registered_interests_are_reported,
             hangup_shows_as_readiness,
-            unregister_works_after_close_and_reuse,
+            #[cfg(unix)] unregister_works_after_close_and_reuse,
             unregistered_fd_is_never_reported,
             closed_selector_refuses_everything,
             keys_and_ready_keys,
@@ -715,7 +805,7 @@ macro_rules! selector_contract {
             zero_timeout_returns_at_once,
             timeout_is_never_shortened,
             blocking_select_returns_when_a_thread_writes,
-            signal_storm_does_not_shorten_a_wait =
+            #[cfg(unix)] signal_storm_does_not_shorten_a_wait =
                 "Miri does not emulate signals (sigaction, pthread_kill)",
             full_buffer_rotates_so_no_fd_starves,
             rotation_survives_registration_changes,
@@ -724,18 +814,20 @@ macro_rules! selector_contract {
             owned_borrowed_and_raw_fds_register_alike,
         );
     };
-    (@rules $make:expr; $($rule:ident $(= $why:literal)?),* $(,)?) => {
+    (@rules $make:expr; $($(#[$only:meta])* $rule:ident $(= $why:literal)?),* $(,)?) => {
         $(
             #[test]
+            $(#[$only])*
             $(#[cfg_attr(miri, ignore = $why)])?
             fn $rule() {
                 $crate::testing::contract::$rule($make);
             }
         )*
     };
-    (@all_ignored $make:expr, $all:literal; $($rule:ident $(= $why:literal)?),* $(,)?) => {
+    (@all_ignored $make:expr, $all:literal; $($(#[$only:meta])* $rule:ident $(= $why:literal)?),* $(,)?) => {
         $(
             #[test]
+            $(#[$only])*
             #[cfg_attr(miri, ignore = $all)]
             fn $rule() {
                 $crate::testing::contract::$rule($make);

@@ -11,6 +11,10 @@ use std::os::windows::io::AsRawSocket;
 
 use crate::{sys, RawFd};
 
+/// The shared `Selector` contract suite (the same file as on Unix).
+#[path = "contract.rs"]
+pub mod contract;
+
 /// A connected pair of loopback TCP sockets: `(client, server side)`.
 pub fn tcp_pair() -> (TcpStream, TcpStream) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
