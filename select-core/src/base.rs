@@ -24,7 +24,7 @@
 
 use std::fmt;
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::already_registered;
 use crate::registry::{Generations, Registry};
@@ -179,6 +179,29 @@ pub trait Mechanism {
     /// them first).
     fn for_each_ready<T, F: FnMut(Report)>(&mut self, n: usize, view: &WaitView<'_, T>, report: F);
 
+    /// Drops every entry the kernel kept after a failed [`delete`](Mechanism::delete)
+    /// (epoll's dup trap) by rebuilding the kernel object from `live`: every registered fd
+    /// with its interest and tag, and the wake fd (READ, `tag.wake`). The skeleton calls it
+    /// only after a wait met a stale entry's event (rare), so it may be O(registered);
+    /// every `live` tag has generation 0, as the skeleton forgets its generations after a
+    /// success. A live fd the kernel refuses as closed (EBADF) is left out: it would
+    /// report nothing anyway.
+    ///
+    /// `Ok(false)` (the default): the mechanism cannot, and stale events stay filtered.
+    ///
+    /// # Errors
+    ///
+    /// Any failure to build the new object (e.g. EMFILE, ENOMEM), with the old one kept
+    /// as it was.
+    #[inline]
+    fn evict_stale<I: Iterator<Item = (RawFd, Interest, Tag)>>(
+        &mut self,
+        live: I,
+    ) -> io::Result<bool> {
+        let _ = live;
+        Ok(false)
+    }
+
     /// Releases the kernel object and every buffer. Idempotent.
     fn close(&mut self);
 
@@ -299,16 +322,19 @@ impl<M: Mechanism, T> BaseSelector<M, T> {
 
     /// The general translation: every report of the wait, filtered (stale generation,
     /// wake fd, not registered), masked with the registered interest and rotated.
+    /// Returns the events' count and whether a stale entry reported.
     #[inline(never)]
-    fn collect(&mut self, n: usize, events: &mut Events) -> usize {
+    fn collect(&mut self, n: usize, events: &mut Events) -> (usize, bool) {
         let (registry, gens, wake) = (&self.registry, &self.gens, self.wake);
         let check_gen = M::GEN_MASK != 0 && gens.any();
         let view = WaitView { registry, wake };
         let mut rotation = Rotation::new(events, self.cursor);
+        let mut stale = false;
         self.mech.for_each_ready(n, &view, |report| match report {
             Report::Woken => rotation.set_woken(),
             Report::Fd { fd, packed, gen } => {
                 if check_gen && !gens.is_current(fd, gen, M::GEN_MASK) {
+                    stale = true;
                     return;
                 }
                 if wake == Some(fd) {
@@ -325,7 +351,63 @@ impl<M: Mechanism, T> BaseSelector<M, T> {
             }
         });
         self.cursor = rotation.finish();
-        events.len()
+        (events.len(), stale)
+    }
+
+    /// A wait while the kernel may hold stale entries (a delete failed: epoll's dup trap).
+    /// Out of line, so the common wait pays nothing for it. The kernel is asked for room
+    /// for the stale entries on top of `events`' capacity, so they cannot crowd out a
+    /// live fd; a wait that met a stale event evicts the stale entries (see
+    /// [`Mechanism::evict_stale`]); and a wait whose every result was stale waits again
+    /// with the time left, so a stale entry never ends a wait early.
+    #[cold]
+    #[inline(never)]
+    fn select_past_stale(
+        &mut self,
+        events: &mut Events,
+        timeout: Option<Duration>,
+    ) -> io::Result<usize> {
+        // `None` (no deadline) for a blocking wait, and for one too long to have a
+        // deadline, which then waits out its whole length again after a stale wake.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let mut left = timeout;
+        loop {
+            let room = events.capacity().saturating_add(self.gens.retired());
+            let slots = self.mech.kernel_slots(room, self.registry.len());
+            let n = self.mech.wait(slots, left)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let (len, stale) = self.collect(n, events);
+            if stale {
+                self.evict();
+            }
+            if len > 0 || events.woken() || !stale {
+                return Ok(len);
+            }
+            if let Some(deadline) = deadline {
+                let now = Instant::now();
+                if now >= deadline {
+                    return Ok(0);
+                }
+                left = Some(deadline - now);
+            }
+        }
+    }
+
+    /// Rebuilds the kernel object without its stale entries, and forgets the
+    /// generations once that worked (every live entry then carries generation 0). A
+    /// failure keeps filtering the stale events, as before.
+    fn evict(&mut self) {
+        let zero = |wake| Tag { gen: 0, wake };
+        let live = self
+            .registry
+            .iter()
+            .map(|k| (k.fd, k.interest, zero(false)))
+            .chain(self.wake.map(|fd| (fd, Interest::READ, zero(true))));
+        if let Ok(true) = self.mech.evict_stale(live) {
+            self.gens.clear();
+        }
     }
 
     /// `Debug` for the newtype named `name` around this selector.
@@ -410,6 +492,9 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         events.clear();
         self.registry.check_open()?;
+        if M::GEN_MASK != 0 && self.gens.any() {
+            return self.select_past_stale(events, timeout);
+        }
         let slots = self
             .mech
             .kernel_slots(events.capacity(), self.registry.len());
@@ -427,7 +512,7 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
                 return Ok(len);
             }
         }
-        Ok(self.collect(n, events))
+        Ok(self.collect(n, events).0)
     }
 
     #[inline]

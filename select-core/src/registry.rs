@@ -253,6 +253,9 @@ impl<V> FdTable<V> {
 #[derive(Debug, Clone, Default)]
 pub struct Generations {
     table: FdTable<u32>,
+    /// Retirements since the last [`clear`](Generations::clear): at most this many stale
+    /// kernel entries exist.
+    retired: usize,
 }
 
 impl Generations {
@@ -290,6 +293,7 @@ impl Generations {
 
     /// Moves `fd`'s generation on: every kernel registration made for it so far is stale.
     pub fn retire(&mut self, fd: RawFd) {
+        self.retired = self.retired.saturating_add(1);
         match self.table.get_mut(fd) {
             Some(g) => *g = g.wrapping_add(1),
             None => {
@@ -298,9 +302,18 @@ impl Generations {
         }
     }
 
-    /// Forgets everything (the kernel object is gone).
+    /// How many retirements since the last [`clear`](Generations::clear): a bound on the
+    /// stale entries the kernel may hold.
+    #[inline]
+    #[must_use]
+    pub fn retired(&self) -> usize {
+        self.retired
+    }
+
+    /// Forgets everything (the kernel object is gone, or holds no stale entry).
     pub fn clear(&mut self) {
         self.table.clear();
+        self.retired = 0;
     }
 }
 

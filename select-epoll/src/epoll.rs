@@ -209,6 +209,13 @@ impl Epoll {
             .ok_or_else(|| closed("epoll"))
     }
 
+    /// Makes this object's fd number refer to `fresh`'s epoll instance (the old instance
+    /// is released unless a fork or dup shares it); `fresh` keeps its own fd, closed when
+    /// it drops. The number, and so `fileno()`, stays the same.
+    pub(crate) fn take_instance(&self, fresh: &Epoll) -> io::Result<()> {
+        sys::dup_onto(fresh.try_as_fd()?, self.try_as_fd()?)
+    }
+
     #[inline]
     pub(crate) fn raw(&self) -> io::Result<RawFd> {
         match &self.fd {

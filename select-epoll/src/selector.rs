@@ -233,6 +233,13 @@ impl EpollMechanism {
     }
 }
 
+/// The kernel mask and data word of a new entry (the wake fd: readable, and its tag).
+#[inline]
+fn entry(fd: RawFd, interest: Interest, tag: Tag) -> (u32, u64) {
+    let bits = if tag.wake { IN } else { mask(interest) };
+    (bits, word(fd, interest, tag))
+}
+
 /// The data word of a registration (the wake fd's carries the wake tag and no interest).
 #[inline]
 fn word(fd: RawFd, interest: Interest, tag: Tag) -> u64 {
@@ -250,9 +257,17 @@ impl Mechanism for EpollMechanism {
 
     #[inline]
     fn add(&mut self, fd: RawFd, interest: Interest, tag: Tag) -> io::Result<()> {
-        let bits = if tag.wake { IN } else { mask(interest) };
-        self.ep
-            .ctl(libc::EPOLL_CTL_ADD, fd, bits, word(fd, interest, tag))
+        let (bits, data) = entry(fd, interest, tag);
+        match self.ep.ctl(libc::EPOLL_CTL_ADD, fd, bits, data) {
+            // The skeleton adds only fds it does not hold, so an entry for this number
+            // and this very file is one a failed delete left behind (the dup trap, the
+            // file back at its number): take it over, under the new tag.
+            Err(e) if e.raw_os_error() == Some(libc::EEXIST) => self
+                .ep
+                .ctl(libc::EPOLL_CTL_MOD, fd, bits, data)
+                .map_err(|_| e),
+            done => done,
+        }
     }
 
     #[inline]
@@ -322,6 +337,23 @@ impl Mechanism for EpollMechanism {
                 gen: gen_of(ev.u64),
             });
         }
+    }
+
+    /// A fresh instance holding `live`, then moved onto this instance's fd number.
+    fn evict_stale<I: Iterator<Item = (RawFd, Interest, Tag)>>(
+        &mut self,
+        live: I,
+    ) -> io::Result<bool> {
+        let fresh = Epoll::new()?;
+        for (fd, interest, tag) in live {
+            let (bits, data) = entry(fd, interest, tag);
+            match fresh.ctl(libc::EPOLL_CTL_ADD, fd, bits, data) {
+                Err(e) if e.raw_os_error() != Some(libc::EBADF) => return Err(e),
+                _ => {}
+            }
+        }
+        self.ep.take_instance(&fresh)?;
+        Ok(true)
     }
 
     fn close(&mut self) {

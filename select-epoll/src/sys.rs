@@ -4,7 +4,7 @@
 //! `epoll.rs` guarantee the numbers they pass belong to a live epoll instance.
 
 use std::io;
-use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -49,6 +49,15 @@ pub(crate) fn epoll_create_cloexec() -> io::Result<OwnedFd> {
     let fd = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) })?;
     // SAFETY: `fd` was just returned by the kernel and is owned by nobody else.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Makes the fd number `target` refer to `src`'s open file (close-on-exec), closing what
+/// it referred to before, in one step (`dup3(2)`): the number stays valid throughout.
+pub(crate) fn dup_onto(src: BorrowedFd<'_>, target: BorrowedFd<'_>) -> io::Result<()> {
+    // SAFETY: both numbers are open fds of this process for the call (the borrows); dup3
+    // only changes which open file `target` names, so the owner of `target` still owns a
+    // valid fd afterwards. EINVAL when they are equal, which the caller never does.
+    cvt(unsafe { libc::dup3(src.as_raw_fd(), target.as_raw_fd(), libc::O_CLOEXEC) }).map(drop)
 }
 
 /// `epoll_ctl(epfd, op, fd, &{events, data})`. `EPOLL_CTL_DEL` ignores the event.
