@@ -196,7 +196,8 @@ pub fn eventfd() -> io::Result<OwnedFd> {
 /// A storm is tied to the thread that started it: it is neither `Send` nor `Sync`, so it
 /// cannot outlive that thread elsewhere and signal a thread id that the system may have
 /// handed to an unrelated thread (a `pthread_t` is a pointer on musl, an index or
-/// address elsewhere: signalling an exited thread is undefined behaviour).
+/// address elsewhere: signalling an exited thread is undefined behaviour). A storm that
+/// is forgotten (`mem::forget`) stops when its thread exits.
 ///
 /// ```compile_fail,E0277
 /// use std::time::Duration;
@@ -217,11 +218,8 @@ pub fn eventfd() -> io::Result<OwnedFd> {
 /// ```
 #[derive(Debug)]
 pub struct SignalStorm {
-    stop: Arc<AtomicBool>,
+    sender: BoundSender,
     sent: Arc<AtomicUsize>,
-    sender: Option<JoinHandle<()>>,
-    /// Neither `Send` nor `Sync`: the storm stays on the thread it signals.
-    _not_send: PhantomData<*const ()>,
 }
 
 impl SignalStorm {
@@ -232,47 +230,104 @@ impl SignalStorm {
     /// The errno of `sigaction(2)`.
     pub fn start(interval: Duration) -> io::Result<SignalStorm> {
         sys::install_noop_handler()?;
-        let target = sys::current_thread();
-        let stop = Arc::new(AtomicBool::new(false));
         let sent = Arc::new(AtomicUsize::new(0));
-        let (stop2, sent2) = (stop.clone(), sent.clone());
-        let sender = std::thread::spawn(move || {
-            while !stop2.load(Ordering::Acquire) {
+        let sent2 = sent.clone();
+        let sender = BoundSender::start(move |target, stop| {
+            while !stop.load(Ordering::Acquire) {
                 if sys::signal_thread(target).is_ok() {
                     sent2.fetch_add(1, Ordering::Relaxed);
                 }
                 std::thread::sleep(interval);
             }
         });
-        Ok(SignalStorm {
-            stop,
-            sent,
-            sender: Some(sender),
-            _not_send: PhantomData,
-        })
+        Ok(SignalStorm { sender, sent })
     }
 
     /// Stops the storm and returns how many signals were sent.
     // Called for its effect (stopping the storm) as often as for the count.
     #[allow(clippy::must_use_candidate)]
-    pub fn stop(mut self) -> usize {
-        self.halt();
+    pub fn stop(self) -> usize {
+        self.sender.state.halt();
         self.sent.load(Ordering::Relaxed)
     }
+}
 
-    fn halt(&mut self) {
+/// A thread that signals the thread which started it, tied to that thread: not `Send`
+/// or `Sync`, stopped and joined when dropped or stopped and, should its owner be
+/// forgotten (`mem::forget`, a leak), when the target thread exits, before the thread
+/// is gone. So no signal ever goes to a thread that has exited (undefined behaviour, and
+/// on glibc an unrelated later thread, which reuses the id, would get it).
+#[derive(Debug)]
+struct BoundSender {
+    state: Arc<SenderState>,
+    _not_send: PhantomData<*const ()>,
+}
+
+#[derive(Debug, Default)]
+struct SenderState {
+    stop: AtomicBool,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl SenderState {
+    /// Stops the sender and waits for it: no signal is sent after this returns.
+    fn halt(&self) {
         self.stop.store(true, Ordering::Release);
-        if let Some(h) = self.sender.take() {
-            let _ = h.join();
+        let thread = self
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(t) = thread {
+            let _ = t.join();
         }
     }
 }
 
-impl Drop for SignalStorm {
+/// The senders started on this thread, halted when the thread exits (thread-local
+/// destructors run while the thread is still alive).
+struct ThreadSenders(std::cell::RefCell<Vec<std::sync::Weak<SenderState>>>);
+
+impl Drop for ThreadSenders {
     fn drop(&mut self) {
-        // The target thread is the one dropping us, so it is alive until the sender has
-        // been joined: no signal reaches a thread that has exited.
-        self.halt();
+        for state in self.0.get_mut().drain(..) {
+            if let Some(state) = state.upgrade() {
+                state.halt();
+            }
+        }
+    }
+}
+
+thread_local! {
+    static SENDERS: ThreadSenders = const { ThreadSenders(std::cell::RefCell::new(Vec::new())) };
+}
+
+impl BoundSender {
+    /// Runs `body(target, stop)` on a new thread, `target` being the calling thread;
+    /// `body` must return soon after `stop` is set.
+    fn start(body: impl FnOnce(sys::Thread, &AtomicBool) + Send + 'static) -> BoundSender {
+        let target = sys::current_thread();
+        let state = Arc::new(SenderState::default());
+        let state2 = state.clone();
+        let thread = std::thread::spawn(move || body(target, &state2.stop));
+        *state.thread.lock().unwrap_or_else(PoisonError::into_inner) = Some(thread);
+        SENDERS.with(|s| {
+            let mut list = s.0.borrow_mut();
+            list.retain(|w| w.strong_count() > 0);
+            list.push(Arc::downgrade(&state));
+        });
+        BoundSender {
+            state,
+            _not_send: PhantomData,
+        }
+    }
+}
+
+impl Drop for BoundSender {
+    fn drop(&mut self) {
+        // The target is the dropping thread (the type cannot leave it), alive until the
+        // join.
+        self.state.halt();
     }
 }
 
@@ -454,23 +509,31 @@ impl SignalFlag {
 /// [`start`](Signaller::start) (with `pthread_kill`): first after `delay`, then every
 /// `delay` until stopped or dropped. The caller must have a handler installed for `sig`
 /// (or the signal's default action happens). Records when each signal went out.
+///
+/// Tied to the thread it signals, as [`SignalStorm`] is: neither `Send` nor `Sync`, and
+/// halted when that thread exits even if the `Signaller` was forgotten.
+///
+/// ```compile_fail,E0277
+/// use std::time::Duration;
+/// use select_core::testing::Signaller;
+///
+/// // error[E0277]: `*const ()` cannot be sent between threads safely
+/// let s = std::thread::spawn(|| Signaller::start(libc::SIGURG, Duration::from_secs(1)));
+/// ```
 #[derive(Debug)]
 pub struct Signaller {
-    stop: Arc<AtomicBool>,
+    sender: BoundSender,
     sent: Arc<Mutex<Vec<Instant>>>,
-    sender: Option<JoinHandle<()>>,
 }
 
 impl Signaller {
     /// Starts sending `sig` to the calling thread.
     pub fn start(sig: i32, delay: Duration) -> Signaller {
-        let target = sys::current_thread();
-        let stop = Arc::new(AtomicBool::new(false));
         let sent = Arc::new(Mutex::new(Vec::new()));
-        let (stop2, sent2) = (stop.clone(), sent.clone());
-        let sender = std::thread::spawn(move || {
+        let sent2 = sent.clone();
+        let sender = BoundSender::start(move |target, stop| {
             let mut next = Instant::now() + delay;
-            while !stop2.load(Ordering::Acquire) {
+            while !stop.load(Ordering::Acquire) {
                 let now = Instant::now();
                 if now < next {
                     std::thread::sleep((next - now).min(Duration::from_millis(5)));
@@ -486,11 +549,7 @@ impl Signaller {
                 next += delay;
             }
         });
-        Signaller {
-            stop,
-            sent,
-            sender: Some(sender),
-        }
+        Signaller { sender, sent }
     }
 
     /// When the first signal was sent, if it was.
@@ -522,22 +581,8 @@ impl Signaller {
     }
 
     /// Stops the sender (no signal is sent after this returns).
-    pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Release);
-        if let Some(h) = self.sender.take() {
-            let _ = h.join();
-        }
-    }
-}
-
-impl Drop for Signaller {
-    fn drop(&mut self) {
-        // As for SignalStorm: the target is the dropping thread, alive until the join.
-        self.halt();
+    pub fn stop(self) {
+        self.sender.state.halt();
     }
 }
 

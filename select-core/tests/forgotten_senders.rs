@@ -1,0 +1,66 @@
+//! A signal sender that is forgotten (`mem::forget`) stops when the thread it signals
+//! exits: later threads, which may get the same thread id, are never interrupted.
+#![cfg(unix)]
+#![cfg_attr(miri, allow(unused))]
+
+use std::time::Duration;
+
+use select_core::testing::{poll_sleep, SignalStorm, Signaller};
+
+/// Spawns threads one after another (glibc hands an exited thread's id to the next
+/// one) and has each sleep in a raw poll(2), not retried: `Err` if any was interrupted.
+fn innocent_threads_sleep_in_peace() -> Result<(), String> {
+    for i in 0..5 {
+        let r = std::thread::spawn(|| {
+            (0..3).try_for_each(|_| poll_sleep(Some(Duration::from_millis(20))).map(drop))
+        })
+        .join()
+        .unwrap();
+        if let Err(e) = r {
+            return Err(format!("thread {i}: {e}"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
+fn a_forgotten_storm_stops_with_its_thread() {
+    std::thread::spawn(|| {
+        let storm = SignalStorm::start(Duration::from_micros(200)).unwrap();
+        // Interrupted while the storm runs: the storm does reach this thread.
+        let mut interrupted = false;
+        for _ in 0..50 {
+            interrupted |= poll_sleep(Some(Duration::from_millis(5))).is_err();
+        }
+        assert!(interrupted, "the storm never interrupted its own thread");
+        std::mem::forget(storm);
+    })
+    .join()
+    .unwrap();
+    innocent_threads_sleep_in_peace().unwrap();
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
+fn a_forgotten_signaller_stops_with_its_thread() {
+    std::thread::spawn(|| {
+        // SIGURG with the storm's no-op handler installed (no SA_RESTART): an
+        // interrupting signal that kills nothing.
+        SignalStorm::start(Duration::from_secs(1)).unwrap().stop();
+        let sender = Signaller::start(libc::SIGURG, Duration::from_millis(1));
+        while sender.sent() < 3 {
+            let _ = poll_sleep(Some(Duration::from_millis(5)));
+        }
+        std::mem::forget(sender);
+    })
+    .join()
+    .unwrap();
+    innocent_threads_sleep_in_peace().unwrap();
+}
