@@ -1,4 +1,9 @@
-//! Links libkqueue when the `libkqueue` feature is on and the target is Linux.
+//! Names the targets where the crate has its items as `cfg(has_kqueue)`, so the crate and
+//! its tests say that instead of repeating the list of systems; and links libkqueue when
+//! the `libkqueue` feature is on and the target is Linux.
+//!
+//! `has_kqueue` is set for FreeBSD, NetBSD, OpenBSD, DragonFly BSD, the Apple systems,
+//! and Linux with the `libkqueue` feature (the list the crate docs give).
 //!
 //! The library is looked up, in order, under `$LIBKQUEUE_DIR/lib` (and the usual
 //! `lib64`, `lib/<multiarch>` variants), then through `pkg-config --libs libkqueue`,
@@ -13,10 +18,20 @@ fn main() {
     println!("cargo:rerun-if-env-changed=LIBKQUEUE_DIR");
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
     println!("cargo:rerun-if-env-changed=PKG_CONFIG");
+    println!("cargo:rustc-check-cfg=cfg(has_kqueue)");
 
     let feature = env::var_os("CARGO_FEATURE_LIBKQUEUE").is_some();
     let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    if !feature || target_os != "linux" {
+    let target_vendor = env::var("CARGO_CFG_TARGET_VENDOR").unwrap_or_default();
+    let native = matches!(
+        target_os.as_str(),
+        "freebsd" | "netbsd" | "openbsd" | "dragonfly"
+    ) || target_vendor == "apple";
+    let linux = target_os == "linux";
+    if native || (linux && feature) {
+        println!("cargo:rustc-cfg=has_kqueue");
+    }
+    if !feature || !linux {
         return;
     }
 

@@ -92,6 +92,35 @@ pub type UData = usize;
 #[derive(Clone, Copy)]
 pub struct KEvent(RawKEvent);
 
+/// `set_FIELD(&mut self, FIELD)` for the fields stored as they are, each documented as
+/// the setter of its getter.
+macro_rules! setters {
+    ($($set:ident($field:ident: $ty:ty),)*) => {$(
+        #[doc = concat!(
+            "Sets [`", stringify!($field), "`](KEvent::", stringify!($field), ")."
+        )]
+        #[inline]
+        pub fn $set(&mut self, $field: $ty) {
+            self.0.$field = $field;
+        }
+    )*};
+}
+
+/// `with_FIELD(self, FIELD) -> KEvent`, the builder form of each setter.
+macro_rules! builders {
+    ($($with:ident = $set:ident($field:ident: $ty:ty),)*) => {$(
+        #[doc = concat!(
+            "Builder form of [`", stringify!($set), "`](KEvent::", stringify!($set), ")."
+        )]
+        #[inline]
+        #[must_use]
+        pub fn $with(mut self, $field: $ty) -> KEvent {
+            self.$set($field);
+            self
+        }
+    )*};
+}
+
 impl KEvent {
     /// `select.kevent(ident)`: filter [`KQ_FILTER_READ`], flags [`KQ_EV_ADD`], and
     /// `fflags`, `data`, `udata` zero.
@@ -180,30 +209,12 @@ impl KEvent {
         self.0.udata.addr()
     }
 
-    /// Sets [`ident`](KEvent::ident).
-    #[inline]
-    pub fn set_ident(&mut self, ident: Ident) {
-        self.0.ident = ident;
-    }
-    /// Sets [`filter`](KEvent::filter).
-    #[inline]
-    pub fn set_filter(&mut self, filter: Filter) {
-        self.0.filter = filter;
-    }
-    /// Sets [`flags`](KEvent::flags).
-    #[inline]
-    pub fn set_flags(&mut self, flags: Flags) {
-        self.0.flags = flags;
-    }
-    /// Sets [`fflags`](KEvent::fflags).
-    #[inline]
-    pub fn set_fflags(&mut self, fflags: FFlags) {
-        self.0.fflags = fflags;
-    }
-    /// Sets [`data`](KEvent::data).
-    #[inline]
-    pub fn set_data(&mut self, data: Data) {
-        self.0.data = data;
+    setters! {
+        set_ident(ident: Ident),
+        set_filter(filter: Filter),
+        set_flags(flags: Flags),
+        set_fflags(fflags: FFlags),
+        set_data(data: Data),
     }
     /// Sets [`udata`](KEvent::udata). The value is stored in the pointer field as an
     /// integer; the kernel hands it back unchanged and nobody dereferences it.
@@ -214,47 +225,13 @@ impl KEvent {
         self.0.udata = std::ptr::without_provenance_mut(udata);
     }
 
-    /// Builder form of [`set_ident`](KEvent::set_ident).
-    #[inline]
-    #[must_use]
-    pub fn with_ident(mut self, ident: Ident) -> KEvent {
-        self.set_ident(ident);
-        self
-    }
-    /// Builder form of [`set_filter`](KEvent::set_filter).
-    #[inline]
-    #[must_use]
-    pub fn with_filter(mut self, filter: Filter) -> KEvent {
-        self.set_filter(filter);
-        self
-    }
-    /// Builder form of [`set_flags`](KEvent::set_flags).
-    #[inline]
-    #[must_use]
-    pub fn with_flags(mut self, flags: Flags) -> KEvent {
-        self.set_flags(flags);
-        self
-    }
-    /// Builder form of [`set_fflags`](KEvent::set_fflags).
-    #[inline]
-    #[must_use]
-    pub fn with_fflags(mut self, fflags: FFlags) -> KEvent {
-        self.set_fflags(fflags);
-        self
-    }
-    /// Builder form of [`set_data`](KEvent::set_data).
-    #[inline]
-    #[must_use]
-    pub fn with_data(mut self, data: Data) -> KEvent {
-        self.set_data(data);
-        self
-    }
-    /// Builder form of [`set_udata`](KEvent::set_udata).
-    #[inline]
-    #[must_use]
-    pub fn with_udata(mut self, udata: UData) -> KEvent {
-        self.set_udata(udata);
-        self
+    builders! {
+        with_ident = set_ident(ident: Ident),
+        with_filter = set_filter(filter: Filter),
+        with_flags = set_flags(flags: Flags),
+        with_fflags = set_fflags(fflags: FFlags),
+        with_data = set_data(data: Data),
+        with_udata = set_udata(udata: UData),
     }
 
     /// FreeBSD's extension words `ext[4]` (`ext[0]`/`ext[1]` belong to the filter,

@@ -70,29 +70,17 @@
 // in the same output directory (e.g. `cargo doc --no-deps` built them later).
 #![doc(html_root_url = "https://docs.rs/select-kqueue/0.1.0")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// `has_kqueue` (set by build.rs) means nothing to a reader: the re-exports below carry the
+// platforms instead.
+#![cfg_attr(docsrs, doc(auto_cfg(hide(has_kqueue))))]
 // Where the crate is empty (Linux without `libkqueue`, other systems), the links of the
 // docs above have nothing to point to.
-#![cfg_attr(
-    not(any(
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_vendor = "apple",
-        all(target_os = "linux", feature = "libkqueue"),
-    )),
-    allow(rustdoc::broken_intra_doc_links)
-)]
+#![cfg_attr(not(has_kqueue), allow(rustdoc::broken_intra_doc_links))]
 
+// `has_kqueue`: FreeBSD, NetBSD, OpenBSD, DragonFly BSD, the Apple systems, and Linux with
+// the `libkqueue` feature (see build.rs).
 cfg_if::cfg_if! {
-    if #[cfg(any(
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_vendor = "apple",
-        all(target_os = "linux", feature = "libkqueue"),
-    ))] {
+    if #[cfg(has_kqueue)] {
         mod consts;
         mod kevent;
         mod kqueue;
@@ -110,16 +98,11 @@ cfg_if::cfg_if! {
             target_vendor = "apple",
             all(target_os = "linux", feature = "libkqueue"),
         ))))]
-        pub use kevent::{Data, FFlags, Filter, Flags, Ident, KEvent, RawKEvent, UData};
-        #[cfg_attr(docsrs, doc(cfg(any(
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly",
-            target_vendor = "apple",
-            all(target_os = "linux", feature = "libkqueue"),
-        ))))]
-        pub use kqueue::Kqueue;
+        pub use self::{
+            kevent::{Data, FFlags, Filter, Flags, Ident, KEvent, RawKEvent, UData},
+            kqueue::Kqueue,
+            selector::{KqueueSelector, UserWaker},
+        };
         // A test helper, hidden; kept at its old path too.
         #[doc(hidden)]
         pub use kqueue::is_close_on_exec;
@@ -130,15 +113,6 @@ cfg_if::cfg_if! {
         pub mod __private {
             pub use crate::kqueue::is_close_on_exec;
         }
-        #[cfg_attr(docsrs, doc(cfg(any(
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly",
-            target_vendor = "apple",
-            all(target_os = "linux", feature = "libkqueue"),
-        ))))]
-        pub use selector::{KqueueSelector, UserWaker};
     }
 }
 

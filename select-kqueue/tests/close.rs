@@ -1,13 +1,6 @@
 //! `Kqueue` life cycle: close-on-exec, `fileno`, `from_fd`, idempotent `close`, and the
 //! error of every call after it.
-#![cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#![cfg(has_kqueue)]
 
 use std::io;
 use std::os::fd::{AsRawFd, IntoRawFd};

@@ -1,31 +1,23 @@
 //! `EV_EOF`: a pipe's writer closing, a socket peer closing, and a local
 //! `shutdown(SHUT_WR)` (which fires the write filter only).
-#![cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#![cfg(has_kqueue)]
+
+mod common;
 
 use std::io::Write;
 use std::net::Shutdown;
-use std::time::Duration;
 
-use select_core::testing::{pipe, socketpair, tcp_pair};
+use common::*;
+use select_core::testing::{pipe, socketpair};
 use select_kqueue::*;
-
-const LONG: Option<Duration> = Some(Duration::from_secs(5));
 
 #[test]
 fn pipe_writer_closed_sets_eof_on_read_filter() {
-    let kq = Kqueue::new().unwrap();
     let (r, mut w) = pipe();
     w.write_all(b"ab").unwrap();
-    kq.control(&[KEvent::for_fd(&r).unwrap()], 0, None).unwrap();
+    let kq = kqueue_watching(&r);
     drop(w);
-    let ev = kq.control(&[], 2, LONG).unwrap();
+    let ev = kq.control(&[], 2, SOON).unwrap();
     assert_eq!(ev.len(), 1);
     assert!(ev[0].is_eof(), "{:?}", ev[0]);
     assert_eq!(ev[0].filter(), KQ_FILTER_READ);
@@ -34,30 +26,13 @@ fn pipe_writer_closed_sets_eof_on_read_filter() {
 
 #[test]
 fn socket_peer_closed_sets_eof() {
-    for (a, b) in [
-        {
-            let (a, b) = socketpair();
-            (
-                Box::new(a) as Box<dyn select_core::Waitable>,
-                Box::new(b) as Box<dyn Send>,
-            )
-        },
-        {
-            let (a, b) = tcp_pair();
-            (
-                Box::new(a) as Box<dyn select_core::Waitable>,
-                Box::new(b) as Box<dyn Send>,
-            )
-        },
-    ] {
-        let kq = Kqueue::new().unwrap();
-        kq.control(&[KEvent::for_fd(&*a).unwrap()], 0, None)
-            .unwrap();
-        assert!(kq.control(&[], 1, Some(Duration::ZERO)).unwrap().is_empty());
+    for (kind, a, b) in peer_pairs() {
+        let kq = kqueue_watching(&*a);
+        assert!(kq.control(&[], 1, NOW).unwrap().is_empty());
         drop(b);
-        let ev = kq.control(&[], 1, LONG).unwrap();
+        let ev = kq.control(&[], 1, SOON).unwrap();
         assert_eq!(ev.len(), 1);
-        assert!(ev[0].is_eof(), "{:?}", ev[0]);
+        assert!(ev[0].is_eof(), "{kind}: {:?}", ev[0]);
         assert_eq!(ev[0].data(), 0);
     }
 }
@@ -73,7 +48,7 @@ fn pipe_reader_closed_sets_eof_on_write_filter() {
     )
     .unwrap();
     drop(r);
-    let ev = kq.control(&[], 1, LONG).unwrap();
+    let ev = kq.control(&[], 1, SOON).unwrap();
     assert_eq!(ev.len(), 1);
     assert_eq!(ev[0].filter(), KQ_FILTER_WRITE);
     assert!(ev[0].is_eof(), "{:?}", ev[0]);
@@ -89,7 +64,7 @@ fn local_shutdown_write_flags_the_write_filter_only() {
     ];
     kq.control(&changes, 0, None).unwrap();
     a.shutdown(Shutdown::Write).unwrap();
-    let ev = kq.control(&[], 4, LONG).unwrap();
+    let ev = kq.control(&[], 4, SOON).unwrap();
     // The read side saw nothing: the peer is still there and sent nothing.
     assert!(
         ev.iter().all(|e| e.filter() != KQ_FILTER_READ),

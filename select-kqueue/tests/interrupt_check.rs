@@ -1,18 +1,14 @@
 //! PEP 475's handler step: a real signal ends a wait when the interrupt check says stop,
 //! and does not when it says go on (select-core's `interrupt_check_contract`).
-#![cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#![cfg(has_kqueue)]
+
+mod common;
 
 use std::io::PipeReader;
 
+use common::kqueue_watching;
 use select_core::testing::{interrupt_check_contract, selector_interrupt_check_contract};
-use select_kqueue::{KEvent, Kqueue, KqueueSelector};
+use select_kqueue::KqueueSelector;
 
 #[test]
 #[cfg_attr(
@@ -21,11 +17,7 @@ use select_kqueue::{KEvent, Kqueue, KqueueSelector};
 )]
 fn kqueue_object() {
     interrupt_check_contract(
-        |r: &PipeReader| {
-            let kq = Kqueue::new().unwrap();
-            kq.control(&[KEvent::for_fd(r).unwrap()], 0, None).unwrap();
-            (kq, Vec::with_capacity(4))
-        },
+        |r: &PipeReader| (kqueue_watching(r), Vec::with_capacity(4)),
         |(kq, out), check, timeout| {
             kq.set_interrupt_check(check);
             assert_eq!(kq.interrupt_check().is_some(), check.is_some());

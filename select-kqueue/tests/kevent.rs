@@ -1,12 +1,5 @@
 //! `KEvent`: Python's `select.kevent` defaults, raw round-trips, ordering and `Debug`.
-#![cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#![cfg(has_kqueue)]
 
 use std::collections::HashSet;
 use std::io;

@@ -1,12 +1,5 @@
 //! `KEvent` is the platform's `struct kevent`, byte for byte.
-#![cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#![cfg(has_kqueue)]
 
 use std::mem::{align_of, offset_of, size_of};
 

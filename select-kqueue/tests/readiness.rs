@@ -1,21 +1,16 @@
 //! `EVFILT_READ` on a pipe and `EVFILT_WRITE` on sockets: what `control` returns.
-#![cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#![cfg(has_kqueue)]
+
+mod common;
 
 use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::time::Duration;
 
-use select_core::testing::{drain, pipe, socketpair, tcp_pair};
+use common::*;
+use select_core::testing::{drain, pipe, socketpair};
+use select_core::Waitable;
 use select_kqueue::*;
-
-const LONG: Option<Duration> = Some(Duration::from_secs(5));
 
 #[test]
 fn readable_pipe_reports_byte_count() {
@@ -23,12 +18,9 @@ fn readable_pipe_reports_byte_count() {
     let (r, mut w) = pipe();
     let add = KEvent::for_fd(&r).unwrap().with_udata(0x77);
     // Applying the change reports nothing yet.
-    assert!(kq
-        .control(&[add], 4, Some(Duration::ZERO))
-        .unwrap()
-        .is_empty());
+    assert!(kq.control(&[add], 4, NOW).unwrap().is_empty());
     w.write_all(b"hello").unwrap();
-    let ev = kq.control(&[], 4, LONG).unwrap();
+    let ev = kq.control(&[], 4, SOON).unwrap();
     assert_eq!(ev.len(), 1);
     let e = ev[0];
     assert_eq!(e.ident(), r.as_raw_fd() as usize);
@@ -37,24 +29,24 @@ fn readable_pipe_reports_byte_count() {
     assert_eq!(e.udata(), 0x77, "udata comes back unchanged");
     assert_eq!(e.flags() & (KQ_EV_EOF | KQ_EV_ERROR), 0);
     // Level-triggered: still readable until drained.
-    assert_eq!(kq.control(&[], 4, LONG).unwrap().len(), 1);
+    assert_eq!(kq.control(&[], 4, SOON).unwrap().len(), 1);
     assert_eq!(drain(&r), 5);
-    assert!(kq.control(&[], 4, Some(Duration::ZERO)).unwrap().is_empty());
+    assert!(kq.control(&[], 4, NOW).unwrap().is_empty());
 }
 
 #[test]
 fn writable_sockets_report_free_space() {
     let kq = Kqueue::new().unwrap();
-    let (a, _b) = socketpair();
-    let (c, _d) = tcp_pair();
-    let changes = [
-        KEvent::for_fd(&a).unwrap().with_filter(KQ_FILTER_WRITE),
-        KEvent::for_fd(&c).unwrap().with_filter(KQ_FILTER_WRITE),
-    ];
-    let mut ev = kq.control(&changes, 4, LONG).unwrap();
+    // A socketpair and a TCP connection, each watched at one end.
+    let sockets = peer_pairs();
+    let ends = || sockets.iter().map(|(_, a, _)| a);
+    let changes: Vec<KEvent> = ends()
+        .map(|a| KEvent::for_fd(&**a).unwrap().with_filter(KQ_FILTER_WRITE))
+        .collect();
+    let mut ev = kq.control(&changes, 4, SOON).unwrap();
     ev.sort();
     assert_eq!(ev.len(), 2, "{ev:?}");
-    let mut want = vec![a.as_raw_fd() as usize, c.as_raw_fd() as usize];
+    let mut want: Vec<usize> = ends().map(|a| a.fileno().unwrap() as usize).collect();
     want.sort();
     assert_eq!(ev.iter().map(KEvent::ident).collect::<Vec<_>>(), want);
     for e in &ev {
@@ -76,9 +68,9 @@ fn read_and_write_filters_are_separate_events() {
         KEvent::for_fd(&a).unwrap(),
         KEvent::for_fd(&a).unwrap().with_filter(KQ_FILTER_WRITE),
     ];
-    let mut ev = kq.control(&changes, 4, LONG).unwrap();
+    let mut ev = kq.control(&changes, 4, SOON).unwrap();
     if ev.len() < 2 {
-        ev.extend(kq.control(&[], 4, LONG).unwrap());
+        ev.extend(kq.control(&[], 4, SOON).unwrap());
     }
     let mut filters: Vec<Filter> = ev.iter().map(KEvent::filter).collect();
     filters.sort();
@@ -95,18 +87,14 @@ fn control_into_reuses_the_buffer_without_growing_it() {
     let mut buf = Vec::with_capacity(3);
     let cap = buf.capacity();
     assert_eq!(
-        kq.control_into(
-            &[KEvent::for_fd(&r).unwrap()],
-            &mut buf,
-            Some(Duration::ZERO)
-        )
-        .unwrap(),
+        kq.control_into(&[KEvent::for_fd(&r).unwrap()], &mut buf, NOW)
+            .unwrap(),
         0
     );
     assert!(buf.is_empty());
     w.write_all(b"x").unwrap();
     for _ in 0..3 {
-        let n = kq.control_into(&[], &mut buf, LONG).unwrap();
+        let n = kq.control_into(&[], &mut buf, SOON).unwrap();
         assert_eq!(n, 1);
         assert_eq!(buf.len(), 1, "cleared before each call");
         assert_eq!(buf.capacity(), cap);
@@ -123,21 +111,12 @@ fn control_into_reuses_the_buffer_without_growing_it() {
 #[cfg(not(target_os = "linux"))]
 #[test]
 fn a_kqueue_is_itself_pollable() {
-    let outer = Kqueue::new().unwrap();
-    let inner = Kqueue::new().unwrap();
     let (r, mut w) = pipe();
-    inner
-        .control(&[KEvent::for_fd(&r).unwrap()], 0, None)
-        .unwrap();
-    outer
-        .control(&[KEvent::for_fd(&inner).unwrap()], 0, None)
-        .unwrap();
-    assert!(outer
-        .control(&[], 1, Some(Duration::ZERO))
-        .unwrap()
-        .is_empty());
+    let inner = kqueue_watching(&r);
+    let outer = kqueue_watching(&inner);
+    assert!(outer.control(&[], 1, NOW).unwrap().is_empty());
     w.write_all(b"x").unwrap();
-    let ev = outer.control(&[], 1, LONG).unwrap();
+    let ev = outer.control(&[], 1, SOON).unwrap();
     assert_eq!(ev.len(), 1);
     assert_eq!(ev[0].ident(), inner.fileno().unwrap() as usize);
 }

@@ -1,27 +1,20 @@
 //! KqueueSelector after `close`: every call refused, `close` idempotent.
-#![cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#![cfg(has_kqueue)]
+
+mod common;
 
 use select_core::__private::WakeFd;
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
-use std::time::Duration;
 
+use common::*;
 use select_core::testing::pipe;
 use select_core::{Events, Interest, Selector};
-use select_kqueue::KqueueSelector;
 
 #[test]
 fn close_semantics() {
-    let mut s = KqueueSelector::new().unwrap();
     let (r, _w) = pipe();
-    s.register(&r, Interest::READ, "r").unwrap();
+    let mut s = selector_with(&r, Interest::READ, "r");
     assert!(s.as_raw_fd() >= 0);
     s.close();
     s.close();
@@ -35,9 +28,7 @@ fn close_semantics() {
         s.modify(&r, Interest::READ, "x").map(|_| ()).unwrap_err(),
         s.unregister(&r).map(|_| ()).unwrap_err(),
         s.get_key(&r).map(|_| ()).unwrap_err(),
-        s.select(&mut events, Some(Duration::ZERO))
-            .map(|_| ())
-            .unwrap_err(),
+        s.select(&mut events, NOW).map(|_| ()).unwrap_err(),
         s.set_wake_fd(Some(r.as_raw_fd())).unwrap_err(),
         s.set_wake_fd(None).unwrap_err(),
         s.fileno().map(|_| ()).unwrap_err(),
@@ -54,10 +45,8 @@ fn close_semantics() {
 
 #[test]
 fn dropping_an_open_selector_is_fine() {
-    let mut s = KqueueSelector::new().unwrap();
     let (r, _w) = pipe();
-    s.register(&r, Interest::READ | Interest::WRITE, ())
-        .unwrap();
+    let mut s = selector_with(&r, Interest::READ | Interest::WRITE, ());
     let _waker = s.user_waker().unwrap();
     drop(s);
 }

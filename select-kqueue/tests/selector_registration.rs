@@ -1,24 +1,16 @@
 //! KqueueSelector and the select-core `Selector` contract: registration bookkeeping,
 //! kernel refusals, PRIORITY, stale fds.
-#![cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#![cfg(has_kqueue)]
+
+mod common;
 
 use std::io::ErrorKind;
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::time::Duration;
 
+use common::*;
 use select_core::testing::{dup_at, pipe, write_byte};
 use select_core::{Backend, Events, Interest, Selector};
 use select_kqueue::KqueueSelector;
-
-const NOW: Option<Duration> = Some(Duration::ZERO);
-const SOON: Option<Duration> = Some(Duration::from_secs(5));
 
 fn sel() -> KqueueSelector<&'static str> {
     KqueueSelector::new().unwrap()
@@ -57,8 +49,7 @@ fn priority_is_refused_and_records_nothing() {
     assert_eq!(s.get_key(&r).unwrap().interest, Interest::READ);
     // The old filter still works.
     write_byte(&w);
-    let mut events = Events::with_capacity(4);
-    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
+    one_event(&mut s);
 }
 
 #[test]
@@ -92,10 +83,8 @@ fn register_both_is_all_or_nothing() {
     s.register(&again, Interest::READ | Interest::WRITE, "back")
         .unwrap();
     write_byte(&w);
-    let mut events = Events::with_capacity(4);
-    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
     // The read end of a pipe is never writable: READ only.
-    assert_eq!(events.as_slice()[0].ready(), Interest::READ);
+    assert_eq!(one_event(&mut s).ready(), Interest::READ);
 }
 
 #[test]
@@ -106,9 +95,7 @@ fn regular_files_are_accepted_and_always_ready() {
     let f = std::fs::File::create(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
     s.register(&f, Interest::WRITE, "file").unwrap();
-    let mut events = Events::with_capacity(4);
-    assert_eq!(s.select(&mut events, SOON).unwrap(), 1);
-    assert_eq!(events.as_slice()[0].ready(), Interest::WRITE);
+    assert_eq!(one_event(&mut s).ready(), Interest::WRITE);
 }
 
 #[test]
@@ -141,7 +128,10 @@ fn modify_moves_between_filters() {
 #[cfg(not(target_os = "linux"))]
 #[test]
 fn half_accepted_register_is_rolled_back() {
-    use select_kqueue::{KEvent, Kqueue};
+    use std::time::{Duration, Instant};
+
+    use select_kqueue::Kqueue;
+
     let mut s = sel();
     let inner = Kqueue::new().unwrap();
     let e = s
@@ -152,12 +142,10 @@ fn half_accepted_register_is_rolled_back() {
     // Make the inner kqueue readable. Had the READ filter stayed in the kernel, the
     // wait would end at once (with the event filtered out); it must time out instead.
     let (r, w) = pipe();
-    inner
-        .control(&[KEvent::for_fd(&r).unwrap()], 0, None)
-        .unwrap();
+    watch(&inner, &r);
     write_byte(&w);
     let mut events = Events::with_capacity(4);
-    let start = std::time::Instant::now();
+    let start = Instant::now();
     assert_eq!(
         s.select(&mut events, Some(Duration::from_millis(100)))
             .unwrap(),

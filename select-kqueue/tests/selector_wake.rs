@@ -1,24 +1,17 @@
 //! KqueueSelector wake-ups: `set_wake_fd` and the `EVFILT_USER` `UserWaker`.
-#![cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#![cfg(has_kqueue)]
+
+mod common;
 
 use select_core::__private::WakeFd;
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
+use common::*;
 use select_core::testing::{drain, pipe, write_byte};
 use select_core::{Events, Interest, Selector};
 use select_kqueue::{KqueueSelector, UserWaker};
-
-const NOW: Option<Duration> = Some(Duration::ZERO);
-const SOON: Option<Duration> = Some(Duration::from_secs(5));
 
 #[test]
 fn wake_fd_sets_woken_and_is_never_an_event() {

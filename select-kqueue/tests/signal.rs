@@ -7,14 +7,7 @@
 //! the main thread is the only other thread. The signal is SIGURG (ignored by default,
 //! so harmless however it lands), sent process-wide by the `kill` utility.
 
-#[cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#[cfg(has_kqueue)]
 fn main() {
     use std::process::Command;
     use std::time::Duration;
@@ -55,12 +48,5 @@ fn main() {
     println!("\ntest result: ok. 1 passed; 0 failed\n");
 }
 
-#[cfg(not(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-)))]
+#[cfg(not(has_kqueue))]
 fn main() {}

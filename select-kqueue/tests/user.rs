@@ -1,12 +1,5 @@
 //! `EVFILT_USER`: triggering a user event, from this thread and from another.
-#![cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_vendor = "apple",
-    all(target_os = "linux", feature = "libkqueue")
-))]
+#![cfg(has_kqueue)]
 
 use std::sync::Arc;
 use std::time::Duration;
