@@ -184,6 +184,7 @@ impl Env {
 
     fn check_numbers(&self) {
         self.world.check_numbers();
+        self.world.check_facts_with_poll();
         assert!(select_core::testing::is_open(self.server.as_raw_fd()));
     }
 }
@@ -231,7 +232,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::DropDups),
         1 => Just(Op::SendUrgent),
         1 => Just(Op::Wake),
-        2 => (1usize..4).prop_map(Op::SmallWaits),
+        2 => (1usize..=8).prop_map(Op::SmallWaits),
         1 => (1u64..4).prop_map(Op::TimedWait),
         1 => Just(Op::CloseSelector),
     ]
@@ -715,6 +716,10 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
         }
         env.check_numbers();
+    }
+    // For CI's churn-model stage, which counts the cases and steps that ran.
+    if std::env::var_os("SELECT_RS_MODEL_REPORT").is_some() {
+        eprintln!("MODEL-CASE steps={} backends={}", ops.len(), sels.len());
     }
     Ok(())
 }

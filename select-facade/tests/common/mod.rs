@@ -312,6 +312,33 @@ impl World {
         self.file_facts(self.file(slot)?)
     }
 
+    /// Checks the world's facts against the kernel: `poll(2)` (through `Poll`, one fd at
+    /// a time, zero timeout) on the fd of every open slot answers exactly the facts the
+    /// model reads. Linux only: the pipe conditions reported beside readiness (`POLLHUP`
+    /// on a reader, `POLLERR` on a writer) are Linux's.
+    pub fn check_facts_with_poll(&self) {
+        if !cfg!(any(target_os = "linux", target_os = "android")) {
+            return;
+        }
+        use select_facade::{Poll, PollFlags};
+        let asked = PollFlags::POLLIN | PollFlags::POLLOUT | PollFlags::POLLPRI;
+        for slot in 0..self.len() {
+            let Some(f) = self.facts(slot) else { continue };
+            let mut p = Poll::new();
+            p.register(&self.fd(slot), asked).unwrap();
+            let got = p.poll(Some(std::time::Duration::ZERO)).unwrap();
+            let r = got.first().map_or(PollFlags::empty(), |&(_, r)| r);
+            let kernel = Facts {
+                input: r.contains(PollFlags::POLLIN),
+                output: r.contains(PollFlags::POLLOUT),
+                hup: r.contains(PollFlags::POLLHUP),
+                err: r.contains(PollFlags::POLLERR),
+                urgent: r.contains(PollFlags::POLLPRI),
+            };
+            assert_eq!(kernel, f, "slot {slot} (fd {}): poll(2) says {r:?}", self.fd(slot));
+        }
+    }
+
     /// Checks that every slot's number is open exactly when the world says so (nothing
     /// else took a closed number).
     pub fn check_numbers(&self) {
