@@ -83,12 +83,16 @@ fn full_fd_table_gives_emfile_and_recovers() {
         let waker = def.waker().expect("kqueue's waker needs no fd");
         waker.wake().unwrap();
         let mut events = Events::with_capacity(4);
-        def.select(&mut events, Some(Duration::from_secs(5))).unwrap();
+        def.select(&mut events, Some(Duration::from_secs(5)))
+            .unwrap();
         assert!(events.woken());
     } else if def.backend() == Backend::Kqueue {
         // libkqueue's eventfd fails, and it reports EBADF rather than EMFILE (listed in
         // select-kqueue's notes as libkqueue's own).
-        assert!(def.waker().is_err(), "libkqueue made a waker with no fd left");
+        assert!(
+            def.waker().is_err(),
+            "libkqueue made a waker with no fd left"
+        );
     } else {
         emfile("waker", def.waker());
     }

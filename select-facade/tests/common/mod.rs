@@ -335,7 +335,12 @@ impl World {
                 err: r.contains(PollFlags::POLLERR),
                 urgent: r.contains(PollFlags::POLLPRI),
             };
-            assert_eq!(kernel, f, "slot {slot} (fd {}): poll(2) says {r:?}", self.fd(slot));
+            assert_eq!(
+                kernel,
+                f,
+                "slot {slot} (fd {}): poll(2) says {r:?}",
+                self.fd(slot)
+            );
         }
     }
 
