@@ -153,13 +153,7 @@ pub fn polling_baseline() -> &'static str {
 }
 
 /// Whether this build measures kqueue (BSD and macOS).
-pub const KQUEUE_BUILT: bool = cfg!(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_os = "macos"
-));
+pub const KQUEUE_BUILT: bool = cfg!(has_kqueue);
 
 /// Whether `select(2)` can take this fd here (fds past FD_SETSIZE only where the kernel
 /// takes larger sets).
@@ -378,13 +372,7 @@ impl Waiter for RawEpoll {
     }
 }
 
-#[cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_os = "macos"
-))]
+#[cfg(has_kqueue)]
 mod kq {
     use super::*;
     use crate::raw::RawKqueue;
@@ -535,13 +523,7 @@ pub fn wait_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
         });
     }
 
-    #[cfg(any(
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_os = "macos"
-    ))]
+    #[cfg(has_kqueue)]
     kq::cases(fds, &mut out)?;
 
     let ds = DefaultSelector::<usize>::new()?;

@@ -219,13 +219,7 @@ pub fn churners(fds: &ChurnFds) -> io::Result<Vec<(&'static str, Box<dyn Churner
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
     linux::churners(fds, &mut out)?;
-    #[cfg(any(
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_os = "macos"
-    ))]
+    #[cfg(has_kqueue)]
     out.push((
         "KqueueSelector",
         Box::new(SelectorChurn::new(

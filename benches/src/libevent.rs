@@ -351,13 +351,7 @@ pub fn drivers(ring: &Ring) -> io::Result<Vec<(&'static str, Box<dyn Driver + '_
     ));
     #[cfg(any(target_os = "linux", target_os = "android"))]
     linux::drivers(ring, &mut out)?;
-    #[cfg(any(
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_os = "macos"
-    ))]
+    #[cfg(has_kqueue)]
     out.push((
         "KqueueSelector",
         Box::new(SelectorDriver::new(
