@@ -18,7 +18,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
-use select_core::testing::{pipe, write_byte};
+use select_core::testing::pipe;
 use select_core::{Events, Interest, Selector};
 use select_facade::DefaultSelector;
 use select_fdset::SelectSelector;
@@ -35,36 +35,6 @@ pub const RAW_FCNTL: &str = "raw fcntl(F_GETFD)";
 pub const RAW_EPOLL_CTL: &str = "raw epoll_ctl";
 /// Name of the edge-triggered `epoll_wait` baseline of mio's row.
 pub const RAW_EPOLL_ET: &str = "raw epoll_wait (edge)";
-
-/// `n` pipes whose read ends are all readable: the busy workload.
-#[derive(Debug)]
-pub struct AllReady {
-    readers: Vec<io::PipeReader>,
-    _writers: Vec<io::PipeWriter>,
-}
-
-impl AllReady {
-    /// Opens `n` pipes and writes one byte into each.
-    ///
-    /// # Panics
-    ///
-    /// If the pipes cannot be created (raise the fd limit first).
-    pub fn new(n: usize) -> AllReady {
-        let (readers, writers): (Vec<_>, Vec<_>) = (0..n.max(1)).map(|_| pipe()).unzip();
-        for w in &writers {
-            write_byte(w);
-        }
-        AllReady {
-            readers,
-            _writers: writers,
-        }
-    }
-
-    /// The read ends.
-    pub fn fds(&self) -> Vec<BorrowedFd<'_>> {
-        self.readers.iter().map(|r| r.as_fd()).collect()
-    }
-}
 
 /// Folds one reported fd into a checksum, so no reading is optimised away.
 #[inline(always)]

@@ -161,7 +161,8 @@ pub fn select_takes(fd: RawFd) -> bool {
     select_fdset::LARGE_FDS || (fd as usize) < select_fdset::FD_SETSIZE
 }
 
-/// `N` pipes, the last one readable: the `one_ready` workload.
+/// `N` pipes, the last one readable: the `one_ready` workload (or, built with
+/// [`all_ready`](Pipes::all_ready), all of them: the busy workload).
 #[derive(Debug)]
 pub struct Pipes {
     readers: Vec<io::PipeReader>,
@@ -175,8 +176,24 @@ impl Pipes {
     ///
     /// If the pipes cannot be created (raise the fd limit first).
     pub fn new(n: usize) -> Pipes {
+        Pipes::open(n, false)
+    }
+
+    /// Opens `n` pipes (`n >= 1`) and writes one byte into each.
+    ///
+    /// # Panics
+    ///
+    /// As [`new`](Pipes::new).
+    pub fn all_ready(n: usize) -> Pipes {
+        Pipes::open(n, true)
+    }
+
+    fn open(n: usize, all: bool) -> Pipes {
         let (readers, writers): (Vec<_>, Vec<_>) = (0..n.max(1)).map(|_| pipe()).unzip();
-        write_byte(&writers[writers.len() - 1]);
+        let first = if all { 0 } else { writers.len() - 1 };
+        for w in &writers[first..] {
+            write_byte(w);
+        }
         Pipes {
             readers,
             _writers: writers,
@@ -188,7 +205,8 @@ impl Pipes {
         self.readers.iter().map(|r| r.as_fd()).collect()
     }
 
-    /// The readable fd.
+    /// The last read end: the readable one (with [`all_ready`](Pipes::all_ready), one of
+    /// them).
     pub fn ready_fd(&self) -> RawFd {
         self.readers[self.readers.len() - 1].as_raw_fd()
     }

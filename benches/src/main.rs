@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use select_benches::axes::{self, AllReady, ChurnSet, MemRow};
+use select_benches::axes::{self, ChurnSet, MemRow};
 use select_benches::cases::{rotating, verify, wait_cases, HighFd, Pipes};
 use select_benches::measure::{self, Plan, Sample};
 use select_benches::raw::{live_bytes, CountingAlloc};
@@ -463,7 +463,7 @@ fn run_axes(
             println!("skipping busy N={n}: the fd limit {limit} is too low");
             continue;
         }
-        let set = AllReady::new(n);
+        let set = Pipes::all_ready(n);
         let label = format!("busy N={n} cap {cap}");
         let fds = set.fds();
         let builds = (0..INSTANCES)
@@ -575,7 +575,7 @@ fn run_python(plan: Plan, progress: &mut Progress) -> Result<PyOut, String> {
     for (work, n, group, name) in PY_WORKLOADS {
         let label = format!("CPython {work}");
         let pipes = Pipes::new(n);
-        let all = AllReady::new(if group == "busy" { n } else { 1 });
+        let all = Pipes::all_ready(if group == "busy" { n } else { 1 });
         let churn = ChurnSet::new(if group == "churn" { n } else { 0 })
             .map_err(|e| format!("{label}: {e}"))?;
         let mut cases = match group {
