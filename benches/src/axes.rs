@@ -150,33 +150,29 @@ mod linux {
             raw.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
             ep.register(fd, EpollFlags::EPOLLIN)?;
         }
-        out.push(Case {
-            name: crate::cases::RAW_EPOLL,
-            baseline: None,
-            waiter: Box::new(RawEpollAll(raw)),
-        });
+        out.push(Case::new(crate::cases::RAW_EPOLL, None, RawEpollAll(raw)));
         let raw2 = RawEpoll::new(cap)?;
         for fd in fds {
             raw2.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
         }
-        out.push(Case {
-            name: "raw epoll_wait, 2nd instance (control)",
-            baseline: Some(crate::cases::RAW_EPOLL),
-            waiter: Box::new(RawEpollAll(raw2)),
-        });
-        out.push(Case {
-            name: "Epoll",
-            baseline: Some(crate::cases::RAW_EPOLL),
-            waiter: Box::new(EpollAll {
+        out.push(Case::new(
+            "raw epoll_wait, 2nd instance (control)",
+            Some(crate::cases::RAW_EPOLL),
+            RawEpollAll(raw2),
+        ));
+        out.push(Case::new(
+            "Epoll",
+            Some(crate::cases::RAW_EPOLL),
+            EpollAll {
                 ep,
                 events: EpollEvents::with_capacity(cap)?,
-            }),
-        });
-        out.push(Case {
-            name: "EpollSelector",
-            baseline: Some(crate::cases::RAW_EPOLL),
-            waiter: Box::new(SelectorAll::new(EpollSelector::new()?, fds, cap, false)?),
-        });
+            },
+        ));
+        out.push(Case::new(
+            "EpollSelector",
+            Some(crate::cases::RAW_EPOLL),
+            SelectorAll::new(EpollSelector::new()?, fds, cap, false)?,
+        ));
         Ok(())
     }
 
@@ -219,22 +215,13 @@ mod linux {
             if modify {
                 ep.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)?;
             }
-            out.push(Case {
-                name,
-                baseline,
-                waiter: Box::new(Churn::new(ep, fd, modify)),
-            });
+            out.push(Case::new(name, baseline, Churn::new(ep, fd, modify)));
         }
-        out.push(Case {
-            name: "EpollSelector",
-            baseline: Some(RAW_EPOLL_CTL),
-            waiter: Box::new(SelectorChurn::churn(
-                EpollSelector::new()?,
-                background,
-                fd,
-                modify,
-            )?),
-        });
+        out.push(Case::new(
+            "EpollSelector",
+            Some(RAW_EPOLL_CTL),
+            SelectorChurn::churn(EpollSelector::new()?, background, fd, modify)?,
+        ));
         Ok(())
     }
 
@@ -243,11 +230,7 @@ mod linux {
         for fd in fds {
             raw.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLET) as u32)?;
         }
-        out.push(Case {
-            name: RAW_EPOLL_ET,
-            baseline: None,
-            waiter: Box::new(RawEpollAll(raw)),
-        });
+        out.push(Case::new(RAW_EPOLL_ET, None, RawEpollAll(raw)));
         Ok(())
     }
 }
@@ -267,33 +250,29 @@ pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case
     let mut out: Vec<Case<'a>> = Vec::new();
     let all = cap >= fds.len();
     if all {
-        out.push(Case {
-            name: RAW_POLL,
-            baseline: None,
-            waiter: Box::new(RawPollAll(RawPoll::new(&raw))),
-        });
-        out.push(Case {
-            name: "raw poll, 2nd instance (control)",
-            baseline: Some(RAW_POLL),
-            waiter: Box::new(RawPollAll(RawPoll::new(&raw))),
-        });
+        out.push(Case::new(RAW_POLL, None, RawPollAll(RawPoll::new(&raw))));
+        out.push(Case::new(
+            "raw poll, 2nd instance (control)",
+            Some(RAW_POLL),
+            RawPollAll(RawPoll::new(&raw)),
+        ));
         let mut poll = Poll::with_capacity(fds.len());
         for fd in fds {
             poll.register(fd, PollFlags::POLLIN)?;
         }
-        out.push(Case {
-            name: "Poll",
-            baseline: Some(RAW_POLL),
-            waiter: Box::new(PollAll {
+        out.push(Case::new(
+            "Poll",
+            Some(RAW_POLL),
+            PollAll {
                 poll,
                 out: Vec::with_capacity(fds.len()),
-            }),
-        });
-        out.push(Case {
-            name: "PollSelector",
-            baseline: Some(RAW_POLL),
-            waiter: Box::new(SelectorAll::new(PollSelector::new()?, fds, cap, false)?),
-        });
+            },
+        ));
+        out.push(Case::new(
+            "PollSelector",
+            Some(RAW_POLL),
+            SelectorAll::new(PollSelector::new()?, fds, cap, false)?,
+        ));
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
     linux::busy(fds, cap, &mut out)?;
@@ -301,21 +280,16 @@ pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case
     let ds = DefaultSelector::<usize>::new()?;
     let base = raw_name(ds.backend());
     if out.iter().any(|c| c.name == base) {
-        out.push(Case {
-            name: "DefaultSelector",
-            baseline: Some(base),
-            waiter: Box::new(SelectorAll::new(ds, fds, cap, false)?),
-        });
-        out.push(Case {
-            name: "DefaultSelector + keys",
-            baseline: Some(base),
-            waiter: Box::new(SelectorAll::new(
-                DefaultSelector::<usize>::new()?,
-                fds,
-                cap,
-                true,
-            )?),
-        });
+        out.push(Case::new(
+            "DefaultSelector",
+            Some(base),
+            SelectorAll::new(ds, fds, cap, false)?,
+        ));
+        out.push(Case::new(
+            "DefaultSelector + keys",
+            Some(base),
+            SelectorAll::new(DefaultSelector::<usize>::new()?, fds, cap, true)?,
+        ));
     }
     let pbase = crate::cases::polling_baseline();
     if out.iter().any(|c| c.name == pbase) {
@@ -323,16 +297,16 @@ pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case
         for fd in fds {
             poller.add(*fd, polling::Event::readable(fd.as_raw_fd() as usize))?;
         }
-        out.push(Case {
-            name: "polling (level)",
-            baseline: Some(pbase),
-            waiter: Box::new(PollingAll {
+        out.push(Case::new(
+            "polling (level)",
+            Some(pbase),
+            PollingAll {
                 poller,
                 events: polling::Events::with_capacity(
                     std::num::NonZeroUsize::new(cap.max(1)).unwrap_or(std::num::NonZeroUsize::MIN),
                 ),
-            }),
-        });
+            },
+        ));
     }
     Ok(out)
 }
@@ -533,16 +507,12 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
     let mut out: Vec<Case<'_>> = Vec::new();
     let alone = if modify { None } else { Some(RAW_FCNTL) };
     if !modify {
-        out.push(Case {
-            name: RAW_FCNTL,
-            baseline: None,
-            waiter: Box::new(RawFcntl(fd)),
-        });
-        out.push(Case {
-            name: "raw fcntl(F_GETFD), again (control)",
-            baseline: Some(RAW_FCNTL),
-            waiter: Box::new(RawFcntl(fd)),
-        });
+        out.push(Case::new(RAW_FCNTL, None, RawFcntl(fd)));
+        out.push(Case::new(
+            "raw fcntl(F_GETFD), again (control)",
+            Some(RAW_FCNTL),
+            RawFcntl(fd),
+        ));
     }
     let mut poll = Poll::new();
     for b in &background {
@@ -551,31 +521,17 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
     if modify {
         poll.register(&fd, PollFlags::POLLIN)?;
     }
-    out.push(Case {
-        name: "Poll",
-        baseline: None,
-        waiter: Box::new(Churn::new(poll, fd, modify)),
-    });
-    out.push(Case {
-        name: "PollSelector",
-        baseline: alone,
-        waiter: Box::new(SelectorChurn::churn(
-            PollSelector::new()?,
-            &background,
-            fd,
-            modify,
-        )?),
-    });
-    out.push(Case {
-        name: "SelectSelector",
-        baseline: alone,
-        waiter: Box::new(SelectorChurn::churn(
-            SelectSelector::new()?,
-            &background,
-            fd,
-            modify,
-        )?),
-    });
+    out.push(Case::new("Poll", None, Churn::new(poll, fd, modify)));
+    out.push(Case::new(
+        "PollSelector",
+        alone,
+        SelectorChurn::churn(PollSelector::new()?, &background, fd, modify)?,
+    ));
+    out.push(Case::new(
+        "SelectSelector",
+        alone,
+        SelectorChurn::churn(SelectSelector::new()?, &background, fd, modify)?,
+    ));
     #[cfg(any(target_os = "linux", target_os = "android"))]
     linux::churn(&background, fd, modify, &mut out)?;
 
@@ -585,11 +541,11 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
     } else {
         alone
     };
-    out.push(Case {
-        name: "DefaultSelector",
-        baseline: ds_base,
-        waiter: Box::new(SelectorChurn::churn(ds, &background, fd, modify)?),
-    });
+    out.push(Case::new(
+        "DefaultSelector",
+        ds_base,
+        SelectorChurn::churn(ds, &background, fd, modify)?,
+    ));
     let mio_poll = mio::Poll::new()?;
     for (i, b) in background.iter().enumerate() {
         let raw = b.as_raw_fd();
@@ -607,11 +563,7 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
             mio::Interest::READABLE,
         )?;
     }
-    out.push(Case {
-        name: "mio",
-        baseline: ds_base,
-        waiter: Box::new(Churn::new(mio_poll, fd, modify)),
-    });
+    out.push(Case::new("mio", ds_base, Churn::new(mio_poll, fd, modify)));
     let mut poller = PollingLevel::new()?;
     for (i, b) in background.iter().enumerate() {
         poller.add(*b, polling::Event::readable(i + 2))?;
@@ -619,11 +571,11 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
     if modify {
         poller.add(fd, polling::Event::readable(0))?;
     }
-    out.push(Case {
-        name: "polling (level)",
-        baseline: ds_base,
-        waiter: Box::new(Churn::new(poller, fd, modify)),
-    });
+    out.push(Case::new(
+        "polling (level)",
+        ds_base,
+        Churn::new(poller, fd, modify),
+    ));
     Ok(out)
 }
 
@@ -649,14 +601,14 @@ pub fn edge_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
                 mio::Interest::READABLE,
             )?;
         }
-        out.push(Case {
-            name: "mio",
-            baseline: Some(RAW_EPOLL_ET),
-            waiter: Box::new(MioWait {
+        out.push(Case::new(
+            "mio",
+            Some(RAW_EPOLL_ET),
+            MioWait {
                 poll,
                 events: mio::Events::with_capacity(crate::cases::CAPACITY),
-            }),
-        });
+            },
+        ));
     }
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     let _ = fds;

@@ -92,11 +92,7 @@ pub fn rotating<'a>(builds: Vec<Vec<Case<'a>>>) -> Vec<Case<'a>> {
     }
     meta.into_iter()
         .zip(turns)
-        .map(|((name, baseline), r)| Case {
-            name,
-            baseline,
-            waiter: Box::new(r),
-        })
+        .map(|((name, baseline), r)| Case::new(name, baseline, r))
         .collect()
 }
 
@@ -108,6 +104,22 @@ pub struct Case<'a> {
     pub baseline: Option<&'static str>,
     /// The waiter.
     pub waiter: Box<dyn Waiter + 'a>,
+}
+
+impl<'a> Case<'a> {
+    /// The case `name` timing `waiter`, compared with the raw case `baseline` (`None` for
+    /// a baseline).
+    pub fn new(
+        name: &'static str,
+        baseline: Option<&'static str>,
+        waiter: impl Waiter + 'a,
+    ) -> Case<'a> {
+        Case {
+            name,
+            baseline,
+            waiter: Box::new(waiter),
+        }
+    }
 }
 
 impl std::fmt::Debug for Case<'_> {
@@ -422,27 +434,23 @@ mod kq {
         for fd in fds {
             raw.add_read(fd.as_raw_fd())?;
         }
-        out.push(Case {
-            name: RAW_KEVENT,
-            baseline: None,
-            waiter: Box::new(raw),
-        });
+        out.push(Case::new(RAW_KEVENT, None, raw));
         let kq = Kqueue::new()?;
         let changes: Vec<KEvent> = fds.iter().map(KEvent::for_fd).collect::<io::Result<_>>()?;
         kq.control(&changes, 0, ZERO)?;
-        out.push(Case {
-            name: "Kqueue",
-            baseline: Some(RAW_KEVENT),
-            waiter: Box::new(KqueueWaiter {
+        out.push(Case::new(
+            "Kqueue",
+            Some(RAW_KEVENT),
+            KqueueWaiter {
                 kq,
                 events: Vec::with_capacity(CAPACITY),
-            }),
-        });
-        out.push(Case {
-            name: "KqueueSelector",
-            baseline: Some(RAW_KEVENT),
-            waiter: Box::new(SelectorWaiter::new(KqueueSelector::new()?, fds)?),
-        });
+            },
+        ));
+        out.push(Case::new(
+            "KqueueSelector",
+            Some(RAW_KEVENT),
+            SelectorWaiter::new(KqueueSelector::new()?, fds)?,
+        ));
         Ok(())
     }
 }
@@ -462,54 +470,50 @@ pub fn wait_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
     let mut out: Vec<Case<'a>> = Vec::new();
 
     if raw.iter().all(|&fd| select_takes(fd)) {
-        out.push(Case {
-            name: RAW_SELECT_REBUILD,
-            baseline: None,
-            waiter: Box::new(RawSelectRebuild(RawSelect::new(&raw))),
-        });
-        out.push(Case {
-            name: RAW_SELECT,
-            baseline: None,
-            waiter: Box::new(RawSelectCopy(RawSelect::new(&raw))),
-        });
-        out.push(Case {
-            name: "select()",
-            baseline: Some(RAW_SELECT_REBUILD),
-            waiter: Box::new(SelectFn {
+        out.push(Case::new(
+            RAW_SELECT_REBUILD,
+            None,
+            RawSelectRebuild(RawSelect::new(&raw)),
+        ));
+        out.push(Case::new(
+            RAW_SELECT,
+            None,
+            RawSelectCopy(RawSelect::new(&raw)),
+        ));
+        out.push(Case::new(
+            "select()",
+            Some(RAW_SELECT_REBUILD),
+            SelectFn {
                 sel: Select::new(),
                 fds: raw.clone(),
                 ready: Ready::new(),
-            }),
-        });
-        out.push(Case {
-            name: "SelectSelector",
-            baseline: Some(RAW_SELECT),
-            waiter: Box::new(SelectorWaiter::new(SelectSelector::new()?, fds)?),
-        });
+            },
+        ));
+        out.push(Case::new(
+            "SelectSelector",
+            Some(RAW_SELECT),
+            SelectorWaiter::new(SelectSelector::new()?, fds)?,
+        ));
     }
 
-    out.push(Case {
-        name: RAW_POLL,
-        baseline: None,
-        waiter: Box::new(RawPoll::new(&raw)),
-    });
+    out.push(Case::new(RAW_POLL, None, RawPoll::new(&raw)));
     let mut poll = Poll::with_capacity(fds.len());
     for fd in fds {
         poll.register(fd, PollFlags::POLLIN)?;
     }
-    out.push(Case {
-        name: "Poll",
-        baseline: Some(RAW_POLL),
-        waiter: Box::new(PollWaiter {
+    out.push(Case::new(
+        "Poll",
+        Some(RAW_POLL),
+        PollWaiter {
             poll,
             out: Vec::with_capacity(CAPACITY),
-        }),
-    });
-    out.push(Case {
-        name: "PollSelector",
-        baseline: Some(RAW_POLL),
-        waiter: Box::new(SelectorWaiter::new(PollSelector::new()?, fds)?),
-    });
+        },
+    ));
+    out.push(Case::new(
+        "PollSelector",
+        Some(RAW_POLL),
+        SelectorWaiter::new(PollSelector::new()?, fds)?,
+    ));
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
@@ -517,28 +521,24 @@ pub fn wait_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
         for &fd in &raw {
             rawep.add(fd, libc::EPOLLIN as u32)?;
         }
-        out.push(Case {
-            name: RAW_EPOLL,
-            baseline: None,
-            waiter: Box::new(rawep),
-        });
+        out.push(Case::new(RAW_EPOLL, None, rawep));
         let ep = Epoll::new()?;
         for fd in fds {
             ep.register(fd, EpollFlags::EPOLLIN)?;
         }
-        out.push(Case {
-            name: "Epoll",
-            baseline: Some(RAW_EPOLL),
-            waiter: Box::new(EpollWaiter {
+        out.push(Case::new(
+            "Epoll",
+            Some(RAW_EPOLL),
+            EpollWaiter {
                 ep,
                 events: EpollEvents::with_capacity(CAPACITY)?,
-            }),
-        });
-        out.push(Case {
-            name: "EpollSelector",
-            baseline: Some(RAW_EPOLL),
-            waiter: Box::new(SelectorWaiter::new(EpollSelector::new()?, fds)?),
-        });
+            },
+        ));
+        out.push(Case::new(
+            "EpollSelector",
+            Some(RAW_EPOLL),
+            SelectorWaiter::new(EpollSelector::new()?, fds)?,
+        ));
     }
 
     #[cfg(has_kqueue)]
@@ -547,25 +547,25 @@ pub fn wait_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
     let ds = DefaultSelector::<usize>::new()?;
     let ds_base = raw_name(ds.backend());
     if out.iter().any(|c| c.name == ds_base) {
-        out.push(Case {
-            name: "DefaultSelector",
-            baseline: Some(ds_base),
-            waiter: Box::new(SelectorWaiter::new(ds, fds)?),
-        });
+        out.push(Case::new(
+            "DefaultSelector",
+            Some(ds_base),
+            SelectorWaiter::new(ds, fds)?,
+        ));
     }
 
     let mut poller = PollingLevel::new()?;
     for fd in fds {
         poller.add(*fd, polling::Event::readable(fd.as_raw_fd() as usize))?;
     }
-    out.push(Case {
-        name: "polling (level)",
-        baseline: Some(polling_baseline()),
-        waiter: Box::new(PollingWaiter {
+    out.push(Case::new(
+        "polling (level)",
+        Some(polling_baseline()),
+        PollingWaiter {
             poller,
             events: polling::Events::with_capacity(std::num::NonZeroUsize::new(CAPACITY).unwrap()),
-        }),
-    });
+        },
+    ));
     Ok(out)
 }
 
@@ -603,11 +603,7 @@ mod tests {
         names
             .iter()
             .enumerate()
-            .map(|(i, &name)| Case {
-                name,
-                baseline: None,
-                waiter: Box::new(Fixed(base + i as RawFd)),
-            })
+            .map(|(i, &name)| Case::new(name, None, Fixed(base + i as RawFd)))
             .collect()
     }
 
