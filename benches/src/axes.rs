@@ -15,7 +15,6 @@
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
-use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use select_core::testing::pipe;
@@ -25,6 +24,7 @@ use select_fdset::SelectSelector;
 use select_poll::{Poll, PollFlags, PollSelector};
 
 use crate::cases::{raw_name, Case, Waiter, RAW_POLL};
+use crate::churn::{ChurnFds, ChurnOps, SelectorChurn};
 use crate::raw::{fcntl_getfd, PollingLevel, RawPoll};
 
 const ZERO: Option<Duration> = Some(Duration::ZERO);
@@ -115,6 +115,7 @@ impl Waiter for PollingAll<'_> {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod linux {
     use super::*;
+    use crate::churn::RawCtl;
     use crate::raw::RawEpoll;
     use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector};
 
@@ -176,28 +177,12 @@ mod linux {
         Ok(())
     }
 
-    /// `EPOLL_CTL_ADD` + `EPOLL_CTL_DEL` (or two `EPOLL_CTL_MOD`s alternating).
-    impl<'a> ChurnOps<'a> for RawEpoll {
-        #[inline]
-        fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
-            let mut ev = libc::EPOLLIN | libc::EPOLLRDHUP;
-            if with_write {
-                ev |= libc::EPOLLOUT;
-            }
-            self.modify(fd.as_raw_fd(), ev as u32).is_ok()
-        }
-        #[inline]
-        fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
-            let fd = fd.as_raw_fd();
-            self.add(fd, (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)
-                .is_ok()
-                && self.delete(fd).is_ok()
-        }
-    }
+    /// What EpollSelector asks for READ, and so what the raw baseline asks: `EPOLL_CTL_ADD`
+    /// + `EPOLL_CTL_DEL` (or two `EPOLL_CTL_MOD`s alternating) with this mask.
+    const SELECTOR_READ: u32 = (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
 
     pub(super) fn churn<'a>(
-        background: &[BorrowedFd<'a>],
-        fd: BorrowedFd<'a>,
+        set: &'a ChurnFds,
         modify: bool,
         out: &mut Vec<Case<'a>>,
     ) -> io::Result<()> {
@@ -208,19 +193,14 @@ mod linux {
             ("raw epoll_ctl, 2nd instance (control)", Some(RAW_EPOLL_CTL)),
         ];
         for (name, baseline) in names {
-            let ep = RawEpoll::new(1)?;
-            for b in background {
-                ep.add(b.as_raw_fd(), libc::EPOLLIN as u32)?;
-            }
-            if modify {
-                ep.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)?;
-            }
-            out.push(Case::new(name, baseline, Churn::new(ep, fd, modify)));
+            let raw = RawCtl::<SELECTOR_READ>(RawEpoll::new(1)?);
+            out.push(Case::new(name, baseline, Churn::over(set, raw, modify)?));
         }
+        let sel = SelectorChurn(EpollSelector::new()?);
         out.push(Case::new(
             "EpollSelector",
             Some(RAW_EPOLL_CTL),
-            SelectorChurn::churn(EpollSelector::new()?, background, fd, modify)?,
+            Churn::over(set, sel, modify)?,
         ));
         Ok(())
     }
@@ -311,47 +291,6 @@ pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case
     Ok(out)
 }
 
-/// The fds of the churn workload: `n` registered sockets and the one that churns.
-#[derive(Debug)]
-pub struct ChurnSet {
-    background: Vec<UnixStream>,
-    _peers: Vec<UnixStream>,
-    extra: UnixStream,
-    _extra_peer: UnixStream,
-}
-
-impl ChurnSet {
-    /// `n` socket pairs plus the churning one.
-    ///
-    /// # Errors
-    ///
-    /// The errno of `socketpair(2)`.
-    pub fn new(n: usize) -> io::Result<ChurnSet> {
-        let mut background = Vec::with_capacity(n);
-        let mut peers = Vec::with_capacity(n);
-        for _ in 0..n {
-            let (a, b) = UnixStream::pair()?;
-            background.push(a);
-            peers.push(b);
-        }
-        let (extra, _extra_peer) = UnixStream::pair()?;
-        Ok(ChurnSet {
-            background,
-            _peers: peers,
-            extra,
-            _extra_peer,
-        })
-    }
-}
-
-/// What one contender of the churn workload does to the churning fd.
-trait ChurnOps<'a> {
-    /// Changes the fd's interest to reading, plus writing when `with_write`.
-    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool;
-    /// Registers the fd for reading and removes it again.
-    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool;
-}
-
 /// One churn operation per wait: register + unregister of `fd`, or (with `modify`) a
 /// modify that flips its interest between READ and READ | WRITE.
 struct Churn<'a, O> {
@@ -362,13 +301,14 @@ struct Churn<'a, O> {
 }
 
 impl<'a, O: ChurnOps<'a>> Churn<'a, O> {
-    fn new(ops: O, fd: BorrowedFd<'a>, modify: bool) -> Self {
-        Churn {
-            ops,
-            fd,
+    /// `ops` prepared over `set` (the churning fd added too with `modify`).
+    fn over(set: &'a ChurnFds, ops: O, modify: bool) -> io::Result<Self> {
+        Ok(Churn {
+            ops: set.prepare(ops, modify)?,
+            fd: set.extra(),
             modify,
             flip: false,
-        }
+        })
     }
 }
 
@@ -377,9 +317,9 @@ impl<'a, O: ChurnOps<'a>> Waiter for Churn<'a, O> {
     fn wait(&mut self) -> RawFd {
         let ok = if self.modify {
             self.flip = !self.flip;
-            self.ops.change(self.fd, self.flip)
+            self.ops.change(self.fd, self.flip).is_ok()
         } else {
-            self.ops.add_remove(self.fd)
+            self.ops.add(self.fd).is_ok() && self.ops.remove(self.fd).is_ok()
         };
         if ok {
             self.fd.as_raw_fd()
@@ -389,103 +329,10 @@ impl<'a, O: ChurnOps<'a>> Waiter for Churn<'a, O> {
     }
 }
 
-/// A selector as a churn contender.
-struct SelectorChurn<S>(S);
-
-impl<'a, S: Selector<Data = usize>> SelectorChurn<S> {
-    /// `sel` with the `background` fds registered (and `fd` too when `modify`).
-    fn churn(
-        mut sel: S,
-        background: &[BorrowedFd<'a>],
-        fd: BorrowedFd<'a>,
-        modify: bool,
-    ) -> io::Result<Churn<'a, Self>> {
-        for (i, b) in background.iter().enumerate() {
-            sel.register(b, Interest::READ, i)?;
-        }
-        if modify {
-            sel.register(&fd, Interest::READ, 0)?;
-        }
-        Ok(Churn::new(SelectorChurn(sel), fd, modify))
-    }
-}
-
-impl<'a, S: Selector<Data = usize>> ChurnOps<'a> for SelectorChurn<S> {
-    #[inline]
-    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
-        let i = if with_write {
-            Interest::READ | Interest::WRITE
-        } else {
-            Interest::READ
-        };
-        self.0.modify(&fd, i, 1).is_ok()
-    }
-    #[inline]
-    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
-        self.0.register(&fd, Interest::READ, 0).is_ok() && self.0.unregister(&fd).is_ok()
-    }
-}
-
 struct RawFcntl<'a>(BorrowedFd<'a>);
 impl Waiter for RawFcntl<'_> {
     fn wait(&mut self) -> RawFd {
         fcntl_getfd(self.0.as_raw_fd())
-    }
-}
-
-impl<'a> ChurnOps<'a> for Poll {
-    #[inline]
-    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
-        let f = if with_write {
-            PollFlags::POLLIN | PollFlags::POLLOUT
-        } else {
-            PollFlags::POLLIN
-        };
-        self.modify(&fd, f).is_ok()
-    }
-    #[inline]
-    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
-        self.register(&fd, PollFlags::POLLIN).is_ok() && self.unregister(&fd).is_ok()
-    }
-}
-
-impl<'a> ChurnOps<'a> for mio::Poll {
-    #[inline]
-    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
-        let raw = fd.as_raw_fd();
-        let i = if with_write {
-            mio::Interest::READABLE | mio::Interest::WRITABLE
-        } else {
-            mio::Interest::READABLE
-        };
-        self.registry()
-            .reregister(&mut mio::unix::SourceFd(&raw), mio::Token(1), i)
-            .is_ok()
-    }
-    #[inline]
-    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
-        let raw = fd.as_raw_fd();
-        let mut src = mio::unix::SourceFd(&raw);
-        let reg = self.registry();
-        reg.register(&mut src, mio::Token(0), mio::Interest::READABLE)
-            .is_ok()
-            && reg.deregister(&mut src).is_ok()
-    }
-}
-
-impl<'a> ChurnOps<'a> for PollingLevel<'a> {
-    #[inline]
-    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
-        let ev = if with_write {
-            polling::Event::all(1)
-        } else {
-            polling::Event::readable(1)
-        };
-        self.modify(fd, ev).is_ok()
-    }
-    #[inline]
-    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
-        self.add(fd, polling::Event::readable(0)).is_ok() && self.delete(fd).is_ok()
     }
 }
 
@@ -501,9 +348,8 @@ impl<'a> ChurnOps<'a> for PollingLevel<'a> {
 /// # Errors
 ///
 /// Any error creating or registering with a backend.
-pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
-    let background: Vec<BorrowedFd<'_>> = set.background.iter().map(|s| s.as_fd()).collect();
-    let fd = set.extra.as_fd();
+pub fn churn_cases(set: &ChurnFds, modify: bool) -> io::Result<Vec<Case<'_>>> {
+    let fd = set.extra();
     let mut out: Vec<Case<'_>> = Vec::new();
     let alone = if modify { None } else { Some(RAW_FCNTL) };
     if !modify {
@@ -514,28 +360,27 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
             RawFcntl(fd),
         ));
     }
-    let mut poll = Poll::new();
-    for b in &background {
-        poll.register(b, PollFlags::POLLIN)?;
-    }
-    if modify {
-        poll.register(&fd, PollFlags::POLLIN)?;
-    }
-    out.push(Case::new("Poll", None, Churn::new(poll, fd, modify)));
+    out.push(Case::new(
+        "Poll",
+        None,
+        Churn::over(set, Poll::new(), modify)?,
+    ));
+    let sel = SelectorChurn(PollSelector::new()?);
     out.push(Case::new(
         "PollSelector",
         alone,
-        SelectorChurn::churn(PollSelector::new()?, &background, fd, modify)?,
+        Churn::over(set, sel, modify)?,
     ));
+    let sel = SelectorChurn(SelectSelector::new()?);
     out.push(Case::new(
         "SelectSelector",
         alone,
-        SelectorChurn::churn(SelectSelector::new()?, &background, fd, modify)?,
+        Churn::over(set, sel, modify)?,
     ));
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    linux::churn(&background, fd, modify, &mut out)?;
+    linux::churn(set, modify, &mut out)?;
 
-    let ds = DefaultSelector::<usize>::new()?;
+    let sel = SelectorChurn(DefaultSelector::<usize>::new()?);
     let ds_base = if out.iter().any(|c| c.name == RAW_EPOLL_CTL) {
         Some(RAW_EPOLL_CTL)
     } else {
@@ -544,37 +389,15 @@ pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
     out.push(Case::new(
         "DefaultSelector",
         ds_base,
-        SelectorChurn::churn(ds, &background, fd, modify)?,
+        Churn::over(set, sel, modify)?,
     ));
-    let mio_poll = mio::Poll::new()?;
-    for (i, b) in background.iter().enumerate() {
-        let raw = b.as_raw_fd();
-        mio_poll.registry().register(
-            &mut mio::unix::SourceFd(&raw),
-            mio::Token(i + 2),
-            mio::Interest::READABLE,
-        )?;
-    }
-    if modify {
-        let raw = fd.as_raw_fd();
-        mio_poll.registry().register(
-            &mut mio::unix::SourceFd(&raw),
-            mio::Token(0),
-            mio::Interest::READABLE,
-        )?;
-    }
-    out.push(Case::new("mio", ds_base, Churn::new(mio_poll, fd, modify)));
-    let mut poller = PollingLevel::new()?;
-    for (i, b) in background.iter().enumerate() {
-        poller.add(*b, polling::Event::readable(i + 2))?;
-    }
-    if modify {
-        poller.add(fd, polling::Event::readable(0))?;
-    }
+    let mio = mio::Poll::new()?;
+    out.push(Case::new("mio", ds_base, Churn::over(set, mio, modify)?));
+    let poller = PollingLevel::new()?;
     out.push(Case::new(
         "polling (level)",
         ds_base,
-        Churn::new(poller, fd, modify),
+        Churn::over(set, poller, modify)?,
     ));
     Ok(out)
 }
@@ -765,4 +588,22 @@ pub fn memory_rows(live: fn() -> usize) -> io::Result<Vec<MemRow>> {
         row("polling (level)", "usize (key)", None, bytes);
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::churn_cases;
+    use crate::churn::ChurnFds;
+
+    #[test]
+    fn every_churn_case_succeeds_again_and_again() {
+        let set = ChurnFds::new(10).unwrap();
+        for modify in [false, true] {
+            for mut case in churn_cases(&set, modify).unwrap() {
+                for _ in 0..4 {
+                    assert_ne!(case.waiter.wait(), -1, "{} (modify {modify})", case.name);
+                }
+            }
+        }
+    }
 }

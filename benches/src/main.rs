@@ -11,8 +11,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use select_benches::axes::{self, ChurnSet, MemRow};
+use select_benches::axes::{self, MemRow};
 use select_benches::cases::{rotating, verify, wait_cases, HighFd, Pipes};
+use select_benches::churn::ChurnFds;
 use select_benches::measure::{self, Plan, Sample};
 use select_benches::raw::{live_bytes, CountingAlloc};
 use select_benches::{fits, raise_fd_limit, HIGH_FDS, NS};
@@ -502,7 +503,7 @@ fn run_axes(
                 progress.show("churn", churn_plan.reps, churn_plan.reps);
                 continue;
             }
-            let set = ChurnSet::new(n).map_err(|e| format!("churn: {e}"))?;
+            let set = ChurnFds::new(n).map_err(|e| format!("churn: {e}"))?;
             let what = if modify { "modify" } else { "reg+unreg" };
             let label = format!("churn {what} N={n}");
             let builds = (0..INSTANCES)
@@ -576,7 +577,7 @@ fn run_python(plan: Plan, progress: &mut Progress) -> Result<PyOut, String> {
         let label = format!("CPython {work}");
         let pipes = Pipes::new(n);
         let all = Pipes::all_ready(if group == "busy" { n } else { 1 });
-        let churn = ChurnSet::new(if group == "churn" { n } else { 0 })
+        let churn = ChurnFds::new(if group == "churn" { n } else { 0 })
             .map_err(|e| format!("{label}: {e}"))?;
         let mut cases = match group {
             "wait" => wait_cases(&pipes.fds()),
