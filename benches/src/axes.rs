@@ -26,6 +26,7 @@ use select_poll::{Poll, PollFlags, PollSelector};
 use crate::cases::{raw_name, Case, Waiter, RAW_POLL};
 use crate::churn::{ChurnFds, ChurnOps, SelectorChurn};
 use crate::raw::{fcntl_getfd, PollingLevel, RawPoll};
+use crate::setup;
 
 const ZERO: Option<Duration> = Some(Duration::ZERO);
 
@@ -72,12 +73,9 @@ struct SelectorAll<S> {
 }
 
 impl<S: Selector<Data = usize>> SelectorAll<S> {
-    fn new(mut sel: S, fds: &[BorrowedFd<'_>], cap: usize, keys: bool) -> io::Result<Self> {
-        for (i, fd) in fds.iter().enumerate() {
-            sel.register(fd, Interest::READ, i)?;
-        }
+    fn new(sel: S, fds: &[BorrowedFd<'_>], cap: usize, keys: bool) -> io::Result<Self> {
         Ok(SelectorAll {
-            sel,
+            sel: setup::selector(sel, fds)?,
             events: Events::with_capacity(cap),
             keys,
         })
@@ -117,7 +115,7 @@ mod linux {
     use super::*;
     use crate::churn::RawCtl;
     use crate::raw::RawEpoll;
-    use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector};
+    use select_epoll::{Epoll, EpollEvents, EpollSelector};
 
     pub(super) struct RawEpollAll(pub(super) RawEpoll);
     impl Waiter for RawEpollAll {
@@ -145,17 +143,9 @@ mod linux {
         cap: usize,
         out: &mut Vec<Case<'a>>,
     ) -> io::Result<()> {
-        let raw = RawEpoll::new(cap)?;
-        let ep = Epoll::new()?;
-        for fd in fds {
-            raw.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
-            ep.register(fd, EpollFlags::EPOLLIN)?;
-        }
+        let raw = setup::raw_epoll(fds, cap, libc::EPOLLIN)?;
         out.push(Case::new(crate::cases::RAW_EPOLL, None, RawEpollAll(raw)));
-        let raw2 = RawEpoll::new(cap)?;
-        for fd in fds {
-            raw2.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
-        }
+        let raw2 = setup::raw_epoll(fds, cap, libc::EPOLLIN)?;
         out.push(Case::new(
             "raw epoll_wait, 2nd instance (control)",
             Some(crate::cases::RAW_EPOLL),
@@ -165,7 +155,7 @@ mod linux {
             "Epoll",
             Some(crate::cases::RAW_EPOLL),
             EpollAll {
-                ep,
+                ep: setup::epoll(fds)?,
                 events: EpollEvents::with_capacity(cap)?,
             },
         ));
@@ -206,10 +196,7 @@ mod linux {
     }
 
     pub(super) fn edge<'a>(fds: &[BorrowedFd<'a>], out: &mut Vec<Case<'a>>) -> io::Result<()> {
-        let raw = RawEpoll::new(crate::cases::CAPACITY)?;
-        for fd in fds {
-            raw.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLET) as u32)?;
-        }
+        let raw = setup::raw_epoll(fds, crate::cases::CAPACITY, libc::EPOLLIN | libc::EPOLLET)?;
         out.push(Case::new(RAW_EPOLL_ET, None, RawEpollAll(raw)));
         Ok(())
     }
@@ -236,15 +223,11 @@ pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case
             Some(RAW_POLL),
             RawPollAll(RawPoll::new(&raw)),
         ));
-        let mut poll = Poll::with_capacity(fds.len());
-        for fd in fds {
-            poll.register(fd, PollFlags::POLLIN)?;
-        }
         out.push(Case::new(
             "Poll",
             Some(RAW_POLL),
             PollAll {
-                poll,
+                poll: setup::poll(fds)?,
                 out: Vec::with_capacity(fds.len()),
             },
         ));
@@ -273,15 +256,11 @@ pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case
     }
     let pbase = crate::cases::polling_baseline();
     if out.iter().any(|c| c.name == pbase) {
-        let mut poller = PollingLevel::new()?;
-        for fd in fds {
-            poller.add(*fd, polling::Event::readable(fd.as_raw_fd() as usize))?;
-        }
         out.push(Case::new(
             "polling (level)",
             Some(pbase),
             PollingAll {
-                poller,
+                poller: setup::polling(fds, |_, fd| fd.as_raw_fd() as usize)?,
                 events: polling::Events::with_capacity(
                     std::num::NonZeroUsize::new(cap.max(1)).unwrap_or(std::num::NonZeroUsize::MIN),
                 ),
@@ -415,20 +394,11 @@ pub fn edge_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
         linux::edge(fds, &mut out)?;
-        let poll = mio::Poll::new()?;
-        for (i, fd) in fds.iter().enumerate() {
-            let raw = fd.as_raw_fd();
-            poll.registry().register(
-                &mut mio::unix::SourceFd(&raw),
-                mio::Token(i),
-                mio::Interest::READABLE,
-            )?;
-        }
         out.push(Case::new(
             "mio",
             Some(RAW_EPOLL_ET),
             MioWait {
-                poll,
+                poll: setup::mio(fds)?,
                 events: mio::Events::with_capacity(crate::cases::CAPACITY),
             },
         ));
@@ -496,31 +466,36 @@ pub fn memory_rows(live: fn() -> usize) -> io::Result<Vec<MemRow>> {
             target,
         });
     };
+    /// The growth of `live` while `build` builds an object (dropped after).
+    fn grown<T>(live: fn() -> usize, build: impl FnOnce() -> io::Result<T>) -> io::Result<usize> {
+        let before = live();
+        let object = build()?;
+        let bytes = live().saturating_sub(before);
+        drop(object);
+        Ok(bytes)
+    }
     fn sel<S: Selector>(
         live: fn() -> usize,
         fds: &[BorrowedFd<'_>],
         make: impl Fn() -> io::Result<S>,
         data: impl Fn(usize) -> S::Data,
     ) -> io::Result<usize> {
-        let before = live();
-        let mut s = make()?;
-        for (i, fd) in fds.iter().enumerate() {
-            s.register(fd, Interest::READ, data(i))?;
-        }
-        let bytes = live().saturating_sub(before);
-        drop(s);
-        Ok(bytes)
+        grown(live, || {
+            let mut s = make()?;
+            for (i, fd) in fds.iter().enumerate() {
+                s.register(fd, Interest::READ, data(i))?;
+            }
+            Ok(s)
+        })
     }
-    {
-        let before = live();
+    let poll = grown(live, || {
         let mut p = Poll::new();
         for fd in &fds {
             p.register(fd, PollFlags::POLLIN)?;
         }
-        let bytes = live().saturating_sub(before);
-        drop(p);
-        row("Poll", "—", None, bytes);
-    }
+        Ok(p)
+    })?;
+    row("Poll", "—", None, poll);
     for (data, extra) in [("()", 0.0), ("usize", 8.0)] {
         let unit = extra == 0.0;
         macro_rules! measure {
@@ -552,41 +527,16 @@ pub fn memory_rows(live: fn() -> usize) -> io::Result<Vec<MemRow>> {
         );
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        let before = live();
-        let ep = select_epoll::Epoll::new()?;
-        for fd in &fds {
-            ep.register(fd, select_epoll::EpollFlags::EPOLLIN)?;
-        }
-        let bytes = live().saturating_sub(before);
-        drop(ep);
-        row("Epoll", "—", None, bytes);
-    }
-    {
-        let before = live();
-        let poll = mio::Poll::new()?;
-        for (i, fd) in fds.iter().enumerate() {
-            let raw = fd.as_raw_fd();
-            poll.registry().register(
-                &mut mio::unix::SourceFd(&raw),
-                mio::Token(i),
-                mio::Interest::READABLE,
-            )?;
-        }
-        let bytes = live().saturating_sub(before);
-        drop(poll);
-        row("mio", "usize (Token)", None, bytes);
-    }
-    {
-        let before = live();
-        let mut poller = PollingLevel::new()?;
-        for (i, fd) in fds.iter().enumerate() {
-            poller.add(*fd, polling::Event::readable(i))?;
-        }
-        let bytes = live().saturating_sub(before);
-        drop(poller);
-        row("polling (level)", "usize (key)", None, bytes);
-    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    row("Epoll", "—", None, grown(live, || setup::epoll(&fds))?);
+    row(
+        "mio",
+        "usize (Token)",
+        None,
+        grown(live, || setup::mio(&fds))?,
+    );
+    let polling = grown(live, || setup::polling(&fds, |i, _| i))?;
+    row("polling (level)", "usize (key)", None, polling);
     Ok(rows)
 }
 

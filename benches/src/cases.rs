@@ -7,12 +7,13 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use select_core::testing::{dup_at, is_open, pipe, write_byte};
-use select_core::{Backend, Events, Interest, Selector};
+use select_core::{Backend, Events, Selector};
 use select_facade::DefaultSelector;
 use select_fdset::{Ready, Select, SelectSelector};
 use select_poll::{Poll, PollFlags, PollSelector};
 
 use crate::raw::{PollingLevel, RawPoll, RawSelect};
+use crate::setup;
 
 /// The event-buffer capacity every backend gets in these workloads.
 pub const CAPACITY: usize = 64;
@@ -322,12 +323,9 @@ struct SelectorWaiter<S> {
 }
 
 impl<S: Selector<Data = usize>> SelectorWaiter<S> {
-    fn new(mut sel: S, fds: &[BorrowedFd<'_>]) -> io::Result<Self> {
-        for (i, fd) in fds.iter().enumerate() {
-            sel.register(fd, Interest::READ, i)?;
-        }
+    fn new(sel: S, fds: &[BorrowedFd<'_>]) -> io::Result<Self> {
         Ok(SelectorWaiter {
-            sel,
+            sel: setup::selector(sel, fds)?,
             events: Events::with_capacity(CAPACITY),
         })
     }
@@ -376,7 +374,7 @@ impl Waiter for PollingWaiter<'_> {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use crate::raw::RawEpoll;
 #[cfg(any(target_os = "linux", target_os = "android"))]
-use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector};
+use select_epoll::{Epoll, EpollEvents, EpollSelector};
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 struct EpollWaiter {
@@ -497,15 +495,11 @@ pub fn wait_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
     }
 
     out.push(Case::new(RAW_POLL, None, RawPoll::new(&raw)));
-    let mut poll = Poll::with_capacity(fds.len());
-    for fd in fds {
-        poll.register(fd, PollFlags::POLLIN)?;
-    }
     out.push(Case::new(
         "Poll",
         Some(RAW_POLL),
         PollWaiter {
-            poll,
+            poll: setup::poll(fds)?,
             out: Vec::with_capacity(CAPACITY),
         },
     ));
@@ -517,20 +511,13 @@ pub fn wait_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
-        let rawep = RawEpoll::new(CAPACITY)?;
-        for &fd in &raw {
-            rawep.add(fd, libc::EPOLLIN as u32)?;
-        }
+        let rawep = setup::raw_epoll(fds, CAPACITY, libc::EPOLLIN)?;
         out.push(Case::new(RAW_EPOLL, None, rawep));
-        let ep = Epoll::new()?;
-        for fd in fds {
-            ep.register(fd, EpollFlags::EPOLLIN)?;
-        }
         out.push(Case::new(
             "Epoll",
             Some(RAW_EPOLL),
             EpollWaiter {
-                ep,
+                ep: setup::epoll(fds)?,
                 events: EpollEvents::with_capacity(CAPACITY)?,
             },
         ));
@@ -554,15 +541,11 @@ pub fn wait_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
         ));
     }
 
-    let mut poller = PollingLevel::new()?;
-    for fd in fds {
-        poller.add(*fd, polling::Event::readable(fd.as_raw_fd() as usize))?;
-    }
     out.push(Case::new(
         "polling (level)",
         Some(polling_baseline()),
         PollingWaiter {
-            poller,
+            poller: setup::polling(fds, |_, fd| fd.as_raw_fd() as usize)?,
             events: polling::Events::with_capacity(std::num::NonZeroUsize::new(CAPACITY).unwrap()),
         },
     ));
