@@ -144,6 +144,7 @@ mod linux {
         out: &mut Vec<Case<'a>>,
     ) -> io::Result<()> {
         let raw = setup::raw_epoll(fds, cap, libc::EPOLLIN)?;
+        let ep = setup::epoll(fds)?;
         out.push(Case::new(crate::cases::RAW_EPOLL, None, RawEpollAll(raw)));
         let raw2 = setup::raw_epoll(fds, cap, libc::EPOLLIN)?;
         out.push(Case::new(
@@ -155,7 +156,7 @@ mod linux {
             "Epoll",
             Some(crate::cases::RAW_EPOLL),
             EpollAll {
-                ep: setup::epoll(fds)?,
+                ep,
                 events: EpollEvents::with_capacity(cap)?,
             },
         ));

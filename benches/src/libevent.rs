@@ -241,17 +241,19 @@ mod linux {
         out: &mut Vec<(&'static str, Box<dyn Driver + 'a>)>,
     ) -> io::Result<()> {
         let fds = ring.fds();
+        let raw = setup::raw_epoll(&fds, CAPACITY, libc::EPOLLIN)?;
+        let ep = setup::epoll(&fds)?;
         out.push((
             "raw epoll_wait",
             Box::new(RawEpollDriver {
-                ep: setup::raw_epoll(&fds, CAPACITY, libc::EPOLLIN)?,
+                ep: raw,
                 out: Vec::with_capacity(CAPACITY),
             }),
         ));
         out.push((
             "Epoll",
             Box::new(EpollDriver {
-                ep: setup::epoll(&fds)?,
+                ep,
                 events: EpollEvents::with_capacity(CAPACITY)?,
                 out: Vec::with_capacity(CAPACITY),
             }),
