@@ -1,14 +1,11 @@
 //! `churn`: with N fds already registered, one register + modify + unregister cycle of
 //! one more fd, on our objects and selectors, raw `epoll_ctl`, mio and polling.
 
-// criterion_group!/criterion_main! generate undocumented public functions.
-#![allow(missing_docs)]
-
-use std::time::Duration;
-
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{BenchmarkId, Criterion};
 use select_benches::churn::{churners, ChurnFds};
 use select_benches::{fits, raise_fd_limit, NS};
+
+mod common;
 
 fn churn(c: &mut Criterion) {
     let limit = raise_fd_limit().expect("raise RLIMIT_NOFILE");
@@ -24,11 +21,4 @@ fn churn(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(1));
-    targets = churn
-}
-criterion_main!(benches);
+common::suite!(churn);

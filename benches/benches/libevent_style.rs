@@ -4,14 +4,13 @@
 //! is a new edge and each wakeup drains its socket, so the work is the same) and
 //! polling (level mode).
 
-// criterion_group!/criterion_main! generate undocumented public functions.
-#![allow(missing_docs)]
-
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{BenchmarkId, Criterion};
 use select_benches::libevent::{drivers, Ring};
 use select_benches::{fits, raise_fd_limit, NS};
+
+mod common;
 
 const WRITES: usize = 1000;
 
@@ -35,11 +34,4 @@ fn libevent_style(c: &mut Criterion) {
     }
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(200))
-        .measurement_time(Duration::from_secs(1));
-    targets = libevent_style
-}
-criterion_main!(benches);
+common::suite!(libevent_style, warm_up = Duration::from_millis(200));

@@ -6,15 +6,11 @@
 //! `cargo bench -p select-benches --bench one_ready`; `cargo test --benches` runs each
 //! case once.
 
-// criterion_group!/criterion_main! generate undocumented public functions.
-#![allow(missing_docs)]
-
-use std::hint::black_box;
-use std::time::Duration;
-
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::Criterion;
 use select_benches::cases::{verify, wait_cases, Pipes};
 use select_benches::{fits, raise_fd_limit, NS};
+
+mod common;
 
 fn one_ready(c: &mut Criterion) {
     let limit = raise_fd_limit().expect("raise RLIMIT_NOFILE");
@@ -24,20 +20,9 @@ fn one_ready(c: &mut Criterion) {
         let fds = pipes.fds();
         let mut cases = wait_cases(&fds).expect("set up the backends");
         verify(&mut cases, pipes.ready_fd()).expect("every backend reports the ready fd");
-        for case in &mut cases {
-            group.bench_function(BenchmarkId::new(case.name, n), |b| {
-                b.iter(|| black_box(case.waiter.wait()))
-            });
-        }
+        common::bench_waits(&mut group, &mut cases, n);
     }
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(1));
-    targets = one_ready
-}
-criterion_main!(benches);
+common::suite!(one_ready);

@@ -10,16 +10,15 @@
 //! `cargo bench -p select-benches --bench ready_loop`; `cargo test --benches` runs each
 //! case once.
 
-// criterion_group!/criterion_main! generate undocumented public functions.
-#![allow(missing_docs)]
-
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{BenchmarkId, Criterion};
 use select_benches::{fits, raise_fd_limit};
 use select_core::testing::{pipe, write_byte};
 use select_facade::{DefaultSelector, Events, Interest, Selector};
+
+mod common;
 
 fn ready_loop(c: &mut Criterion) {
     let limit = raise_fd_limit().expect("raise RLIMIT_NOFILE");
@@ -68,11 +67,4 @@ fn ready_loop(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(1));
-    targets = ready_loop
-}
-criterion_main!(benches);
+common::suite!(ready_loop);

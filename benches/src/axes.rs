@@ -15,17 +15,18 @@
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
-use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
-use select_core::testing::{pipe, write_byte};
+use select_core::testing::pipe;
 use select_core::{Events, Interest, Selector};
 use select_facade::DefaultSelector;
 use select_fdset::SelectSelector;
 use select_poll::{Poll, PollFlags, PollSelector};
 
 use crate::cases::{raw_name, Case, Waiter, RAW_POLL};
+use crate::churn::{ChurnFds, ChurnOps, SelectorChurn};
 use crate::raw::{fcntl_getfd, PollingLevel, RawPoll};
+use crate::setup;
 
 const ZERO: Option<Duration> = Some(Duration::ZERO);
 
@@ -35,36 +36,6 @@ pub const RAW_FCNTL: &str = "raw fcntl(F_GETFD)";
 pub const RAW_EPOLL_CTL: &str = "raw epoll_ctl";
 /// Name of the edge-triggered `epoll_wait` baseline of mio's row.
 pub const RAW_EPOLL_ET: &str = "raw epoll_wait (edge)";
-
-/// `n` pipes whose read ends are all readable: the busy workload.
-#[derive(Debug)]
-pub struct AllReady {
-    readers: Vec<io::PipeReader>,
-    _writers: Vec<io::PipeWriter>,
-}
-
-impl AllReady {
-    /// Opens `n` pipes and writes one byte into each.
-    ///
-    /// # Panics
-    ///
-    /// If the pipes cannot be created (raise the fd limit first).
-    pub fn new(n: usize) -> AllReady {
-        let (readers, writers): (Vec<_>, Vec<_>) = (0..n.max(1)).map(|_| pipe()).unzip();
-        for w in &writers {
-            write_byte(w);
-        }
-        AllReady {
-            readers,
-            _writers: writers,
-        }
-    }
-
-    /// The read ends.
-    pub fn fds(&self) -> Vec<BorrowedFd<'_>> {
-        self.readers.iter().map(|r| r.as_fd()).collect()
-    }
-}
 
 /// Folds one reported fd into a checksum, so no reading is optimised away.
 #[inline(always)]
@@ -102,12 +73,9 @@ struct SelectorAll<S> {
 }
 
 impl<S: Selector<Data = usize>> SelectorAll<S> {
-    fn new(mut sel: S, fds: &[BorrowedFd<'_>], cap: usize, keys: bool) -> io::Result<Self> {
-        for (i, fd) in fds.iter().enumerate() {
-            sel.register(fd, Interest::READ, i)?;
-        }
+    fn new(sel: S, fds: &[BorrowedFd<'_>], cap: usize, keys: bool) -> io::Result<Self> {
         Ok(SelectorAll {
-            sel,
+            sel: setup::selector(sel, fds)?,
             events: Events::with_capacity(cap),
             keys,
         })
@@ -145,8 +113,9 @@ impl Waiter for PollingAll<'_> {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod linux {
     use super::*;
+    use crate::churn::RawCtl;
     use crate::raw::RawEpoll;
-    use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector};
+    use select_epoll::{Epoll, EpollEvents, EpollSelector};
 
     pub(super) struct RawEpollAll(pub(super) RawEpoll);
     impl Waiter for RawEpollAll {
@@ -174,64 +143,37 @@ mod linux {
         cap: usize,
         out: &mut Vec<Case<'a>>,
     ) -> io::Result<()> {
-        let raw = RawEpoll::new(cap)?;
-        let ep = Epoll::new()?;
-        for fd in fds {
-            raw.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
-            ep.register(fd, EpollFlags::EPOLLIN)?;
-        }
-        out.push(Case {
-            name: crate::cases::RAW_EPOLL,
-            baseline: None,
-            waiter: Box::new(RawEpollAll(raw)),
-        });
-        let raw2 = RawEpoll::new(cap)?;
-        for fd in fds {
-            raw2.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
-        }
-        out.push(Case {
-            name: "raw epoll_wait, 2nd instance (control)",
-            baseline: Some(crate::cases::RAW_EPOLL),
-            waiter: Box::new(RawEpollAll(raw2)),
-        });
-        out.push(Case {
-            name: "Epoll",
-            baseline: Some(crate::cases::RAW_EPOLL),
-            waiter: Box::new(EpollAll {
+        let raw = setup::raw_epoll(fds, cap, libc::EPOLLIN)?;
+        let ep = setup::epoll(fds)?;
+        out.push(Case::new(crate::cases::RAW_EPOLL, None, RawEpollAll(raw)));
+        let raw2 = setup::raw_epoll(fds, cap, libc::EPOLLIN)?;
+        out.push(Case::new(
+            "raw epoll_wait, 2nd instance (control)",
+            Some(crate::cases::RAW_EPOLL),
+            RawEpollAll(raw2),
+        ));
+        out.push(Case::new(
+            "Epoll",
+            Some(crate::cases::RAW_EPOLL),
+            EpollAll {
                 ep,
                 events: EpollEvents::with_capacity(cap)?,
-            }),
-        });
-        out.push(Case {
-            name: "EpollSelector",
-            baseline: Some(crate::cases::RAW_EPOLL),
-            waiter: Box::new(SelectorAll::new(EpollSelector::new()?, fds, cap, false)?),
-        });
+            },
+        ));
+        out.push(Case::new(
+            "EpollSelector",
+            Some(crate::cases::RAW_EPOLL),
+            SelectorAll::new(EpollSelector::new()?, fds, cap, false)?,
+        ));
         Ok(())
     }
 
-    /// `EPOLL_CTL_ADD` + `EPOLL_CTL_DEL` (or two `EPOLL_CTL_MOD`s alternating).
-    impl<'a> ChurnOps<'a> for RawEpoll {
-        #[inline]
-        fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
-            let mut ev = libc::EPOLLIN | libc::EPOLLRDHUP;
-            if with_write {
-                ev |= libc::EPOLLOUT;
-            }
-            self.modify(fd.as_raw_fd(), ev as u32).is_ok()
-        }
-        #[inline]
-        fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
-            let fd = fd.as_raw_fd();
-            self.add(fd, (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)
-                .is_ok()
-                && self.delete(fd).is_ok()
-        }
-    }
+    /// What EpollSelector asks for READ, and so what the raw baseline asks: `EPOLL_CTL_ADD`
+    /// + `EPOLL_CTL_DEL` (or two `EPOLL_CTL_MOD`s alternating) with this mask.
+    const SELECTOR_READ: u32 = (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
 
     pub(super) fn churn<'a>(
-        background: &[BorrowedFd<'a>],
-        fd: BorrowedFd<'a>,
+        set: &'a ChurnFds,
         modify: bool,
         out: &mut Vec<Case<'a>>,
     ) -> io::Result<()> {
@@ -242,42 +184,21 @@ mod linux {
             ("raw epoll_ctl, 2nd instance (control)", Some(RAW_EPOLL_CTL)),
         ];
         for (name, baseline) in names {
-            let ep = RawEpoll::new(1)?;
-            for b in background {
-                ep.add(b.as_raw_fd(), libc::EPOLLIN as u32)?;
-            }
-            if modify {
-                ep.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLRDHUP) as u32)?;
-            }
-            out.push(Case {
-                name,
-                baseline,
-                waiter: Box::new(Churn::new(ep, fd, modify)),
-            });
+            let raw = RawCtl::<SELECTOR_READ>(RawEpoll::new(1)?);
+            out.push(Case::new(name, baseline, Churn::over(set, raw, modify)?));
         }
-        out.push(Case {
-            name: "EpollSelector",
-            baseline: Some(RAW_EPOLL_CTL),
-            waiter: Box::new(SelectorChurn::churn(
-                EpollSelector::new()?,
-                background,
-                fd,
-                modify,
-            )?),
-        });
+        let sel = SelectorChurn(EpollSelector::new()?);
+        out.push(Case::new(
+            "EpollSelector",
+            Some(RAW_EPOLL_CTL),
+            Churn::over(set, sel, modify)?,
+        ));
         Ok(())
     }
 
     pub(super) fn edge<'a>(fds: &[BorrowedFd<'a>], out: &mut Vec<Case<'a>>) -> io::Result<()> {
-        let raw = RawEpoll::new(crate::cases::CAPACITY)?;
-        for fd in fds {
-            raw.add(fd.as_raw_fd(), (libc::EPOLLIN | libc::EPOLLET) as u32)?;
-        }
-        out.push(Case {
-            name: RAW_EPOLL_ET,
-            baseline: None,
-            waiter: Box::new(RawEpollAll(raw)),
-        });
+        let raw = setup::raw_epoll(fds, crate::cases::CAPACITY, libc::EPOLLIN | libc::EPOLLET)?;
+        out.push(Case::new(RAW_EPOLL_ET, None, RawEpollAll(raw)));
         Ok(())
     }
 }
@@ -297,33 +218,25 @@ pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case
     let mut out: Vec<Case<'a>> = Vec::new();
     let all = cap >= fds.len();
     if all {
-        out.push(Case {
-            name: RAW_POLL,
-            baseline: None,
-            waiter: Box::new(RawPollAll(RawPoll::new(&raw))),
-        });
-        out.push(Case {
-            name: "raw poll, 2nd instance (control)",
-            baseline: Some(RAW_POLL),
-            waiter: Box::new(RawPollAll(RawPoll::new(&raw))),
-        });
-        let mut poll = Poll::with_capacity(fds.len());
-        for fd in fds {
-            poll.register(fd, PollFlags::POLLIN)?;
-        }
-        out.push(Case {
-            name: "Poll",
-            baseline: Some(RAW_POLL),
-            waiter: Box::new(PollAll {
-                poll,
+        out.push(Case::new(RAW_POLL, None, RawPollAll(RawPoll::new(&raw))));
+        out.push(Case::new(
+            "raw poll, 2nd instance (control)",
+            Some(RAW_POLL),
+            RawPollAll(RawPoll::new(&raw)),
+        ));
+        out.push(Case::new(
+            "Poll",
+            Some(RAW_POLL),
+            PollAll {
+                poll: setup::poll(fds)?,
                 out: Vec::with_capacity(fds.len()),
-            }),
-        });
-        out.push(Case {
-            name: "PollSelector",
-            baseline: Some(RAW_POLL),
-            waiter: Box::new(SelectorAll::new(PollSelector::new()?, fds, cap, false)?),
-        });
+            },
+        ));
+        out.push(Case::new(
+            "PollSelector",
+            Some(RAW_POLL),
+            SelectorAll::new(PollSelector::new()?, fds, cap, false)?,
+        ));
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
     linux::busy(fds, cap, &mut out)?;
@@ -331,81 +244,31 @@ pub fn busy_cases<'a>(fds: &[BorrowedFd<'a>], cap: usize) -> io::Result<Vec<Case
     let ds = DefaultSelector::<usize>::new()?;
     let base = raw_name(ds.backend());
     if out.iter().any(|c| c.name == base) {
-        out.push(Case {
-            name: "DefaultSelector",
-            baseline: Some(base),
-            waiter: Box::new(SelectorAll::new(ds, fds, cap, false)?),
-        });
-        out.push(Case {
-            name: "DefaultSelector + keys",
-            baseline: Some(base),
-            waiter: Box::new(SelectorAll::new(
-                DefaultSelector::<usize>::new()?,
-                fds,
-                cap,
-                true,
-            )?),
-        });
+        out.push(Case::new(
+            "DefaultSelector",
+            Some(base),
+            SelectorAll::new(ds, fds, cap, false)?,
+        ));
+        out.push(Case::new(
+            "DefaultSelector + keys",
+            Some(base),
+            SelectorAll::new(DefaultSelector::<usize>::new()?, fds, cap, true)?,
+        ));
     }
     let pbase = crate::cases::polling_baseline();
     if out.iter().any(|c| c.name == pbase) {
-        let mut poller = PollingLevel::new()?;
-        for fd in fds {
-            poller.add(*fd, polling::Event::readable(fd.as_raw_fd() as usize))?;
-        }
-        out.push(Case {
-            name: "polling (level)",
-            baseline: Some(pbase),
-            waiter: Box::new(PollingAll {
-                poller,
+        out.push(Case::new(
+            "polling (level)",
+            Some(pbase),
+            PollingAll {
+                poller: setup::polling(fds, |_, fd| fd.as_raw_fd() as usize)?,
                 events: polling::Events::with_capacity(
                     std::num::NonZeroUsize::new(cap.max(1)).unwrap_or(std::num::NonZeroUsize::MIN),
                 ),
-            }),
-        });
+            },
+        ));
     }
     Ok(out)
-}
-
-/// The fds of the churn workload: `n` registered sockets and the one that churns.
-#[derive(Debug)]
-pub struct ChurnSet {
-    background: Vec<UnixStream>,
-    _peers: Vec<UnixStream>,
-    extra: UnixStream,
-    _extra_peer: UnixStream,
-}
-
-impl ChurnSet {
-    /// `n` socket pairs plus the churning one.
-    ///
-    /// # Errors
-    ///
-    /// The errno of `socketpair(2)`.
-    pub fn new(n: usize) -> io::Result<ChurnSet> {
-        let mut background = Vec::with_capacity(n);
-        let mut peers = Vec::with_capacity(n);
-        for _ in 0..n {
-            let (a, b) = UnixStream::pair()?;
-            background.push(a);
-            peers.push(b);
-        }
-        let (extra, _extra_peer) = UnixStream::pair()?;
-        Ok(ChurnSet {
-            background,
-            _peers: peers,
-            extra,
-            _extra_peer,
-        })
-    }
-}
-
-/// What one contender of the churn workload does to the churning fd.
-trait ChurnOps<'a> {
-    /// Changes the fd's interest to reading, plus writing when `with_write`.
-    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool;
-    /// Registers the fd for reading and removes it again.
-    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool;
 }
 
 /// One churn operation per wait: register + unregister of `fd`, or (with `modify`) a
@@ -418,13 +281,14 @@ struct Churn<'a, O> {
 }
 
 impl<'a, O: ChurnOps<'a>> Churn<'a, O> {
-    fn new(ops: O, fd: BorrowedFd<'a>, modify: bool) -> Self {
-        Churn {
-            ops,
-            fd,
+    /// `ops` prepared over `set` (the churning fd added too with `modify`).
+    fn over(set: &'a ChurnFds, ops: O, modify: bool) -> io::Result<Self> {
+        Ok(Churn {
+            ops: set.prepare(ops, modify)?,
+            fd: set.extra(),
             modify,
             flip: false,
-        }
+        })
     }
 }
 
@@ -433,9 +297,9 @@ impl<'a, O: ChurnOps<'a>> Waiter for Churn<'a, O> {
     fn wait(&mut self) -> RawFd {
         let ok = if self.modify {
             self.flip = !self.flip;
-            self.ops.change(self.fd, self.flip)
+            self.ops.change(self.fd, self.flip).is_ok()
         } else {
-            self.ops.add_remove(self.fd)
+            self.ops.add(self.fd).is_ok() && self.ops.remove(self.fd).is_ok()
         };
         if ok {
             self.fd.as_raw_fd()
@@ -445,103 +309,10 @@ impl<'a, O: ChurnOps<'a>> Waiter for Churn<'a, O> {
     }
 }
 
-/// A selector as a churn contender.
-struct SelectorChurn<S>(S);
-
-impl<'a, S: Selector<Data = usize>> SelectorChurn<S> {
-    /// `sel` with the `background` fds registered (and `fd` too when `modify`).
-    fn churn(
-        mut sel: S,
-        background: &[BorrowedFd<'a>],
-        fd: BorrowedFd<'a>,
-        modify: bool,
-    ) -> io::Result<Churn<'a, Self>> {
-        for (i, b) in background.iter().enumerate() {
-            sel.register(b, Interest::READ, i)?;
-        }
-        if modify {
-            sel.register(&fd, Interest::READ, 0)?;
-        }
-        Ok(Churn::new(SelectorChurn(sel), fd, modify))
-    }
-}
-
-impl<'a, S: Selector<Data = usize>> ChurnOps<'a> for SelectorChurn<S> {
-    #[inline]
-    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
-        let i = if with_write {
-            Interest::READ | Interest::WRITE
-        } else {
-            Interest::READ
-        };
-        self.0.modify(&fd, i, 1).is_ok()
-    }
-    #[inline]
-    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
-        self.0.register(&fd, Interest::READ, 0).is_ok() && self.0.unregister(&fd).is_ok()
-    }
-}
-
 struct RawFcntl<'a>(BorrowedFd<'a>);
 impl Waiter for RawFcntl<'_> {
     fn wait(&mut self) -> RawFd {
         fcntl_getfd(self.0.as_raw_fd())
-    }
-}
-
-impl<'a> ChurnOps<'a> for Poll {
-    #[inline]
-    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
-        let f = if with_write {
-            PollFlags::POLLIN | PollFlags::POLLOUT
-        } else {
-            PollFlags::POLLIN
-        };
-        self.modify(&fd, f).is_ok()
-    }
-    #[inline]
-    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
-        self.register(&fd, PollFlags::POLLIN).is_ok() && self.unregister(&fd).is_ok()
-    }
-}
-
-impl<'a> ChurnOps<'a> for mio::Poll {
-    #[inline]
-    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
-        let raw = fd.as_raw_fd();
-        let i = if with_write {
-            mio::Interest::READABLE | mio::Interest::WRITABLE
-        } else {
-            mio::Interest::READABLE
-        };
-        self.registry()
-            .reregister(&mut mio::unix::SourceFd(&raw), mio::Token(1), i)
-            .is_ok()
-    }
-    #[inline]
-    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
-        let raw = fd.as_raw_fd();
-        let mut src = mio::unix::SourceFd(&raw);
-        let reg = self.registry();
-        reg.register(&mut src, mio::Token(0), mio::Interest::READABLE)
-            .is_ok()
-            && reg.deregister(&mut src).is_ok()
-    }
-}
-
-impl<'a> ChurnOps<'a> for PollingLevel<'a> {
-    #[inline]
-    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> bool {
-        let ev = if with_write {
-            polling::Event::all(1)
-        } else {
-            polling::Event::readable(1)
-        };
-        self.modify(fd, ev).is_ok()
-    }
-    #[inline]
-    fn add_remove(&mut self, fd: BorrowedFd<'a>) -> bool {
-        self.add(fd, polling::Event::readable(0)).is_ok() && self.delete(fd).is_ok()
     }
 }
 
@@ -557,103 +328,57 @@ impl<'a> ChurnOps<'a> for PollingLevel<'a> {
 /// # Errors
 ///
 /// Any error creating or registering with a backend.
-pub fn churn_cases(set: &ChurnSet, modify: bool) -> io::Result<Vec<Case<'_>>> {
-    let background: Vec<BorrowedFd<'_>> = set.background.iter().map(|s| s.as_fd()).collect();
-    let fd = set.extra.as_fd();
+pub fn churn_cases(set: &ChurnFds, modify: bool) -> io::Result<Vec<Case<'_>>> {
+    let fd = set.extra();
     let mut out: Vec<Case<'_>> = Vec::new();
     let alone = if modify { None } else { Some(RAW_FCNTL) };
     if !modify {
-        out.push(Case {
-            name: RAW_FCNTL,
-            baseline: None,
-            waiter: Box::new(RawFcntl(fd)),
-        });
-        out.push(Case {
-            name: "raw fcntl(F_GETFD), again (control)",
-            baseline: Some(RAW_FCNTL),
-            waiter: Box::new(RawFcntl(fd)),
-        });
+        out.push(Case::new(RAW_FCNTL, None, RawFcntl(fd)));
+        out.push(Case::new(
+            "raw fcntl(F_GETFD), again (control)",
+            Some(RAW_FCNTL),
+            RawFcntl(fd),
+        ));
     }
-    let mut poll = Poll::new();
-    for b in &background {
-        poll.register(b, PollFlags::POLLIN)?;
-    }
-    if modify {
-        poll.register(&fd, PollFlags::POLLIN)?;
-    }
-    out.push(Case {
-        name: "Poll",
-        baseline: None,
-        waiter: Box::new(Churn::new(poll, fd, modify)),
-    });
-    out.push(Case {
-        name: "PollSelector",
-        baseline: alone,
-        waiter: Box::new(SelectorChurn::churn(
-            PollSelector::new()?,
-            &background,
-            fd,
-            modify,
-        )?),
-    });
-    out.push(Case {
-        name: "SelectSelector",
-        baseline: alone,
-        waiter: Box::new(SelectorChurn::churn(
-            SelectSelector::new()?,
-            &background,
-            fd,
-            modify,
-        )?),
-    });
+    out.push(Case::new(
+        "Poll",
+        None,
+        Churn::over(set, Poll::new(), modify)?,
+    ));
+    let sel = SelectorChurn(PollSelector::new()?);
+    out.push(Case::new(
+        "PollSelector",
+        alone,
+        Churn::over(set, sel, modify)?,
+    ));
+    let sel = SelectorChurn(SelectSelector::new()?);
+    out.push(Case::new(
+        "SelectSelector",
+        alone,
+        Churn::over(set, sel, modify)?,
+    ));
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    linux::churn(&background, fd, modify, &mut out)?;
+    linux::churn(set, modify, &mut out)?;
 
-    let ds = DefaultSelector::<usize>::new()?;
+    let sel = SelectorChurn(DefaultSelector::<usize>::new()?);
     let ds_base = if out.iter().any(|c| c.name == RAW_EPOLL_CTL) {
         Some(RAW_EPOLL_CTL)
     } else {
         alone
     };
-    out.push(Case {
-        name: "DefaultSelector",
-        baseline: ds_base,
-        waiter: Box::new(SelectorChurn::churn(ds, &background, fd, modify)?),
-    });
-    let mio_poll = mio::Poll::new()?;
-    for (i, b) in background.iter().enumerate() {
-        let raw = b.as_raw_fd();
-        mio_poll.registry().register(
-            &mut mio::unix::SourceFd(&raw),
-            mio::Token(i + 2),
-            mio::Interest::READABLE,
-        )?;
-    }
-    if modify {
-        let raw = fd.as_raw_fd();
-        mio_poll.registry().register(
-            &mut mio::unix::SourceFd(&raw),
-            mio::Token(0),
-            mio::Interest::READABLE,
-        )?;
-    }
-    out.push(Case {
-        name: "mio",
-        baseline: ds_base,
-        waiter: Box::new(Churn::new(mio_poll, fd, modify)),
-    });
-    let mut poller = PollingLevel::new()?;
-    for (i, b) in background.iter().enumerate() {
-        poller.add(*b, polling::Event::readable(i + 2))?;
-    }
-    if modify {
-        poller.add(fd, polling::Event::readable(0))?;
-    }
-    out.push(Case {
-        name: "polling (level)",
-        baseline: ds_base,
-        waiter: Box::new(Churn::new(poller, fd, modify)),
-    });
+    out.push(Case::new(
+        "DefaultSelector",
+        ds_base,
+        Churn::over(set, sel, modify)?,
+    ));
+    let mio = mio::Poll::new()?;
+    out.push(Case::new("mio", ds_base, Churn::over(set, mio, modify)?));
+    let poller = PollingLevel::new()?;
+    out.push(Case::new(
+        "polling (level)",
+        ds_base,
+        Churn::over(set, poller, modify)?,
+    ));
     Ok(out)
 }
 
@@ -670,23 +395,14 @@ pub fn edge_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
         linux::edge(fds, &mut out)?;
-        let poll = mio::Poll::new()?;
-        for (i, fd) in fds.iter().enumerate() {
-            let raw = fd.as_raw_fd();
-            poll.registry().register(
-                &mut mio::unix::SourceFd(&raw),
-                mio::Token(i),
-                mio::Interest::READABLE,
-            )?;
-        }
-        out.push(Case {
-            name: "mio",
-            baseline: Some(RAW_EPOLL_ET),
-            waiter: Box::new(MioWait {
-                poll,
+        out.push(Case::new(
+            "mio",
+            Some(RAW_EPOLL_ET),
+            MioWait {
+                poll: setup::mio(fds)?,
                 events: mio::Events::with_capacity(crate::cases::CAPACITY),
-            }),
-        });
+            },
+        ));
     }
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     let _ = fds;
@@ -751,31 +467,36 @@ pub fn memory_rows(live: fn() -> usize) -> io::Result<Vec<MemRow>> {
             target,
         });
     };
+    /// The growth of `live` while `build` builds an object (dropped after).
+    fn grown<T>(live: fn() -> usize, build: impl FnOnce() -> io::Result<T>) -> io::Result<usize> {
+        let before = live();
+        let object = build()?;
+        let bytes = live().saturating_sub(before);
+        drop(object);
+        Ok(bytes)
+    }
     fn sel<S: Selector>(
         live: fn() -> usize,
         fds: &[BorrowedFd<'_>],
         make: impl Fn() -> io::Result<S>,
         data: impl Fn(usize) -> S::Data,
     ) -> io::Result<usize> {
-        let before = live();
-        let mut s = make()?;
-        for (i, fd) in fds.iter().enumerate() {
-            s.register(fd, Interest::READ, data(i))?;
-        }
-        let bytes = live().saturating_sub(before);
-        drop(s);
-        Ok(bytes)
+        grown(live, || {
+            let mut s = make()?;
+            for (i, fd) in fds.iter().enumerate() {
+                s.register(fd, Interest::READ, data(i))?;
+            }
+            Ok(s)
+        })
     }
-    {
-        let before = live();
+    let poll = grown(live, || {
         let mut p = Poll::new();
         for fd in &fds {
             p.register(fd, PollFlags::POLLIN)?;
         }
-        let bytes = live().saturating_sub(before);
-        drop(p);
-        row("Poll", "—", None, bytes);
-    }
+        Ok(p)
+    })?;
+    row("Poll", "—", None, poll);
     for (data, extra) in [("()", 0.0), ("usize", 8.0)] {
         let unit = extra == 0.0;
         macro_rules! measure {
@@ -807,40 +528,33 @@ pub fn memory_rows(live: fn() -> usize) -> io::Result<Vec<MemRow>> {
         );
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        let before = live();
-        let ep = select_epoll::Epoll::new()?;
-        for fd in &fds {
-            ep.register(fd, select_epoll::EpollFlags::EPOLLIN)?;
-        }
-        let bytes = live().saturating_sub(before);
-        drop(ep);
-        row("Epoll", "—", None, bytes);
-    }
-    {
-        let before = live();
-        let poll = mio::Poll::new()?;
-        for (i, fd) in fds.iter().enumerate() {
-            let raw = fd.as_raw_fd();
-            poll.registry().register(
-                &mut mio::unix::SourceFd(&raw),
-                mio::Token(i),
-                mio::Interest::READABLE,
-            )?;
-        }
-        let bytes = live().saturating_sub(before);
-        drop(poll);
-        row("mio", "usize (Token)", None, bytes);
-    }
-    {
-        let before = live();
-        let mut poller = PollingLevel::new()?;
-        for (i, fd) in fds.iter().enumerate() {
-            poller.add(*fd, polling::Event::readable(i))?;
-        }
-        let bytes = live().saturating_sub(before);
-        drop(poller);
-        row("polling (level)", "usize (key)", None, bytes);
-    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    row("Epoll", "—", None, grown(live, || setup::epoll(&fds))?);
+    row(
+        "mio",
+        "usize (Token)",
+        None,
+        grown(live, || setup::mio(&fds))?,
+    );
+    let polling = grown(live, || setup::polling(&fds, |i, _| i))?;
+    row("polling (level)", "usize (key)", None, polling);
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::churn_cases;
+    use crate::churn::ChurnFds;
+
+    #[test]
+    fn every_churn_case_succeeds_again_and_again() {
+        let set = ChurnFds::new(10).unwrap();
+        for modify in [false, true] {
+            for mut case in churn_cases(&set, modify).unwrap() {
+                for _ in 0..4 {
+                    assert_ne!(case.waiter.wait(), -1, "{} (modify {modify})", case.name);
+                }
+            }
+        }
+    }
 }

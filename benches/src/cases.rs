@@ -7,12 +7,13 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use select_core::testing::{dup_at, is_open, pipe, write_byte};
-use select_core::{Backend, Events, Interest, Selector};
+use select_core::{Backend, Events, Selector};
 use select_facade::DefaultSelector;
 use select_fdset::{Ready, Select, SelectSelector};
 use select_poll::{Poll, PollFlags, PollSelector};
 
 use crate::raw::{PollingLevel, RawPoll, RawSelect};
+use crate::setup;
 
 /// The event-buffer capacity every backend gets in these workloads.
 pub const CAPACITY: usize = 64;
@@ -92,11 +93,7 @@ pub fn rotating<'a>(builds: Vec<Vec<Case<'a>>>) -> Vec<Case<'a>> {
     }
     meta.into_iter()
         .zip(turns)
-        .map(|((name, baseline), r)| Case {
-            name,
-            baseline,
-            waiter: Box::new(r),
-        })
+        .map(|((name, baseline), r)| Case::new(name, baseline, r))
         .collect()
 }
 
@@ -108,6 +105,22 @@ pub struct Case<'a> {
     pub baseline: Option<&'static str>,
     /// The waiter.
     pub waiter: Box<dyn Waiter + 'a>,
+}
+
+impl<'a> Case<'a> {
+    /// The case `name` timing `waiter`, compared with the raw case `baseline` (`None` for
+    /// a baseline).
+    pub fn new(
+        name: &'static str,
+        baseline: Option<&'static str>,
+        waiter: impl Waiter + 'a,
+    ) -> Case<'a> {
+        Case {
+            name,
+            baseline,
+            waiter: Box::new(waiter),
+        }
+    }
 }
 
 impl std::fmt::Debug for Case<'_> {
@@ -153,13 +166,7 @@ pub fn polling_baseline() -> &'static str {
 }
 
 /// Whether this build measures kqueue (BSD and macOS).
-pub const KQUEUE_BUILT: bool = cfg!(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_os = "macos"
-));
+pub const KQUEUE_BUILT: bool = cfg!(has_kqueue);
 
 /// Whether `select(2)` can take this fd here (fds past FD_SETSIZE only where the kernel
 /// takes larger sets).
@@ -167,7 +174,8 @@ pub fn select_takes(fd: RawFd) -> bool {
     select_fdset::LARGE_FDS || (fd as usize) < select_fdset::FD_SETSIZE
 }
 
-/// `N` pipes, the last one readable: the `one_ready` workload.
+/// `N` pipes, the last one readable: the `one_ready` workload (or, built with
+/// [`all_ready`](Pipes::all_ready), all of them: the busy workload).
 #[derive(Debug)]
 pub struct Pipes {
     readers: Vec<io::PipeReader>,
@@ -181,8 +189,24 @@ impl Pipes {
     ///
     /// If the pipes cannot be created (raise the fd limit first).
     pub fn new(n: usize) -> Pipes {
+        Pipes::open(n, false)
+    }
+
+    /// Opens `n` pipes (`n >= 1`) and writes one byte into each.
+    ///
+    /// # Panics
+    ///
+    /// As [`new`](Pipes::new).
+    pub fn all_ready(n: usize) -> Pipes {
+        Pipes::open(n, true)
+    }
+
+    fn open(n: usize, all: bool) -> Pipes {
         let (readers, writers): (Vec<_>, Vec<_>) = (0..n.max(1)).map(|_| pipe()).unzip();
-        write_byte(&writers[writers.len() - 1]);
+        let first = if all { 0 } else { writers.len() - 1 };
+        for w in &writers[first..] {
+            write_byte(w);
+        }
         Pipes {
             readers,
             _writers: writers,
@@ -194,7 +218,8 @@ impl Pipes {
         self.readers.iter().map(|r| r.as_fd()).collect()
     }
 
-    /// The readable fd.
+    /// The last read end: the readable one (with [`all_ready`](Pipes::all_ready), one of
+    /// them).
     pub fn ready_fd(&self) -> RawFd {
         self.readers[self.readers.len() - 1].as_raw_fd()
     }
@@ -298,12 +323,9 @@ struct SelectorWaiter<S> {
 }
 
 impl<S: Selector<Data = usize>> SelectorWaiter<S> {
-    fn new(mut sel: S, fds: &[BorrowedFd<'_>]) -> io::Result<Self> {
-        for (i, fd) in fds.iter().enumerate() {
-            sel.register(fd, Interest::READ, i)?;
-        }
+    fn new(sel: S, fds: &[BorrowedFd<'_>]) -> io::Result<Self> {
         Ok(SelectorWaiter {
-            sel,
+            sel: setup::selector(sel, fds)?,
             events: Events::with_capacity(CAPACITY),
         })
     }
@@ -352,7 +374,7 @@ impl Waiter for PollingWaiter<'_> {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use crate::raw::RawEpoll;
 #[cfg(any(target_os = "linux", target_os = "android"))]
-use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector};
+use select_epoll::{Epoll, EpollEvents, EpollSelector};
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 struct EpollWaiter {
@@ -378,13 +400,7 @@ impl Waiter for RawEpoll {
     }
 }
 
-#[cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_os = "macos"
-))]
+#[cfg(has_kqueue)]
 mod kq {
     use super::*;
     use crate::raw::RawKqueue;
@@ -416,27 +432,23 @@ mod kq {
         for fd in fds {
             raw.add_read(fd.as_raw_fd())?;
         }
-        out.push(Case {
-            name: RAW_KEVENT,
-            baseline: None,
-            waiter: Box::new(raw),
-        });
+        out.push(Case::new(RAW_KEVENT, None, raw));
         let kq = Kqueue::new()?;
         let changes: Vec<KEvent> = fds.iter().map(KEvent::for_fd).collect::<io::Result<_>>()?;
         kq.control(&changes, 0, ZERO)?;
-        out.push(Case {
-            name: "Kqueue",
-            baseline: Some(RAW_KEVENT),
-            waiter: Box::new(KqueueWaiter {
+        out.push(Case::new(
+            "Kqueue",
+            Some(RAW_KEVENT),
+            KqueueWaiter {
                 kq,
                 events: Vec::with_capacity(CAPACITY),
-            }),
-        });
-        out.push(Case {
-            name: "KqueueSelector",
-            baseline: Some(RAW_KEVENT),
-            waiter: Box::new(SelectorWaiter::new(KqueueSelector::new()?, fds)?),
-        });
+            },
+        ));
+        out.push(Case::new(
+            "KqueueSelector",
+            Some(RAW_KEVENT),
+            SelectorWaiter::new(KqueueSelector::new()?, fds)?,
+        ));
         Ok(())
     }
 }
@@ -456,116 +468,87 @@ pub fn wait_cases<'a>(fds: &[BorrowedFd<'a>]) -> io::Result<Vec<Case<'a>>> {
     let mut out: Vec<Case<'a>> = Vec::new();
 
     if raw.iter().all(|&fd| select_takes(fd)) {
-        out.push(Case {
-            name: RAW_SELECT_REBUILD,
-            baseline: None,
-            waiter: Box::new(RawSelectRebuild(RawSelect::new(&raw))),
-        });
-        out.push(Case {
-            name: RAW_SELECT,
-            baseline: None,
-            waiter: Box::new(RawSelectCopy(RawSelect::new(&raw))),
-        });
-        out.push(Case {
-            name: "select()",
-            baseline: Some(RAW_SELECT_REBUILD),
-            waiter: Box::new(SelectFn {
+        out.push(Case::new(
+            RAW_SELECT_REBUILD,
+            None,
+            RawSelectRebuild(RawSelect::new(&raw)),
+        ));
+        out.push(Case::new(
+            RAW_SELECT,
+            None,
+            RawSelectCopy(RawSelect::new(&raw)),
+        ));
+        out.push(Case::new(
+            "select()",
+            Some(RAW_SELECT_REBUILD),
+            SelectFn {
                 sel: Select::new(),
                 fds: raw.clone(),
                 ready: Ready::new(),
-            }),
-        });
-        out.push(Case {
-            name: "SelectSelector",
-            baseline: Some(RAW_SELECT),
-            waiter: Box::new(SelectorWaiter::new(SelectSelector::new()?, fds)?),
-        });
+            },
+        ));
+        out.push(Case::new(
+            "SelectSelector",
+            Some(RAW_SELECT),
+            SelectorWaiter::new(SelectSelector::new()?, fds)?,
+        ));
     }
 
-    out.push(Case {
-        name: RAW_POLL,
-        baseline: None,
-        waiter: Box::new(RawPoll::new(&raw)),
-    });
-    let mut poll = Poll::with_capacity(fds.len());
-    for fd in fds {
-        poll.register(fd, PollFlags::POLLIN)?;
-    }
-    out.push(Case {
-        name: "Poll",
-        baseline: Some(RAW_POLL),
-        waiter: Box::new(PollWaiter {
-            poll,
+    out.push(Case::new(RAW_POLL, None, RawPoll::new(&raw)));
+    out.push(Case::new(
+        "Poll",
+        Some(RAW_POLL),
+        PollWaiter {
+            poll: setup::poll(fds)?,
             out: Vec::with_capacity(CAPACITY),
-        }),
-    });
-    out.push(Case {
-        name: "PollSelector",
-        baseline: Some(RAW_POLL),
-        waiter: Box::new(SelectorWaiter::new(PollSelector::new()?, fds)?),
-    });
+        },
+    ));
+    out.push(Case::new(
+        "PollSelector",
+        Some(RAW_POLL),
+        SelectorWaiter::new(PollSelector::new()?, fds)?,
+    ));
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
-        let rawep = RawEpoll::new(CAPACITY)?;
-        for &fd in &raw {
-            rawep.add(fd, libc::EPOLLIN as u32)?;
-        }
-        out.push(Case {
-            name: RAW_EPOLL,
-            baseline: None,
-            waiter: Box::new(rawep),
-        });
-        let ep = Epoll::new()?;
-        for fd in fds {
-            ep.register(fd, EpollFlags::EPOLLIN)?;
-        }
-        out.push(Case {
-            name: "Epoll",
-            baseline: Some(RAW_EPOLL),
-            waiter: Box::new(EpollWaiter {
-                ep,
+        let rawep = setup::raw_epoll(fds, CAPACITY, libc::EPOLLIN)?;
+        out.push(Case::new(RAW_EPOLL, None, rawep));
+        out.push(Case::new(
+            "Epoll",
+            Some(RAW_EPOLL),
+            EpollWaiter {
+                ep: setup::epoll(fds)?,
                 events: EpollEvents::with_capacity(CAPACITY)?,
-            }),
-        });
-        out.push(Case {
-            name: "EpollSelector",
-            baseline: Some(RAW_EPOLL),
-            waiter: Box::new(SelectorWaiter::new(EpollSelector::new()?, fds)?),
-        });
+            },
+        ));
+        out.push(Case::new(
+            "EpollSelector",
+            Some(RAW_EPOLL),
+            SelectorWaiter::new(EpollSelector::new()?, fds)?,
+        ));
     }
 
-    #[cfg(any(
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_os = "macos"
-    ))]
+    #[cfg(has_kqueue)]
     kq::cases(fds, &mut out)?;
 
     let ds = DefaultSelector::<usize>::new()?;
     let ds_base = raw_name(ds.backend());
     if out.iter().any(|c| c.name == ds_base) {
-        out.push(Case {
-            name: "DefaultSelector",
-            baseline: Some(ds_base),
-            waiter: Box::new(SelectorWaiter::new(ds, fds)?),
-        });
+        out.push(Case::new(
+            "DefaultSelector",
+            Some(ds_base),
+            SelectorWaiter::new(ds, fds)?,
+        ));
     }
 
-    let mut poller = PollingLevel::new()?;
-    for fd in fds {
-        poller.add(*fd, polling::Event::readable(fd.as_raw_fd() as usize))?;
-    }
-    out.push(Case {
-        name: "polling (level)",
-        baseline: Some(polling_baseline()),
-        waiter: Box::new(PollingWaiter {
-            poller,
+    out.push(Case::new(
+        "polling (level)",
+        Some(polling_baseline()),
+        PollingWaiter {
+            poller: setup::polling(fds, |_, fd| fd.as_raw_fd() as usize)?,
             events: polling::Events::with_capacity(std::num::NonZeroUsize::new(CAPACITY).unwrap()),
-        }),
-    });
+        },
+    ));
     Ok(out)
 }
 
@@ -603,11 +586,7 @@ mod tests {
         names
             .iter()
             .enumerate()
-            .map(|(i, &name)| Case {
-                name,
-                baseline: None,
-                waiter: Box::new(Fixed(base + i as RawFd)),
-            })
+            .map(|(i, &name)| Case::new(name, None, Fixed(base + i as RawFd)))
             .collect()
     }
 

@@ -1,6 +1,10 @@
 //! The `churn` workload: with `N` fds already registered, one register + modify +
 //! unregister cycle of one more fd (a socket: READ, then READ | WRITE, then removed).
 //! Shows that registration is O(1) on every backend (no table rebuild per change).
+//!
+//! The per-backend calls ([`ChurnOps`]) serve both front ends: the criterion suite runs
+//! them as one cycle ([`churners`]), the report times each operation on its own
+//! ([`axes::churn_cases`](crate::axes::churn_cases)).
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
@@ -55,85 +59,164 @@ impl ChurnFds {
         })
     }
 
-    fn background(&self) -> impl Iterator<Item = BorrowedFd<'_>> {
+    /// The `n` registered fds.
+    pub(crate) fn background(&self) -> impl Iterator<Item = BorrowedFd<'_>> {
         self.background.iter().map(|s| s.as_fd())
     }
-}
 
-struct SelectorChurn<'a, S> {
-    sel: S,
-    fd: BorrowedFd<'a>,
-}
+    /// The churning fd.
+    pub(crate) fn extra(&self) -> BorrowedFd<'_> {
+        self.extra.as_fd()
+    }
 
-impl<'a, S: Selector<Data = usize>> SelectorChurn<'a, S> {
-    fn new(mut sel: S, fds: &'a ChurnFds) -> io::Result<Self> {
-        for (i, fd) in fds.background().enumerate() {
-            sel.register(&fd, Interest::READ, i)?;
+    /// `ops` with every background fd watched (the `i`-th with data `i + 2`: 0 and 1
+    /// are the churning fd's), and with `with_extra` the churning fd added too.
+    pub(crate) fn prepare<'a, O: ChurnOps<'a>>(
+        &'a self,
+        mut ops: O,
+        with_extra: bool,
+    ) -> io::Result<O> {
+        for (i, fd) in self.background().enumerate() {
+            ops.watch(fd, i + 2)?;
         }
-        Ok(SelectorChurn {
-            sel,
-            fd: fds.extra.as_fd(),
-        })
+        if with_extra {
+            ops.add(self.extra())?;
+        }
+        Ok(ops)
     }
 }
 
-impl<S: Selector<Data = usize>> Churner for SelectorChurn<'_, S> {
-    fn cycle(&mut self) -> io::Result<()> {
-        self.sel.register(&self.fd, Interest::READ, 0)?;
-        self.sel
-            .modify(&self.fd, Interest::READ | Interest::WRITE, 1)?;
-        self.sel.unregister(&self.fd)?;
+/// What one contender of the churn workload does: watches a background fd, and adds,
+/// changes and removes the churning one.
+pub(crate) trait ChurnOps<'a> {
+    /// Registers a background fd for reading with `data` (setup, never timed).
+    fn watch(&mut self, fd: BorrowedFd<'a>, data: usize) -> io::Result<()>;
+    /// Registers the churning fd for reading (data 0).
+    fn add(&mut self, fd: BorrowedFd<'a>) -> io::Result<()>;
+    /// Changes its interest to reading, plus writing when `with_write` (data 1).
+    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> io::Result<()>;
+    /// Removes it.
+    fn remove(&mut self, fd: BorrowedFd<'a>) -> io::Result<()>;
+}
+
+/// A selector as a churn contender.
+pub(crate) struct SelectorChurn<S>(pub(crate) S);
+
+impl<'a, S: Selector<Data = usize>> ChurnOps<'a> for SelectorChurn<S> {
+    fn watch(&mut self, fd: BorrowedFd<'a>, data: usize) -> io::Result<()> {
+        self.0.register(&fd, Interest::READ, data)?;
+        Ok(())
+    }
+    #[inline]
+    fn add(&mut self, fd: BorrowedFd<'a>) -> io::Result<()> {
+        self.0.register(&fd, Interest::READ, 0)?;
+        Ok(())
+    }
+    #[inline]
+    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> io::Result<()> {
+        let i = if with_write {
+            Interest::READ | Interest::WRITE
+        } else {
+            Interest::READ
+        };
+        self.0.modify(&fd, i, 1)?;
+        Ok(())
+    }
+    #[inline]
+    fn remove(&mut self, fd: BorrowedFd<'a>) -> io::Result<()> {
+        self.0.unregister(&fd)?;
         Ok(())
     }
 }
 
-struct PollChurn<'a> {
-    poll: Poll,
-    fd: BorrowedFd<'a>,
+/// [`ChurnOps`] for an object of the `select` module's shape: `register`, `modify` and
+/// `unregister` with its own flags, `$read` for reading, `$read_write` for both.
+macro_rules! object_ops {
+    ($object:ty, $read:expr, $read_write:expr) => {
+        impl<'a> ChurnOps<'a> for $object {
+            fn watch(&mut self, fd: BorrowedFd<'a>, _: usize) -> io::Result<()> {
+                self.add(fd)
+            }
+            #[inline]
+            fn add(&mut self, fd: BorrowedFd<'a>) -> io::Result<()> {
+                self.register(&fd, $read)
+            }
+            #[inline]
+            fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> io::Result<()> {
+                self.modify(&fd, if with_write { $read_write } else { $read })
+            }
+            #[inline]
+            fn remove(&mut self, fd: BorrowedFd<'a>) -> io::Result<()> {
+                self.unregister(&fd)?;
+                Ok(())
+            }
+        }
+    };
 }
 
-impl Churner for PollChurn<'_> {
-    fn cycle(&mut self) -> io::Result<()> {
-        self.poll.register(&self.fd, PollFlags::POLLIN)?;
-        self.poll
-            .modify(&self.fd, PollFlags::POLLIN | PollFlags::POLLOUT)?;
-        self.poll.unregister(&self.fd)?;
-        Ok(())
+object_ops!(
+    Poll,
+    PollFlags::POLLIN,
+    PollFlags::POLLIN | PollFlags::POLLOUT
+);
+
+impl<'a> ChurnOps<'a> for mio::Poll {
+    #[inline]
+    fn watch(&mut self, fd: BorrowedFd<'a>, data: usize) -> io::Result<()> {
+        let raw = fd.as_raw_fd();
+        self.registry().register(
+            &mut mio::unix::SourceFd(&raw),
+            mio::Token(data),
+            mio::Interest::READABLE,
+        )
+    }
+    #[inline]
+    fn add(&mut self, fd: BorrowedFd<'a>) -> io::Result<()> {
+        self.watch(fd, 0)
+    }
+    #[inline]
+    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> io::Result<()> {
+        let raw = fd.as_raw_fd();
+        let i = if with_write {
+            mio::Interest::READABLE | mio::Interest::WRITABLE
+        } else {
+            mio::Interest::READABLE
+        };
+        self.registry()
+            .reregister(&mut mio::unix::SourceFd(&raw), mio::Token(1), i)
+    }
+    #[inline]
+    fn remove(&mut self, fd: BorrowedFd<'a>) -> io::Result<()> {
+        let raw = fd.as_raw_fd();
+        self.registry().deregister(&mut mio::unix::SourceFd(&raw))
     }
 }
 
-struct MioChurn<'a> {
-    poll: mio::Poll,
-    fd: BorrowedFd<'a>,
-}
-
-impl Churner for MioChurn<'_> {
-    fn cycle(&mut self) -> io::Result<()> {
-        let raw = self.fd.as_raw_fd();
-        let mut src = mio::unix::SourceFd(&raw);
-        let reg = self.poll.registry();
-        reg.register(&mut src, mio::Token(0), mio::Interest::READABLE)?;
-        reg.reregister(
-            &mut src,
-            mio::Token(1),
-            mio::Interest::READABLE | mio::Interest::WRITABLE,
-        )?;
-        reg.deregister(&mut src)
+impl<'a> ChurnOps<'a> for PollingLevel<'a> {
+    fn watch(&mut self, fd: BorrowedFd<'a>, data: usize) -> io::Result<()> {
+        PollingLevel::add(self, fd, polling::Event::readable(data))
+    }
+    #[inline]
+    fn add(&mut self, fd: BorrowedFd<'a>) -> io::Result<()> {
+        PollingLevel::add(self, fd, polling::Event::readable(0))
+    }
+    #[inline]
+    fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> io::Result<()> {
+        let ev = if with_write {
+            polling::Event::all(1)
+        } else {
+            polling::Event::readable(1)
+        };
+        self.modify(fd, ev)
+    }
+    #[inline]
+    fn remove(&mut self, fd: BorrowedFd<'a>) -> io::Result<()> {
+        self.delete(fd)
     }
 }
 
-struct PollingChurn<'a> {
-    poller: PollingLevel<'a>,
-    fd: BorrowedFd<'a>,
-}
-
-impl Churner for PollingChurn<'_> {
-    fn cycle(&mut self) -> io::Result<()> {
-        self.poller.add(self.fd, polling::Event::readable(0))?;
-        self.poller.modify(self.fd, polling::Event::all(1))?;
-        self.poller.delete(self.fd)
-    }
-}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) use self::linux::RawCtl;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod linux {
@@ -141,32 +224,35 @@ mod linux {
     use crate::raw::RawEpoll;
     use select_epoll::{Epoll, EpollFlags, EpollSelector};
 
-    struct EpollChurn<'a> {
-        ep: Epoll,
-        fd: BorrowedFd<'a>,
-    }
+    const EPOLLIN: u32 = libc::EPOLLIN as u32;
+    const EPOLLOUT: u32 = libc::EPOLLOUT as u32;
 
-    impl Churner for EpollChurn<'_> {
-        fn cycle(&mut self) -> io::Result<()> {
-            self.ep.register(&self.fd, EpollFlags::EPOLLIN)?;
-            self.ep
-                .modify(&self.fd, EpollFlags::EPOLLIN | EpollFlags::EPOLLOUT)?;
-            self.ep.unregister(&self.fd)
+    object_ops!(
+        Epoll,
+        EpollFlags::EPOLLIN,
+        EpollFlags::EPOLLIN | EpollFlags::EPOLLOUT
+    );
+
+    /// Raw `epoll_ctl` calls, the churning fd added and changed with the mask `READ`
+    /// (plus `EPOLLOUT` when writing); background fds are watched with `EPOLLIN`.
+    pub(crate) struct RawCtl<const READ: u32>(pub(crate) RawEpoll);
+
+    impl<'a, const READ: u32> ChurnOps<'a> for RawCtl<READ> {
+        fn watch(&mut self, fd: BorrowedFd<'a>, _: usize) -> io::Result<()> {
+            self.0.add(fd.as_raw_fd(), EPOLLIN)
         }
-    }
-
-    struct RawChurn<'a> {
-        ep: RawEpoll,
-        fd: BorrowedFd<'a>,
-    }
-
-    impl Churner for RawChurn<'_> {
-        fn cycle(&mut self) -> io::Result<()> {
-            let fd = self.fd.as_raw_fd();
-            self.ep.add(fd, libc::EPOLLIN as u32)?;
-            self.ep
-                .modify(fd, (libc::EPOLLIN | libc::EPOLLOUT) as u32)?;
-            self.ep.delete(fd)
+        #[inline]
+        fn add(&mut self, fd: BorrowedFd<'a>) -> io::Result<()> {
+            self.0.add(fd.as_raw_fd(), READ)
+        }
+        #[inline]
+        fn change(&mut self, fd: BorrowedFd<'a>, with_write: bool) -> io::Result<()> {
+            let write = if with_write { EPOLLOUT } else { 0 };
+            self.0.modify(fd.as_raw_fd(), READ | write)
+        }
+        #[inline]
+        fn remove(&mut self, fd: BorrowedFd<'a>) -> io::Result<()> {
+            self.0.delete(fd.as_raw_fd())
         }
     }
 
@@ -174,21 +260,35 @@ mod linux {
         fds: &'a ChurnFds,
         out: &mut Vec<(&'static str, Box<dyn Churner + 'a>)>,
     ) -> io::Result<()> {
-        let raw = RawEpoll::new(1)?;
-        let ep = Epoll::new()?;
-        for fd in fds.background() {
-            raw.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
-            ep.register(&fd, EpollFlags::EPOLLIN)?;
-        }
-        let fd = fds.extra.as_fd();
-        out.push(("raw epoll_ctl", Box::new(RawChurn { ep: raw, fd })));
-        out.push(("Epoll", Box::new(EpollChurn { ep, fd })));
-        out.push((
-            "EpollSelector",
-            Box::new(SelectorChurn::new(EpollSelector::new()?, fds)?),
-        ));
+        let raw = RawCtl::<EPOLLIN>(RawEpoll::new(1)?);
+        out.push(("raw epoll_ctl", cycle(fds, raw)?));
+        out.push(("Epoll", cycle(fds, Epoll::new()?)?));
+        let sel = SelectorChurn(EpollSelector::new()?);
+        out.push(("EpollSelector", cycle(fds, sel)?));
         Ok(())
     }
+}
+
+/// One register + modify + unregister cycle of the churning fd through `ops`.
+struct Cycle<'a, O> {
+    ops: O,
+    fd: BorrowedFd<'a>,
+}
+
+impl<'a, O: ChurnOps<'a>> Churner for Cycle<'a, O> {
+    fn cycle(&mut self) -> io::Result<()> {
+        self.ops.add(self.fd)?;
+        self.ops.change(self.fd, true)?;
+        self.ops.remove(self.fd)
+    }
+}
+
+/// `ops` prepared over `fds` as a criterion churner.
+fn cycle<'a, O: ChurnOps<'a> + 'a>(fds: &'a ChurnFds, ops: O) -> io::Result<Box<dyn Churner + 'a>> {
+    Ok(Box::new(Cycle {
+        ops: fds.prepare(ops, false)?,
+        fd: fds.extra(),
+    }))
 }
 
 /// Every churner over `fds`, named.
@@ -198,63 +298,27 @@ mod linux {
 /// Any error creating or registering with a backend.
 pub fn churners(fds: &ChurnFds) -> io::Result<Vec<(&'static str, Box<dyn Churner + '_>)>> {
     let mut out: Vec<(&'static str, Box<dyn Churner + '_>)> = Vec::new();
-    let extra = fds.extra.as_fd();
-    let mut poll = Poll::with_capacity(fds.background.len() + 1);
-    for fd in fds.background() {
-        poll.register(&fd, PollFlags::POLLIN)?;
-    }
-    out.push(("Poll", Box::new(PollChurn { poll, fd: extra })));
-    out.push((
-        "PollSelector",
-        Box::new(SelectorChurn::new(PollSelector::new()?, fds)?),
-    ));
-    if std::iter::once(extra)
+    let poll = Poll::with_capacity(fds.background.len() + 1);
+    out.push(("Poll", cycle(fds, poll)?));
+    let sel = SelectorChurn(PollSelector::new()?);
+    out.push(("PollSelector", cycle(fds, sel)?));
+    if std::iter::once(fds.extra())
         .chain(fds.background())
         .all(|fd| crate::cases::select_takes(fd.as_raw_fd()))
     {
-        out.push((
-            "SelectSelector",
-            Box::new(SelectorChurn::new(SelectSelector::new()?, fds)?),
-        ));
+        let sel = SelectorChurn(SelectSelector::new()?);
+        out.push(("SelectSelector", cycle(fds, sel)?));
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
     linux::churners(fds, &mut out)?;
-    #[cfg(any(
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_os = "macos"
-    ))]
-    out.push((
-        "KqueueSelector",
-        Box::new(SelectorChurn::new(
-            select_kqueue::KqueueSelector::new()?,
-            fds,
-        )?),
-    ));
-    out.push((
-        "DefaultSelector",
-        Box::new(SelectorChurn::new(DefaultSelector::<usize>::new()?, fds)?),
-    ));
-
-    let m = mio::Poll::new()?;
-    for (i, fd) in fds.background().enumerate() {
-        m.registry().register(
-            &mut mio::unix::SourceFd(&fd.as_raw_fd()),
-            mio::Token(i + 2),
-            mio::Interest::READABLE,
-        )?;
+    #[cfg(has_kqueue)]
+    {
+        let sel = SelectorChurn(select_kqueue::KqueueSelector::new()?);
+        out.push(("KqueueSelector", cycle(fds, sel)?));
     }
-    out.push(("mio", Box::new(MioChurn { poll: m, fd: extra })));
-
-    let mut poller = PollingLevel::new()?;
-    for (i, fd) in fds.background().enumerate() {
-        poller.add(fd, polling::Event::readable(i + 2))?;
-    }
-    out.push((
-        "polling (level)",
-        Box::new(PollingChurn { poller, fd: extra }),
-    ));
+    let sel = SelectorChurn(DefaultSelector::<usize>::new()?);
+    out.push(("DefaultSelector", cycle(fds, sel)?));
+    out.push(("mio", cycle(fds, mio::Poll::new()?)?));
+    out.push(("polling (level)", cycle(fds, PollingLevel::new()?)?));
     Ok(out)
 }

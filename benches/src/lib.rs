@@ -36,6 +36,7 @@ pub mod libevent;
 pub mod measure;
 #[allow(unsafe_code)]
 pub mod raw;
+mod setup;
 
 /// The sizes every suite is run over.
 pub const NS: [usize; 4] = [10, 100, 1000, 9000];

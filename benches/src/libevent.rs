@@ -11,12 +11,13 @@ use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::UnixStream;
 
-use select_core::{Events, Interest, Selector};
+use select_core::{Events, Selector};
 use select_facade::DefaultSelector;
 use select_fdset::{Ready, Select, SelectSelector};
 use select_poll::{Poll, PollFlags, PollSelector};
 
 use crate::raw::{PollingLevel, RawPoll};
+use crate::setup;
 
 /// Event-buffer capacity of every driver in this workload.
 pub const CAPACITY: usize = 1024;
@@ -149,12 +150,9 @@ struct SelectorDriver<S> {
 }
 
 impl<S: Selector<Data = usize>> SelectorDriver<S> {
-    fn new(mut sel: S, ring: &Ring) -> io::Result<Self> {
-        for (i, fd) in ring.fds().iter().enumerate() {
-            sel.register(fd, Interest::READ, i)?;
-        }
+    fn new(sel: S, ring: &Ring) -> io::Result<Self> {
         Ok(SelectorDriver {
-            sel,
+            sel: setup::selector(sel, &ring.fds())?,
             events: Events::with_capacity(CAPACITY),
             out: Vec::with_capacity(CAPACITY),
         })
@@ -206,7 +204,7 @@ impl Driver for RawPollDriver {
 mod linux {
     use super::*;
     use crate::raw::RawEpoll;
-    use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector};
+    use select_epoll::{Epoll, EpollEvents, EpollSelector};
 
     struct EpollDriver {
         ep: Epoll,
@@ -242,12 +240,9 @@ mod linux {
         ring: &'a Ring,
         out: &mut Vec<(&'static str, Box<dyn Driver + 'a>)>,
     ) -> io::Result<()> {
-        let raw = RawEpoll::new(CAPACITY)?;
-        let ep = Epoll::new()?;
-        for fd in ring.fds() {
-            raw.add(fd.as_raw_fd(), libc::EPOLLIN as u32)?;
-            ep.register(&fd, EpollFlags::EPOLLIN)?;
-        }
+        let fds = ring.fds();
+        let raw = setup::raw_epoll(&fds, CAPACITY, libc::EPOLLIN)?;
+        let ep = setup::epoll(&fds)?;
         out.push((
             "raw epoll_wait",
             Box::new(RawEpollDriver {
@@ -333,14 +328,10 @@ pub fn drivers(ring: &Ring) -> io::Result<Vec<(&'static str, Box<dyn Driver + '_
             out: Vec::with_capacity(CAPACITY),
         }),
     ));
-    let mut poll = Poll::with_capacity(raw.len());
-    for fd in &fds {
-        poll.register(fd, PollFlags::POLLIN)?;
-    }
     out.push((
         "Poll",
         Box::new(PollDriver {
-            poll,
+            poll: setup::poll(&fds)?,
             ready: Vec::with_capacity(CAPACITY),
             out: Vec::with_capacity(CAPACITY),
         }),
@@ -351,13 +342,7 @@ pub fn drivers(ring: &Ring) -> io::Result<Vec<(&'static str, Box<dyn Driver + '_
     ));
     #[cfg(any(target_os = "linux", target_os = "android"))]
     linux::drivers(ring, &mut out)?;
-    #[cfg(any(
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_os = "macos"
-    ))]
+    #[cfg(has_kqueue)]
     out.push((
         "KqueueSelector",
         Box::new(SelectorDriver::new(
@@ -370,31 +355,19 @@ pub fn drivers(ring: &Ring) -> io::Result<Vec<(&'static str, Box<dyn Driver + '_
         Box::new(SelectorDriver::new(DefaultSelector::<usize>::new()?, ring)?),
     ));
 
-    let m = mio::Poll::new()?;
-    for (i, &fd) in raw.iter().enumerate() {
-        m.registry().register(
-            &mut mio::unix::SourceFd(&fd),
-            mio::Token(i),
-            mio::Interest::READABLE,
-        )?;
-    }
     out.push((
         "mio (edge)",
         Box::new(MioDriver {
-            poll: m,
+            poll: setup::mio(&fds)?,
             events: mio::Events::with_capacity(CAPACITY),
             out: Vec::with_capacity(CAPACITY),
         }),
     ));
 
-    let mut poller = PollingLevel::new()?;
-    for (i, fd) in fds.iter().enumerate() {
-        poller.add(*fd, polling::Event::readable(i))?;
-    }
     out.push((
         "polling (level)",
         Box::new(PollingDriver {
-            poller,
+            poller: setup::polling(&fds, |i, _| i)?,
             events: polling::Events::with_capacity(std::num::NonZeroUsize::new(CAPACITY).unwrap()),
             out: Vec::with_capacity(CAPACITY),
         }),

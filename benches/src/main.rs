@@ -11,8 +11,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use select_benches::axes::{self, AllReady, ChurnSet, MemRow};
+use select_benches::axes::{self, MemRow};
 use select_benches::cases::{rotating, verify, wait_cases, HighFd, Pipes};
+use select_benches::churn::ChurnFds;
 use select_benches::measure::{self, Plan, Sample};
 use select_benches::raw::{live_bytes, CountingAlloc};
 use select_benches::{fits, raise_fd_limit, HIGH_FDS, NS};
@@ -463,7 +464,7 @@ fn run_axes(
             println!("skipping busy N={n}: the fd limit {limit} is too low");
             continue;
         }
-        let set = AllReady::new(n);
+        let set = Pipes::all_ready(n);
         let label = format!("busy N={n} cap {cap}");
         let fds = set.fds();
         let builds = (0..INSTANCES)
@@ -502,7 +503,7 @@ fn run_axes(
                 progress.show("churn", churn_plan.reps, churn_plan.reps);
                 continue;
             }
-            let set = ChurnSet::new(n).map_err(|e| format!("churn: {e}"))?;
+            let set = ChurnFds::new(n).map_err(|e| format!("churn: {e}"))?;
             let what = if modify { "modify" } else { "reg+unreg" };
             let label = format!("churn {what} N={n}");
             let builds = (0..INSTANCES)
@@ -575,8 +576,8 @@ fn run_python(plan: Plan, progress: &mut Progress) -> Result<PyOut, String> {
     for (work, n, group, name) in PY_WORKLOADS {
         let label = format!("CPython {work}");
         let pipes = Pipes::new(n);
-        let all = AllReady::new(if group == "busy" { n } else { 1 });
-        let churn = ChurnSet::new(if group == "churn" { n } else { 0 })
+        let all = Pipes::all_ready(if group == "busy" { n } else { 1 });
+        let churn = ChurnFds::new(if group == "churn" { n } else { 0 })
             .map_err(|e| format!("{label}: {e}"))?;
         let mut cases = match group {
             "wait" => wait_cases(&pipes.fds()),
@@ -642,29 +643,21 @@ fn python_table(rows: &[PyRow], mem: Option<(f64, f64)>, markdown: bool) -> Stri
         out.push_str("| workload | ours | ours | CPython | x faster than CPython |\n| --- | --- | ---: | ---: | ---: |\n");
     }
     for r in rows {
-        if markdown {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {:.1}x ({:.1}–{:.1}) |\n",
-                r.workload,
-                r.ours,
-                fmt_ns(r.ours_ns),
-                fmt_ns(r.py_ns),
-                r.faster,
-                r.spread.0,
-                r.spread.1
-            ));
+        let PyRow {
+            workload,
+            ours,
+            faster,
+            spread: (lo, hi),
+            ..
+        } = r;
+        let (ours_ns, py_ns) = (fmt_ns(r.ours_ns), fmt_ns(r.py_ns));
+        out.push_str(&if markdown {
+            format!("| {workload} | {ours} | {ours_ns} | {py_ns} | {faster:.1}x ({lo:.1}–{hi:.1}) |\n")
         } else {
-            out.push_str(&format!(
-                "  {:<48} {:<24} {:>9} vs CPython {:>9}: {:.1}x faster than CPython ({:.1}–{:.1})\n",
-                r.workload,
-                r.ours,
-                fmt_ns(r.ours_ns),
-                fmt_ns(r.py_ns),
-                r.faster,
-                r.spread.0,
-                r.spread.1
-            ));
-        }
+            format!(
+                "  {workload:<48} {ours:<24} {ours_ns:>9} vs CPython {py_ns:>9}: {faster:.1}x faster than CPython ({lo:.1}–{hi:.1})\n"
+            )
+        });
     }
     if let Some((py, ours)) = mem {
         let x = py / ours.max(f64::MIN_POSITIVE);
@@ -908,33 +901,40 @@ where
         .map_err(|e| e.to_string())
 }
 
-/// The value range of a suite's cells, widened for log axes.
-fn y_range(suite: &Suite) -> Option<(f64, f64)> {
-    let ys: Vec<f64> = suite
+/// The figures of a suite's cells that a log axis can show (finite and positive).
+fn positive_ns(suite: &Suite) -> Vec<f64> {
+    suite
         .iter()
         .flat_map(|(_, _, s)| s.iter().map(|s| s.ns))
         .filter(|v| v.is_finite() && *v > 0.0)
-        .collect();
+        .collect()
+}
+
+/// The smallest and the largest of `v` (`f64::MAX` and 0 when it is empty).
+fn bounds(v: &[f64]) -> (f64, f64) {
+    (
+        v.iter().copied().fold(f64::MAX, f64::min),
+        v.iter().copied().fold(0.0, f64::max),
+    )
+}
+
+/// The value range of a suite's cells, widened for log axes.
+fn y_range(suite: &Suite) -> Option<(f64, f64)> {
+    let ys = positive_ns(suite);
     if ys.is_empty() {
         return None;
     }
-    Some((
-        ys.iter().copied().fold(f64::MAX, f64::min) / 1.5,
-        ys.iter().copied().fold(0.0, f64::max) * 2.5,
-    ))
+    let (lo, hi) = bounds(&ys);
+    Some((lo / 1.5, hi * 2.5))
 }
 
 /// A log y range for a panel `height` pixels tall whose legend (one 12-pixel line per
 /// series, upper left) sits above every point: the data spans the lower part of the
 /// range, and the part the legend covers is added on top.
 fn legend_clear_range(suite: &Suite, height: u32) -> Option<(f64, f64)> {
-    let ys: Vec<f64> = suite
-        .iter()
-        .flat_map(|(_, _, s)| s.iter().map(|s| s.ns))
-        .filter(|v| v.is_finite() && *v > 0.0)
-        .collect();
-    let lo = ys.iter().copied().fold(f64::MAX, f64::min) / 1.5;
-    let hi = ys.iter().copied().fold(0.0, f64::max) * 1.3;
+    let ys = positive_ns(suite);
+    let (lo, hi) = bounds(&ys);
+    let (lo, hi) = (lo / 1.5, hi * 1.3);
     if ys.is_empty() || lo >= hi {
         return None;
     }
@@ -946,16 +946,59 @@ fn legend_clear_range(suite: &Suite, height: u32) -> Option<(f64, f64)> {
     Some((lo, hi * 10f64.powf(decades * covered / (1.0 - covered))))
 }
 
-fn plot(path: &Path, one_ready: &Suite, high_fd: &Suite, machine: &str) -> Result<(), String> {
+/// A white SVG canvas of `size` pixels at `path`, `title` on top: the area below it.
+fn titled_canvas<'p>(path: &'p Path, size: (u32, u32), title: &str) -> Result<Canvas<'p>, String> {
     use plotters::prelude::*;
-    let root = SVGBackend::new(path, (1400, 700)).into_drawing_area();
+    let root = SVGBackend::new(path, size).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let root = root
-        .titled(
-            &format!("select-rs: one zero-timeout wait, ns (log-log) — {machine}"),
-            ("sans-serif", 16),
-        )
-        .map_err(|e| e.to_string())?;
+    root.titled(title, ("sans-serif", 16))
+        .map_err(|e| e.to_string())
+}
+
+/// A drawing area of the figures.
+type Canvas<'p> =
+    plotters::prelude::DrawingArea<plotters::prelude::SVGBackend<'p>, plotters::coord::Shift>;
+
+/// A log axis from `lo` to `hi` with [`log_ticks`].
+fn log_axis(lo: f64, hi: f64) -> LogAxis {
+    use plotters::prelude::*;
+    (lo..hi).log_scale().with_key_points(log_ticks(lo, hi))
+}
+
+/// What [`log_axis`] makes.
+type LogAxis =
+    plotters::coord::combinators::WithKeyPoints<plotters::coord::combinators::LogCoord<f64>>;
+
+/// The chart of one panel: `title`, the figures' margins and label areas, `x` across
+/// and a [`log_axis`] from `ymin` to `ymax` up.
+fn panel_chart<'c, 'p, X: plotters::coord::ranged1d::AsRangedCoord>(
+    panel: &Canvas<'p>,
+    title: &str,
+    x: X,
+    (ymin, ymax): (f64, f64),
+) -> Result<
+    plotters::prelude::ChartContext<
+        'c,
+        plotters::prelude::SVGBackend<'p>,
+        plotters::prelude::Cartesian2d<X::CoordDescType, LogAxis>,
+    >,
+    String,
+> {
+    plotters::prelude::ChartBuilder::on(panel)
+        .caption(title, ("sans-serif", 15))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(x, log_axis(ymin, ymax))
+        .map_err(|e| e.to_string())
+}
+
+fn plot(path: &Path, one_ready: &Suite, high_fd: &Suite, machine: &str) -> Result<(), String> {
+    let root = titled_canvas(
+        path,
+        (1400, 700),
+        &format!("select-rs: one zero-timeout wait, ns (log-log) — {machine}"),
+    )?;
     let panels = root.split_evenly((1, 2));
     let names = {
         let mut n = row_names(one_ready);
@@ -979,30 +1022,15 @@ fn plot(path: &Path, one_ready: &Suite, high_fd: &Suite, machine: &str) -> Resul
         ),
     ]) {
         let xs: Vec<f64> = suite.iter().map(|(_, x, _)| *x).collect();
-        let Some((ymin, ymax)) = y_range(suite) else {
+        let Some(y) = y_range(suite) else {
             continue;
         };
         if xs.is_empty() {
             continue;
         }
-        let (xmin, xmax) = (
-            xs.iter().copied().fold(f64::MAX, f64::min) / 1.5,
-            xs.iter().copied().fold(0.0, f64::max) * 1.5,
-        );
-        let mut chart = ChartBuilder::on(panel)
-            .caption(title, ("sans-serif", 15))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(
-                (xmin..xmax)
-                    .log_scale()
-                    .with_key_points(log_ticks(xmin, xmax)),
-                (ymin..ymax)
-                    .log_scale()
-                    .with_key_points(log_ticks(ymin, ymax)),
-            )
-            .map_err(|e| e.to_string())?;
+        let (xmin, xmax) = bounds(&xs);
+        let (xmin, xmax) = (xmin / 1.5, xmax * 1.5);
+        let mut chart = panel_chart(panel, title, log_axis(xmin, xmax), y)?;
         chart
             .configure_mesh()
             .x_desc(xlabel)
@@ -1029,15 +1057,11 @@ fn plot(path: &Path, one_ready: &Suite, high_fd: &Suite, machine: &str) -> Resul
 /// The second figure: busy (ns per event), churn (ns per operation) and memory (heap
 /// bytes per registration), each over its columns, log y.
 fn plot_axes(path: &Path, ax: &AxesOut, machine: &str) -> Result<(), String> {
-    use plotters::prelude::*;
-    let root = SVGBackend::new(path, (1800, 700)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let root = root
-        .titled(
-            &format!("select-rs: busy, churn and memory — {machine}"),
-            ("sans-serif", 16),
-        )
-        .map_err(|e| e.to_string())?;
+    let root = titled_canvas(
+        path,
+        (1800, 700),
+        &format!("select-rs: busy, churn and memory — {machine}"),
+    )?;
     // Memory as a suite: one column per data type, one row per object.
     let mut memory: Suite = Vec::new();
     for data in ["()", "usize"] {
@@ -1071,23 +1095,12 @@ fn plot_axes(path: &Path, ax: &AxesOut, machine: &str) -> Result<(), String> {
             &memory,
         ),
     ]) {
-        let Some((ymin, ymax)) = legend_clear_range(suite, panel.dim_in_pixel().1) else {
+        let Some(y) = legend_clear_range(suite, panel.dim_in_pixel().1) else {
             continue;
         };
         let labels: Vec<String> = suite.iter().map(|(l, _, _)| l.clone()).collect();
         let k = labels.len() as f64;
-        let mut chart = ChartBuilder::on(panel)
-            .caption(title, ("sans-serif", 15))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(
-                -0.5..k - 0.5,
-                (ymin..ymax)
-                    .log_scale()
-                    .with_key_points(log_ticks(ymin, ymax)),
-            )
-            .map_err(|e| e.to_string())?;
+        let mut chart = panel_chart(panel, title, -0.5..k - 0.5, y)?;
         chart
             .configure_mesh()
             .y_desc(ylabel)

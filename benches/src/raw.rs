@@ -299,22 +299,10 @@ mod epoll {
     }
 }
 
-#[cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_os = "macos"
-))]
+#[cfg(has_kqueue)]
 pub use self::kqueue::RawKqueue;
 
-#[cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_os = "macos"
-))]
+#[cfg(has_kqueue)]
 mod kqueue {
     use super::cvt;
     use std::io;

@@ -215,13 +215,7 @@ mod epoll {
     }
 }
 
-#[cfg(any(
-    target_os = "freebsd",
-    target_os = "netbsd",
-    target_os = "openbsd",
-    target_os = "dragonfly",
-    target_os = "macos"
-))]
+#[cfg(has_kqueue)]
 mod kqueue {
     use super::*;
     use select_kqueue::{KEvent, Kqueue, KqueueSelector};
