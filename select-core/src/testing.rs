@@ -3,10 +3,9 @@
 //! Real pipes, socket pairs, loopback TCP, out-of-band data, fd-number placement with
 //! `dup2`, the `RLIMIT_NOFILE` soft limit and signal storms. Not part of the stable API.
 
-use std::io::{self, Read, Write};
+use std::io;
 use std::marker::PhantomData;
-use std::net::{TcpListener, TcpStream};
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -15,6 +14,8 @@ use std::time::{Duration, Instant};
 use crate::sys;
 
 pub mod contract;
+mod portable;
+pub use portable::*;
 
 /// A pipe: `(reader, writer)`, both close-on-exec.
 #[must_use]
@@ -31,24 +32,6 @@ pub fn socketpair() -> (
     std::os::unix::net::UnixStream::pair().expect("socketpair(2) failed")
 }
 
-/// A connected pair of loopback TCP sockets: `(client, server side)`.
-#[must_use]
-pub fn tcp_pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let client = TcpStream::connect(listener.local_addr().unwrap()).expect("connect loopback");
-    let (server, _) = listener.accept().expect("accept loopback");
-    (client, server)
-}
-
-/// Sends one byte of TCP urgent (out-of-band) data on `stream`.
-///
-/// # Errors
-///
-/// The errno of `send(2)`.
-pub fn send_oob(stream: &TcpStream, byte: u8) -> io::Result<()> {
-    sys::send_oob(stream.as_raw_fd(), byte)
-}
-
 /// Makes `fd` non-blocking.
 ///
 /// # Errors
@@ -56,23 +39,6 @@ pub fn send_oob(stream: &TcpStream, byte: u8) -> io::Result<()> {
 /// The errno of `fcntl(2)`.
 pub fn set_nonblocking(fd: RawFd) -> io::Result<()> {
     sys::set_nonblocking(fd)
-}
-
-/// Whether `fd` is an open file descriptor of this process.
-#[must_use]
-pub fn is_open(fd: RawFd) -> bool {
-    crate::check_open(fd).is_ok()
-}
-
-/// Writes one byte to `w`.
-pub fn write_byte(mut w: impl Write) {
-    w.write_all(b"x").expect("write one byte");
-}
-
-/// Reads whatever is available (at most 64 KiB) from `r`.
-pub fn drain(mut r: impl Read) -> usize {
-    let mut buf = [0u8; 65536];
-    r.read(&mut buf).expect("read")
 }
 
 /// Raises the `RLIMIT_NOFILE` soft limit to `want` (or the hard limit, if lower) and
@@ -109,26 +75,6 @@ pub fn dup_at(fd: RawFd, target: RawFd) -> io::Result<OwnedFd> {
         ));
     }
     sys::dup2(fd, target)
-}
-
-/// The start of every line that [`skip`] prints: `SKIP(select-rs) <test>: <reason>`.
-/// CI's skip-policy stage greps for it.
-pub const SKIP_MARKER: &str = "SKIP(select-rs)";
-
-/// Says out loud that the running test skips (part of) its body, and why: one line
-/// `SKIP(select-rs) <test>: <reason>` on stderr, written past libtest's output capture
-/// so that it shows whether the test passes or not. `<test>` is the test's name (libtest
-/// names each test's thread after it).
-///
-/// Use it only where the machine makes the test impossible (see [`dup_at_or_skip`]);
-/// CI checks that a run under the normal fd limit prints no skip line at all and that a
-/// run under `prlimit --nofile=4096:4096` prints exactly the expected ones.
-pub fn skip(reason: &str) {
-    let thread = std::thread::current();
-    let name = thread.name().unwrap_or("<unnamed thread>");
-    // One write of one line: not interleaved with other threads' lines.
-    let line = format!("{SKIP_MARKER} {name}: {reason}\n");
-    let _ = io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// Like [`dup_at`], for tests that need one exact high fd number: the duplicate, or
@@ -351,39 +297,6 @@ pub fn fork_and_wait(child: impl FnOnce() -> i32) -> io::Result<i32> {
 /// The errno of `poll(2)`, `Interrupted` among them.
 pub fn poll_sleep(timeout: Option<Duration>) -> io::Result<usize> {
     sys::poll_no_fds(crate::timeout::to_millis_ceil(timeout))
-}
-
-/// The environment variable CI sets (to any non-empty value) when the tests run under
-/// user-mode emulation (`qemu-s390x` and the like), where a few tests cannot work:
-/// fds at or above 1024 abort qemu's own `select`, and a test binary cannot re-execute
-/// itself through the emulator.
-pub const UNDER_EMULATION_ENV: &str = "SELECT_RS_UNDER_EMULATION";
-
-/// Whether this process runs under user-mode emulation ([`UNDER_EMULATION_ENV`] set).
-#[must_use]
-pub fn under_emulation() -> bool {
-    std::env::var_os(UNDER_EMULATION_ENV).is_some_and(|v| !v.is_empty())
-}
-
-/// Whether the calling test must skip itself because it runs under user-mode emulation
-/// ([`under_emulation`]); when it must, it says so with a [`skip`] line
-/// (`SKIP(select-rs) <test>: under emulation: <why>`), which CI counts. Outside
-/// emulation it prints nothing and returns `false`.
-///
-/// ```
-/// use select_core::testing::skip_under_emulation;
-///
-/// if skip_under_emulation("needs fds at or above 1024") {
-///     return;
-/// }
-/// ```
-#[must_use]
-pub fn skip_under_emulation(why: &str) -> bool {
-    let on = under_emulation();
-    if on {
-        skip(&format!("under emulation: {why}"));
-    }
-    on
 }
 
 /// How many times [`stop_if_signalled`] or [`go_on_if_signalled`] ran since the last
