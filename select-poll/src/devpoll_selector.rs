@@ -82,11 +82,26 @@ impl Mechanism for DevpollMechanism {
         self.devpoll.flush()
     }
 
-    /// A `POLLREMOVE` record and the new mask, written together.
-    fn modify(&mut self, fd: RawFd, _old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
+    /// A `POLLREMOVE` record, then the new mask, in two writes: written together, a
+    /// failure after the kernel applied the first would leave the fd unwatched while the
+    /// selector keeps its old key. After a failure of either write the old mask is
+    /// written again (the device ORs masks, so this restores exactly the old one whether
+    /// or not the removal was applied), and the first error is returned.
+    fn modify(&mut self, fd: RawFd, old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
         select_core::check_open(fd)?;
-        self.devpoll.modify(&fd, to_flags(new))?;
-        self.devpoll.flush()
+        let changed = self
+            .devpoll
+            .unregister(&fd)
+            .and_then(|()| self.devpoll.flush())
+            .and_then(|()| self.devpoll.register(&fd, to_flags(new)))
+            .and_then(|()| self.devpoll.flush());
+        if changed.is_err() {
+            let _ = self
+                .devpoll
+                .register(&fd, to_flags(old))
+                .and_then(|()| self.devpoll.flush());
+        }
+        changed
     }
 
     fn delete(&mut self, fd: RawFd, _old: Interest) -> io::Result<()> {
