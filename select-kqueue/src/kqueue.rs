@@ -22,8 +22,22 @@ use crate::KEvent;
 /// `InvalidInput` "I/O operation on closed kqueue object" (Python's `ValueError`).
 /// Dropping the object closes it too.
 ///
-/// Not done: CPython 3.13 marks kqueues closed in a forked child (the kernel does not
-/// pass a kqueue to the child); here a child's calls fail with the kernel's `EBADF`.
+/// # Fork
+///
+/// A child made by `fork(2)` has no kqueue under the parent's number (the BSD kernels
+/// do not pass kqueues on), so the number may soon name another file of the child's.
+/// In the child an inherited `Kqueue` is therefore closed, as in CPython 3.13
+/// (gh-110395): [`closed`](Kqueue::closed) is `true`, [`fileno`](Kqueue::fileno),
+/// [`control`](Kqueue::control) and the other calls fail as after
+/// [`close`](Kqueue::close), [`AsRawFd`] gives `-1`, and neither `close` nor dropping it
+/// closes the number, which is not its own there. A `Kqueue` made in the child is the
+/// child's and works (and is closed in turn in the child's own children); the parent's
+/// objects are not affected. Under libkqueue (Linux), an emulation whose fds a child
+/// would inherit, the number is left alone in the child as well (libkqueue 2.x closes
+/// its own fds there; an emulation that did not would leak the fd in the child only).
+/// A fork is noticed through a `pthread_atfork` child handler (it does not run for a
+/// child made by a raw `fork` system call, nor for `vfork`), and the check costs each
+/// call one relaxed atomic load.
 ///
 /// # Examples
 ///
@@ -54,6 +68,9 @@ use crate::KEvent;
 /// ```
 pub struct Kqueue {
     fd: Option<OwnedFd>,
+    /// The fork generation `fd` belongs to (see `sys::fork_generation`): in another
+    /// generation (a forked child) the object is closed and `fd` is not the process's.
+    forks: u32,
     check: Option<InterruptCheck>,
 }
 
@@ -62,11 +79,15 @@ impl Kqueue {
     ///
     /// # Errors
     ///
-    /// The errno of `kqueue(2)` or `fcntl(2)` (e.g. `EMFILE`), Python's `OSError`.
+    /// The errno of `kqueue(2)` or `fcntl(2)` (e.g. `EMFILE`), Python's `OSError`; that
+    /// of `pthread_atfork(3)` (`ENOMEM`) if the fork handler cannot be installed (see
+    /// [Fork](Kqueue#fork)).
     #[doc(alias = "kqueue")]
     pub fn new() -> io::Result<Kqueue> {
+        let forks = sys::watch_forks()?;
         Ok(Kqueue {
             fd: Some(sys::kqueue_cloexec()?),
+            forks,
             check: None,
         })
     }
@@ -97,14 +118,47 @@ impl Kqueue {
     /// `InvalidInput`, naming the fd and the kernel's complaint, if `fd` is not a kqueue
     /// (an empty `kevent(2)` call on it fails, with `EBADF` on the BSDs and macOS). The
     /// fd is closed then. Python accepts any fd here and fails on first use instead.
+    /// The error of `pthread_atfork(3)`, as for [`new`](Kqueue::new).
     pub fn from_fd(fd: OwnedFd) -> io::Result<Kqueue> {
+        let forks = sys::watch_forks()?;
         let raw = fd.as_raw_fd();
         sys::probe_kqueue(raw)
             .map_err(|e| invalid_input(format!("file descriptor {raw} is not a kqueue: {e}")))?;
         Ok(Kqueue {
             fd: Some(fd),
+            forks,
             check: None,
         })
+    }
+
+    /// The fd, if the object is open in this process: not closed, and not inherited
+    /// through a fork (the closed check of every call).
+    #[inline]
+    fn live(&self) -> Option<&OwnedFd> {
+        match &self.fd {
+            Some(fd) if self.forks == sys::fork_generation() => Some(fd),
+            _ => None,
+        }
+    }
+
+    /// The raw fd while [`live`](Kqueue::live), for `KqueueSelector`'s mechanism and
+    /// wakers.
+    #[inline]
+    pub(crate) fn live_fd(&self) -> Option<RawFd> {
+        self.live().map(AsRawFd::as_raw_fd)
+    }
+
+    /// Takes the fd out: `Some` if it is this process's; in a forked child the number
+    /// is forgotten (not closed: the kqueue was not inherited, and the number may name a
+    /// file of the child's by now) and `None` returned.
+    fn release(&mut self) -> Option<OwnedFd> {
+        let fd = self.fd.take()?;
+        if self.forks == sys::fork_generation() {
+            Some(fd)
+        } else {
+            let _not_ours = fd.into_raw_fd();
+            None
+        }
     }
 
     /// The kqueue's fd (Python's `fileno()`).
@@ -112,10 +166,11 @@ impl Kqueue {
     /// # Errors
     ///
     /// `InvalidInput` "I/O operation on closed kqueue object" after
-    /// [`close`](Kqueue::close) (Python's `ValueError`).
+    /// [`close`](Kqueue::close) (Python's `ValueError`) or in a forked child (see
+    /// [Fork](Kqueue#fork)).
     #[inline]
     pub fn fileno(&self) -> io::Result<RawFd> {
-        match &self.fd {
+        match self.live() {
             Some(fd) => Ok(fd.as_raw_fd()),
             None => Err(closed("kqueue")),
         }
@@ -128,12 +183,9 @@ impl Kqueue {
     /// # Errors
     ///
     /// `InvalidInput`, "I/O operation on closed kqueue object", after
-    /// [`close`](Kqueue::close).
+    /// [`close`](Kqueue::close) or in a forked child.
     pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
-        self.fd
-            .as_ref()
-            .map(AsFd::as_fd)
-            .ok_or_else(|| closed("kqueue"))
+        self.live().map(AsFd::as_fd).ok_or_else(|| closed("kqueue"))
     }
 
     /// Gives up the kqueue's fd, still open, to the caller.
@@ -141,22 +193,25 @@ impl Kqueue {
     /// # Errors
     ///
     /// `InvalidInput` "I/O operation on closed kqueue object" after
-    /// [`close`](Kqueue::close).
+    /// [`close`](Kqueue::close) or in a forked child (the number is forgotten then, see
+    /// [Fork](Kqueue#fork)).
     pub fn into_fd(mut self) -> io::Result<OwnedFd> {
-        self.fd.take().ok_or_else(|| closed("kqueue"))
+        self.release().ok_or_else(|| closed("kqueue"))
     }
 
-    /// Whether [`close`](Kqueue::close) was called (Python's `closed`).
+    /// Whether [`close`](Kqueue::close) was called (Python's `closed`); also `true` in a
+    /// forked child (see [Fork](Kqueue#fork)).
     #[inline]
     #[must_use]
     pub fn closed(&self) -> bool {
-        self.fd.is_none()
+        self.live().is_none()
     }
 
     /// Closes the kqueue; idempotent, never fails (Python's `close()`; an error from
-    /// `close(2)` is ignored, as CPython does).
+    /// `close(2)` is ignored, as CPython does). In a forked child nothing is closed: the
+    /// object only forgets the number (see [Fork](Kqueue#fork)).
     pub fn close(&mut self) {
-        self.fd = None;
+        drop(self.release());
     }
 
     /// Applies `changelist` and returns up to `max_events` triggered events
@@ -178,7 +233,8 @@ impl Kqueue {
     ///
     /// # Errors
     ///
-    /// * `InvalidInput` after [`close`](Kqueue::close) (Python's `ValueError`), for
+    /// * `InvalidInput` after [`close`](Kqueue::close) or in a forked child (Python's
+    ///   `ValueError`), for
     ///   `max_events` above `i32::MAX`, or for a changelist longer than `i32::MAX`
     ///   (Python's `OverflowError`);
     /// * `OutOfMemory` if the output vector cannot be allocated (Python's
@@ -292,9 +348,16 @@ pub(crate) fn control_raw(
     })
 }
 
+impl Drop for Kqueue {
+    /// Closes the kqueue, except in a forked child (see [Fork](Kqueue#fork)).
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
 impl fmt::Debug for Kqueue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.fd {
+        match self.live() {
             Some(fd) => f
                 .debug_struct("Kqueue")
                 .field("fd", &fd.as_raw_fd())
@@ -305,16 +368,17 @@ impl fmt::Debug for Kqueue {
 }
 
 impl AsRawFd for Kqueue {
-    /// The kqueue's fd, or `-1` after [`close`](Kqueue::close).
+    /// The kqueue's fd, or `-1` after [`close`](Kqueue::close) and in a forked child.
     fn as_raw_fd(&self) -> RawFd {
-        self.fd.as_ref().map_or(-1, AsRawFd::as_raw_fd)
+        self.live_fd().unwrap_or(-1)
     }
 }
 
 impl IntoRawFd for Kqueue {
-    /// Gives up ownership of the fd (the caller must close it); `-1` if already closed.
+    /// Gives up ownership of the fd (the caller must close it); `-1` if already closed
+    /// or in a forked child.
     fn into_raw_fd(mut self) -> RawFd {
-        self.fd.take().map_or(-1, IntoRawFd::into_raw_fd)
+        self.release().map_or(-1, IntoRawFd::into_raw_fd)
     }
 }
 
@@ -323,7 +387,7 @@ impl Waitable for Kqueue {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` after [`close`](Kqueue::close).
+    /// `InvalidInput` after [`close`](Kqueue::close) or in a forked child.
     fn fileno(&self) -> io::Result<RawFd> {
         Kqueue::fileno(self)
     }

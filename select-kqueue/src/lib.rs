@@ -26,6 +26,7 @@
 //! | `select.kevent(ident, filter, flags, fflags, data, udata)` | [`KEvent::new`] / [`KEvent::for_fd`] and the `with_*` builders |
 //! | `KQ_FILTER_*`, `KQ_EV_*`, `KQ_NOTE_*` | the constants of the same names |
 //! | `selectors.KqueueSelector` | [`KqueueSelector`] |
+//! | kqueue objects closed in a forked child (3.13, gh-110395) | the same for [`Kqueue`](Kqueue#fork), [`KqueueSelector`](KqueueSelector#fork) and [`UserWaker`] |
 //! | timeout in float seconds | `Option<Duration>` (`None` blocks; nanosecond precision) |
 //! | `ValueError` / `OverflowError` | `io::ErrorKind::InvalidInput` |
 //! | `OSError(errno)` | `io::Error` carrying the errno |

@@ -3,19 +3,19 @@
 
 use std::fmt;
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
-use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
-use select_core::error::invalid_input;
+use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView, WakeFd};
+use select_core::error::{closed, invalid_input};
 use select_core::retry::InterruptCheck;
-use select_core::{timeout, Backend, Interest};
+use select_core::{timeout, Backend, Events, Interest, Selector, SelectorKey, Waitable};
 
 use crate::consts::*;
 use crate::kevent::{Filter, Ident, UData};
 use crate::kqueue::control_raw;
-use crate::{sys, KEvent};
+use crate::{sys, KEvent, Kqueue};
 
 /// `udata` bit of the wake fd's read filter and of the `EVFILT_USER` waker event: such
 /// events end a wait with `Events::woken` and are never reported as `Event`s. The
@@ -77,6 +77,20 @@ const FILTERS: [(Interest, Filter); 2] = [
 ///   on `EVFILT_USER` that needs no fd of its own. Both end a wait with
 ///   [`Events::woken`](crate::Events::woken) and never show as an [`Event`](crate::Event).
 ///
+/// # Fork
+///
+/// In a child made by `fork(2)` an inherited selector is closed, as its kqueue is (see
+/// [`Kqueue`'s Fork section](Kqueue#fork)): the BSD kernels do not pass the kqueue on,
+/// and its number may name another file of the child's. [`is_closed`](Selector::is_closed)
+/// is `true`, `register`, `modify`, `unregister`, `get_key`, `select`,
+/// [`fileno`](KqueueSelector::fileno), [`user_waker`](KqueueSelector::user_waker) and the
+/// wake-fd hook fail with `InvalidInput` "I/O operation on closed kqueue selector
+/// object", [`len`](Selector::len) is 0, `keys` and `ready_keys` are empty,
+/// [`AsRawFd`] gives `-1`, and `close` or dropping the selector closes nothing (the
+/// first `&mut` call closes the selector's table, as `close` would). A [`UserWaker`]
+/// inherited by the child refuses to wake, in the same words. Only the child's view
+/// changes: the parent's selector and wakers go on working.
+///
 /// # Examples
 ///
 /// ```
@@ -104,17 +118,16 @@ const FILTERS: [(Interest, Filter); 2] = [
 /// ```
 pub struct KqueueSelector<T>(BaseSelector<KqueueMechanism, T>);
 
-select_core::forward_selector!(KqueueSelector);
-
 impl<T> KqueueSelector<T> {
     /// A selector over a new close-on-exec kqueue.
     ///
     /// # Errors
     ///
-    /// The errno of `kqueue(2)` (e.g. `EMFILE`).
+    /// The errno of `kqueue(2)` (e.g. `EMFILE`), or that of `pthread_atfork(3)` as for
+    /// [`Kqueue::new`].
     pub fn new() -> io::Result<KqueueSelector<T>> {
         Ok(KqueueSelector(BaseSelector::new(KqueueMechanism {
-            kq: Some(Arc::new(sys::kqueue_cloexec()?)),
+            kq: Some(Arc::new(Kqueue::new()?)),
             buf: Vec::new(),
             user_waker: false,
             check: None,
@@ -125,10 +138,50 @@ impl<T> KqueueSelector<T> {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` after [`close`](crate::Selector::close).
+    /// `InvalidInput` after [`close`](crate::Selector::close) or in a forked child (see
+    /// [Fork](KqueueSelector#fork)).
     pub fn fileno(&self) -> io::Result<RawFd> {
         self.0.check_open()?;
         self.0.mechanism().kq_fd()
+    }
+
+    /// Whether this is a selector inherited through a fork and not yet closed: its
+    /// kqueue is not this process's (one relaxed atomic load).
+    #[inline]
+    fn inherited(&self) -> bool {
+        self.0.mechanism().inherited()
+    }
+
+    /// In a forked child, closes the inherited selector (forgetting the kqueue's number,
+    /// see [Fork](KqueueSelector#fork)), so that the skeleton answers as after `close`.
+    #[inline]
+    fn settle(&mut self) {
+        if self.inherited() {
+            self.0.close();
+        }
+    }
+
+    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
+    /// covered by semver).
+    #[doc(hidden)]
+    #[inline]
+    pub fn registry(&self) -> &select_core::__private::Registry<T> {
+        self.0.registry()
+    }
+
+    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
+    /// step): `None` (the default) resumes the wait with the remaining time; with
+    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the
+    /// wait, which `select` then returns.
+    #[inline]
+    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.0.set_interrupt_check(check);
+    }
+
+    /// The check set by `set_interrupt_check`.
+    #[inline]
+    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.0.interrupt_check()
     }
 
     /// A waker for this selector based on an `EVFILT_USER` event: [`UserWaker::wake`],
@@ -144,9 +197,10 @@ impl<T> KqueueSelector<T> {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` after [`close`](crate::Selector::close); the kernel's errno if it
-    /// refuses `EVFILT_USER` (e.g. `EINVAL` on OpenBSD before 7.6).
+    /// `InvalidInput` after [`close`](crate::Selector::close) or in a forked child; the
+    /// kernel's errno if it refuses `EVFILT_USER` (e.g. `EINVAL` on OpenBSD before 7.6).
     pub fn user_waker(&mut self) -> io::Result<UserWaker> {
+        self.settle();
         self.0.check_open()?;
         let mech = self.0.mechanism_mut();
         let kq = mech.kq_fd()?;
@@ -158,10 +212,7 @@ impl<T> KqueueSelector<T> {
             add_with_receipts(kq, &[ev])?;
             mech.user_waker = true;
         }
-        let kq = mech
-            .kq
-            .as_ref()
-            .ok_or_else(|| select_core::error::closed("kqueue selector"))?;
+        let kq = mech.kq.as_ref().ok_or_else(closed_selector)?;
         Ok(UserWaker {
             kq: Arc::clone(kq),
             ident: WAKER_IDENT,
@@ -169,10 +220,121 @@ impl<T> KqueueSelector<T> {
     }
 }
 
+/// Implements [`Selector`] by forwarding to the skeleton, as `forward_selector!` does,
+/// with one addition for a forked child (see [Fork](KqueueSelector#fork)): each `&mut`
+/// call first closes an inherited selector, and the `&self` answers are those of a
+/// closed selector.
+impl<T> Selector for KqueueSelector<T> {
+    type Data = T;
+
+    #[inline]
+    fn backend(&self) -> Backend {
+        self.0.backend()
+    }
+
+    #[inline]
+    fn register<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: T,
+    ) -> io::Result<&SelectorKey<T>> {
+        self.settle();
+        self.0.register(fd, interest, data)
+    }
+
+    #[inline]
+    fn modify<W: Waitable + ?Sized>(
+        &mut self,
+        fd: &W,
+        interest: Interest,
+        data: T,
+    ) -> io::Result<&SelectorKey<T>> {
+        self.settle();
+        self.0.modify(fd, interest, data)
+    }
+
+    #[inline]
+    fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
+        self.settle();
+        self.0.unregister(fd)
+    }
+
+    #[inline]
+    fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
+        self.settle();
+        self.0.select(events, timeout)
+    }
+
+    #[inline]
+    fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
+        if self.inherited() {
+            return Err(closed_selector());
+        }
+        self.0.get_key(fd)
+    }
+
+    /// One O(1) table lookup per event.
+    #[inline]
+    fn ready_keys<'a>(
+        &'a self,
+        events: &'a Events,
+    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
+        let inherited = self.inherited();
+        self.0.ready_keys(events).filter(move |_| !inherited)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
+        let inherited = self.inherited();
+        self.0.keys().filter(move |_| !inherited)
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        if self.inherited() {
+            0
+        } else {
+            self.0.len()
+        }
+    }
+
+    fn close(&mut self) {
+        self.0.close();
+    }
+
+    #[inline]
+    fn is_closed(&self) -> bool {
+        self.0.is_closed() || self.inherited()
+    }
+}
+
+impl<T> WakeFd for KqueueSelector<T> {
+    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        self.settle();
+        self.0.set_wake_fd(fd)
+    }
+}
+
+impl<T> fmt::Debug for KqueueSelector<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.inherited() {
+            return f.write_str("KqueueSelector(closed: inherited through fork)");
+        }
+        self.0.debug_as("KqueueSelector", f)
+    }
+}
+
+/// The closed error of the selector (and of its wakers).
+#[cold]
+fn closed_selector() -> io::Error {
+    closed("kqueue selector")
+}
+
 /// The kqueue half of [`KqueueSelector`].
 pub(crate) struct KqueueMechanism {
-    /// The kqueue, shared with the [`UserWaker`]s; `None` once closed.
-    kq: Option<Arc<OwnedFd>>,
+    /// The kqueue, shared with the [`UserWaker`]s; `None` once closed. Through it every
+    /// kernel call is refused in a forked child (see [Fork](Kqueue#fork)).
+    kq: Option<Arc<Kqueue>>,
     /// The kernel's output for one wait; its capacity follows the largest `Events`.
     buf: Vec<KEvent>,
     user_waker: bool,
@@ -180,20 +342,26 @@ pub(crate) struct KqueueMechanism {
 }
 
 impl KqueueMechanism {
-    /// The raw kqueue fd, or the closed error.
+    /// The raw kqueue fd, or the closed error (after `close`, or in a forked child).
     #[inline]
     fn kq_fd(&self) -> io::Result<RawFd> {
         self.kq
             .as_ref()
-            .map(|kq| kq.as_raw_fd())
-            .ok_or_else(|| select_core::error::closed("kqueue selector"))
+            .and_then(|kq| kq.live_fd())
+            .ok_or_else(closed_selector)
+    }
+
+    /// Whether the kqueue is held but not this process's (a forked child's inheritance).
+    #[inline]
+    fn inherited(&self) -> bool {
+        self.kq.as_ref().is_some_and(|kq| kq.live_fd().is_none())
     }
 }
 
 impl fmt::Debug for KqueueMechanism {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KqueueMechanism")
-            .field("kq", &self.kq.as_ref().map(|kq| kq.as_raw_fd()))
+            .field("kq", &self.kq.as_ref().and_then(|kq| kq.live_fd()))
             .field("user_waker", &self.user_waker)
             .finish()
     }
@@ -430,7 +598,8 @@ impl Mechanism for KqueueMechanism {
     }
 
     /// Drops the selector's reference to the kqueue (it lives on only while
-    /// [`UserWaker`]s hold it).
+    /// [`UserWaker`]s hold it; in a forked child the last reference forgets the number
+    /// instead of closing it).
     fn close(&mut self) {
         self.kq = None;
         self.buf = Vec::new();
@@ -456,7 +625,9 @@ impl<T> AsRawFd for KqueueSelector<T> {
 /// Wakes a [`KqueueSelector`] through an `EVFILT_USER` event (`NOTE_TRIGGER`), from any
 /// thread: see [`KqueueSelector::user_waker`].
 ///
-/// `Send + Sync`; cloning gives another handle to the same event.
+/// `Send + Sync`; cloning gives another handle to the same event. In a forked child an
+/// inherited waker refuses to wake and its drop closes nothing (see
+/// [Fork](KqueueSelector#fork)).
 ///
 /// # Examples
 ///
@@ -482,7 +653,7 @@ impl<T> AsRawFd for KqueueSelector<T> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct UserWaker {
-    kq: Arc<OwnedFd>,
+    kq: Arc<Kqueue>,
     ident: Ident,
 }
 
@@ -493,13 +664,16 @@ impl UserWaker {
     ///
     /// # Errors
     ///
-    /// The errno of `kevent(2)` (not expected in practice).
+    /// `InvalidInput` "I/O operation on closed kqueue selector object" in a forked child
+    /// (the kqueue is not the child's); otherwise the errno of `kevent(2)` (not expected
+    /// in practice).
     pub fn wake(&self) -> io::Result<()> {
+        let kq = self.kq.live_fd().ok_or_else(closed_selector)?;
         let ev = KEvent::new(self.ident)
             .with_filter(KQ_FILTER_USER)
             .with_flags(0)
             .with_fflags(KQ_NOTE_TRIGGER)
             .with_udata(WAKE_TAG);
-        sys::kevent_apply(self.kq.as_raw_fd(), &[ev]).map(drop)
+        sys::kevent_apply(kq, &[ev]).map(drop)
     }
 }

@@ -3,6 +3,8 @@
 
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use libc::c_int;
 use select_core::error::cvt;
@@ -126,6 +128,69 @@ pub(crate) fn zeroed_kevent() -> c::kevent {
 #[inline]
 fn zero_timespec() -> libc::timespec {
     select_core::timeout::to_timespec(std::time::Duration::ZERO)
+}
+
+/// The fork generation of this process: how many `fork(2)`s lie between it and the
+/// process that installed [`count_fork`] (each child adds one; the parent keeps its
+/// number). A kqueue made in generation `g` is the process's own while the counter still
+/// says `g`; in a child it is not there at all (the BSD kernels do not pass kqueues on to
+/// a child), so [`Kqueue`](crate::Kqueue) treats it as closed there. Wrapping would take
+/// 2^32 nested forks.
+static FORKS: AtomicU32 = AtomicU32::new(0);
+
+/// Whether [`count_fork`] is installed (`Release` after `pthread_atfork` returned).
+static WATCHING: AtomicBool = AtomicBool::new(false);
+
+/// Serialises the installation, so the handler is registered once.
+static WATCH_LOCK: Mutex<()> = Mutex::new(());
+
+/// Fork child handler: one atomic increment, async-signal-safe (a child of a
+/// multithreaded parent may run nothing else).
+extern "C" fn count_fork() {
+    FORKS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The fork generation now (see [`FORKS`]): one relaxed load. Relaxed is enough: the
+/// handler runs in the forking thread before `fork` returns to it, so that thread sees
+/// its own increment, and any thread the child starts later is synchronised with it by
+/// the spawn.
+#[inline]
+pub(crate) fn fork_generation() -> u32 {
+    FORKS.load(Ordering::Relaxed)
+}
+
+/// Installs the fork child handler if it is not yet (once per process; a child inherits
+/// it with the parent's memory), then returns the fork generation. Called before a
+/// kqueue is made, so every kqueue's generation is counted from then on.
+///
+/// # Errors
+///
+/// The error of `pthread_atfork(3)` (`ENOMEM`); no kqueue is made then, since a fork
+/// could not be noticed.
+#[inline]
+pub(crate) fn watch_forks() -> io::Result<u32> {
+    if !WATCHING.load(Ordering::Acquire) {
+        install_fork_handler()?;
+    }
+    Ok(fork_generation())
+}
+
+#[cold]
+#[inline(never)]
+fn install_fork_handler() -> io::Result<()> {
+    let _guard = WATCH_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
+    if WATCHING.load(Ordering::Acquire) {
+        return Ok(());
+    }
+    // SAFETY: the child handler is a plain `extern "C" fn()` that only increments an
+    // atomic (async-signal-safe, as a fork handler of a multithreaded process must be)
+    // and lives as long as the program; null prepare and parent handlers are allowed.
+    let rc = unsafe { libc::pthread_atfork(None, None, Some(count_fork)) };
+    if rc != 0 {
+        return Err(io::Error::from_raw_os_error(rc));
+    }
+    WATCHING.store(true, Ordering::Release);
+    Ok(())
 }
 
 /// `kqueue(2)`, with close-on-exec set: atomically with `kqueue1(O_CLOEXEC)` on NetBSD,
