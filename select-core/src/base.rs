@@ -26,7 +26,7 @@ use std::fmt;
 use std::io;
 use std::time::{Duration, Instant};
 
-use crate::error::already_registered;
+use crate::error::{already_registered, closed};
 use crate::registry::{Generations, Registry};
 use crate::retry::InterruptCheck;
 use crate::selector::Rotation;
@@ -202,6 +202,15 @@ pub trait Mechanism {
         Ok(false)
     }
 
+    /// Whether the kernel object is not this process's: held by a forked child that the
+    /// kernel did not pass it to (a BSD kqueue). The selector then behaves as closed, and
+    /// its first `&mut` call closes it (the mechanism's `close` must then release
+    /// nothing the child owns). The default, `false`, costs nothing.
+    #[inline]
+    fn inherited(&self) -> bool {
+        false
+    }
+
     /// Releases the kernel object and every buffer. Idempotent.
     fn close(&mut self);
 
@@ -261,10 +270,25 @@ impl<M: Mechanism, T> BaseSelector<M, T> {
     ///
     /// # Errors
     ///
-    /// `InvalidInput` "I/O operation on closed {NAME} selector object" after `close`.
+    /// `InvalidInput` "I/O operation on closed {NAME} selector object" after `close`,
+    /// or in a forked child that did not inherit the kernel object
+    /// ([`Mechanism::inherited`]).
     #[inline]
     pub fn check_open(&self) -> io::Result<()> {
+        if self.mech.inherited() {
+            return Err(closed(&format!("{} selector", M::NAME)));
+        }
         self.registry.check_open()
+    }
+
+    /// In a forked child that did not inherit the kernel object, closes the selector
+    /// (as `close` does), so that it answers as closed from then on. Every `&mut`
+    /// operation calls it first; a backend's own `&mut` extras should too.
+    #[inline]
+    pub fn settle(&mut self) {
+        if self.mech.inherited() {
+            Selector::close(self);
+        }
     }
 
     /// Sets the interrupt check of the mechanism's waits.
@@ -296,6 +320,7 @@ impl<M: Mechanism, T> BaseSelector<M, T> {
     /// `InvalidInput` for a negative fd or after `close`; `AlreadyExists` if `fd` is a
     /// registered user fd; the mechanism's refusal (e.g. `EBADF`).
     pub fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
+        self.settle();
         self.registry.check_open()?;
         let new = match fd {
             Some(fd) => Some(fd.fileno()?),
@@ -423,7 +448,7 @@ impl<M: Mechanism, T> BaseSelector<M, T> {
             .field("mechanism", &self.mech)
             .field("registered", &self.registry.len())
             .field("wake_fd", &self.wake)
-            .field("closed", &self.registry.is_closed())
+            .field("closed", &Selector::is_closed(self))
             .finish()
     }
 }
@@ -449,6 +474,7 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
         interest: Interest,
         data: T,
     ) -> io::Result<&SelectorKey<T>> {
+        self.settle();
         let fd = fd.fileno()?;
         let tag = self.tag(fd, false);
         let (mech, wake) = (&mut self.mech, self.wake);
@@ -467,6 +493,7 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
         interest: Interest,
         data: T,
     ) -> io::Result<&SelectorKey<T>> {
+        self.settle();
         let fd = fd.fileno()?;
         let tag = self.tag(fd, false);
         let mech = &mut self.mech;
@@ -477,6 +504,7 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
 
     #[inline]
     fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
+        self.settle();
         let fd = fd.fileno()?;
         let (mech, gens) = (&mut self.mech, &mut self.gens);
         self.registry.unregister(fd, |fd, old| {
@@ -491,6 +519,7 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
     #[inline]
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         events.clear();
+        self.settle();
         self.registry.check_open()?;
         if M::GEN_MASK != 0 && self.gens.any() {
             return self.select_past_stale(events, timeout);
@@ -517,6 +546,9 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
 
     #[inline]
     fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
+        if self.mech.inherited() {
+            self.check_open()?;
+        }
         self.registry.get(fd.fileno()?)
     }
 
@@ -526,15 +558,20 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
         &'a self,
         events: &'a Events,
     ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
-        self.registry.ready_keys(events)
+        let inherited = self.mech.inherited();
+        self.registry.ready_keys(events).filter(move |_| !inherited)
     }
 
     fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
-        self.registry.iter()
+        let inherited = self.mech.inherited();
+        self.registry.iter().filter(move |_| !inherited)
     }
 
     #[inline]
     fn len(&self) -> usize {
+        if self.mech.inherited() {
+            return 0;
+        }
         self.registry.len()
     }
 
@@ -548,7 +585,7 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
 
     #[inline]
     fn is_closed(&self) -> bool {
-        self.registry.is_closed()
+        self.registry.is_closed() || self.mech.inherited()
     }
 }
 

@@ -156,6 +156,10 @@ fn a_dropped_selector_leaves_its_fds_and_the_signals_to_its_replacement() {
             .collect();
         assert!(!opened.is_empty(), "the selector opened no fd");
         let interrupted = wake_on_interrupt(&waker).unwrap();
+        // libkqueue (kqueue emulated on Linux) closes a kqueue's own fds later, from its
+        // cleanup thread: only the kernels' kqueue is checked for them.
+        let lazy_close = sel.backend() == select_facade::Backend::Kqueue
+            && cfg!(any(target_os = "linux", target_os = "android"));
         drop((interrupted, waker, sel));
         // Checked before anything else opens an fd (the replacement would reuse them).
         let still_open: Vec<RawFd> = opened
@@ -163,7 +167,7 @@ fn a_dropped_selector_leaves_its_fds_and_the_signals_to_its_replacement() {
             .copied()
             .filter(|&fd| testing::is_open(fd))
             .collect();
-        if !still_open.is_empty() {
+        if !still_open.is_empty() && !lazy_close {
             failures.push(format!(
                 "fds {still_open:?} of the dropped selector (of {opened:?}) are still open"
             ));

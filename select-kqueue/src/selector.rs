@@ -7,10 +7,10 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
-use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView, WakeFd};
+use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
 use select_core::error::{closed, invalid_input};
 use select_core::retry::InterruptCheck;
-use select_core::{timeout, Backend, Events, Interest, Selector, SelectorKey, Waitable};
+use select_core::{timeout, Backend, Interest};
 
 use crate::consts::*;
 use crate::kevent::{Filter, Ident, UData};
@@ -81,11 +81,11 @@ const FILTERS: [(Interest, Filter); 2] = [
 ///
 /// In a child made by `fork(2)` an inherited selector is closed, as its kqueue is (see
 /// [`Kqueue`'s Fork section](Kqueue#fork)): the BSD kernels do not pass the kqueue on,
-/// and its number may name another file of the child's. [`is_closed`](Selector::is_closed)
+/// and its number may name another file of the child's. [`is_closed`](crate::Selector::is_closed)
 /// is `true`, `register`, `modify`, `unregister`, `get_key`, `select`,
 /// [`fileno`](KqueueSelector::fileno), [`user_waker`](KqueueSelector::user_waker) and the
 /// wake-fd hook fail with `InvalidInput` "I/O operation on closed kqueue selector
-/// object", [`len`](Selector::len) is 0, `keys` and `ready_keys` are empty,
+/// object", [`len`](crate::Selector::len) is 0, `keys` and `ready_keys` are empty,
 /// [`AsRawFd`] gives `-1`, and `close` or dropping the selector closes nothing (the
 /// first `&mut` call closes the selector's table, as `close` would). A [`UserWaker`]
 /// inherited by the child refuses to wake, in the same words. Only the child's view
@@ -118,6 +118,8 @@ const FILTERS: [(Interest, Filter); 2] = [
 /// ```
 pub struct KqueueSelector<T>(BaseSelector<KqueueMechanism, T>);
 
+select_core::forward_selector!(KqueueSelector);
+
 impl<T> KqueueSelector<T> {
     /// A selector over a new close-on-exec kqueue.
     ///
@@ -145,45 +147,6 @@ impl<T> KqueueSelector<T> {
         self.0.mechanism().kq_fd()
     }
 
-    /// Whether this is a selector inherited through a fork and not yet closed: its
-    /// kqueue is not this process's (one relaxed atomic load).
-    #[inline]
-    fn inherited(&self) -> bool {
-        self.0.mechanism().inherited()
-    }
-
-    /// In a forked child, closes the inherited selector (forgetting the kqueue's number,
-    /// see [Fork](KqueueSelector#fork)), so that the skeleton answers as after `close`.
-    #[inline]
-    fn settle(&mut self) {
-        if self.inherited() {
-            self.0.close();
-        }
-    }
-
-    /// The registration table, for `DefaultSelector`'s `ready_keys` (plumbing: not
-    /// covered by semver).
-    #[doc(hidden)]
-    #[inline]
-    pub fn registry(&self) -> &select_core::__private::Registry<T> {
-        self.0.registry()
-    }
-
-    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
-    /// step): `None` (the default) resumes the wait with the remaining time; with
-    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the
-    /// wait, which `select` then returns.
-    #[inline]
-    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
-        self.0.set_interrupt_check(check);
-    }
-
-    /// The check set by `set_interrupt_check`.
-    #[inline]
-    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
-        self.0.interrupt_check()
-    }
-
     /// A waker for this selector based on an `EVFILT_USER` event: [`UserWaker::wake`],
     /// from any thread, ends the selector's current or next wait with
     /// [`Events::woken`](crate::Events::woken) set and no event for it. The event is
@@ -200,7 +163,7 @@ impl<T> KqueueSelector<T> {
     /// `InvalidInput` after [`close`](crate::Selector::close) or in a forked child; the
     /// kernel's errno if it refuses `EVFILT_USER` (e.g. `EINVAL` on OpenBSD before 7.6).
     pub fn user_waker(&mut self) -> io::Result<UserWaker> {
-        self.settle();
+        self.0.settle();
         self.0.check_open()?;
         let mech = self.0.mechanism_mut();
         let kq = mech.kq_fd()?;
@@ -217,110 +180,6 @@ impl<T> KqueueSelector<T> {
             kq: Arc::clone(kq),
             ident: WAKER_IDENT,
         })
-    }
-}
-
-/// Implements [`Selector`] by forwarding to the skeleton, as `forward_selector!` does,
-/// with one addition for a forked child (see [Fork](KqueueSelector#fork)): each `&mut`
-/// call first closes an inherited selector, and the `&self` answers are those of a
-/// closed selector.
-impl<T> Selector for KqueueSelector<T> {
-    type Data = T;
-
-    #[inline]
-    fn backend(&self) -> Backend {
-        self.0.backend()
-    }
-
-    #[inline]
-    fn register<W: Waitable + ?Sized>(
-        &mut self,
-        fd: &W,
-        interest: Interest,
-        data: T,
-    ) -> io::Result<&SelectorKey<T>> {
-        self.settle();
-        self.0.register(fd, interest, data)
-    }
-
-    #[inline]
-    fn modify<W: Waitable + ?Sized>(
-        &mut self,
-        fd: &W,
-        interest: Interest,
-        data: T,
-    ) -> io::Result<&SelectorKey<T>> {
-        self.settle();
-        self.0.modify(fd, interest, data)
-    }
-
-    #[inline]
-    fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
-        self.settle();
-        self.0.unregister(fd)
-    }
-
-    #[inline]
-    fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
-        self.settle();
-        self.0.select(events, timeout)
-    }
-
-    #[inline]
-    fn get_key<W: Waitable + ?Sized>(&self, fd: &W) -> io::Result<&SelectorKey<T>> {
-        if self.inherited() {
-            return Err(closed_selector());
-        }
-        self.0.get_key(fd)
-    }
-
-    /// One O(1) table lookup per event.
-    #[inline]
-    fn ready_keys<'a>(
-        &'a self,
-        events: &'a Events,
-    ) -> impl Iterator<Item = (&'a SelectorKey<T>, Interest)> {
-        let inherited = self.inherited();
-        self.0.ready_keys(events).filter(move |_| !inherited)
-    }
-
-    fn keys(&self) -> impl Iterator<Item = &SelectorKey<T>> {
-        let inherited = self.inherited();
-        self.0.keys().filter(move |_| !inherited)
-    }
-
-    #[inline]
-    fn len(&self) -> usize {
-        if self.inherited() {
-            0
-        } else {
-            self.0.len()
-        }
-    }
-
-    fn close(&mut self) {
-        self.0.close();
-    }
-
-    #[inline]
-    fn is_closed(&self) -> bool {
-        self.0.is_closed() || self.inherited()
-    }
-}
-
-impl<T> WakeFd for KqueueSelector<T> {
-    fn set_wake_fd(&mut self, fd: Option<RawFd>) -> io::Result<()> {
-        self.settle();
-        self.0.set_wake_fd(fd)
-    }
-}
-
-impl<T> fmt::Debug for KqueueSelector<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.inherited() {
-            return f.write_str("KqueueSelector(closed: inherited through fork)");
-        }
-        self.0.debug_as("KqueueSelector", f)
     }
 }
 
@@ -349,12 +208,6 @@ impl KqueueMechanism {
             .as_ref()
             .and_then(|kq| kq.live_fd())
             .ok_or_else(closed_selector)
-    }
-
-    /// Whether the kqueue is held but not this process's (a forked child's inheritance).
-    #[inline]
-    fn inherited(&self) -> bool {
-        self.kq.as_ref().is_some_and(|kq| kq.live_fd().is_none())
     }
 }
 
@@ -490,6 +343,13 @@ impl Mechanism for KqueueMechanism {
     const BACKEND: Backend = Backend::Kqueue;
     const NAME: &'static str = "kqueue";
     const GEN_MASK: u32 = GEN_MASK;
+
+    /// The kqueue is held but not this process's (a forked child's inheritance): one
+    /// relaxed atomic load.
+    #[inline]
+    fn inherited(&self) -> bool {
+        self.kq.as_ref().is_some_and(|kq| kq.live_fd().is_none())
+    }
 
     /// `EVFILT_READ` and/or `EVFILT_WRITE` with `EV_ADD | EV_RECEIPT`, all-or-nothing.
     fn add(&mut self, fd: RawFd, interest: Interest, tag: Tag) -> io::Result<()> {
