@@ -53,6 +53,7 @@ pub mod __private;
 mod base;
 pub mod error;
 mod fd;
+mod flag_set;
 mod registry;
 // Plumbing: kept at its old path for the sibling crates, hidden from the docs.
 #[doc(hidden)]

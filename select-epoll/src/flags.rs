@@ -1,7 +1,7 @@
 //! The epoll event mask type.
 
 use std::fmt;
-use std::ops::{BitAnd, BitAndAssign, BitOr, BitOrAssign, Not};
+use std::ops::Not;
 
 /// An epoll event mask: what [`Epoll::register`](crate::Epoll::register) asks for and what
 /// [`Epoll::poll`](crate::Epoll::poll) reports (Python's `select.EPOLL*` integers).
@@ -74,6 +74,8 @@ epoll_flags! {
     EPOLLET;
 }
 
+select_core::flag_set_ops!(EpollFlags);
+
 impl EpollFlags {
     /// `EPOLLIN | EPOLLOUT | EPOLLPRI`, the mask Python's `epoll.register` uses when none
     /// is given.
@@ -130,96 +132,6 @@ impl EpollFlags {
     #[must_use]
     pub const fn bits(self) -> u32 {
         self.0
-    }
-
-    /// Whether no bit is set.
-    #[inline]
-    #[must_use]
-    pub const fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    /// Whether every bit of `other` is set in `self`.
-    #[inline]
-    #[must_use]
-    pub const fn contains(self, other: EpollFlags) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// Whether any bit of `other` is set in `self`.
-    #[inline]
-    #[must_use]
-    pub const fn intersects(self, other: EpollFlags) -> bool {
-        self.0 & other.0 != 0
-    }
-
-    /// The union of both.
-    #[inline]
-    #[must_use]
-    pub const fn union(self, other: EpollFlags) -> EpollFlags {
-        EpollFlags(self.0 | other.0)
-    }
-
-    /// The bits set in both.
-    #[inline]
-    #[must_use]
-    pub const fn intersection(self, other: EpollFlags) -> EpollFlags {
-        EpollFlags(self.0 & other.0)
-    }
-
-    /// `self` without the bits of `other`.
-    #[inline]
-    #[must_use]
-    pub const fn difference(self, other: EpollFlags) -> EpollFlags {
-        EpollFlags(self.0 & !other.0)
-    }
-
-    /// Sets the bits of `other`.
-    #[inline]
-    pub fn insert(&mut self, other: EpollFlags) {
-        self.0 |= other.0;
-    }
-
-    /// Clears the bits of `other`.
-    #[inline]
-    pub fn remove(&mut self, other: EpollFlags) {
-        self.0 &= !other.0;
-    }
-
-    /// Flips the bits of `other`.
-    #[inline]
-    pub fn toggle(&mut self, other: EpollFlags) {
-        self.0 ^= other.0;
-    }
-}
-
-impl BitOr for EpollFlags {
-    type Output = EpollFlags;
-    #[inline]
-    fn bitor(self, rhs: EpollFlags) -> EpollFlags {
-        EpollFlags(self.0 | rhs.0)
-    }
-}
-
-impl BitOrAssign for EpollFlags {
-    #[inline]
-    fn bitor_assign(&mut self, rhs: EpollFlags) {
-        self.0 |= rhs.0;
-    }
-}
-
-impl BitAnd for EpollFlags {
-    type Output = EpollFlags;
-    #[inline]
-    fn bitand(self, rhs: EpollFlags) -> EpollFlags {
-        EpollFlags(self.0 & rhs.0)
-    }
-}
-
-impl BitAndAssign for EpollFlags {
-    #[inline]
-    fn bitand_assign(&mut self, rhs: EpollFlags) {
-        self.0 &= rhs.0;
     }
 }
 

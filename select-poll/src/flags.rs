@@ -1,7 +1,7 @@
 //! [`PollFlags`]: the `POLL*` bits of `pollfd.events` / `pollfd.revents`.
 
 use std::fmt;
-use std::ops::{BitAnd, BitAndAssign, BitOr, BitOrAssign, BitXor, Not, Sub};
+use std::ops::{BitXor, Not, Sub};
 
 use libc::c_short;
 
@@ -169,67 +169,9 @@ impl PollFlags {
     pub const fn bits_u16(self) -> u16 {
         self.0 as u16
     }
-
-    /// Whether no bit is set.
-    #[inline]
-    #[must_use]
-    pub const fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    /// Whether every bit of `other` is set in `self`.
-    #[inline]
-    #[must_use]
-    pub const fn contains(self, other: PollFlags) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// Whether any bit of `other` is set in `self`.
-    #[inline]
-    #[must_use]
-    pub const fn intersects(self, other: PollFlags) -> bool {
-        self.0 & other.0 != 0
-    }
-
-    /// The bits set in either.
-    #[inline]
-    #[must_use]
-    pub const fn union(self, other: PollFlags) -> PollFlags {
-        PollFlags(self.0 | other.0)
-    }
-
-    /// The bits set in both.
-    #[inline]
-    #[must_use]
-    pub const fn intersection(self, other: PollFlags) -> PollFlags {
-        PollFlags(self.0 & other.0)
-    }
-
-    /// The bits of `self` not set in `other`.
-    #[inline]
-    #[must_use]
-    pub const fn difference(self, other: PollFlags) -> PollFlags {
-        PollFlags(self.0 & !other.0)
-    }
-
-    /// Sets the bits of `other`.
-    #[inline]
-    pub fn insert(&mut self, other: PollFlags) {
-        self.0 |= other.0;
-    }
-
-    /// Clears the bits of `other`.
-    #[inline]
-    pub fn remove(&mut self, other: PollFlags) {
-        self.0 &= !other.0;
-    }
-
-    /// Flips the bits of `other`.
-    #[inline]
-    pub fn toggle(&mut self, other: PollFlags) {
-        self.0 ^= other.0;
-    }
 }
+
+select_core::flag_set_ops!(PollFlags);
 
 impl Default for PollFlags {
     /// [`PollFlags::DEFAULT_MASK`] (`POLLIN | POLLPRI | POLLOUT`), Python's default
@@ -237,36 +179,6 @@ impl Default for PollFlags {
     #[inline]
     fn default() -> PollFlags {
         PollFlags::DEFAULT_MASK
-    }
-}
-
-impl BitOr for PollFlags {
-    type Output = PollFlags;
-    #[inline]
-    fn bitor(self, rhs: PollFlags) -> PollFlags {
-        self.union(rhs)
-    }
-}
-
-impl BitOrAssign for PollFlags {
-    #[inline]
-    fn bitor_assign(&mut self, rhs: PollFlags) {
-        self.insert(rhs);
-    }
-}
-
-impl BitAnd for PollFlags {
-    type Output = PollFlags;
-    #[inline]
-    fn bitand(self, rhs: PollFlags) -> PollFlags {
-        self.intersection(rhs)
-    }
-}
-
-impl BitAndAssign for PollFlags {
-    #[inline]
-    fn bitand_assign(&mut self, rhs: PollFlags) {
-        self.0 &= rhs.0;
     }
 }
 
