@@ -93,15 +93,15 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
-// Windows (Winsock's counted-array `fd_set`) has its own files under `windows/`, with
-// the same module names and public items (less `Word` and `PIPE_BUF`).
+// Windows (Winsock's counted-array `fd_set`) has its own `fdset` and `select` files under
+// `windows/`, with the same module names and public items (less `Word` and `PIPE_BUF`);
+// `sys` keeps each platform's syscalls in `sys/unix.rs` and `sys/windows.rs`.
 #[cfg_attr(windows, path = "windows/fdset.rs")]
 mod fdset;
 #[cfg_attr(windows, path = "windows/select.rs")]
 mod select;
 mod selector;
 #[allow(unsafe_code)]
-#[cfg_attr(windows, path = "windows/sys.rs")]
 mod sys;
 
 pub use fdset::{FdSet, Iter};
