@@ -9,7 +9,7 @@ use select_core::retry::{self, InterruptCheck};
 use select_core::{Backend, Event, Events, Interest, RawFd};
 
 use super::SETS;
-use crate::fdset::FdSet;
+use crate::fdset::WorkSet;
 use crate::sys::{self, Slot};
 
 /// The Winsock half of [`SelectSelector`](crate::SelectSelector).
@@ -17,8 +17,8 @@ use crate::sys::{self, Slot};
 pub(crate) struct SelectMechanism {
     /// Registered sockets per set (`SETS` order); the wake socket is also in the read
     /// set.
-    master: [FdSet; 3],
-    work: [FdSet; 3],
+    master: [WorkSet; 3],
+    work: [WorkSet; 3],
     /// Kept for the same API on every platform; Winsock waits are never interrupted by
     /// signals, so it is never called.
     check: Option<InterruptCheck>,
@@ -55,12 +55,12 @@ impl SelectMechanism {
 }
 
 /// Moves `fd` in the master sets from interest `old` to `new`.
-fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
+fn apply(master: &mut [WorkSet; 3], fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
     for (set, interest) in master.iter_mut().zip(SETS) {
         match (old.contains(interest), new.contains(interest)) {
             (false, true) => set.push(fd as Slot)?,
             (true, false) => {
-                set.remove(fd)?;
+                set.remove(fd);
             }
             _ => {}
         }
