@@ -93,15 +93,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
-// Windows (Winsock's counted-array `fd_set`) has its own files under `windows/`, with
-// the same module names and public items (less `Word` and `PIPE_BUF`).
-#[cfg_attr(windows, path = "windows/fdset.rs")]
+// One module per concern for every platform. `fdset`, `selector` and `sys` keep their
+// platform's primitives in `<module>/unix.rs` and `<module>/windows.rs` (Winsock's
+// counted-array `fd_set`); the public items differ only where the docs say so (`Word`,
+// `PIPE_BUF` and a few `FdSet` methods).
 mod fdset;
-#[cfg_attr(windows, path = "windows/select.rs")]
 mod select;
 mod selector;
 #[allow(unsafe_code)]
-#[cfg_attr(windows, path = "windows/sys.rs")]
 mod sys;
 
 pub use fdset::{FdSet, Iter};

@@ -1,15 +1,17 @@
-//! Python's `select.select`, as a function and as a reusable [`Select`] object.
+//! Python's `select.select`, as a function and as a reusable [`Select`] object: the
+//! conversion of the lists, the checks, the wait and the result, for every platform,
+//! over the working sets of `crate::fdset` (bitmaps on Unix, counted `SOCKET` arrays on
+//! Windows).
 
 use std::io;
-use std::os::fd::RawFd;
 use std::time::Duration;
 
 use select_core::error::invalid_input;
 use select_core::retry::{self, InterruptCheck};
-use select_core::Waitable;
+use select_core::{RawFd, Waitable};
 
-use crate::fdset::WorkSet;
-use crate::sys::{self, Word, BITS, FD_SETSIZE, LARGE_FDS};
+use crate::fdset::{kernel_select, Bounds, Found, Span, WorkSet};
+use crate::sys::{FD_SETSIZE, LARGE_FDS};
 
 /// The three lists of ready objects returned by [`select`] and [`Select::select`]:
 /// `(readable, writable, exceptional)`, each a subset of the caller's list, in its order.
@@ -24,11 +26,11 @@ pub type Selected<'a, W> = (Vec<&'a W>, Vec<&'a W>, Vec<&'a W>);
 ///   ends, sockets, `BorrowedFd`... ([`Waitable`]). For lists of different kinds use
 ///   `&dyn Waitable` as the element type.
 /// * `timeout`: `None` blocks until something is ready; `Some(Duration::ZERO)` polls;
-///   anything else waits at most that long, rounded **up** to whole microseconds.
-///   Interrupted waits (EINTR) are resumed with the time left (PEP 475), unless an
-///   [interrupt check](Select::set_interrupt_check) ends them. Any `Duration` is
-///   accepted (waits past 24 days are made in several calls); a Python float timeout
-///   converts with CPython's rules and bound (about 292 years) through
+///   anything else waits at most that long, rounded **up** to whole microseconds (whole
+///   milliseconds on Windows). Interrupted waits (EINTR) are resumed with the time left
+///   (PEP 475), unless an [interrupt check](Select::set_interrupt_check) ends them. Any
+///   `Duration` is accepted (waits past 24 days are made in several calls); a Python
+///   float timeout converts with CPython's rules and bound (about 292 years) through
 ///   [`timeout::from_secs_f64(t, Negative::Refuse)`](crate::timeout::from_secs_f64).
 ///
 /// Returns the three subsets **of the caller's own references**, each in the order of
@@ -45,8 +47,14 @@ pub type Selected<'a, W> = (Vec<&'a W>, Vec<&'a W>, Vec<&'a W>);
 ///
 /// fds at or above `FD_SETSIZE` ([`FD_SETSIZE`](crate::FD_SETSIZE)) work on Linux,
 /// Android, FreeBSD, DragonFly, NetBSD and OpenBSD, whose kernels take larger sets. On
-/// every other target ([`LARGE_FDS`](crate::LARGE_FDS) is false: macOS, iOS and the rest)
-/// they are refused.
+/// every other Unix target ([`LARGE_FDS`](crate::LARGE_FDS) is false: macOS, iOS and the
+/// rest) they are refused.
+///
+/// On Windows this is Winsock's `select`, which takes sockets only, as Python's
+/// `select.select` there. Each list may hold any number of sockets (no `FD_SETSIZE`
+/// limit; CPython refuses more than 512 in one list). Three empty lists do not fail as
+/// they do in CPython on Windows (`OSError` `WSAEINVAL`): the call sleeps for the
+/// timeout, as on Unix. Winsock's waits are not interrupted by signals.
 ///
 /// # Errors
 ///
@@ -57,30 +65,56 @@ pub type Selected<'a, W> = (Vec<&'a W>, Vec<&'a W>, Vec<&'a W>);
 ///   any other errno of `select(2)` (`EINVAL`...) — never `Interrupted` unless an interrupt check returns it;
 /// * `OutOfMemory` if the sets for a very high fd cannot be allocated.
 ///
+/// On Windows:
+///
+/// * `InvalidInput` for `INVALID_SOCKET` as a raw handle;
+/// * Winsock's error, its `WSAGetLastError()` code as `raw_os_error()`: `WSAENOTSOCK`
+///   (10038) for a handle that is not an open socket (a file, a pipe, a closed socket),
+///   Python's `OSError(WinError 10038)`.
+///
 /// # Examples
 ///
 /// ```
 /// use std::io::Write;
+/// use std::net::{TcpListener, TcpStream, UdpSocket};
 /// use std::time::Duration;
 /// use select_fdset::{select, Waitable};
 ///
-/// let (reader, mut writer) = std::io::pipe()?;
-/// let (r, w, x) = select(&[&reader], &[], &[], Some(Duration::ZERO))?;
+/// let listener = TcpListener::bind("127.0.0.1:0")?;
+/// let mut client = TcpStream::connect(listener.local_addr()?)?;
+/// let (server, _) = listener.accept()?;
+/// let (r, w, x) = select(&[&server], &[], &[], Some(Duration::ZERO))?;
 /// assert!(r.is_empty() && w.is_empty() && x.is_empty()); // nothing to read yet
 ///
-/// writer.write_all(b"!")?;
-/// // Mixed kinds: a pipe end, a socket and a raw fd in one list.
-/// let sock = std::net::UdpSocket::bind("127.0.0.1:0")?;
-/// let stdin_fd = 0;
+/// client.write_all(b"ping")?;
+/// // Mixed kinds: a TCP stream and a UDP socket in one list.
+/// let udp = UdpSocket::bind("127.0.0.1:0")?;
 /// let (r, w, _) = select(
-///     &[&reader as &dyn Waitable, &sock],
-///     &[&writer as &dyn Waitable, &stdin_fd],
+///     &[&server as &dyn Waitable, &udp],
+///     &[&client as &dyn Waitable],
 ///     &[],
 ///     Some(Duration::from_secs(5)),
 /// )?;
 /// assert_eq!(r.len(), 1);
-/// assert!(std::ptr::addr_eq(r[0], &reader)); // the caller's own object
-/// assert!(w.iter().any(|o| std::ptr::addr_eq(*o, &writer)));
+/// assert!(std::ptr::addr_eq(r[0], &server)); // the caller's own object
+/// assert_eq!(w.len(), 1);
+///
+/// // On Unix, any fd: pipe ends, raw fds...
+/// #[cfg(unix)]
+/// {
+///     let (reader, mut writer) = std::io::pipe()?;
+///     writer.write_all(b"!")?;
+///     let stdin_fd = 0;
+///     let (r, w, _) = select(
+///         &[&reader as &dyn Waitable, &udp],
+///         &[&writer as &dyn Waitable, &stdin_fd],
+///         &[],
+///         Some(Duration::from_secs(5)),
+///     )?;
+///     assert_eq!(r.len(), 1);
+///     assert!(std::ptr::addr_eq(r[0], &reader));
+///     assert!(w.iter().any(|o| std::ptr::addr_eq(*o, &writer)));
+/// }
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn select<'a, W: Waitable + ?Sized>(
@@ -171,22 +205,26 @@ impl Ready {
 /// fd's bit as it goes, straight into the buffers handed to the kernel, in O(list
 /// length + highest fd / word bits). The sets are built again only when the syscall has
 /// to be made again (after an interruption), as `select(2)` overwrites its arguments.
+/// On Windows the counted arrays are built from the converted handles (sorted,
+/// duplicates dropped) for every call Winsock makes, and its results are matched back by
+/// binary search, in O(n log n) for n handles.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::io::Write;
-/// use std::os::fd::AsFd;
+/// use std::net::{TcpListener, TcpStream};
 /// use std::time::Duration;
 /// use select_fdset::{Ready, Select};
 ///
-/// let (r1, _w1) = std::io::pipe()?;
-/// let (r2, mut w2) = std::io::pipe()?;
-/// w2.write_all(b"x")?;
+/// let listener = TcpListener::bind("127.0.0.1:0")?;
+/// let mut client = TcpStream::connect(listener.local_addr()?)?;
+/// let (server, _) = listener.accept()?;
+/// client.write_all(b"x")?;
 ///
 /// let mut sel = Select::new();
 /// let mut ready = Ready::new();
-/// let readers = [r1.as_fd(), r2.as_fd()];
+/// let readers = [&client, &server];
 /// for _ in 0..3 {
 ///     let n = sel.select_into(&readers, &[], &[], Some(Duration::from_secs(5)), &mut ready)?;
 ///     assert_eq!(n, 1);
@@ -236,9 +274,9 @@ impl Select {
     ///         Ok(())
     ///     }
     /// }
-    /// let (reader, _writer) = std::io::pipe()?;
+    /// let sock = std::net::UdpSocket::bind("127.0.0.1:0")?;
     /// let (r, _, _) = Select::with_interrupt_check(check)
-    ///     .select(&[&reader], &[], &[], Some(Duration::from_millis(1)))?;
+    ///     .select(&[&sock], &[], &[], Some(Duration::from_millis(1)))?;
     /// assert!(r.is_empty());
     /// # Ok::<(), io::Error>(())
     /// ```
@@ -254,6 +292,9 @@ impl Select {
     /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
     /// resumes the wait, an error ends it with that error (e.g. `Interrupted` once a
     /// signal handler has set a flag). See [`InterruptCheck`].
+    ///
+    /// On Windows, Winsock's waits are never interrupted by signals: the check is kept,
+    /// for the same API on every platform, but never called.
     #[inline]
     pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
         self.check = check;
@@ -308,7 +349,9 @@ impl Select {
     ///
     /// # Errors
     ///
-    /// As [`select`](crate::select()). On error `ready` is empty.
+    /// As [`select`](crate::select()); every list element is converted (`fileno()`, once
+    /// each, in the order rlist, wlist, xlist) before any wait. On error `ready` is
+    /// empty.
     #[doc(alias = "select")]
     pub fn select_into<W: Waitable>(
         &mut self,
@@ -319,20 +362,17 @@ impl Select {
         ready: &mut Ready,
     ) -> io::Result<usize> {
         ready.clear();
-        let mut bounds = Bounds {
-            highest: -1,
-            lowest: 0,
-        };
+        let mut bounds = Bounds::new();
         let result = if wlist.is_empty() && xlist.is_empty() {
             // The usual call, readers only: its own copy of the code, without the
             // steps for the other two sets.
-            self.run::<W, true>(rlist, &[], &[], timeout, ready, &mut bounds)
+            self.run::<W, true>([rlist, &[], &[]], timeout, ready, &mut bounds)
         } else {
-            self.run::<W, false>(rlist, wlist, xlist, timeout, ready, &mut bounds)
+            self.run::<W, false>([rlist, wlist, xlist], timeout, ready, &mut bounds)
         };
-        // The work sets are all-zero between calls: wipe every word this call may have
-        // set (also after an error, whose sets may be half built).
-        let dirty = bounds.words();
+        // The work sets are empty between calls: wipe all this call may have set (also
+        // after an error, whose sets may be half built).
+        let dirty = bounds.span();
         let [r, w, x] = &mut self.work;
         if !rlist.is_empty() {
             r.wipe(dirty);
@@ -346,19 +386,18 @@ impl Select {
         result
     }
 
-    /// The body of [`select_into`](Select::select_into), which then wipes the sets.
-    /// With `READ_ONLY` the write and except lists are taken as empty.
-    /// `bounds` receives the highest and lowest fd converted, even on error.
+    /// The body of [`select_into`](Select::select_into), over its three lists, which
+    /// then wipes the sets. With `READ_ONLY` the write and except lists are taken as
+    /// empty.
+    /// `bounds` receives the fds converted, even on error.
     ///
-    /// Inlined (with `sys::select` and the retry closure) so that no extra call frame
+    /// Inlined (with the syscall and the retry closure) so that no extra call frame
     /// sits between the syscall and `select_into`: every return after a syscall is
     /// costly on machines whose kernel refills the return-stack predictor.
     #[inline(always)]
     fn run<W: Waitable, const READ_ONLY: bool>(
         &mut self,
-        rlist: &[W],
-        wlist: &[W],
-        xlist: &[W],
+        [rlist, wlist, xlist]: [&[W]; 3],
         timeout: Option<Duration>,
         ready: &mut Ready,
         bounds: &mut Bounds,
@@ -380,53 +419,48 @@ impl Select {
         let (wfds, rest) = rest.split_at_mut(wlist.len());
         let (xfds, _) = rest.split_at_mut(xlist.len());
         // Python's order: every element of rlist, then wlist, then xlist, converted
-        // once each; errors surface before any wait. Each fd's bit is set as it is
-        // converted, straight into the (all-zero) buffer the kernel gets, if it fits.
+        // once each; errors surface before any wait. On Unix each fd's bit is set as it
+        // is converted, straight into the (all-zero) buffer the kernel gets, if it fits.
         let [r, w, x] = &mut self.work;
         let fits = [
-            bounds.convert(rlist, rfds, r)?,
-            bounds.convert(wlist, wfds, w)?,
-            bounds.convert(xlist, xfds, x)?,
+            convert(rlist, rfds, r, bounds)?,
+            convert(wlist, wfds, w, bounds)?,
+            convert(xlist, xfds, x, bounds)?,
         ];
-        let Bounds { highest, lowest } = *bounds;
-        if highest >= 0 {
-            // A closed fd beyond the kernel's fd table would be silently ignored.
-            sys::check_in_table(highest)?;
-        }
         let (rfds, wfds, xfds) = (&*rfds, &*wfds, &*xfds);
-        if lowest < 0 {
-            // Only a `Waitable` of the caller's own can hand out a negative fd.
-            return Err(negative_fd([rfds, wfds, xfds]));
-        }
+        let span = bounds.check([rfds, wfds, xfds])?;
 
-        // `highest` is an open fd here (or -1), far below RawFd::MAX.
-        let nfds = (highest + 1) as usize;
-        let nwords = nfds.div_ceil(BITS);
-        // A set is passed only for a non-empty list; the others are null. The kernel
-        // reads `nfds` bits of each set passed, whatever its own highest fd. A set too
-        // small for one of its fds grows now (after the checks: never for a closed or
-        // negative fd) and is built again.
-        r.arm(rfds, fits[0], nwords)?;
-        w.arm(wfds, fits[1], nwords)?;
-        x.arm(xfds, fits[2], nwords)?;
+        // A set is passed only for a non-empty list; the others are null. On Unix the
+        // kernel reads `nfds` bits of each set passed, whatever its own highest fd. A
+        // set that does not hold its list yet (too small for one of its fds, or on
+        // Windows always) is built now, after the checks: never for a closed or
+        // negative fd.
+        r.arm(rfds, fits[0], span)?;
+        w.arm(wfds, fits[1], span)?;
+        x.arm(xfds, fits[2], span)?;
         let work = &mut self.work;
         let mut built = true;
+        // Winsock's waits are never interrupted by signals: what it reports as
+        // `Interrupted` (an early return, to be resumed) runs no interrupt check.
+        let check = if cfg!(windows) { None } else { self.check };
         let n = retry::wait_checked(
             timeout,
-            self.check,
+            check,
             #[inline(always)]
             |left| {
                 if !built {
-                    // select(2) overwrote the sets: build them again.
-                    rebuild(work, [rfds, wfds, xfds], nwords);
+                    // The kernel overwrote the sets: build them again.
+                    rebuild(work, [rfds, wfds, xfds], span);
                 }
                 built = false;
                 let [r, w, x] = &mut *work;
-                sys::select(
-                    nfds,
-                    (!rfds.is_empty()).then(|| r.words_mut(nwords)),
-                    (!wfds.is_empty()).then(|| w.words_mut(nwords)),
-                    (!xfds.is_empty()).then(|| x.words_mut(nwords)),
+                kernel_select(
+                    span,
+                    [
+                        (!rfds.is_empty()).then_some(r),
+                        (!wfds.is_empty()).then_some(w),
+                        (!xfds.is_empty()).then_some(x),
+                    ],
                     left,
                 )
             },
@@ -435,67 +469,42 @@ impl Select {
             return Ok(0);
         }
 
-        let [r, w, x] = &self.work;
-        r.ready_indices(rfds, nwords, &mut ready.read);
-        w.ready_indices(wfds, nwords, &mut ready.write);
-        x.ready_indices(xfds, nwords, &mut ready.except);
+        let [r, w, x] = &mut self.work;
+        collect(r.found(span), rfds, &mut ready.read);
+        collect(w.found(span), wfds, &mut ready.write);
+        collect(x.found(span), xfds, &mut ready.except);
         Ok(ready.len())
     }
 }
 
-/// The highest fd of the lists (-1 for none) and the lowest (0 if none is negative).
-#[derive(Clone, Copy)]
-struct Bounds {
-    highest: RawFd,
-    lowest: RawFd,
+/// Stores the fd of every element of `list` in `fds` (as long), in order, widening
+/// `bounds`, and hands it to `set`; stops at the first element `fileno` or the platform
+/// refuses. Returns whether `set` now holds every fd (see [`WorkSet::arm`]).
+#[inline(always)]
+fn convert<W: Waitable>(
+    list: &[W],
+    fds: &mut [RawFd],
+    set: &mut WorkSet,
+    bounds: &mut Bounds,
+) -> io::Result<bool> {
+    let mut gather = set.gather();
+    for (slot, w) in fds.iter_mut().zip(list) {
+        let fd = w.fileno()?;
+        check_fd_limit(fd)?;
+        bounds.widen(fd);
+        *slot = fd;
+        gather.add(fd);
+    }
+    Ok(gather.finish())
 }
 
-impl Bounds {
-    /// Stores the fd of every element of `list` in `fds` (as long), in order, widening
-    /// the bounds, and sets its bit in `set`; stops at the first element `fileno` or the
-    /// platform refuses. Returns whether every fd fitted in `set` as it is.
-    ///
-    /// The bits of consecutive fds in one word are gathered in a register and written
-    /// once, when the word changes: no read-modify-write of memory per fd.
-    #[inline(always)]
-    fn convert<W: Waitable>(
-        &mut self,
-        list: &[W],
-        fds: &mut [RawFd],
-        set: &mut WorkSet,
-    ) -> io::Result<bool> {
-        let mut fit = true;
-        // The word being gathered (none yet: an index no buffer has) and its bits.
-        let mut word = usize::MAX;
-        let mut bits: Word = 0;
-        for (slot, w) in fds.iter_mut().zip(list) {
-            let fd = w.fileno()?;
-            check_fd_limit(fd)?;
-            self.highest = self.highest.max(fd);
-            self.lowest = self.lowest.min(fd);
-            *slot = fd;
-            // A negative fd becomes a huge index: it does not fit.
-            let i = fd as usize / BITS;
-            if i != word {
-                if bits != 0 && !set.merge(word, bits) {
-                    fit = false;
-                }
-                word = i;
-                bits = 0;
-            }
-            bits |= 1 << (fd as usize % BITS);
-        }
-        if bits != 0 && !set.merge(word, bits) {
-            fit = false;
-        }
-        Ok(fit)
-    }
-
-    /// How many words hold every fd seen.
-    fn words(&self) -> usize {
-        match usize::try_from(self.highest) {
-            Ok(h) => h / BITS + 1,
-            Err(_) => 0,
+/// Appends to `out` the index of every entry of `fds` the kernel reported ready
+/// (`FD_ISSET` of each list entry, duplicates included).
+#[inline]
+fn collect(found: Found<'_>, fds: &[RawFd], out: &mut Vec<usize>) {
+    for (i, &fd) in fds.iter().enumerate() {
+        if found.contains(fd) {
+            out.push(i);
         }
     }
 }
@@ -517,38 +526,24 @@ fn resize(fds: &mut Vec<RawFd>, len: usize) -> io::Result<()> {
 /// overwrote them).
 #[cold]
 #[inline(never)]
-fn rebuild(work: &mut [WorkSet; 3], lists: [&[RawFd]; 3], nwords: usize) {
+fn rebuild(work: &mut [WorkSet; 3], lists: [&[RawFd]; 3], span: Span) {
     for (work, fds) in work.iter_mut().zip(lists) {
         if !fds.is_empty() {
-            work.build(fds, nwords);
+            work.build(fds, span);
         }
     }
 }
 
-/// The error for the first negative fd of the lists (Python's `ValueError`).
-#[cold]
-fn negative_fd(lists: [&[RawFd]; 3]) -> io::Error {
-    let fd = lists
-        .iter()
-        .flat_map(|l| l.iter())
-        .copied()
-        .find(|&fd| fd < 0)
-        .unwrap_or(-1);
-    // RawFd's conversion words the error (Python's ValueError) for every crate alike.
-    fd.fileno()
-        .err()
-        .unwrap_or_else(|| invalid_input("negative file descriptor"))
-}
-
-/// Refuses an fd the platform's `select(2)` cannot take.
+/// Refuses an fd the platform's `select` cannot take.
 ///
 /// # Errors
 ///
 /// `InvalidInput` "filedescriptor out of range in select()" naming `fd` where
-/// [`LARGE_FDS`] is false and `fd >= FD_SETSIZE`.
+/// [`LARGE_FDS`] is false and `fd >= FD_SETSIZE` (never on Windows).
 #[inline]
 pub(crate) fn check_fd_limit(fd: RawFd) -> io::Result<()> {
-    if !LARGE_FDS && fd >= 0 && fd as usize >= FD_SETSIZE {
+    // A negative fd is not out of range here: its own error comes later.
+    if !LARGE_FDS && usize::try_from(fd).is_ok_and(|fd| fd >= FD_SETSIZE) {
         Err(invalid_input(format!(
             "filedescriptor out of range in select(): {fd} (this platform's select(2) \
              takes only fds below FD_SETSIZE = {FD_SETSIZE})"

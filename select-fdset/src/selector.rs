@@ -1,12 +1,15 @@
 //! [`SelectSelector`]: the uniform [`Selector`](crate::Selector) contract on `select(2)`
 //! (Winsock's `select` on Windows). The contract itself is select-core's selector
-//! skeleton; this module holds the type and its docs, and `mechanism` (one file per
-//! platform: bitmaps on Unix, counted `SOCKET` arrays on Windows) the kernel-facing half.
+//! skeleton; this module holds the type and its docs and the one `Mechanism` impl, and
+//! `mechanism` (one file per platform: bitmaps on Unix, counted `SOCKET` arrays on
+//! Windows) the kernel-facing half of each of its methods.
 
 use std::io;
+use std::time::Duration;
 
-use select_core::__private::BaseSelector;
-use select_core::Interest;
+use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
+use select_core::retry::InterruptCheck;
+use select_core::{Backend, Event, Events, Interest, RawFd};
 
 #[cfg_attr(windows, path = "selector/windows.rs")]
 #[cfg_attr(not(windows), path = "selector/unix.rs")]
@@ -97,5 +100,75 @@ impl<T> SelectSelector<T> {
     /// uniform with the other backends.
     pub fn new() -> io::Result<SelectSelector<T>> {
         Ok(SelectSelector(BaseSelector::new(SelectMechanism::new())))
+    }
+}
+
+/// `select` for the selector skeleton, on either platform's half.
+impl Mechanism for SelectMechanism {
+    const BACKEND: Backend = Backend::Select;
+    const NAME: &'static str = "select";
+    const GEN_MASK: u32 = 0;
+
+    #[inline]
+    fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
+        self.register(fd, interest)
+    }
+
+    #[inline]
+    fn modify(&mut self, fd: RawFd, old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
+        self.update(fd, old, new)
+    }
+
+    #[inline]
+    fn delete(&mut self, fd: RawFd, old: Interest) -> io::Result<()> {
+        self.unregister(fd, old)
+    }
+
+    #[inline]
+    fn wait(&mut self, _slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
+        self.wait_once(timeout)
+    }
+
+    /// Everything fits (the kernel's count, one per set an fd is in, is at most the
+    /// capacity): one scan. `select` tells no hang-up or error from readiness.
+    #[inline]
+    fn fill<T>(&mut self, n: usize, events: &mut Events, view: &WaitView<'_, T>) -> Option<usize> {
+        if n > events.capacity() {
+            return None;
+        }
+        self.scan(n, |fd, ready| {
+            view.push(events, Event::new(fd, ready, false, false));
+        });
+        Some(events.len())
+    }
+
+    /// `select` has no generations, and no hang-up or error bits.
+    fn for_each_ready<T, F: FnMut(Report)>(
+        &mut self,
+        n: usize,
+        _: &WaitView<'_, T>,
+        mut report: F,
+    ) {
+        self.scan(n, |fd, ready| {
+            report(Report::Fd {
+                fd,
+                packed: u16::from(ready.bits()),
+                gen: 0,
+            });
+        });
+    }
+
+    fn close(&mut self) {
+        self.release();
+    }
+
+    #[inline]
+    fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
+        self.check = check;
+    }
+
+    #[inline]
+    fn interrupt_check(&self) -> Option<InterruptCheck> {
+        self.check
     }
 }

@@ -2,19 +2,13 @@
 #![cfg(unix)]
 
 use std::io::ErrorKind;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
-use std::time::Duration;
+use std::os::fd::{AsFd, AsRawFd};
 
-use select_core::testing::{dup_at_or_skip, is_open, pipe};
+use select_core::testing::{is_open, pipe};
 use select_fdset::{select, Ready, Select};
 
-const LONG: Option<Duration> = Some(Duration::from_secs(5));
-
-/// `fd` duplicated at exactly `target`, or `None` (said out loud) if the fd limit keeps
-/// that number out of reach.
-fn at(fd: BorrowedFd<'_>, target: i32) -> Option<OwnedFd> {
-    dup_at_or_skip(fd.as_raw_fd(), target)
-}
+mod common;
+use common::{at, with_high_fds, LONG};
 
 #[test]
 fn negative_fd_is_invalid_input_naming_it() {
@@ -36,25 +30,19 @@ fn negative_fd_is_invalid_input_naming_it() {
 #[test]
 #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn closed_fd_is_ebadf() {
-    if select_core::testing::skip_under_emulation(
-        "select(2) on fds at or above 1024 aborts qemu-user",
-    ) {
-        return;
-    }
-    // A number inside the fd table: the kernel itself refuses it.
-    let (r, _w) = pipe();
-    let Some(keep) = at(r.as_fd(), 3100) else {
-        return;
-    };
-    let Some(gone) = at(r.as_fd(), 3000) else {
-        return;
-    };
-    drop(gone);
-    assert!(!is_open(3000));
-    let e = select(&[&3000, &keep.as_raw_fd()], &[], &[], LONG).unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
-    let e = select(&[&keep.as_raw_fd()], &[&3000], &[], LONG).unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    with_high_fds(|| {
+        // A number inside the fd table: the kernel itself refuses it.
+        let (r, _w) = pipe();
+        let keep = at(r.as_fd(), 3100)?;
+        let gone = at(r.as_fd(), 3000)?;
+        drop(gone);
+        assert!(!is_open(3000));
+        let e = select(&[&3000, &keep.as_raw_fd()], &[], &[], LONG).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+        let e = select(&[&keep.as_raw_fd()], &[&3000], &[], LONG).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+        Some(())
+    });
 }
 
 #[test]
@@ -67,8 +55,7 @@ fn never_opened_high_fd_is_ebadf_too() {
         }
         let e = select(&[&fd], &[], &[], LONG).unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::EBADF), "fd {fd}");
-        let mut sel = Select::new();
-        let mut ready = Ready::new();
+        let (mut sel, mut ready) = (Select::new(), Ready::new());
         let e = sel
             .select_into(&[], &[], &[fd], None, &mut ready)
             .unwrap_err();
@@ -80,8 +67,7 @@ fn never_opened_high_fd_is_ebadf_too() {
 #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn errors_leave_the_select_object_usable() {
     let (r, w) = pipe();
-    let mut sel = Select::new();
-    let mut ready = Ready::new();
+    let (mut sel, mut ready) = (Select::new(), Ready::new());
     assert!(sel.select_into(&[-1], &[], &[], LONG, &mut ready).is_err());
     assert!(
         sel.select_into(&[19_998], &[], &[], LONG, &mut ready)

@@ -9,8 +9,8 @@ use std::time::Duration;
 use select_core::testing::{drain, dup_at_or_skip, pipe, send_oob, socketpair, tcp_pair};
 use select_fdset::{Event, Events, Interest, SelectSelector, Selector};
 
-const LONG: Option<Duration> = Some(Duration::from_secs(5));
-const ZERO: Option<Duration> = Some(Duration::ZERO);
+mod common;
+use common::{with_high_fds, LONG, ZERO};
 
 fn events_of<T>(sel: &mut SelectSelector<T>, timeout: Option<Duration>) -> Vec<Event> {
     let mut events = Events::with_capacity(64);
@@ -100,24 +100,20 @@ fn nothing_registered_just_sleeps() {
 #[test]
 #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn closed_registered_fd_fails_the_wait_with_ebadf() {
-    if select_core::testing::skip_under_emulation(
-        "select(2) on fds at or above 1024 aborts qemu-user",
-    ) {
-        return;
-    }
-    let (r, _w) = pipe();
-    let Some(dup) = dup_at_or_skip(r.as_fd().as_raw_fd(), 4600) else {
-        return;
-    };
-    let mut sel = SelectSelector::new().unwrap();
-    sel.register(&dup, Interest::READ, ()).unwrap();
-    drop(dup);
-    let mut events = Events::with_capacity(4);
-    let e = sel.select(&mut events, LONG).unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
-    // Unregistering the stale fd heals the selector.
-    sel.unregister(&4600).unwrap();
-    assert_eq!(sel.select(&mut events, ZERO).unwrap(), 0);
+    with_high_fds(|| {
+        let (r, _w) = pipe();
+        let dup = dup_at_or_skip(r.as_fd().as_raw_fd(), 4600)?;
+        let mut sel = SelectSelector::new().unwrap();
+        sel.register(&dup, Interest::READ, ()).unwrap();
+        drop(dup);
+        let mut events = Events::with_capacity(4);
+        let e = sel.select(&mut events, LONG).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+        // Unregistering the stale fd heals the selector.
+        sel.unregister(&4600).unwrap();
+        assert_eq!(sel.select(&mut events, ZERO).unwrap(), 0);
+        Some(())
+    });
 }
 
 #[test]

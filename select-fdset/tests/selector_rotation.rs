@@ -5,22 +5,17 @@ use select_core::__private::WakeFd;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::os::fd::AsRawFd;
-use std::time::Duration;
 
 use select_core::testing::pipe;
 use select_fdset::{Events, Interest, SelectSelector, Selector};
 
-const LONG: Option<Duration> = Some(Duration::from_secs(5));
+mod common;
+use common::{registered_pipes, LONG};
 
 #[test]
 #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn capacity_one_rotates_across_three_ready_fds() {
-    let pipes: Vec<_> = (0..3).map(|_| pipe()).collect();
-    let mut sel = SelectSelector::new().unwrap();
-    for (r, w) in &pipes {
-        sel.register(r, Interest::READ, ()).unwrap();
-        (&*w).write_all(b"x").unwrap();
-    }
+    let (pipes, mut sel) = registered_pipes(3, true);
     let mut fds: Vec<_> = pipes.iter().map(|p| p.0.as_raw_fd()).collect();
     fds.sort();
     let mut events = Events::with_capacity(1);
@@ -36,12 +31,7 @@ fn capacity_one_rotates_across_three_ready_fds() {
 #[test]
 #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn capacity_two_over_five_reports_everyone_within_three_waits() {
-    let pipes: Vec<_> = (0..5).map(|_| pipe()).collect();
-    let mut sel = SelectSelector::new().unwrap();
-    for (r, w) in &pipes {
-        sel.register(r, Interest::READ, ()).unwrap();
-        (&*w).write_all(b"x").unwrap();
-    }
+    let (_pipes, mut sel) = registered_pipes(5, true);
     let mut events = Events::with_capacity(2);
     let mut seen = BTreeSet::new();
     for _ in 0..3 {
@@ -54,11 +44,7 @@ fn capacity_two_over_five_reports_everyone_within_three_waits() {
 #[test]
 #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn rotation_survives_the_ready_set_changing() {
-    let pipes: Vec<_> = (0..3).map(|_| pipe()).collect();
-    let mut sel = SelectSelector::new().unwrap();
-    for (r, _) in &pipes {
-        sel.register(r, Interest::READ, ()).unwrap();
-    }
+    let (pipes, mut sel) = registered_pipes(3, false);
     let mut events = Events::with_capacity(1);
     (&pipes[2].1).write_all(b"x").unwrap();
     assert_eq!(sel.select(&mut events, LONG).unwrap(), 1);

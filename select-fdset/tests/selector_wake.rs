@@ -2,24 +2,30 @@
 #![cfg(unix)]
 
 use select_core::__private::WakeFd;
-use std::io::{ErrorKind, Write};
+use std::io::{ErrorKind, PipeReader, PipeWriter, Write};
 use std::os::fd::AsRawFd;
-use std::time::Duration;
 
 use select_core::testing::{drain, pipe};
 use select_fdset::{Events, Interest, SelectSelector, Selector};
 
-const LONG: Option<Duration> = Some(Duration::from_secs(5));
-const ZERO: Option<Duration> = Some(Duration::ZERO);
+type Pipe = (PipeReader, PipeWriter);
+
+mod common;
+use common::{registered_pipes, LONG, ZERO};
+
+/// A wake pipe, and [`registered_pipes`]`(n, readable)` with the wake pipe's read end as
+/// the selector's wake fd.
+fn with_wake_fd(n: usize, readable: bool) -> (Pipe, Vec<Pipe>, SelectSelector<()>) {
+    let wake = pipe();
+    let (pipes, mut sel) = registered_pipes(n, readable);
+    sel.set_wake_fd(Some(wake.0.as_raw_fd())).unwrap();
+    (wake, pipes, sel)
+}
 
 #[test]
 #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn wake_fd_ends_a_blocking_wait_without_an_event() {
-    let (wake_r, mut wake_w) = pipe();
-    let (r, _w) = pipe();
-    let mut sel = SelectSelector::new().unwrap();
-    sel.register(&r, Interest::READ, ()).unwrap();
-    sel.set_wake_fd(Some(wake_r.as_raw_fd())).unwrap();
+    let ((wake_r, mut wake_w), _pipes, mut sel) = with_wake_fd(1, false);
     let mut events = Events::with_capacity(4);
     assert_eq!(sel.select(&mut events, ZERO).unwrap(), 0);
     assert!(!events.woken());
@@ -38,14 +44,7 @@ fn wake_fd_ends_a_blocking_wait_without_an_event() {
 #[test]
 #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn wake_and_events_together_even_when_full() {
-    let (wake_r, mut wake_w) = pipe();
-    let pipes: Vec<_> = (0..3).map(|_| pipe()).collect();
-    let mut sel = SelectSelector::new().unwrap();
-    for (r, w) in &pipes {
-        sel.register(r, Interest::READ, ()).unwrap();
-        (&*w).write_all(b"x").unwrap();
-    }
-    sel.set_wake_fd(Some(wake_r.as_raw_fd())).unwrap();
+    let ((wake_r, mut wake_w), _pipes, mut sel) = with_wake_fd(3, true);
     wake_w.write_all(b"w").unwrap();
     let mut events = Events::with_capacity(1);
     for _ in 0..4 {
@@ -59,9 +58,8 @@ fn wake_and_events_together_even_when_full() {
 #[cfg_attr(miri, ignore = "Miri does not emulate select(2)")]
 fn wake_fd_rules() {
     let (wake_r, mut wake_w) = pipe();
-    let (r, _w) = pipe();
-    let mut sel = SelectSelector::new().unwrap();
-    sel.register(&r, Interest::READ, ()).unwrap();
+    let (pipes, mut sel) = registered_pipes(1, false);
+    let r = &pipes[0].0;
     let e = sel.set_wake_fd(Some(r.as_raw_fd())).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::AlreadyExists);
     sel.set_wake_fd(Some(wake_r.as_raw_fd())).unwrap();

@@ -5,9 +5,8 @@ use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
-use select_core::__private::{Mechanism, Report, Tag, WaitView};
-use select_core::retry::InterruptCheck;
-use select_core::{retry, Backend, Event, Events, Interest};
+use select_core::retry::{self, InterruptCheck};
+use select_core::Interest;
 
 use super::SETS;
 use crate::fdset::{FdSet, WorkSet};
@@ -27,7 +26,7 @@ pub(crate) struct SelectMechanism {
     shape: Option<Shape>,
     /// The shape of the last wait, whose results `work` holds.
     last: Shape,
-    check: Option<InterruptCheck>,
+    pub(super) check: Option<InterruptCheck>,
 }
 
 impl SelectMechanism {
@@ -108,10 +107,10 @@ fn scan_all(
     }
 }
 
-/// [`SelectMechanism::fill`] for a read set alone: reports its fds in order until the
-/// kernel's count `left` is reached (everything fits: the caller checked).
+/// [`scan_all`] for a read set alone, the usual case, in its own loop: reports its fds
+/// in order until the kernel's count `left` is reached.
 #[inline(always)]
-fn scan_read<T>(words: &[Word], mut left: usize, view: &WaitView<'_, T>, events: &mut Events) {
+fn scan_read(words: &[Word], mut left: usize, mut each: impl FnMut(RawFd)) {
     for (i, &word) in words.iter().enumerate() {
         if word == 0 {
             continue;
@@ -122,8 +121,7 @@ fn scan_read<T>(words: &[Word], mut left: usize, view: &WaitView<'_, T>, events:
             bits &= bits - 1;
             left = left.saturating_sub(1);
             // Positions come from registered fds, so they fit a RawFd.
-            let fd = (i * BITS + bit) as RawFd;
-            view.push(events, Event::new(fd, Interest::READ, false, false));
+            each((i * BITS + bit) as RawFd);
         }
         if left == 0 {
             break;
@@ -181,38 +179,36 @@ fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io
     Ok(())
 }
 
-impl Mechanism for SelectMechanism {
-    const BACKEND: Backend = Backend::Select;
-    const NAME: &'static str = "select";
-    const GEN_MASK: u32 = 0;
-
+/// The platform half of the [`Mechanism`](select_core::__private::Mechanism) methods
+/// (see `selector.rs`).
+impl SelectMechanism {
     /// Checks the fd against `FD_SETSIZE` where the platform needs it and that it is
     /// open (`fcntl(F_GETFD)`), then adds it to the master sets.
     #[inline]
-    fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
+    pub(super) fn register(&mut self, fd: RawFd, interest: Interest) -> io::Result<()> {
         check_fd_limit(fd)?;
         sys::check_open(fd)?;
-        self.shape = None;
-        apply(&mut self.master, fd, Interest::EMPTY, interest)
+        self.update(fd, Interest::EMPTY, interest)
     }
 
-    /// No syscall: a registered fd closed since makes the next wait fail with EBADF, as
-    /// it would without this call.
+    /// Moves `fd` in the master sets. No syscall: a registered fd closed since makes the
+    /// next wait fail with EBADF, as it would without this call. Removal (to
+    /// `Interest::EMPTY`) cannot fail for a registered (non-negative) fd.
     #[inline]
-    fn modify(&mut self, fd: RawFd, old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
+    pub(super) fn update(&mut self, fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
         self.shape = None;
         apply(&mut self.master, fd, old, new)
     }
 
-    /// Removal from the sets cannot fail for a registered (non-negative) fd.
+    /// Removes `fd`, registered for `old`, from the master sets.
     #[inline]
-    fn delete(&mut self, fd: RawFd, old: Interest) -> io::Result<()> {
-        self.shape = None;
-        apply(&mut self.master, fd, old, Interest::EMPTY)
+    pub(super) fn unregister(&mut self, fd: RawFd, old: Interest) -> io::Result<()> {
+        self.update(fd, old, Interest::EMPTY)
     }
 
-    #[inline]
-    fn wait(&mut self, _slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
+    /// One `select(2)` over the working copies of the master sets in use, EINTR retried.
+    #[inline(always)]
+    pub(super) fn wait_once(&mut self, timeout: Option<Duration>) -> io::Result<usize> {
         let master = &self.master;
         let shape = *self.shape.get_or_insert_with(|| Shape::of(master));
         let Shape { nfds, active } = shape;
@@ -245,57 +241,27 @@ impl Mechanism for SelectMechanism {
         )
     }
 
-    /// Everything fits (the kernel's count of set bits is at most the capacity): one
-    /// forward scan; the read set alone is the usual case and has its own loop.
-    #[inline]
-    fn fill<T>(&mut self, n: usize, events: &mut Events, view: &WaitView<'_, T>) -> Option<usize> {
-        if n > events.capacity() {
-            return None;
-        }
+    /// Hands every fd the last wait found ready (the kernel's count was `n`), in fd
+    /// order, to `each` with the interests of the sets it is in: one forward scan; the
+    /// read set alone is the usual case and has its own loop.
+    #[inline(always)]
+    pub(super) fn scan(&mut self, n: usize, mut each: impl FnMut(RawFd, Interest)) {
         let sets = self.results();
         if self.last.active == [true, false, false] {
-            scan_read(sets[0], n, view, events);
+            scan_read(sets[0], n, |fd| each(fd, Interest::READ));
         } else {
             let nwords = self.last.nfds.div_ceil(BITS);
-            scan_all(sets, nwords, n, |fd, ready| {
-                view.push(events, Event::new(fd, ready, false, false));
-            });
+            scan_all(sets, nwords, n, each);
         }
-        Some(events.len())
     }
 
-    fn for_each_ready<T, F: FnMut(Report)>(
-        &mut self,
-        n: usize,
-        _view: &WaitView<'_, T>,
-        mut report: F,
-    ) {
-        let nwords = self.last.nfds.div_ceil(BITS);
-        scan_all(self.results(), nwords, n, |fd, ready| {
-            report(Report::Fd {
-                fd,
-                packed: u16::from(ready.bits()),
-                gen: 0,
-            });
-        });
-    }
-
-    fn close(&mut self) {
+    /// Forgets every set and buffer.
+    pub(super) fn release(&mut self) {
         self.master = [FdSet::new(), FdSet::new(), FdSet::new()];
         for w in &mut self.work {
             w.release();
         }
         self.shape = None;
         self.last = Shape::EMPTY;
-    }
-
-    #[inline]
-    fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
-        self.check = check;
-    }
-
-    #[inline]
-    fn interrupt_check(&self) -> Option<InterruptCheck> {
-        self.check
     }
 }

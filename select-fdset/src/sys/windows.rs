@@ -1,5 +1,5 @@
-//! Every Winsock call of select-fdset on Windows, and the platform facts about Winsock's
-//! `fd_set`. Nothing else in the crate is `unsafe`.
+//! The Winsock calls of select-fdset on Windows, and the platform facts about Winsock's
+//! `fd_set`.
 //!
 //! Winsock's `fd_set` is a counted array, `{ u_int fd_count; SOCKET fd_array[64]; }`,
 //! not a bitmap: `select` reads `fd_count` entries and writes the ready ones back to the
@@ -147,8 +147,6 @@ fn sleep(timeout: Option<Duration>) -> io::Result<usize> {
     }
     Ok(0)
 }
-
-pub(crate) use select_core::check_open;
 
 #[cfg(test)]
 mod tests {
