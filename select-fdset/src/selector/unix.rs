@@ -220,6 +220,12 @@ impl SelectMechanism {
             }
         }
         self.last = shape;
+        // A closed highest fd beyond the kernel's fd table would be silently ignored
+        // (e.g. in a forked child, whose table may be smaller): EBADF, as the free
+        // `select()` gives. One relaxed load while the fd is known to be inside.
+        if let Some(highest) = nfds.checked_sub(1) {
+            sys::check_in_table(highest as RawFd)?;
+        }
         let work = &mut self.work;
         // Inlined so that no extra call frame sits between the syscall and this function:
         // every return after a syscall is costly on machines whose kernel refills the
