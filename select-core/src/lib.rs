@@ -52,6 +52,10 @@
 pub mod __private;
 mod base;
 pub mod error;
+// The fault-injection seam of the sys modules: only with `--cfg select_faults`.
+#[cfg(select_faults)]
+#[doc(hidden)]
+pub mod fault;
 mod fd;
 mod flag_set;
 mod registry;

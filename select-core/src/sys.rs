@@ -29,8 +29,25 @@ pub(crate) fn close_raw(fd: libc::c_int) -> libc::c_int {
 
 #[inline]
 pub(crate) fn fcntl_getfd(fd: RawFd) -> io::Result<libc::c_int> {
+    #[cfg(select_faults)]
+    crate::fault::errno_at("fcntl(F_GETFD)")?;
     // SAFETY: F_GETFD takes no pointer argument and only reads the fd table.
     cvt(unsafe { libc::fcntl(fd, libc::F_GETFD) })
+}
+
+/// `poll(2)` on the one fd `fd` for `events`, without waiting: its `revents` (the fault
+/// tests' oracle, [`crate::fault::raw_poll`]).
+#[cfg(select_faults)]
+pub(crate) fn poll_one(fd: RawFd, events: libc::c_short) -> io::Result<libc::c_short> {
+    let mut p = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
+    // SAFETY: `p` is one valid, writable pollfd for the call; the kernel writes only its
+    // `revents`.
+    cvt(unsafe { libc::poll(&mut p, 1, 0) })?;
+    Ok(p.revents)
 }
 
 #[cfg(feature = "testing")]

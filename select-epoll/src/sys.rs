@@ -2,6 +2,11 @@
 //!
 //! The functions here take raw fd numbers and plain slices; the safe wrappers in
 //! `epoll.rs` guarantee the numbers they pass belong to a live epoll instance.
+//!
+//! Under `--cfg select_faults` (the fault tests, `.ci/faults`) each wrapper first asks
+//! the thread's fault plan (`select_core::fault`) whether this call of its syscall
+//! fails, and then returns that errno without calling the kernel. Without the cfg the
+//! seam is not compiled at all.
 
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
@@ -43,8 +48,17 @@ impl KernelTimespec {
     }
 }
 
+/// Under `--cfg select_faults`: the errno the fault plan has for this call of `site`.
+#[cfg(select_faults)]
+#[inline]
+fn injected(site: &'static str) -> io::Result<()> {
+    select_core::fault::errno_at(site)
+}
+
 /// `epoll_create1(EPOLL_CLOEXEC)`.
 pub(crate) fn epoll_create_cloexec() -> io::Result<OwnedFd> {
+    #[cfg(select_faults)]
+    injected("epoll_create1")?;
     // SAFETY: epoll_create1 takes an integer flag and returns a new fd or -1.
     let fd = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) })?;
     // SAFETY: `fd` was just returned by the kernel and is owned by nobody else.
@@ -54,6 +68,8 @@ pub(crate) fn epoll_create_cloexec() -> io::Result<OwnedFd> {
 /// Makes the fd number `target` refer to `src`'s open file (close-on-exec), closing what
 /// it referred to before, in one step (`dup3(2)`): the number stays valid throughout.
 pub(crate) fn dup_onto(src: BorrowedFd<'_>, target: BorrowedFd<'_>) -> io::Result<()> {
+    #[cfg(select_faults)]
+    injected("dup3")?;
     // SAFETY: both numbers are open fds of this process for the call (the borrows); dup3
     // only changes which open file `target` names, so the owner of `target` still owns a
     // valid fd afterwards. EINVAL when they are equal, which the caller never does.
@@ -69,6 +85,12 @@ pub(crate) fn epoll_ctl(
     events: u32,
     data: u64,
 ) -> io::Result<()> {
+    #[cfg(select_faults)]
+    injected(match op {
+        libc::EPOLL_CTL_ADD => "epoll_ctl(ADD)",
+        libc::EPOLL_CTL_MOD => "epoll_ctl(MOD)",
+        _ => "epoll_ctl(DEL)",
+    })?;
     let mut ev = epoll_event { events, u64: data };
     // SAFETY: `ev` is a valid, writable epoll_event for the duration of the call (kernels
     // before 2.6.9 required a non-null pointer even for EPOLL_CTL_DEL); bad fd numbers are
@@ -120,6 +142,8 @@ pub(crate) fn epoll_wait_millis(
     buf: &mut [epoll_event],
     millis: c_int,
 ) -> io::Result<usize> {
+    #[cfg(select_faults)]
+    injected("epoll_wait")?;
     let max = c_int::try_from(buf.len()).unwrap_or(c_int::MAX);
     // SAFETY: `buf` is a valid, writable array of at least `max` epoll_events; the kernel
     // writes at most `max` entries into it.
@@ -133,6 +157,8 @@ pub(crate) fn epoll_pwait2(
     buf: &mut [epoll_event],
     timeout: Duration,
 ) -> io::Result<usize> {
+    #[cfg(select_faults)]
+    injected("epoll_pwait2")?;
     if cfg!(miri) {
         // Miri does not emulate epoll_pwait2 (syscall 441): answer as a kernel before
         // 5.11 would, so the epoll_wait fallback is the path checked under Miri.
@@ -165,6 +191,8 @@ pub(crate) fn epoll_pwait2(
 /// Returns `Ok(true)`/`Ok(false)`, or the error that made the probe impossible (EBADF
 /// for a closed `fd`, EMFILE when no probe fd can be made).
 pub(crate) fn is_epoll(fd: RawFd) -> io::Result<bool> {
+    #[cfg(select_faults)]
+    injected("eventfd")?;
     // SAFETY: eventfd takes integer arguments and returns a new fd or -1.
     let probe = cvt(unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) })?;
     // SAFETY: `probe` was just returned by the kernel and is owned by nobody else.

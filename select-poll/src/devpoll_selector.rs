@@ -76,9 +76,13 @@ impl Mechanism for DevpollMechanism {
     const NAME: &'static str = "devpoll";
     const GEN_MASK: u32 = 0;
 
+    /// A `POLLREMOVE` record, then the mask (as `modify` writes them): the device ORs a
+    /// mask into the one it holds for the fd, and it still holds one after a delete
+    /// whose write failed (swallowed, as CPython does), which would add the old
+    /// interest's events to the new registration's.
     fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
         select_core::check_open(fd)?;
-        self.devpoll.register(&fd, to_flags(interest))?;
+        self.devpoll.modify(&fd, to_flags(interest))?;
         self.devpoll.flush()
     }
 

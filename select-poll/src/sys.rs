@@ -1,5 +1,11 @@
 //! Every libc call of select-poll, and the one `Vec::set_len`. Nothing else in the
 //! crate is `unsafe`.
+//!
+//! Under `--cfg select_faults` (the fault tests, `.ci/faults`) each wrapper first asks
+//! the thread's fault plan (`select_core::fault`) whether this call of its syscall
+//! fails, and then returns that errno without calling the kernel (or, for a write to
+//! `/dev/poll`, calls it with a shortened length). Without the cfg the seam is not
+//! compiled at all.
 
 use std::io;
 use std::os::fd::RawFd;
@@ -18,6 +24,8 @@ pub(crate) fn poll(fds: &mut [pollfd], timeout_ms: c_int) -> io::Result<usize> {
     let Ok(nfds) = nfds_t::try_from(fds.len()) else {
         return Err(io::Error::from_raw_os_error(libc::EINVAL));
     };
+    #[cfg(select_faults)]
+    select_core::fault::errno_at("poll")?;
     // SAFETY: `fds` is a valid, writable slice of exactly `nfds` initialised pollfd
     // structs (a dangling but aligned pointer with nfds == 0 is never dereferenced); the
     // kernel writes only the `revents` fields within it.
@@ -110,6 +118,8 @@ pub(crate) mod devpoll {
 
     /// Opens `/dev/poll` read-write, close-on-exec (Python's `select.devpoll()`).
     pub(crate) fn open() -> io::Result<OwnedFd> {
+        #[cfg(select_faults)]
+        select_core::fault::errno_at("open(/dev/poll)")?;
         // SAFETY: the path is a NUL-terminated literal; open takes integer flags.
         let fd = cvt(unsafe { libc::open(c"/dev/poll".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC) })?;
         // SAFETY: `fd` was just returned by open and is owned by nobody else.
@@ -117,20 +127,38 @@ pub(crate) mod devpoll {
     }
 
     /// Writes every record of `records` to the device with `write(2)`, resumed after
-    /// EINTR (CPython's `_Py_write_noraise` does the same). Returns the bytes written,
-    /// which the caller compares with the whole.
+    /// EINTR (CPython's `_Py_write_noraise` does the same) and after a short write, from
+    /// the first record the device did not take whole (it ignores a partial record).
+    /// Returns the bytes of the records written, which the caller compares with the
+    /// whole: fewer when a write took no whole record.
+    ///
+    /// Resuming matters for [`DevpollSelector`](crate::DevpollSelector)'s `modify`, whose
+    /// two records (`POLLREMOVE`, then the new mask) go in one write: stopping after the
+    /// first would leave the fd in neither the old nor the new registration.
     pub(crate) fn write_records(devpoll: RawFd, records: &[pollfd]) -> io::Result<usize> {
-        let len = std::mem::size_of_val(records);
-        loop {
-            // SAFETY: `records` is a live slice of `len` initialised bytes; the kernel
-            // only reads them.
-            let n = unsafe { libc::write(devpoll, records.as_ptr().cast(), len) };
+        const RECORD: usize = size_of::<pollfd>();
+        let mut done = 0;
+        while let Some(rest) = records.get(done..).filter(|rest| !rest.is_empty()) {
+            let len = std::mem::size_of_val(rest);
+            #[cfg(select_faults)]
+            let len = match select_core::fault::at("write(/dev/poll)") {
+                Some(select_core::fault::Fault::Errno(e)) => {
+                    return Err(io::Error::from_raw_os_error(e))
+                }
+                Some(select_core::fault::Fault::Short(n)) => len.min(n),
+                None => len,
+            };
+            // SAFETY: `rest` is a live slice of at least `len` initialised bytes; the
+            // kernel only reads them.
+            let n = unsafe { libc::write(devpoll, rest.as_ptr().cast(), len) };
             match cvt(n) {
-                Ok(n) => return Ok(n as usize),
+                Ok(n) if (n as usize) < RECORD => break,
+                Ok(n) => done += n as usize / RECORD,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
         }
+        Ok(done * RECORD)
     }
 
     /// One `DP_POLL` wait into `out` with a timeout in milliseconds (`-1` blocks).
@@ -143,6 +171,8 @@ pub(crate) mod devpoll {
         let Ok(nfds) = nfds_t::try_from(out.len()) else {
             return Err(io::Error::from_raw_os_error(libc::EINVAL));
         };
+        #[cfg(select_faults)]
+        select_core::fault::errno_at("ioctl(DP_POLL)")?;
         let mut arg = dvpoll {
             dp_fds: out.as_mut_ptr(),
             dp_nfds: nfds,
@@ -159,6 +189,8 @@ pub(crate) mod devpoll {
     /// `DP_ISPOLLED` for `fd`: the events it is cached with, or `None` if it is not in
     /// the set.
     pub(crate) fn dp_ispolled(devpoll: RawFd, fd: RawFd) -> io::Result<Option<c_short>> {
+        #[cfg(select_faults)]
+        select_core::fault::errno_at("ioctl(DP_ISPOLLED)")?;
         let mut query = pollfd {
             fd,
             events: 0,
