@@ -10,7 +10,9 @@ use std::os::windows::io::AsRawSocket;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use select_core::testing::{drain, non_socket_handle, tcp_pair, udp_pair, write_byte};
+use select_core::testing::{
+    connect_nonblocking, drain, non_socket_handle, tcp_pair, udp_pair, write_byte,
+};
 use select_facade::{
     Backend, DefaultSelector, Events, Interest, RawFd, SelectSelector, Selector, BACKEND_ENV,
     PREFERENCE,
@@ -296,4 +298,62 @@ fn waker_ends_a_blocking_wait_and_is_not_an_event() {
     assert!(quiet, "wakes were not drained");
     // The waker's socket cannot be registered by the user, and is not a key.
     assert_eq!(sel.len(), 1);
+}
+
+/// A non-blocking connect to a closed port fails later, and Winsock says so only in the
+/// except set: the selectors report it at once as WRITE with the error flag (CPython's
+/// `SelectSelector` on Windows merges the except list into the write list), with every
+/// registered interest when more are registered, as an error is on Unix.
+#[test]
+fn a_failed_connect_is_reported_at_once_as_write_with_the_error_flag() {
+    use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
+    each(|make| {
+        for (interest, want) in [
+            (Interest::WRITE, Interest::WRITE),
+            (
+                Interest::READ | Interest::WRITE,
+                Interest::READ | Interest::WRITE,
+            ),
+        ] {
+            let mut s = make();
+            // A port nobody listens on any more.
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let sock = connect_nonblocking(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port)).unwrap();
+            let fd = sock.as_raw_socket();
+            s.register(fd, interest, 7).unwrap();
+            let mut ev = Events::with_capacity(4);
+            let start = Instant::now();
+            let n = s.wait(&mut ev, Some(Duration::from_secs(3))).unwrap();
+            let took = start.elapsed();
+            assert_eq!(n, 1, "{interest:?}: the failed connect was not reported");
+            assert!(took < Duration::from_secs(2), "{interest:?}: took {took:?}");
+            let e = ev.as_slice()[0];
+            assert_eq!((e.fd(), e.ready()), (fd, want), "{e:?}");
+            assert!(e.is_error(), "{e:?}");
+            // Level-triggered: reported again.
+            assert_eq!(s.wait(&mut ev, Some(Duration::ZERO)).unwrap(), 1);
+        }
+    });
+}
+
+/// The free `select()` keeps Winsock's (and CPython's) answer: the failed connect is in
+/// the except list only.
+#[test]
+fn select_reports_a_failed_connect_in_the_except_list_only() {
+    use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sock = connect_nonblocking(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port)).unwrap();
+    let fd = sock.as_raw_socket();
+    let (r, w, x) =
+        select_facade::select(&[], &[&fd], &[&fd], Some(Duration::from_secs(3))).unwrap();
+    assert!(r.is_empty() && w.is_empty(), "{r:?} {w:?}");
+    assert_eq!(x.len(), 1);
 }

@@ -20,6 +20,9 @@ use mechanism::SelectMechanism;
 /// Which interest each of the three sets stands for: read set, write set, except set.
 pub(crate) const SETS: [Interest; 3] = [Interest::READ, Interest::WRITE, Interest::PRIORITY];
 
+/// The error bit of `Event`'s packed word.
+const ERROR_BIT: u16 = 1 << 9;
+
 /// Python's `selectors.SelectSelector`, with the uniform contract of
 /// [`Selector`](crate::Selector): select-core's registration table plus three master
 /// sets (read, write, exceptional) kept up to date by `register`/`modify`/`unregister`,
@@ -130,31 +133,49 @@ impl Mechanism for SelectMechanism {
     }
 
     /// Everything fits (the kernel's count, one per set an fd is in, is at most the
-    /// capacity): one scan. `select` tells no hang-up or error from readiness.
+    /// capacity): one scan. `select` tells no hang-up or error from readiness, except on
+    /// Windows for a failed connect (in the except set with a pending error), which is
+    /// reported, as an error is on the other backends, with every registered interest.
     #[inline]
     fn fill<T>(&mut self, n: usize, events: &mut Events, view: &WaitView<'_, T>) -> Option<usize> {
         if n > events.capacity() {
             return None;
         }
-        self.scan(n, |fd, ready| {
-            view.push(events, Event::new(fd, ready, false, false));
+        self.scan(n, |fd, ready, error| {
+            // Only the except set can hold interests the fd is not registered for (on
+            // Windows it also holds the WRITE registrations): masked then, rarely.
+            let ready = if error || ready.contains(Interest::PRIORITY) {
+                let registered = view.interest(fd).unwrap_or(Interest::EMPTY);
+                if error {
+                    registered
+                } else {
+                    ready & registered
+                }
+            } else {
+                ready
+            };
+            if !ready.is_empty() {
+                view.push(events, Event::new(fd, ready, false, error));
+            }
         });
         Some(events.len())
     }
 
-    /// `select` has no generations, and no hang-up or error bits.
+    /// `select` has no generations, and no hang-up bit (the error bit: see `fill`).
     fn for_each_ready<T, F: FnMut(Report)>(
         &mut self,
         n: usize,
         _: &WaitView<'_, T>,
         mut report: F,
     ) {
-        self.scan(n, |fd, ready| {
-            report(Report::Fd {
-                fd,
-                packed: u16::from(ready.bits()),
-                gen: 0,
-            });
+        self.scan(n, |fd, ready, error| {
+            // An error stands for every interest; the skeleton keeps the registered ones.
+            let packed = if error {
+                u16::from(Interest::ALL.bits()) | ERROR_BIT
+            } else {
+                u16::from(ready.bits())
+            };
+            report(Report::Fd { fd, packed, gen: 0 });
         });
     }
 

@@ -58,3 +58,55 @@ pub(crate) fn send_oob(s: RawFd, byte: u8) -> io::Result<()> {
         Ok(())
     }
 }
+
+/// A TCP socket whose non-blocking connect to `addr` is under way (Winsock answered
+/// `WSAEWOULDBLOCK`) or done.
+#[cfg(feature = "testing")]
+pub(crate) fn connect_nonblocking(
+    addr: std::net::SocketAddrV4,
+) -> io::Result<std::os::windows::io::OwnedSocket> {
+    use std::os::windows::io::FromRawSocket;
+    // SAFETY: plain socket creation; the result is checked before use.
+    let s = unsafe {
+        WinSock::socket(
+            WinSock::AF_INET.into(),
+            WinSock::SOCK_STREAM,
+            WinSock::IPPROTO_TCP,
+        )
+    };
+    if s == WinSock::INVALID_SOCKET {
+        return Err(last_socket_error());
+    }
+    // SAFETY: `s` is a new socket that nothing else owns; the OwnedSocket closes it.
+    let owned = unsafe { std::os::windows::io::OwnedSocket::from_raw_socket(s as u64) };
+    let mut on: u32 = 1;
+    // SAFETY: `on` is a live u32, the argument FIONBIO takes.
+    if unsafe { WinSock::ioctlsocket(s, WinSock::FIONBIO, &mut on) } == WinSock::SOCKET_ERROR {
+        return Err(last_socket_error());
+    }
+    let sa = WinSock::SOCKADDR_IN {
+        sin_family: WinSock::AF_INET,
+        sin_port: addr.port().to_be(),
+        sin_addr: WinSock::IN_ADDR {
+            S_un: WinSock::IN_ADDR_0 {
+                S_addr: u32::from_ne_bytes(addr.ip().octets()),
+            },
+        },
+        sin_zero: [0; 8],
+    };
+    // SAFETY: `sa` is a live SOCKADDR_IN and the length given is its size.
+    let rc = unsafe {
+        WinSock::connect(
+            s,
+            (&sa as *const WinSock::SOCKADDR_IN).cast(),
+            std::mem::size_of::<WinSock::SOCKADDR_IN>() as i32,
+        )
+    };
+    if rc == WinSock::SOCKET_ERROR {
+        let e = last_socket_error();
+        if e.raw_os_error() != Some(WinSock::WSAEWOULDBLOCK) {
+            return Err(e);
+        }
+    }
+    Ok(owned)
+}

@@ -25,6 +25,19 @@ pub fn udp_pair() -> (UdpSocket, UdpSocket) {
     (a, b)
 }
 
+/// A TCP socket whose non-blocking connect to `addr` is under way (or done): for a
+/// closed port, the connect fails later, which Winsock reports only in the except set.
+///
+/// # Errors
+///
+/// Winsock's error of `socket`, `ioctlsocket` or `connect` (other than
+/// `WSAEWOULDBLOCK`).
+pub fn connect_nonblocking(
+    addr: std::net::SocketAddrV4,
+) -> std::io::Result<std::os::windows::io::OwnedSocket> {
+    crate::sys::connect_nonblocking(addr)
+}
+
 /// An open handle that is not a socket (a file in the temporary directory, deleted when
 /// the returned `File` is dropped... by the caller's cleanup), as a raw `SOCKET`-sized
 /// number: what a caller who mixed up handles would pass.

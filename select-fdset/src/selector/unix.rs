@@ -251,13 +251,13 @@ impl SelectMechanism {
     /// order, to `each` with the interests of the sets it is in: one forward scan; the
     /// read set alone is the usual case and has its own loop.
     #[inline(always)]
-    pub(super) fn scan(&mut self, n: usize, mut each: impl FnMut(RawFd, Interest)) {
+    pub(super) fn scan(&mut self, n: usize, mut each: impl FnMut(RawFd, Interest, bool)) {
         let sets = self.results();
         if self.last.active == [true, false, false] {
-            scan_read(sets[0], n, |fd| each(fd, Interest::READ));
+            scan_read(sets[0], n, |fd| each(fd, Interest::READ, false));
         } else {
             let nwords = self.last.nfds.div_ceil(BITS);
-            scan_all(sets, nwords, n, each);
+            scan_all(sets, nwords, n, |fd, r| each(fd, r, false));
         }
     }
 

@@ -29,10 +29,19 @@ impl SelectMechanism {
     }
 }
 
+/// Which interests put a socket in each master set: the except set also takes WRITE,
+/// as CPython's `SelectSelector` passes the write list as the except list on Windows,
+/// because Winsock reports a failed non-blocking connect only there.
+const MEMBER_OF: [Interest; 3] = [
+    Interest::READ,
+    Interest::WRITE,
+    Interest::PRIORITY.union(Interest::WRITE),
+];
+
 /// Moves `fd` in the master sets from interest `old` to `new`.
 fn apply(master: &mut [WorkSet; 3], fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
-    for (set, interest) in master.iter_mut().zip(SETS) {
-        match (old.contains(interest), new.contains(interest)) {
+    for (set, interest) in master.iter_mut().zip(MEMBER_OF) {
+        match (old.intersects(interest), new.intersects(interest)) {
             (false, true) => set.push(fd as Slot)?,
             (true, false) => {
                 set.remove(fd);
@@ -89,9 +98,12 @@ impl SelectMechanism {
     }
 
     /// Sorts the working sets of the last wait and hands every ready socket, in
-    /// ascending handle order, to `each` with the interests of the sets it is in (one
-    /// merged walk; Winsock's count is not needed).
-    pub(super) fn scan(&mut self, _n: usize, mut each: impl FnMut(RawFd, Interest)) {
+    /// ascending handle order, to `each` with the interests of the sets it is in and
+    /// whether it has an error (one merged walk; Winsock's count is not needed). A
+    /// socket in the except set with a pending error (`SO_ERROR`, read only then) is a
+    /// failed connect: WRITE with the error flag, as the other platforms report it;
+    /// without one, out-of-band data: PRIORITY.
+    pub(super) fn scan(&mut self, _n: usize, mut each: impl FnMut(RawFd, Interest, bool)) {
         for set in &mut self.work {
             set.sort_dedup();
         }
@@ -103,13 +115,19 @@ impl SelectMechanism {
         let mut idx = [0usize; 3];
         while let Some(next) = (0..3).filter_map(|k| sets[k].get(idx[k]).copied()).min() {
             let mut ready = Interest::EMPTY;
+            let mut error = false;
             for k in 0..3 {
                 if sets[k].get(idx[k]) == Some(&next) {
-                    ready |= SETS[k];
                     idx[k] += 1;
+                    if SETS[k] == Interest::PRIORITY && sys::socket_error(next).unwrap_or(0) != 0 {
+                        ready |= Interest::WRITE;
+                        error = true;
+                    } else {
+                        ready |= SETS[k];
+                    }
                 }
             }
-            each(next as RawFd, ready);
+            each(next as RawFd, ready, error);
         }
     }
 

@@ -148,6 +148,35 @@ fn sleep(timeout: Option<Duration>) -> io::Result<usize> {
     Ok(0)
 }
 
+/// The pending error of socket `s` (`getsockopt(SO_ERROR)`), 0 if none: how a socket
+/// in the except set tells a failed non-blocking connect (e.g. `WSAECONNREFUSED`) from
+/// out-of-band data.
+///
+/// # Errors
+///
+/// Winsock's error of `getsockopt` (e.g. `WSAENOTSOCK`).
+pub(crate) fn socket_error(s: Slot) -> io::Result<i32> {
+    let mut err: i32 = 0;
+    let mut len = std::mem::size_of::<i32>() as i32;
+    // SAFETY: `err` and `len` are live, writable locals; `len` holds the buffer's size,
+    // so Winsock writes at most 4 bytes into `err`. An invalid handle is reported as an
+    // error, not used.
+    let rc = unsafe {
+        WinSock::getsockopt(
+            s,
+            WinSock::SOL_SOCKET,
+            WinSock::SO_ERROR,
+            (&mut err as *mut i32).cast(),
+            &mut len,
+        )
+    };
+    if rc == WinSock::SOCKET_ERROR {
+        Err(last_error())
+    } else {
+        Ok(err)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
