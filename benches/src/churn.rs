@@ -2,8 +2,8 @@
 //! unregister cycle of one more fd (a socket: READ, then READ | WRITE, then removed).
 //! Shows that registration is O(1) on every backend (no table rebuild per change).
 //!
-//! The per-backend calls ([`ChurnOps`]) serve both front ends: the criterion suite runs
-//! them as one cycle ([`churners`]), the report times each operation on its own
+//! The per-backend calls (`ChurnOps`) serve both front ends: the criterion suite runs
+//! them as one cycle (`churners`), the report times each operation on its own
 //! ([`axes::churn_cases`](crate::axes::churn_cases)).
 
 use std::io;

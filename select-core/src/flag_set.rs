@@ -1,5 +1,5 @@
-//! The set operations every flag type of the family has (`EpollFlags`, `PollFlags`):
-//! one macro, so each type writes only its constants, constructors and formatting.
+//! Small macros the mechanism crates share: the set operations of every flag type
+//! (`EpollFlags`, `PollFlags`) and the interrupt-check accessors of every object.
 
 /// Implements, for a tuple struct `$t($repr)` of flag bits, the bitflags-style set
 /// methods (`is_empty`, `contains`, `intersects`, `union`, `intersection`,
@@ -98,6 +98,43 @@ macro_rules! flag_set_ops {
             #[inline]
             fn bitand_assign(&mut self, rhs: $t) {
                 self.0 &= rhs.0;
+            }
+        }
+    };
+}
+
+/// Implements `set_interrupt_check` / `interrupt_check` for a mechanism object `$t`
+/// with a field `check: Option<InterruptCheck>`, with the shared docs; doc lines given
+/// before the type's name are added to the setter's docs. Plumbing for the family's
+/// crates (hidden, not covered by semver).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! interrupt_check_accessors {
+    ($(#[$extra:meta])* $t:ident) => {
+        impl $t {
+            /// Sets what happens when a wait is interrupted by a signal (PEP 475's
+            /// handler step).
+            ///
+            /// `None` (the default) resumes the wait with the remaining time, as CPython
+            /// does when no handler raises. With `Some(check)`, `check` runs after each
+            /// EINTR: `Ok` resumes the wait, an error ends it with that error (e.g.
+            /// `Interrupted` once a signal handler has set a flag). See
+            /// [`InterruptCheck`]($crate::InterruptCheck).
+            ///
+            $(#[$extra])*
+            #[inline]
+            pub fn set_interrupt_check(&mut self, check: Option<$crate::InterruptCheck>) {
+                self.check = check;
+            }
+
+            #[doc = concat!(
+                "The check set by [`set_interrupt_check`](",
+                stringify!($t),
+                "::set_interrupt_check), if any."
+            )]
+            #[inline]
+            pub fn interrupt_check(&self) -> Option<$crate::InterruptCheck> {
+                self.check
             }
         }
     };

@@ -65,6 +65,11 @@ pub struct Epoll {
 /// `0` (`epoll_create1(2)`'s `EPOLL_CLOEXEC`, equal to `O_CLOEXEC`).
 pub const EPOLL_CLOEXEC: i32 = libc::EPOLL_CLOEXEC;
 
+select_core::interrupt_check_accessors! {
+    /// Takes `&mut self`: set it before sharing the object between threads.
+    Epoll
+}
+
 impl Epoll {
     /// A new epoll instance, close-on-exec (Python's `select.epoll()`).
     ///
@@ -114,25 +119,6 @@ impl Epoll {
             )));
         }
         Epoll::new()
-    }
-
-    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler step).
-    ///
-    /// `None` (the default) resumes the wait with the remaining time, as CPython does
-    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
-    /// resumes the wait, an error ends it with that error (e.g. `Interrupted` once a
-    /// signal handler has set a flag). See [`InterruptCheck`].
-    ///
-    /// Takes `&mut self`: set it before sharing the object between threads.
-    #[inline]
-    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
-        self.check = check;
-    }
-
-    /// The check set by [`set_interrupt_check`](Epoll::set_interrupt_check), if any.
-    #[inline]
-    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
-        self.check
     }
 
     /// Python's `select.epoll(sizehint)`: `sizehint` is validated as Python does, then

@@ -241,6 +241,12 @@ pub struct Select {
     check: Option<InterruptCheck>,
 }
 
+select_core::interrupt_check_accessors! {
+    /// On Windows, Winsock's waits are never interrupted by signals: the check is kept,
+    /// for the same API on every platform, but never called.
+    Select
+}
+
 impl Select {
     /// A new caller with empty buffers (no allocation until the first call).
     #[must_use]
@@ -284,26 +290,6 @@ impl Select {
         let mut s = Select::new();
         s.check = Some(check);
         s
-    }
-
-    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler step).
-    ///
-    /// `None` (the default) resumes the wait with the remaining time, as CPython does
-    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
-    /// resumes the wait, an error ends it with that error (e.g. `Interrupted` once a
-    /// signal handler has set a flag). See [`InterruptCheck`].
-    ///
-    /// On Windows, Winsock's waits are never interrupted by signals: the check is kept,
-    /// for the same API on every platform, but never called.
-    #[inline]
-    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
-        self.check = check;
-    }
-
-    /// The check set by [`set_interrupt_check`](Select::set_interrupt_check), if any.
-    #[inline]
-    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
-        self.check
     }
 
     /// Python's `select.select(rlist, wlist, xlist, timeout)` on the caller's references,

@@ -74,6 +74,11 @@ pub struct Kqueue {
     check: Option<InterruptCheck>,
 }
 
+select_core::interrupt_check_accessors! {
+    /// A resumed wait does not pass the changelist again: the kernel has already applied it.
+    Kqueue
+}
+
 impl Kqueue {
     /// Creates a kqueue: `kqueue(2)` (`kqueue1(O_CLOEXEC)` on NetBSD), close-on-exec.
     ///
@@ -90,24 +95,6 @@ impl Kqueue {
             forks,
             check: None,
         })
-    }
-
-    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler step).
-    ///
-    /// `None` (the default) resumes the wait with the remaining time, as CPython does
-    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
-    /// resumes the wait (without the changelist, which the kernel has already applied),
-    /// an error ends it with that error (e.g. `Interrupted` once a signal handler has set
-    /// a flag). See [`InterruptCheck`].
-    #[inline]
-    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
-        self.check = check;
-    }
-
-    /// The check set by [`set_interrupt_check`](Kqueue::set_interrupt_check), if any.
-    #[inline]
-    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
-        self.check
     }
 
     /// Takes ownership of an existing kqueue fd (Python's `kqueue.fromfd`). Its

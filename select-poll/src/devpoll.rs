@@ -90,6 +90,11 @@ pub struct DevPoll {
     check: Option<InterruptCheck>,
 }
 
+select_core::interrupt_check_accessors! {
+    /// An error ends `devpoll.poll` as a Python signal handler that raises does.
+    DevPoll
+}
+
 impl DevPoll {
     /// Opens `/dev/poll` (Python's `select.devpoll()`). The fd is close-on-exec, as
     /// CPython's is non-inheritable.
@@ -105,21 +110,6 @@ impl DevPoll {
             results: Vec::new(),
             check: None,
         })
-    }
-
-    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler
-    /// step): `None` (the default) resumes the wait with the remaining time; with
-    /// `Some(check)`, `check` runs after each EINTR and its error, if any, ends the wait
-    /// (as a Python signal handler that raises ends `devpoll.poll`).
-    #[inline]
-    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
-        self.check = check;
-    }
-
-    /// The check set by [`set_interrupt_check`](DevPoll::set_interrupt_check).
-    #[inline]
-    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
-        self.check
     }
 
     /// Closes the device fd (Python's `devpoll.close()`). Idempotent; never fails.

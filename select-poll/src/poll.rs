@@ -87,6 +87,31 @@ pub struct Poll {
 /// The fd of a hole in the array: `poll(2)` skips negative fds and reports nothing.
 const HOLE: RawFd = -1;
 
+select_core::interrupt_check_accessors! {
+    /// See the facade's "Ctrl-C during a wait" section.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use select_poll::Poll;
+    ///
+    /// static STOP: AtomicBool = AtomicBool::new(false); // set by a signal handler
+    /// fn check() -> io::Result<()> {
+    ///     if STOP.load(Ordering::Relaxed) {
+    ///         Err(io::ErrorKind::Interrupted.into())
+    ///     } else {
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let mut poll = Poll::new();
+    /// poll.set_interrupt_check(Some(check));
+    /// assert!(poll.interrupt_check().is_some());
+    /// ```
+    Poll
+}
+
 impl Poll {
     /// An empty poll object (Python's `select.poll()`).
     #[must_use]
@@ -108,44 +133,6 @@ impl Poll {
             slots: SlotMap::new(),
             check: None,
         }
-    }
-
-    /// Sets what happens when a wait is interrupted by a signal (PEP 475's handler step).
-    ///
-    /// `None` (the default) resumes the wait with the remaining time, as CPython does
-    /// when no handler raises. With `Some(check)`, `check` runs after each EINTR: `Ok`
-    /// resumes the wait, an error ends it with that error (e.g. `Interrupted` once a
-    /// signal handler has set a flag). See
-    /// [`InterruptCheck`] and the facade's "Ctrl-C during a wait" section.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::io;
-    /// use std::sync::atomic::{AtomicBool, Ordering};
-    /// use select_poll::Poll;
-    ///
-    /// static STOP: AtomicBool = AtomicBool::new(false); // set by a signal handler
-    /// fn check() -> io::Result<()> {
-    ///     if STOP.load(Ordering::Relaxed) {
-    ///         Err(io::ErrorKind::Interrupted.into())
-    ///     } else {
-    ///         Ok(())
-    ///     }
-    /// }
-    /// let mut poll = Poll::new();
-    /// poll.set_interrupt_check(Some(check));
-    /// assert!(poll.interrupt_check().is_some());
-    /// ```
-    #[inline]
-    pub fn set_interrupt_check(&mut self, check: Option<InterruptCheck>) {
-        self.check = check;
-    }
-
-    /// The check set by [`set_interrupt_check`](Poll::set_interrupt_check), if any.
-    #[inline]
-    pub fn interrupt_check(&self) -> Option<InterruptCheck> {
-        self.check
     }
 
     /// Registers `fd` for the events in `mask` (Python's `poll.register(fd, eventmask)`;
