@@ -151,6 +151,7 @@ pub fn raw_name(backend: Backend) -> &'static str {
         Backend::Poll | Backend::Devpoll => RAW_POLL,
         Backend::Epoll => RAW_EPOLL,
         Backend::Kqueue => RAW_KEVENT,
+        _ => "no raw baseline",
     }
 }
 

@@ -788,7 +788,12 @@ impl EventCursor<'_> {
 }
 
 /// The readiness mechanisms of the family.
+///
+/// The family may add a mechanism in a minor release, so the enum is
+/// `#[non_exhaustive]`: a `match` needs a wildcard arm, and [`Backend::ALL`] is a slice
+/// whose length is not part of the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Backend {
     /// `select(2)`: O(highest fd) per wait.
     Select,
@@ -804,8 +809,9 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// Every backend, weakest first.
-    pub const ALL: [Backend; 5] = [
+    /// Every backend, weakest first (on every platform; see `is_compiled` in the facade
+    /// for which ones a build has).
+    pub const ALL: &'static [Backend] = &[
         Backend::Select,
         Backend::Poll,
         Backend::Devpoll,
@@ -836,8 +842,7 @@ impl fmt::Display for Backend {
 impl FromStr for Backend {
     type Err = io::Error;
 
-    /// Parses `select`, `poll`, `devpoll`, `epoll` or `kqueue` (ASCII case-insensitive, surrounding
-    /// blanks ignored).
+    /// Parses a [`Backend::name`] (ASCII case-insensitive, surrounding blanks ignored).
     ///
     /// # Errors
     ///
@@ -845,11 +850,14 @@ impl FromStr for Backend {
     fn from_str(s: &str) -> io::Result<Backend> {
         let t = s.trim();
         Backend::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|b| b.name().eq_ignore_ascii_case(t))
             .ok_or_else(|| {
+                let names: Vec<&str> = Backend::ALL.iter().map(|b| b.name()).collect();
                 invalid_input(format!(
-                    "unknown backend {s:?}: expected one of select, poll, devpoll, epoll, kqueue"
+                    "unknown backend {s:?}: expected one of {}",
+                    names.join(", ")
                 ))
             })
     }
@@ -1064,7 +1072,7 @@ mod tests {
     #[test]
     fn backend_names_round_trip() {
         for b in Backend::ALL {
-            assert_eq!(b.name().parse::<Backend>().unwrap(), b);
+            assert_eq!(b.name().parse::<Backend>().unwrap(), *b);
             assert_eq!(b.to_string(), b.name());
         }
         assert_eq!(" EPoll ".parse::<Backend>().unwrap(), Backend::Epoll);

@@ -52,7 +52,7 @@ fn with_backend_gives_exactly_that_backend() {
         let sel = DefaultSelector::<()>::with_backend(b).unwrap();
         assert_eq!(sel.backend(), b);
     }
-    for b in Backend::ALL.into_iter().filter(|b| !b.is_compiled()) {
+    for b in Backend::ALL.iter().copied().filter(|b| !b.is_compiled()) {
         let e = DefaultSelector::<()>::with_backend(b).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::Unsupported);
         let msg = e.to_string();
@@ -129,7 +129,7 @@ fn env_override_refuses_unknown_and_unavailable_names() {
         return;
     }
     run_child("child_checks_env_choice", "iocp", "error:\"iocp\"");
-    for b in Backend::ALL.into_iter().filter(|b| !b.is_compiled()) {
+    for b in Backend::ALL.iter().copied().filter(|b| !b.is_compiled()) {
         run_child(
             "child_checks_env_choice",
             b.name(),
