@@ -467,7 +467,7 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
         M::BACKEND
     }
 
-    #[inline]
+    #[inline(always)]
     fn register<W: Waitable + ?Sized>(
         &mut self,
         fd: &W,
@@ -478,15 +478,21 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
         let fd = fd.fileno()?;
         let tag = self.tag(fd, false);
         let (mech, wake) = (&mut self.mech, self.wake);
-        self.registry.register(fd, interest, data, |fd, interest| {
-            if wake == Some(fd) {
-                return Err(wake_fd_error(fd));
-            }
-            mech.add(fd, interest, tag)
-        })
+        self.registry.register(
+            fd,
+            interest,
+            data,
+            #[inline(always)]
+            |fd, interest| {
+                if wake == Some(fd) {
+                    return Err(wake_fd_error(fd));
+                }
+                mech.add(fd, interest, tag)
+            },
+        )
     }
 
-    #[inline]
+    #[inline(always)]
     fn modify<W: Waitable + ?Sized>(
         &mut self,
         fd: &W,
@@ -497,23 +503,31 @@ impl<M: Mechanism, T> Selector for BaseSelector<M, T> {
         let fd = fd.fileno()?;
         let tag = self.tag(fd, false);
         let mech = &mut self.mech;
-        self.registry.modify(fd, interest, data, |fd, old, new| {
-            mech.modify(fd, old, new, tag)
-        })
+        self.registry.modify(
+            fd,
+            interest,
+            data,
+            #[inline(always)]
+            |fd, old, new| mech.modify(fd, old, new, tag),
+        )
     }
 
-    #[inline]
+    #[inline(always)]
     fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
         self.settle();
         let fd = fd.fileno()?;
         let (mech, gens) = (&mut self.mech, &mut self.gens);
-        self.registry.unregister(fd, |fd, old| {
-            // A refused delete: the fd was closed or its number reused, and the kernel
-            // may keep the entry (a dup holds the file open): its events are stale.
-            if mech.delete(fd, old).is_err() {
-                gens.retire(fd);
-            }
-        })
+        self.registry.unregister(
+            fd,
+            #[inline(always)]
+            |fd, old| {
+                // A refused delete: the fd was closed or its number reused, and the kernel
+                // may keep the entry (a dup holds the file open): its events are stale.
+                if mech.delete(fd, old).is_err() {
+                    gens.retire(fd);
+                }
+            },
+        )
     }
 
     // Always inlined into the caller: the wait ends in a syscall, and on machines whose
@@ -620,7 +634,7 @@ macro_rules! forward_selector {
                 $crate::Selector::backend(&self.0)
             }
 
-            #[inline]
+            #[inline(always)]
             fn register<W: $crate::Waitable + ?Sized>(
                 &mut self,
                 fd: &W,
@@ -630,7 +644,7 @@ macro_rules! forward_selector {
                 $crate::Selector::register(&mut self.0, fd, interest, data)
             }
 
-            #[inline]
+            #[inline(always)]
             fn modify<W: $crate::Waitable + ?Sized>(
                 &mut self,
                 fd: &W,
@@ -640,7 +654,7 @@ macro_rules! forward_selector {
                 $crate::Selector::modify(&mut self.0, fd, interest, data)
             }
 
-            #[inline]
+            #[inline(always)]
             fn unregister<W: $crate::Waitable + ?Sized>(
                 &mut self,
                 fd: &W,
@@ -648,7 +662,7 @@ macro_rules! forward_selector {
                 $crate::Selector::unregister(&mut self.0, fd)
             }
 
-            #[inline]
+            #[inline(always)]
             fn select(
                 &mut self,
                 events: &mut $crate::Events,

@@ -88,7 +88,7 @@ pub trait Waitable {
 /// # }
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[inline]
+#[inline(always)]
 pub fn check_open(fd: RawFd) -> io::Result<()> {
     #[cfg(unix)]
     return crate::sys::fcntl_getfd(fd).map(drop);

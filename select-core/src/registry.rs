@@ -385,7 +385,7 @@ impl<T> Registry<T> {
     ///
     /// `InvalidInput` when closed or for an empty/unknown interest, `AlreadyExists` if
     /// registered, or `kernel`'s error (nothing is recorded then).
-    #[inline]
+    #[inline(always)]
     pub fn register(
         &mut self,
         fd: RawFd,
@@ -410,7 +410,7 @@ impl<T> Registry<T> {
     /// `InvalidInput` when closed, `NotFound` if not registered (checked before the
     /// interest), `InvalidInput` for an empty/unknown interest, or `kernel`'s error (the
     /// old key stays then).
-    #[inline]
+    #[inline(always)]
     pub fn modify(
         &mut self,
         fd: RawFd,
@@ -436,7 +436,7 @@ impl<T> Registry<T> {
     /// # Errors
     ///
     /// `InvalidInput` when closed, `NotFound` if not registered.
-    #[inline]
+    #[inline(always)]
     pub fn unregister(
         &mut self,
         fd: RawFd,

@@ -110,7 +110,7 @@ pub type InterruptCheck = fn() -> io::Result<()>;
 /// assert!(start.elapsed() >= Duration::from_millis(20));
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[inline]
+#[inline(always)]
 pub fn wait<F>(timeout: Option<Duration>, call: F) -> io::Result<usize>
 where
     F: FnMut(Option<Duration>) -> io::Result<usize>,
@@ -149,7 +149,7 @@ where
 /// assert_eq!((n, calls), (1, 2));
 /// # Ok::<(), io::Error>(())
 /// ```
-#[inline]
+#[inline(always)]
 pub fn wait_checked<F>(
     timeout: Option<Duration>,
     check: Option<InterruptCheck>,

@@ -27,7 +27,7 @@ pub(crate) fn close_raw(fd: libc::c_int) -> libc::c_int {
     unsafe { libc::close(fd) }
 }
 
-#[inline]
+#[inline(always)]
 pub(crate) fn fcntl_getfd(fd: RawFd) -> io::Result<libc::c_int> {
     #[cfg(select_faults)]
     crate::fault::errno_at("fcntl(F_GETFD)")?;

@@ -202,7 +202,7 @@ impl Epoll {
         sys::dup_onto(fresh.try_as_fd()?, self.try_as_fd()?)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn raw(&self) -> io::Result<RawFd> {
         match &self.fd {
             Some(fd) => Ok(fd.as_raw_fd()),
@@ -277,7 +277,7 @@ impl Epoll {
     }
 
     /// `epoll_ctl` with an explicit data word, for [`EpollSelector`](crate::EpollSelector).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn ctl(&self, op: libc::c_int, fd: RawFd, events: u32, data: u64) -> io::Result<()> {
         sys::epoll_ctl(self.raw()?, op, fd, events, data)
     }
@@ -360,7 +360,7 @@ impl Epoll {
 
     /// One wait into a raw kernel buffer (`buf.len()` in 1..=MAX_MAXEVENTS), EINTR
     /// retried with the remaining time.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn wait_raw(
         &self,
         buf: &mut [epoll_event],

@@ -255,7 +255,7 @@ impl Mechanism for EpollMechanism {
     const NAME: &'static str = "epoll";
     const GEN_MASK: u32 = GEN_MASK;
 
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, fd: RawFd, interest: Interest, tag: Tag) -> io::Result<()> {
         let (bits, data) = entry(fd, interest, tag);
         match self.ep.ctl(libc::EPOLL_CTL_ADD, fd, bits, data) {
@@ -270,13 +270,13 @@ impl Mechanism for EpollMechanism {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn modify(&mut self, fd: RawFd, _old: Interest, new: Interest, tag: Tag) -> io::Result<()> {
         self.ep
             .ctl(libc::EPOLL_CTL_MOD, fd, mask(new), word(fd, new, tag))
     }
 
-    #[inline]
+    #[inline(always)]
     fn delete(&mut self, fd: RawFd, _old: Interest) -> io::Result<()> {
         // EBADF (closed) or ENOENT (number reused): nothing to remove under this number,
         // but a dup of the old file may keep the registration alive.
@@ -288,7 +288,7 @@ impl Mechanism for EpollMechanism {
         capacity.min(MAX_MAXEVENTS)
     }
 
-    #[inline]
+    #[inline(always)]
     fn wait(&mut self, slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
         if self.buf.len() < slots {
             self.grow(slots)?;

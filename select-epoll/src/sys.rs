@@ -50,7 +50,7 @@ impl KernelTimespec {
 
 /// Under `--cfg select_faults`: the errno the fault plan has for this call of `site`.
 #[cfg(select_faults)]
-#[inline]
+#[inline(always)]
 fn injected(site: &'static str) -> io::Result<()> {
     select_core::fault::errno_at(site)
 }
@@ -77,7 +77,7 @@ pub(crate) fn dup_onto(src: BorrowedFd<'_>, target: BorrowedFd<'_>) -> io::Resul
 }
 
 /// `epoll_ctl(epfd, op, fd, &{events, data})`. `EPOLL_CTL_DEL` ignores the event.
-#[inline]
+#[inline(always)]
 pub(crate) fn epoll_ctl(
     epfd: RawFd,
     op: c_int,
@@ -117,7 +117,7 @@ pub(crate) fn pwait2_in_use() -> bool {
 /// EINTR retry: `None` blocks, zero polls, anything else waits that long, to the
 /// nanosecond where the kernel has `epoll_pwait2` and rounded up to milliseconds
 /// otherwise. Returns how many entries of `buf` the kernel filled.
-#[inline]
+#[inline(always)]
 pub(crate) fn epoll_wait(
     epfd: RawFd,
     buf: &mut [epoll_event],
@@ -136,7 +136,7 @@ pub(crate) fn epoll_wait(
 }
 
 /// `epoll_wait(2)` with a timeout in milliseconds (-1 blocks).
-#[inline]
+#[inline(always)]
 pub(crate) fn epoll_wait_millis(
     epfd: RawFd,
     buf: &mut [epoll_event],

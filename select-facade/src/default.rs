@@ -314,7 +314,7 @@ impl<T> Selector for DefaultSelector<T> {
         dispatch!(&self.inner, s => s.backend())
     }
 
-    #[inline]
+    #[inline(always)]
     fn register<W: Waitable + ?Sized>(
         &mut self,
         fd: &W,
@@ -324,7 +324,7 @@ impl<T> Selector for DefaultSelector<T> {
         dispatch!(&mut self.inner, s => s.register(fd, interest, data))
     }
 
-    #[inline]
+    #[inline(always)]
     fn modify<W: Waitable + ?Sized>(
         &mut self,
         fd: &W,
@@ -334,12 +334,12 @@ impl<T> Selector for DefaultSelector<T> {
         dispatch!(&mut self.inner, s => s.modify(fd, interest, data))
     }
 
-    #[inline]
+    #[inline(always)]
     fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<SelectorKey<T>> {
         dispatch!(&mut self.inner, s => s.unregister(fd))
     }
 
-    #[inline]
+    #[inline(always)]
     fn select(&mut self, events: &mut Events, timeout: Option<Duration>) -> io::Result<usize> {
         let n = dispatch!(&mut self.inner, s => s.select(events, timeout))?;
         if events.woken() {

@@ -112,22 +112,22 @@ impl Mechanism for SelectMechanism {
     const NAME: &'static str = "select";
     const GEN_MASK: u32 = 0;
 
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
         self.register(fd, interest)
     }
 
-    #[inline]
+    #[inline(always)]
     fn modify(&mut self, fd: RawFd, old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
         self.update(fd, old, new)
     }
 
-    #[inline]
+    #[inline(always)]
     fn delete(&mut self, fd: RawFd, old: Interest) -> io::Result<()> {
         self.unregister(fd, old)
     }
 
-    #[inline]
+    #[inline(always)]
     fn wait(&mut self, _slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
         self.wait_once(timeout)
     }

@@ -310,6 +310,7 @@ impl Kqueue {
 /// `kevent(2)` on `fd` with EINTR retried: the changelist goes in the first call only.
 /// With no room for events (`max == 0`) the call never waits. `check` is the
 /// [`InterruptCheck`] run after each EINTR.
+#[inline(always)]
 pub(crate) fn control_raw(
     fd: RawFd,
     changelist: &[KEvent],

@@ -202,7 +202,7 @@ pub(crate) struct KqueueMechanism {
 
 impl KqueueMechanism {
     /// The raw kqueue fd, or the closed error (after `close`, or in a forked child).
-    #[inline]
+    #[inline(always)]
     fn kq_fd(&self) -> io::Result<RawFd> {
         self.kq
             .as_ref()
@@ -232,6 +232,7 @@ fn fd_event(fd: RawFd, filter: Filter, flags: crate::Flags, udata: UData) -> KEv
 
 /// Applies `changes` (each with `EV_RECEIPT`) and returns the first refusal, after
 /// deleting again whatever was added, so that a failure leaves nothing behind.
+#[inline(always)]
 fn add_with_receipts(kq: RawFd, changes: &[KEvent]) -> io::Result<()> {
     debug_assert!(changes.len() <= 2);
     let mut out = [KEvent::new(0); 2];
@@ -266,6 +267,7 @@ fn add_with_receipts(kq: RawFd, changes: &[KEvent]) -> io::Result<()> {
 /// Deletes the events named by `changes` (their ident and filter), ignoring every
 /// refusal: the fd may be closed (its events are gone already) or reused. Returns
 /// whether every delete was accepted.
+#[inline(always)]
 fn delete_quietly(kq: RawFd, changes: &[KEvent]) -> bool {
     debug_assert!(changes.len() <= 2);
     let mut del = [KEvent::new(0); 2];
@@ -284,6 +286,7 @@ fn delete_quietly(kq: RawFd, changes: &[KEvent]) -> bool {
 /// Moves `fd` from interest `old` to `new`: adds the new filters (with `udata` `tag`)
 /// all-or-nothing, then deletes the dropped ones. `Ok(false)` when a delete was refused
 /// (the fd was closed or its number reused).
+#[inline(always)]
 fn change_filters(
     kq: RawFd,
     fd: RawFd,
@@ -352,6 +355,7 @@ impl Mechanism for KqueueMechanism {
     }
 
     /// `EVFILT_READ` and/or `EVFILT_WRITE` with `EV_ADD | EV_RECEIPT`, all-or-nothing.
+    #[inline(always)]
     fn add(&mut self, fd: RawFd, interest: Interest, tag: Tag) -> io::Result<()> {
         let kq = self.kq_fd()?;
         if tag.wake {
@@ -367,6 +371,7 @@ impl Mechanism for KqueueMechanism {
     }
 
     /// Adds the newly wanted filters (all-or-nothing), then deletes the dropped ones.
+    #[inline(always)]
     fn modify(&mut self, fd: RawFd, old: Interest, new: Interest, tag: Tag) -> io::Result<()> {
         let kq = self.kq_fd()?;
         change_filters(kq, fd, old, new, udata(tag.gen, false)).map(drop)
@@ -374,6 +379,7 @@ impl Mechanism for KqueueMechanism {
 
     /// A refused delete: the fd was closed or its number reused. The kernel may still
     /// hold the filters (libkqueue keeps them on the open file, as epoll does).
+    #[inline(always)]
     fn delete(&mut self, fd: RawFd, old: Interest) -> io::Result<()> {
         match change_filters(self.kq_fd()?, fd, old, Interest::EMPTY, 0) {
             Ok(true) => Ok(()),
@@ -392,6 +398,7 @@ impl Mechanism for KqueueMechanism {
         registered.saturating_add(1).saturating_mul(2)
     }
 
+    #[inline(always)]
     fn wait(&mut self, slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
         let kq = self.kq_fd()?;
         self.buf.clear();

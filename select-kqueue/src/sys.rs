@@ -238,6 +238,7 @@ pub(crate) fn is_cloexec(fd: RawFd) -> io::Result<bool> {
 /// # Safety
 ///
 /// `out` must be valid for writes of `nout` `KEvent`s (initialised or not).
+#[inline(always)]
 unsafe fn kevent_raw(
     kq: RawFd,
     changes: &[KEvent],
@@ -275,6 +276,7 @@ unsafe fn kevent_raw(
 }
 
 /// `kevent(2)` writing at most `out.len()` events into `out`; returns how many.
+#[inline(always)]
 pub(crate) fn kevent_slice(
     kq: RawFd,
     changes: &[KEvent],
@@ -287,6 +289,7 @@ pub(crate) fn kevent_slice(
 
 /// `kevent(2)` appending at most `max` events to `out`, into its spare capacity only
 /// (never reallocating); returns how many were appended.
+#[inline(always)]
 pub(crate) fn kevent_vec(
     kq: RawFd,
     changes: &[KEvent],
@@ -308,6 +311,7 @@ pub(crate) fn kevent_vec(
 
 /// Applies `changes` without waiting and without room for events: per-change errors
 /// come back as the call's error.
+#[inline(always)]
 pub(crate) fn kevent_apply(kq: RawFd, changes: &[KEvent]) -> io::Result<usize> {
     let zero = zero_timespec();
     kevent_slice(kq, changes, &mut [], Some(&zero))

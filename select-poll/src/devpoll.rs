@@ -260,6 +260,7 @@ impl DevPoll {
 
     /// One wait after flushing, EINTR retried; the count of leading ready entries in
     /// `self.results` (0 if the time ran out).
+    #[inline(always)]
     pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> io::Result<usize> {
         let dev = self.fileno()?;
         self.flush()?;
@@ -299,6 +300,7 @@ impl DevPoll {
     }
 
     /// Writes the buffered records in one `write(2)`; they are dropped whatever happens.
+    #[inline(always)]
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         if self.pending.is_empty() {
             return Ok(());

@@ -80,6 +80,7 @@ impl Mechanism for DevpollMechanism {
     /// mask into the one it holds for the fd, and it still holds one after a delete
     /// whose write failed (swallowed, as CPython does), which would add the old
     /// interest's events to the new registration's.
+    #[inline(always)]
     fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
         select_core::check_open(fd)?;
         self.devpoll.modify(&fd, to_flags(interest))?;
@@ -91,6 +92,7 @@ impl Mechanism for DevpollMechanism {
     /// selector keeps its old key. After a failure of either write the old mask is
     /// written again (the device ORs masks, so this restores exactly the old one whether
     /// or not the removal was applied), and the first error is returned.
+    #[inline(always)]
     fn modify(&mut self, fd: RawFd, old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
         select_core::check_open(fd)?;
         let changed = self
@@ -108,11 +110,13 @@ impl Mechanism for DevpollMechanism {
         changed
     }
 
+    #[inline(always)]
     fn delete(&mut self, fd: RawFd, _old: Interest) -> io::Result<()> {
         self.devpoll.unregister(&fd)?;
         self.devpoll.flush()
     }
 
+    #[inline(always)]
     fn wait(&mut self, _slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
         self.devpoll.wait(timeout)
     }

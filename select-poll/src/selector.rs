@@ -214,7 +214,7 @@ impl Mechanism for PollMechanism {
 
     /// Checks that `fd` is open (`fcntl(F_GETFD)`: stricter than CPython, as epoll and
     /// kqueue are), then appends its `pollfd`.
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
         select_core::check_open(fd)?;
         self.poll.register(&fd, to_flags(interest))
@@ -222,18 +222,18 @@ impl Mechanism for PollMechanism {
 
     /// No syscall: a registered fd that was closed since is reported by the next wait
     /// (`POLLNVAL`, as an error event), as for an unchanged registration.
-    #[inline]
+    #[inline(always)]
     fn modify(&mut self, fd: RawFd, _old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
         self.poll.modify(&fd, to_flags(new))
     }
 
     /// Only the number is looked at, so a closed or reused fd is removed too.
-    #[inline]
+    #[inline(always)]
     fn delete(&mut self, fd: RawFd, _old: Interest) -> io::Result<()> {
         self.poll.unregister(&fd).map(drop)
     }
 
-    #[inline]
+    #[inline(always)]
     fn wait(&mut self, _slots: usize, timeout: Option<Duration>) -> io::Result<usize> {
         self.poll.wait(timeout)
     }

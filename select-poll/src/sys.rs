@@ -17,7 +17,7 @@ use select_core::error::cvt;
 ///
 /// Returns the number of entries with a nonzero `revents`; on error (EINTR among them)
 /// the `revents` are unspecified.
-#[inline]
+#[inline(always)]
 pub(crate) fn poll(fds: &mut [pollfd], timeout_ms: c_int) -> io::Result<usize> {
     // On every target with nfds_t narrower than usize, more than nfds_t::MAX entries
     // would be refused by the kernel anyway (RLIMIT_NOFILE): refuse them the same way.
@@ -135,6 +135,7 @@ pub(crate) mod devpoll {
     /// Resuming matters for [`DevpollSelector`](crate::DevpollSelector)'s `modify`, whose
     /// two records (`POLLREMOVE`, then the new mask) go in one write: stopping after the
     /// first would leave the fd in neither the old nor the new registration.
+    #[inline(always)]
     pub(crate) fn write_records(devpoll: RawFd, records: &[pollfd]) -> io::Result<usize> {
         const RECORD: usize = size_of::<pollfd>();
         let mut done = 0;
@@ -163,6 +164,7 @@ pub(crate) mod devpoll {
 
     /// One `DP_POLL` wait into `out` with a timeout in milliseconds (`-1` blocks).
     /// Returns how many leading entries of `out` the kernel filled with ready fds.
+    #[inline(always)]
     pub(crate) fn dp_poll(
         devpoll: RawFd,
         out: &mut [pollfd],

@@ -184,7 +184,7 @@ fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io
 impl SelectMechanism {
     /// Checks the fd against `FD_SETSIZE` where the platform needs it and that it is
     /// open (`fcntl(F_GETFD)`), then adds it to the master sets.
-    #[inline]
+    #[inline(always)]
     pub(super) fn register(&mut self, fd: RawFd, interest: Interest) -> io::Result<()> {
         check_fd_limit(fd)?;
         sys::check_open(fd)?;
@@ -194,14 +194,14 @@ impl SelectMechanism {
     /// Moves `fd` in the master sets. No syscall: a registered fd closed since makes the
     /// next wait fail with EBADF, as it would without this call. Removal (to
     /// `Interest::EMPTY`) cannot fail for a registered (non-negative) fd.
-    #[inline]
+    #[inline(always)]
     pub(super) fn update(&mut self, fd: RawFd, old: Interest, new: Interest) -> io::Result<()> {
         self.shape = None;
         apply(&mut self.master, fd, old, new)
     }
 
     /// Removes `fd`, registered for `old`, from the master sets.
-    #[inline]
+    #[inline(always)]
     pub(super) fn unregister(&mut self, fd: RawFd, old: Interest) -> io::Result<()> {
         self.update(fd, old, Interest::EMPTY)
     }
