@@ -157,10 +157,16 @@ impl Poll {
             self.fds[slot].events = mask.bits();
             return Ok(());
         }
+        self.insert_new(fd, mask);
+        Ok(())
+    }
+
+    /// Appends a `pollfd` for `fd` (non-negative, not registered): `register`'s common
+    /// path, and `PollSelector`'s whole one (its registry has checked both).
+    #[inline(always)]
+    pub(crate) fn insert_new(&mut self, fd: RawFd, mask: PollFlags) {
         if self.fds.len() == self.fds.capacity() {
-            // Grow by an eighth, exactly: the array is most of this object's memory.
-            let len = self.fds.len();
-            self.fds.reserve_exact((len / 8).max(4));
+            self.grow();
         }
         self.slots.insert(fd, slot_entry(self.fds.len()));
         self.fds.push(pollfd {
@@ -168,7 +174,14 @@ impl Poll {
             events: mask.bits(),
             revents: 0,
         });
-        Ok(())
+    }
+
+    /// Grows the array by an eighth, exactly: it is most of this object's memory.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let len = self.fds.len();
+        self.fds.reserve_exact((len / 8).max(4));
     }
 
     /// Replaces the mask of a registered fd (Python's `poll.modify(fd, eventmask)`).
@@ -199,7 +212,14 @@ impl Poll {
     /// * `InvalidInput` for a negative fd (Python's `ValueError`).
     pub fn unregister<W: Waitable + ?Sized>(&mut self, fd: &W) -> io::Result<PollFlags> {
         let fd = fd.fileno()?;
-        let slot = self.slots.remove(fd).ok_or_else(|| not_registered(fd))?;
+        self.remove(fd).ok_or_else(|| not_registered(fd))
+    }
+
+    /// Removes `fd` if registered and returns its mask: `unregister` without the checks
+    /// of the argument.
+    #[inline(always)]
+    pub(crate) fn remove(&mut self, fd: RawFd) -> Option<PollFlags> {
+        let slot = self.slots.remove(fd)?;
         let slot = slot.get() as usize - 1;
         let events = self.fds[slot].events;
         if slot + 1 == self.fds.len() {
@@ -219,7 +239,7 @@ impl Poll {
                 self.close_holes();
             }
         }
-        Ok(PollFlags::from_bits_retain(events))
+        Some(PollFlags::from_bits_retain(events))
     }
 
     /// Closes up the holes left by `unregister`, keeping the order of the others. O(n).

@@ -217,7 +217,8 @@ impl Mechanism for PollMechanism {
     #[inline(always)]
     fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
         select_core::check_open(fd)?;
-        self.poll.register(&fd, to_flags(interest))
+        self.poll.insert_new(fd, to_flags(interest));
+        Ok(())
     }
 
     /// No syscall: a registered fd that was closed since is reported by the next wait
@@ -230,7 +231,8 @@ impl Mechanism for PollMechanism {
     /// Only the number is looked at, so a closed or reused fd is removed too.
     #[inline(always)]
     fn delete(&mut self, fd: RawFd, _old: Interest) -> io::Result<()> {
-        self.poll.unregister(&fd).map(drop)
+        self.poll.remove(fd);
+        Ok(())
     }
 
     #[inline(always)]
