@@ -73,7 +73,18 @@ pub(crate) fn dup_onto(src: BorrowedFd<'_>, target: BorrowedFd<'_>) -> io::Resul
     // SAFETY: both numbers are open fds of this process for the call (the borrows); dup3
     // only changes which open file `target` names, so the owner of `target` still owns a
     // valid fd afterwards. EINVAL when they are equal, which the caller never does.
-    cvt(unsafe { libc::dup3(src.as_raw_fd(), target.as_raw_fd(), libc::O_CLOEXEC) }).map(drop)
+    #[cfg(not(target_os = "android"))]
+    return cvt(unsafe { libc::dup3(src.as_raw_fd(), target.as_raw_fd(), libc::O_CLOEXEC) })
+        .map(drop);
+    // The libc crate binds no dup3 for Android: dup2, then close-on-exec, in two steps
+    // (the number stays valid in between; only an exec in that window would inherit it).
+    #[cfg(target_os = "android")]
+    {
+        // SAFETY: as above; dup2 changes which open file `target` names.
+        cvt(unsafe { libc::dup2(src.as_raw_fd(), target.as_raw_fd()) })?;
+        // SAFETY: `target` is open (the borrow); F_SETFD only sets its fd flags.
+        cvt(unsafe { libc::fcntl(target.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) }).map(drop)
+    }
 }
 
 /// `epoll_ctl(epfd, op, fd, &{events, data})`. `EPOLL_CTL_DEL` ignores the event.
