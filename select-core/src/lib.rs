@@ -32,7 +32,7 @@
 //! // A file descriptor on Unix, a `SOCKET` handle on Windows.
 //! let sock = std::net::UdpSocket::bind("127.0.0.1:0")?;
 //! let fd = sock.fileno()?;
-//! select_core::check_open(fd)?;
+//! select_core::__private::check_open(fd)?;
 //!
 //! // 0.5 ms becomes 1 ms for poll(2), never 0.
 //! assert_eq!(timeout::to_millis_ceil(Some(Duration::from_micros(500))), 1);
@@ -59,9 +59,8 @@ pub mod fault;
 mod fd;
 mod flag_set;
 mod registry;
-// Plumbing: kept at its old path for the sibling crates, hidden from the docs.
-#[doc(hidden)]
-pub mod retry;
+// Plumbing: the sibling crates reach it as `__private::retry`.
+mod retry;
 mod selector;
 #[allow(unsafe_code)]
 #[cfg_attr(windows, path = "sys/windows.rs")]
@@ -72,12 +71,6 @@ pub mod testing;
 pub mod timeout;
 
 pub use fd::{fileno, RawFd, Waitable};
-// Plumbing re-exported at the old paths so the sibling crates keep compiling; see
-// `__private`.
-#[doc(hidden)]
-pub use fd::check_open;
-#[doc(hidden)]
-pub use registry::{FdHasher, FdTable, Generations, Registry};
 pub use retry::InterruptCheck;
 pub use selector::{Backend, Event, EventCursor, Events, Interest, Selector, SelectorKey};
 

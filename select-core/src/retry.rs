@@ -28,7 +28,7 @@
 //! ```
 //! use std::io;
 //! use std::sync::atomic::{AtomicBool, Ordering};
-//! use select_core::retry::{self, InterruptCheck};
+//! use select_core::{__private::retry, InterruptCheck};
 //!
 //! // Set by a signal handler (e.g. `signal_hook::flag::register(SIGINT, ...)`).
 //! static STOP: AtomicBool = AtomicBool::new(false);
@@ -57,7 +57,7 @@
 use std::io;
 use std::time::{Duration, Instant};
 
-use crate::error::is_interrupted;
+use crate::__private::is_interrupted;
 use crate::timeout::MAX_WAIT_CHUNK;
 
 /// What to do after a wait was interrupted by a signal (EINTR): PEP 475's "run the
@@ -90,7 +90,7 @@ pub type InterruptCheck = fn() -> io::Result<()>;
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use select_core::retry;
+/// use select_core::__private::retry;
 ///
 /// // A "syscall" interrupted twice: the helper calls it again with less time each time.
 /// let mut seen = Vec::new();
@@ -135,7 +135,7 @@ where
 /// ```
 /// use std::io;
 /// use std::time::Duration;
-/// use select_core::retry;
+/// use select_core::__private::retry;
 ///
 /// fn go_on() -> io::Result<()> {
 ///     Ok(())

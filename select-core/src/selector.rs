@@ -28,7 +28,7 @@ pub struct Interest(Bits);
 
 /// The eight possible interests as an enum, so that `Interest` has spare bit patterns
 /// (a niche): an `Option<SelectorKey<()>>` is then as small as the key itself, which
-/// keeps [`Registry`](crate::Registry)'s fd-indexed table at 8 bytes a slot.
+/// keeps [`Registry`](crate::__private::Registry)'s fd-indexed table at 8 bytes a slot.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[repr(u8)]
 enum Bits {

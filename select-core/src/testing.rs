@@ -358,7 +358,7 @@ pub fn signal_checks() -> usize {
 ///
 /// let flag = SignalFlag::start(Duration::from_millis(20)).unwrap();
 /// // A real poll(2) with no fds and no timeout, ended by the signal and the check.
-/// let e = select_core::retry::wait_checked(None, Some(stop_if_signalled), poll_sleep)
+/// let e = select_core::__private::retry::wait_checked(None, Some(stop_if_signalled), poll_sleep)
 ///     .unwrap_err();
 /// assert_eq!(e.kind(), std::io::ErrorKind::Interrupted);
 /// assert!(flag.raised() && flag.checks() >= 1);

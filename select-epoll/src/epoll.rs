@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use libc::epoll_event;
 use select_core::error::{closed, invalid_input};
-use select_core::retry::{self, InterruptCheck};
 use select_core::Waitable;
+use select_core::{__private::retry, InterruptCheck};
 
 use crate::sys;
 use crate::EpollFlags;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use libc::epoll_event;
 use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 use select_core::{Backend, Event, Events, Interest};
 
 use crate::epoll::{kernel_buffer, MAX_MAXEVENTS};

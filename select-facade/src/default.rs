@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use select_core::error::invalid_input;
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 use select_core::{Backend, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
 use select_fdset::SelectSelector;
 #[cfg(has_devpoll)]

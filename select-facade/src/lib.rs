@@ -237,9 +237,6 @@ pub use select_core::{
     error, timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, RawFd, Selector,
     SelectorKey, Waitable,
 };
-// Plumbing (the EINTR loop), hidden; kept at this path for existing callers.
-#[doc(hidden)]
-pub use select_core::retry;
 
 #[doc(no_inline)]
 pub use select_fdset::{select, FdSet, Ready, Select, SelectSelector, Selected, FD_SETSIZE};

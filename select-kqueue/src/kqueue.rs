@@ -6,7 +6,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use select_core::error::{closed, invalid_input};
-use select_core::retry::{self, InterruptCheck};
+use select_core::{__private::retry, InterruptCheck};
 use select_core::{timeout, Waitable};
 
 use crate::sys;

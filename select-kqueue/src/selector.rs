@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
 use select_core::error::{closed, invalid_input};
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 use select_core::{timeout, Backend, Interest};
 
 use crate::consts::*;

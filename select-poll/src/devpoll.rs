@@ -8,9 +8,10 @@ use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use libc::pollfd;
+use select_core::__private::{retry, FdHasher};
 use select_core::error::closed;
-use select_core::retry::InterruptCheck;
-use select_core::{retry, timeout, FdHasher, Waitable};
+use select_core::InterruptCheck;
+use select_core::{timeout, Waitable};
 
 use crate::sys::devpoll as sys;
 use crate::PollFlags;

@@ -6,7 +6,7 @@ use std::os::fd::RawFd;
 use std::time::Duration;
 
 use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 use select_core::{Backend, Interest};
 
 use crate::selector::{to_flags, translate_packed};
@@ -81,7 +81,7 @@ impl Mechanism for DevpollMechanism {
     /// whose write failed (swallowed, as CPython does), which would add the old
     /// interest's events to the new registration's.
     fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
-        select_core::check_open(fd)?;
+        select_core::__private::check_open(fd)?;
         self.devpoll.modify(&fd, to_flags(interest))?;
         self.devpoll.flush()
     }
@@ -92,7 +92,7 @@ impl Mechanism for DevpollMechanism {
     /// written again (the device ORs masks, so this restores exactly the old one whether
     /// or not the removal was applied), and the first error is returned.
     fn modify(&mut self, fd: RawFd, old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
-        select_core::check_open(fd)?;
+        select_core::__private::check_open(fd)?;
         let changed = self
             .devpoll
             .unregister(&fd)
