@@ -52,6 +52,7 @@
 pub mod __private;
 mod base;
 pub mod error;
+mod event;
 // The fault-injection seam of the sys modules: only with `--cfg select_faults`.
 #[cfg(select_faults)]
 #[doc(hidden)]
