@@ -20,6 +20,10 @@ use select_kqueue::KqueueSelector;
 
 use crate::waker::{WakeSource, Waker};
 
+// The backend's own fd (`try_as_fd`, `fileno`), where it has one.
+#[cfg(unix)]
+mod fd;
+
 cfg_if::cfg_if! {
     if #[cfg(select_force_backend = "select")] {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.

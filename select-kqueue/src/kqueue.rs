@@ -163,9 +163,10 @@ impl Kqueue {
         }
     }
 
-    /// The kqueue's fd, borrowed (e.g. to `try_clone_to_owned` it). `Kqueue` has no
-    /// `AsFd` impl on purpose: it can be closed in place, and a closed object has no fd
-    /// to lend.
+    /// The kqueue's fd, borrowed (e.g. to `try_clone_to_owned` it). This is `Kqueue`'s
+    /// `AsFd`: there is no `AsFd` impl, because [`close`](Kqueue::close) releases the fd
+    /// in place (as Python's `close()` does) and a closed object has no fd to lend; an
+    /// `as_fd` would have to panic. [`AsRawFd`] gives `-1` after `close`.
     ///
     /// # Errors
     ///

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::hash::BuildHasherDefault;
 use std::io;
-use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use libc::pollfd;
@@ -125,6 +125,19 @@ impl DevPoll {
     #[inline]
     pub fn closed(&self) -> bool {
         self.fd.is_none()
+    }
+
+    /// The device fd, borrowed (no `AsFd` impl: [`close`](DevPoll::close) releases the
+    /// fd in place, and a closed object has none to lend).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` "I/O operation on closed devpoll object" after `close`.
+    pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.fd
+            .as_ref()
+            .map(AsFd::as_fd)
+            .ok_or_else(|| closed("devpoll"))
     }
 
     /// The device fd (Python's `fileno()`).

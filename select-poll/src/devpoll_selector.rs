@@ -2,7 +2,7 @@
 //! `selectors.DevpollSelector`, the `DefaultSelector` of illumos and Solaris).
 
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::{BorrowedFd, RawFd};
 use std::time::Duration;
 
 use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
@@ -62,6 +62,15 @@ impl<T> DevpollSelector<T> {
     /// `InvalidInput` "I/O operation on closed devpoll object" after `close`.
     pub fn fileno(&self) -> io::Result<RawFd> {
         self.0.mechanism().devpoll.fileno()
+    }
+
+    /// The `/dev/poll` fd, borrowed (see [`DevPoll::try_as_fd`]).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` "I/O operation on closed devpoll object" after `close`.
+    pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.0.mechanism().devpoll.try_as_fd()
     }
 }
 
