@@ -27,15 +27,26 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use select_core::{timeout, Waitable};
+//! use select_core::{timeout, Event, Interest, Waitable};
 //!
-//! // A file descriptor on Unix, a `SOCKET` handle on Windows.
+//! // Python's "int or object with fileno()": a file descriptor on Unix, a `SOCKET`
+//! // handle on Windows; a negative number is refused, as Python's ValueError.
 //! let sock = std::net::UdpSocket::bind("127.0.0.1:0")?;
 //! let fd = sock.fileno()?;
-//! select_core::__private::check_open(fd)?;
+//! assert_eq!(fd.fileno()?, fd);
+//! # #[cfg(unix)]
+//! assert_eq!((-1).fileno().unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
 //!
-//! // 0.5 ms becomes 1 ms for poll(2), never 0.
+//! // 0.5 ms becomes 1 ms for poll(2), never 0; Python's float seconds, checked as
+//! // CPython checks them.
 //! assert_eq!(timeout::to_millis_ceil(Some(Duration::from_micros(500))), 1);
+//! let t = timeout::from_secs_f64(0.25, timeout::Negative::Refuse)?;
+//! assert_eq!(t, Some(Duration::from_millis(250)));
+//! assert!(timeout::from_secs_f64(f64::NAN, timeout::Negative::Refuse).is_err());
+//!
+//! // What a selector reports, as a unit test of a handler would build it.
+//! let e = Event::readable(fd);
+//! assert_eq!(e.ready(), Interest::READ);
 //! # Ok::<(), std::io::Error>(())
 //! ```
 #![cfg_attr(test, deny(warnings))]

@@ -71,7 +71,31 @@ use crate::timeout::MAX_WAIT_CHUNK;
 /// in the waiting thread in normal context (not in the signal handler), so it may do
 /// anything; it should be quick, as it delays the resumed wait.
 ///
-/// See the [module docs](self) for an example and why this is a function pointer.
+/// A function pointer rather than a closure: it is `Copy`, needs no allocation, can be
+/// stored in any object (and `Send + Sync` ones stay so), and a signal handler can only
+/// talk to it through statics anyway. Every mechanism object and selector stores one
+/// through its `set_interrupt_check` method; without EINTR it is never called.
+///
+/// ```
+/// use std::io;
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use select_core::InterruptCheck;
+///
+/// // Set by a signal handler (e.g. `signal_hook::flag::register(SIGINT, ...)`).
+/// static STOP: AtomicBool = AtomicBool::new(false);
+///
+/// fn stop_requested() -> io::Result<()> {
+///     if STOP.load(Ordering::Relaxed) {
+///         Err(io::Error::new(io::ErrorKind::Interrupted, "stop requested by a signal"))
+///     } else {
+///         Ok(())
+///     }
+/// }
+/// let check: InterruptCheck = stop_requested;
+/// assert!(check().is_ok()); // an interrupted wait resumes
+/// STOP.store(true, Ordering::Relaxed); // what the handler does
+/// assert_eq!(check().unwrap_err().kind(), io::ErrorKind::Interrupted); // it ends
+/// ```
 pub type InterruptCheck = fn() -> io::Result<()>;
 
 /// Runs `call` until it is not interrupted, passing each time the remaining timeout.
