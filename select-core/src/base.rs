@@ -28,8 +28,8 @@ use std::time::{Duration, Instant};
 
 use crate::error::{already_registered, closed};
 use crate::registry::{Generations, Registry};
-use crate::retry::InterruptCheck;
 use crate::selector::Rotation;
+use crate::InterruptCheck;
 use crate::{Backend, Event, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
 
 /// What the kernel's user-data word of one registration carries, for mechanisms that

@@ -86,50 +86,11 @@ pub fn errno(code: i32) -> io::Error {
     io::Error::from_raw_os_error(code)
 }
 
-/// Turns a syscall's `-1` return into the thread's last OS error. Plumbing (see
-/// `select_core::__private`), hidden here and kept at this path for the sibling crates.
-///
-/// ```
-/// use select_core::__private::cvt;
-/// assert_eq!(cvt(3).unwrap(), 3);
-/// ```
-#[doc(hidden)]
-pub fn cvt<T: IsMinusOne>(ret: T) -> io::Result<T> {
-    if ret.is_minus_one() {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(ret)
-    }
-}
-
-/// Integer return types of syscalls that signal failure with `-1`. Plumbing, hidden.
-#[doc(hidden)]
-pub trait IsMinusOne: Copy {
-    /// Whether this value is `-1`.
-    fn is_minus_one(self) -> bool;
-}
-
-macro_rules! impl_is_minus_one {
-    ($($t:ty),*) => {$(
-        impl IsMinusOne for $t {
-            fn is_minus_one(self) -> bool {
-                self == -1
-            }
-        }
-    )*};
-}
-impl_is_minus_one!(i8, i16, i32, i64, isize);
-
-/// Whether `e` is an interrupted syscall (EINTR). Plumbing, hidden.
-#[doc(hidden)]
-#[must_use]
-pub fn is_interrupted(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::Interrupted
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(unix)]
+    use crate::__private::{cvt, is_interrupted};
 
     #[test]
     fn kinds_and_messages() {

@@ -83,8 +83,8 @@ pub trait Waitable {
 /// ```
 /// # #[cfg(unix)] {
 /// let (r, _w) = std::io::pipe()?;
-/// select_core::check_open(std::os::fd::AsRawFd::as_raw_fd(&r))?;
-/// assert_eq!(select_core::check_open(-1).unwrap_err().raw_os_error(), Some(libc::EBADF));
+/// select_core::__private::check_open(std::os::fd::AsRawFd::as_raw_fd(&r))?;
+/// assert_eq!(select_core::__private::check_open(-1).unwrap_err().raw_os_error(), Some(libc::EBADF));
 /// # }
 /// # Ok::<(), std::io::Error>(())
 /// ```

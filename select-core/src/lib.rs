@@ -27,15 +27,26 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use select_core::{timeout, Waitable};
+//! use select_core::{timeout, Event, Interest, Waitable};
 //!
-//! // A file descriptor on Unix, a `SOCKET` handle on Windows.
+//! // Python's "int or object with fileno()": a file descriptor on Unix, a `SOCKET`
+//! // handle on Windows; a negative number is refused, as Python's ValueError.
 //! let sock = std::net::UdpSocket::bind("127.0.0.1:0")?;
 //! let fd = sock.fileno()?;
-//! select_core::check_open(fd)?;
+//! assert_eq!(fd.fileno()?, fd);
+//! # #[cfg(unix)]
+//! assert_eq!((-1).fileno().unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
 //!
-//! // 0.5 ms becomes 1 ms for poll(2), never 0.
+//! // 0.5 ms becomes 1 ms for poll(2), never 0; Python's float seconds, checked as
+//! // CPython checks them.
 //! assert_eq!(timeout::to_millis_ceil(Some(Duration::from_micros(500))), 1);
+//! let t = timeout::from_secs_f64(0.25, timeout::Negative::Refuse)?;
+//! assert_eq!(t, Some(Duration::from_millis(250)));
+//! assert!(timeout::from_secs_f64(f64::NAN, timeout::Negative::Refuse).is_err());
+//!
+//! // What a selector reports, as a unit test of a handler would build it.
+//! let e = Event::readable(fd);
+//! assert_eq!(e.ready(), Interest::READ);
 //! # Ok::<(), std::io::Error>(())
 //! ```
 #![cfg_attr(test, deny(warnings))]
@@ -52,6 +63,7 @@
 pub mod __private;
 mod base;
 pub mod error;
+mod event;
 // The fault-injection seam of the sys modules: only with `--cfg select_faults`.
 #[cfg(select_faults)]
 #[doc(hidden)]
@@ -59,9 +71,8 @@ pub mod fault;
 mod fd;
 mod flag_set;
 mod registry;
-// Plumbing: kept at its old path for the sibling crates, hidden from the docs.
-#[doc(hidden)]
-pub mod retry;
+// Plumbing: the sibling crates reach it as `__private::retry`.
+mod retry;
 mod selector;
 #[allow(unsafe_code)]
 #[cfg_attr(windows, path = "sys/windows.rs")]
@@ -72,12 +83,6 @@ pub mod testing;
 pub mod timeout;
 
 pub use fd::{fileno, RawFd, Waitable};
-// Plumbing re-exported at the old paths so the sibling crates keep compiling; see
-// `__private`.
-#[doc(hidden)]
-pub use fd::check_open;
-#[doc(hidden)]
-pub use registry::{FdHasher, FdTable, Generations, Registry};
 pub use retry::InterruptCheck;
 pub use selector::{Backend, Event, EventCursor, Events, Interest, Selector, SelectorKey};
 

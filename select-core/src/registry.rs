@@ -48,7 +48,7 @@ fn lookup_index(fd: RawFd) -> usize {
 /// `NonZeroU32`) a slot costs `size_of::<V>()` bytes.
 ///
 /// ```
-/// use select_core::FdTable;
+/// use select_core::__private::FdTable;
 /// let mut t: FdTable<u32> = FdTable::new();
 /// assert_eq!(t.insert(3, 30), None);
 /// let far = 2_000_000_000; // an fd on Unix, a SOCKET handle on Windows
@@ -242,7 +242,7 @@ impl<V> FdTable<V> {
 /// of the same fd number.
 ///
 /// ```
-/// use select_core::Generations;
+/// use select_core::__private::Generations;
 /// let mut g = Generations::new();
 /// let old = g.current(5);
 /// g.retire(5); // the kernel delete of fd 5 failed
@@ -328,7 +328,7 @@ impl Generations {
 /// unit data, 16 for `usize`), with a hash-map fallback for sparse, huge numbers.
 ///
 /// ```
-/// use select_core::{Interest, Registry};
+/// use select_core::{Interest, __private::Registry};
 /// let mut reg: Registry<&str> = Registry::new("poll");
 /// reg.register(3, Interest::READ, "three", |_fd, _i| Ok(()))?;
 /// assert_eq!(reg.get(3)?.data, "three");

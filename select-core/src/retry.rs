@@ -28,7 +28,7 @@
 //! ```
 //! use std::io;
 //! use std::sync::atomic::{AtomicBool, Ordering};
-//! use select_core::retry::{self, InterruptCheck};
+//! use select_core::{__private::retry, InterruptCheck};
 //!
 //! // Set by a signal handler (e.g. `signal_hook::flag::register(SIGINT, ...)`).
 //! static STOP: AtomicBool = AtomicBool::new(false);
@@ -57,7 +57,7 @@
 use std::io;
 use std::time::{Duration, Instant};
 
-use crate::error::is_interrupted;
+use crate::__private::is_interrupted;
 use crate::timeout::MAX_WAIT_CHUNK;
 
 /// What to do after a wait was interrupted by a signal (EINTR): PEP 475's "run the
@@ -71,7 +71,31 @@ use crate::timeout::MAX_WAIT_CHUNK;
 /// in the waiting thread in normal context (not in the signal handler), so it may do
 /// anything; it should be quick, as it delays the resumed wait.
 ///
-/// See the [module docs](self) for an example and why this is a function pointer.
+/// A function pointer rather than a closure: it is `Copy`, needs no allocation, can be
+/// stored in any object (and `Send + Sync` ones stay so), and a signal handler can only
+/// talk to it through statics anyway. Every mechanism object and selector stores one
+/// through its `set_interrupt_check` method; without EINTR it is never called.
+///
+/// ```
+/// use std::io;
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use select_core::InterruptCheck;
+///
+/// // Set by a signal handler (e.g. `signal_hook::flag::register(SIGINT, ...)`).
+/// static STOP: AtomicBool = AtomicBool::new(false);
+///
+/// fn stop_requested() -> io::Result<()> {
+///     if STOP.load(Ordering::Relaxed) {
+///         Err(io::Error::new(io::ErrorKind::Interrupted, "stop requested by a signal"))
+///     } else {
+///         Ok(())
+///     }
+/// }
+/// let check: InterruptCheck = stop_requested;
+/// assert!(check().is_ok()); // an interrupted wait resumes
+/// STOP.store(true, Ordering::Relaxed); // what the handler does
+/// assert_eq!(check().unwrap_err().kind(), io::ErrorKind::Interrupted); // it ends
+/// ```
 pub type InterruptCheck = fn() -> io::Result<()>;
 
 /// Runs `call` until it is not interrupted, passing each time the remaining timeout.
@@ -90,7 +114,7 @@ pub type InterruptCheck = fn() -> io::Result<()>;
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use select_core::retry;
+/// use select_core::__private::retry;
 ///
 /// // A "syscall" interrupted twice: the helper calls it again with less time each time.
 /// let mut seen = Vec::new();
@@ -135,7 +159,7 @@ where
 /// ```
 /// use std::io;
 /// use std::time::Duration;
-/// use select_core::retry;
+/// use select_core::__private::retry;
 ///
 /// fn go_on() -> io::Result<()> {
 ///     Ok(())

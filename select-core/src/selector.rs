@@ -28,7 +28,7 @@ pub struct Interest(Bits);
 
 /// The eight possible interests as an enum, so that `Interest` has spare bit patterns
 /// (a niche): an `Option<SelectorKey<()>>` is then as small as the key itself, which
-/// keeps [`Registry`](crate::Registry)'s fd-indexed table at 8 bytes a slot.
+/// keeps [`Registry`](crate::__private::Registry)'s fd-indexed table at 8 bytes a slot.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[repr(u8)]
 enum Bits {
@@ -304,9 +304,20 @@ impl Event {
     const ERROR: u32 = 1 << 9;
 
     /// An event for `fd` with `ready` interests; `hangup`/`error` record those
-    /// conditions. Plumbing for backends (hidden, not covered by semver): users read
-    /// events, they do not make them.
-    #[doc(hidden)]
+    /// conditions, as a backend reports them. Selectors make events; this constructor
+    /// (and [`readable`](Event::readable), [`writable`](Event::writable)) is for unit
+    /// tests of code that handles them. `ready` is taken as given (a wait never reports
+    /// an empty one).
+    ///
+    /// ```
+    /// use select_core::{Event, Interest};
+    ///
+    /// let e = Event::new(7, Interest::READ | Interest::WRITE, true, false);
+    /// assert_eq!(e.fd(), 7);
+    /// assert_eq!(e.ready(), Interest::READ | Interest::WRITE);
+    /// assert!(e.is_hangup() && !e.is_error());
+    /// assert_eq!(Event::new(7, Interest::READ, false, false), Event::readable(7));
+    /// ```
     #[inline]
     #[must_use]
     pub const fn new(fd: RawFd, ready: Interest, hangup: bool, error: bool) -> Event {

@@ -5,7 +5,7 @@ use std::os::fd::RawFd;
 #[cfg(feature = "testing")]
 use std::os::fd::{FromRawFd, OwnedFd};
 
-use crate::error::cvt;
+use crate::__private::cvt;
 
 // `usize` in libc on most targets, `c_int` on illumos and Solaris (5120 there).
 #[allow(clippy::unnecessary_cast)]

@@ -357,9 +357,11 @@ pub fn signal_checks() -> usize {
 /// use select_core::testing::{poll_sleep, stop_if_signalled, SignalFlag};
 ///
 /// let flag = SignalFlag::start(Duration::from_millis(20)).unwrap();
-/// // A real poll(2) with no fds and no timeout, ended by the signal and the check.
-/// let e = select_core::retry::wait_checked(None, Some(stop_if_signalled), poll_sleep)
-///     .unwrap_err();
+/// // A real poll(2) with no fds and no timeout, ended by the signal (EINTR)...
+/// let e = poll_sleep(None).unwrap_err();
+/// assert_eq!(e.kind(), std::io::ErrorKind::Interrupted);
+/// // ...after which a wait runs its interrupt check, which sees the flag.
+/// let e = stop_if_signalled().unwrap_err();
 /// assert_eq!(e.kind(), std::io::ErrorKind::Interrupted);
 /// assert!(flag.raised() && flag.checks() >= 1);
 /// ```

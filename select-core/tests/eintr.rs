@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use select_core::retry;
+use select_core::__private::retry;
 use select_core::testing::{poll_sleep, SignalStorm};
 
 #[test]

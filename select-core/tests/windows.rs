@@ -7,8 +7,9 @@ use std::net::{TcpListener, UdpSocket};
 use std::os::windows::io::{AsRawSocket, AsSocket};
 use std::time::{Duration, Instant};
 
+use select_core::__private::{check_open, retry};
 use select_core::testing::{is_open, non_socket_handle, tcp_pair};
-use select_core::{check_open, fileno, retry, RawFd, Waitable};
+use select_core::{fileno, RawFd, Waitable};
 
 #[test]
 fn sockets_are_waitable_as_their_handles() {

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use libc::epoll_event;
 use select_core::error::{closed, invalid_input};
-use select_core::retry::{self, InterruptCheck};
 use select_core::Waitable;
+use select_core::{__private::retry, InterruptCheck};
 
 use crate::sys;
 use crate::EpollFlags;
@@ -181,8 +181,23 @@ impl Epoll {
         self.raw()
     }
 
-    /// The epoll fd, borrowed (e.g. to `try_clone_to_owned` it). `Epoll` has no `AsFd`
-    /// impl on purpose: it can be closed in place, and a closed object has no fd to lend.
+    /// The epoll fd, borrowed (e.g. to `try_clone_to_owned` it, or to hand it to an async
+    /// reactor). This is `Epoll`'s `AsFd`: there is no `AsFd` impl, because
+    /// [`close`](Epoll::close) releases the fd in place (as Python's `close()` does) and
+    /// a closed object has no fd to lend; an `as_fd` would have to panic. [`AsRawFd`]
+    /// gives `-1` after `close`, as Python's `fileno()` would (ours returns the error).
+    ///
+    /// ```
+    /// use select_epoll::Epoll;
+    ///
+    /// let mut ep = Epoll::new()?;
+    /// let copy = ep.try_as_fd()?.try_clone_to_owned()?; // a dup of the epoll fd
+    /// ep.close();
+    /// assert!(ep.try_as_fd().is_err()); // closed: an error, no panic
+    /// let ep = Epoll::from_fd(copy)?; // the dup still names the instance
+    /// assert!(!ep.closed());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -193,6 +208,28 @@ impl Epoll {
             .as_ref()
             .map(AsFd::as_fd)
             .ok_or_else(|| closed("epoll"))
+    }
+
+    /// Gives up the epoll fd, still open, to the caller (the inverse of
+    /// [`from_fd`](Epoll::from_fd)).
+    ///
+    /// ```
+    /// use std::os::fd::AsRawFd;
+    /// use select_epoll::Epoll;
+    ///
+    /// let ep = Epoll::new()?;
+    /// let raw = ep.as_raw_fd();
+    /// let fd = ep.into_fd()?;
+    /// assert_eq!(fd.as_raw_fd(), raw);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput`, "I/O operation on closed epoll object", after
+    /// [`close`](Epoll::close).
+    pub fn into_fd(mut self) -> io::Result<OwnedFd> {
+        self.fd.take().ok_or_else(|| closed("epoll"))
     }
 
     /// Makes this object's fd number refer to `fresh`'s epoll instance (the old instance
@@ -392,13 +429,6 @@ impl IntoRawFd for Epoll {
     /// Gives up ownership of the epoll fd; `-1` if it was closed.
     fn into_raw_fd(mut self) -> RawFd {
         self.fd.take().map_or(-1, IntoRawFd::into_raw_fd)
-    }
-}
-
-impl From<Epoll> for Option<OwnedFd> {
-    /// The epoll fd, `None` if it was closed.
-    fn from(mut ep: Epoll) -> Option<OwnedFd> {
-        ep.fd.take()
     }
 }
 

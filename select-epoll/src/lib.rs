@@ -100,12 +100,8 @@ mod sys;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use epoll::{Epoll, EpollEvents, DEFAULT_MAXEVENTS, EPOLL_CLOEXEC, MAX_MAXEVENTS};
-// Test hooks, hidden; kept at the old paths too.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-#[doc(hidden)]
-pub use epoll::{__force_epoll_wait_fallback, __uses_epoll_pwait2};
-
-/// Test hooks of this crate. **Not part of the public API and not covered by semver.**
+/// Test hooks of this crate (process-wide switches). **Not part of the public API and
+/// not covered by semver.**
 #[cfg(any(target_os = "linux", target_os = "android"))]
 #[doc(hidden)]
 pub mod __private {

@@ -1,12 +1,12 @@
 //! `EpollSelector`: the `selectors`-style layer on epoll.
 
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::time::Duration;
 
 use libc::epoll_event;
 use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 use select_core::{Backend, Event, Events, Interest};
 
 use crate::epoll::{kernel_buffer, MAX_MAXEVENTS};
@@ -208,6 +208,18 @@ impl<T> EpollSelector<T> {
     pub fn fileno(&self) -> io::Result<RawFd> {
         self.0.check_open()?;
         self.0.mechanism().ep.fileno()
+    }
+
+    /// The epoll fd, borrowed: the selector's `AsFd` (see [`Epoll::try_as_fd`] for why
+    /// there is no `AsFd` impl). A reactor can watch it: it is readable while events
+    /// are pending.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` after [`close`](crate::Selector::close).
+    pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.0.check_open()?;
+        self.0.mechanism().ep.try_as_fd()
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use libc::{c_int, epoll_event};
-use select_core::error::cvt;
+use select_core::__private::cvt;
 use select_core::timeout::{to_millis_ceil, to_timespec};
 
 /// The kernel's `EP_MAX_EVENTS`: `epoll_wait` refuses a larger `maxevents` with EINVAL.

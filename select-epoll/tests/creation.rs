@@ -2,7 +2,7 @@
 #![cfg(any(target_os = "linux", target_os = "android"))]
 
 use std::io::ErrorKind;
-use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, IntoRawFd};
 
 use select_epoll::Epoll;
 
@@ -51,8 +51,7 @@ fn sizehint_is_validated_like_python() {
 fn into_raw_fd_gives_up_ownership() {
     let ep = Epoll::new().unwrap();
     let raw = ep.as_raw_fd();
-    let owned: Option<OwnedFd> = ep.into();
-    let owned = owned.unwrap();
+    let owned = ep.into_fd().unwrap();
     assert_eq!(owned.as_raw_fd(), raw);
     // The fd is handed over, not closed: it works as an epoll fd again.
     let ep = Epoll::from_fd(owned).unwrap();

@@ -12,8 +12,8 @@ use select_epoll::{Epoll, EpollFlags};
 
 #[test]
 fn fallback_rounds_up_and_is_remembered() {
-    select_epoll::__force_epoll_wait_fallback(true);
-    assert!(!select_epoll::__uses_epoll_pwait2());
+    select_epoll::__private::__force_epoll_wait_fallback(true);
+    assert!(!select_epoll::__private::__uses_epoll_pwait2());
     let ep = Epoll::new().unwrap();
     let (r, w) = pipe();
     ep.register(&r, EpollFlags::EPOLLIN).unwrap();
@@ -29,7 +29,7 @@ fn fallback_rounds_up_and_is_remembered() {
         assert!(took >= t.max(Duration::from_millis(1)), "{t:?}: {took:?}");
         assert!(took < Duration::from_millis(500), "{t:?}: {took:?}");
     }
-    assert!(!select_epoll::__uses_epoll_pwait2());
+    assert!(!select_epoll::__private::__uses_epoll_pwait2());
     // Readiness works the same.
     write_byte(&w);
     assert_eq!(
@@ -52,6 +52,6 @@ fn fallback_rounds_up_and_is_remembered() {
             "{took:?}"
         );
     }
-    select_epoll::__force_epoll_wait_fallback(false);
-    assert!(select_epoll::__uses_epoll_pwait2());
+    select_epoll::__private::__force_epoll_wait_fallback(false);
+    assert!(select_epoll::__private::__uses_epoll_pwait2());
 }

@@ -17,7 +17,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, ErrorKind, Write};
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -567,7 +567,7 @@ fn creation() {
     for &row in CREATE {
         let (op, site, errno) = row;
         // An epoll fd made before the fault, for `from_fd`.
-        let probe_target: Option<OwnedFd> = Epoll::new().unwrap().into();
+        let probe_target = Epoll::new().unwrap().into_fd().ok();
         inject(site, 0, errno);
         match op {
             "Epoll.new" => assert_errno(Epoll::new(), errno, row),
@@ -586,7 +586,7 @@ fn creation() {
                 assert_next_ops_behave(&mut sel, None, row);
             }
             "Epoll.from_fd" => {
-                let fd: Option<OwnedFd> = Epoll::new().unwrap().into();
+                let fd = Epoll::new().unwrap().into_fd().ok();
                 let ep = Epoll::from_fd(fd.unwrap()).unwrap();
                 let mut model = Model::new();
                 assert_epoll_next_ops_behave(&ep, &mut model, row);

@@ -34,7 +34,7 @@ fn epoll_object() {
 )]
 fn epoll_object_on_the_epoll_wait_fallback() {
     // The same through plain epoll_wait (ms timeouts) instead of epoll_pwait2.
-    select_epoll::__force_epoll_wait_fallback(true);
+    select_epoll::__private::__force_epoll_wait_fallback(true);
     interrupt_check_contract(
         |r: &PipeReader| {
             let ep = Epoll::new().unwrap();
@@ -46,7 +46,7 @@ fn epoll_object_on_the_epoll_wait_fallback() {
             ep.poll_into(timeout, events)
         },
     );
-    select_epoll::__force_epoll_wait_fallback(false);
+    select_epoll::__private::__force_epoll_wait_fallback(false);
 }
 
 #[test]

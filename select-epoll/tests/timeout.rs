@@ -31,7 +31,7 @@ fn two_hundred_microseconds_is_honoured() {
 
 #[test]
 fn sub_millisecond_wait_is_not_rounded_to_a_millisecond_with_pwait2() {
-    if !select_epoll::__uses_epoll_pwait2() {
+    if !select_epoll::__private::__uses_epoll_pwait2() {
         eprintln!("kernel without epoll_pwait2: skipped");
         return;
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use select_core::error::invalid_input;
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 use select_core::{Backend, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
 use select_fdset::SelectSelector;
 #[cfg(has_devpoll)]
@@ -19,6 +19,10 @@ use select_epoll::EpollSelector;
 use select_kqueue::KqueueSelector;
 
 use crate::waker::{WakeSource, Waker};
+
+// The backend's own fd (`try_as_fd`, `fileno`), where it has one.
+#[cfg(unix)]
+mod fd;
 
 cfg_if::cfg_if! {
     if #[cfg(select_force_backend = "select")] {

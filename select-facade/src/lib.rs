@@ -33,6 +33,164 @@
 //! crates' pages (whose examples import those crates; with only select-facade, write
 //! `select_facade::` where they write `select_poll::`, `select_core::`...).
 //!
+//! # What is here
+//!
+//! Everything this crate offers, one line each: most of it re-exported from the crate in
+//! the "from" column (whose pages document it), the rest defined here. An item exists
+//! exactly on the platforms its last column names (on docs.rs, the platform picker shows
+//! the others).
+//!
+//! | item | Python, or what it is | from | platforms |
+//! | --- | --- | --- | --- |
+//! | **Mechanism objects** (Python's `select` module) | | | |
+//! | [`select()`](crate::select()) | `select.select(r, w, x, t)`: the caller's own objects back | `select-fdset` | every platform (Windows: sockets only) |
+//! | [`Select`] | a reusable `select()`; [`Select::select_into`] says *which* objects are ready, as indices | `select-fdset` | every platform |
+//! | [`Ready`] | the indices [`Select::select_into`] fills | `select-fdset` | every platform |
+//! | [`Selected`] | what [`select()`](crate::select()) returns: three lists of the caller's objects | `select-fdset` | every platform |
+//! | [`FdSet`] | a safe `fd_set` that grows past `FD_SETSIZE` where the kernel allows | `select-fdset` | every platform |
+//! | [`FD_SETSIZE`] | the C library's `FD_SETSIZE` | `select-fdset` | every platform |
+#![cfg_attr(
+    has_poll,
+    doc = r"| [`Poll`] | `select.poll()` | `select-poll` | Unix |"
+)]
+#![cfg_attr(
+    not(has_poll),
+    doc = r"| `Poll` | `select.poll()` | `select-poll` | Unix |"
+)]
+#![cfg_attr(
+    has_poll,
+    doc = r"| [`PollFlags`] | `select.POLLIN`, `POLLOUT`... | `select-poll` | Unix |"
+)]
+#![cfg_attr(
+    not(has_poll),
+    doc = r"| `PollFlags` | `select.POLLIN`, `POLLOUT`... | `select-poll` | Unix |"
+)]
+#![cfg_attr(
+    has_devpoll,
+    doc = r"| [`DevPoll`] | `select.devpoll()` | `select-poll` | illumos, Solaris |"
+)]
+#![cfg_attr(
+    not(has_devpoll),
+    doc = r"| `DevPoll` | `select.devpoll()` | `select-poll` | illumos, Solaris |"
+)]
+#![cfg_attr(
+    has_epoll,
+    doc = r"| [`Epoll`] | `select.epoll()` | `select-epoll` | Linux, Android |"
+)]
+#![cfg_attr(
+    not(has_epoll),
+    doc = r"| `Epoll` | `select.epoll()` | `select-epoll` | Linux, Android |"
+)]
+#![cfg_attr(
+    has_epoll,
+    doc = r"| [`EpollFlags`] | `select.EPOLLIN`, `EPOLLET`... | `select-epoll` | Linux, Android |"
+)]
+#![cfg_attr(
+    not(has_epoll),
+    doc = r"| `EpollFlags` | `select.EPOLLIN`, `EPOLLET`... | `select-epoll` | Linux, Android |"
+)]
+#![cfg_attr(
+    has_epoll,
+    doc = r"| [`EpollEvents`] | the reusable result buffer of `Epoll::poll_into` | `select-epoll` | Linux, Android |"
+)]
+#![cfg_attr(
+    not(has_epoll),
+    doc = r"| `EpollEvents` | the reusable result buffer of `Epoll::poll_into` | `select-epoll` | Linux, Android |"
+)]
+#![cfg_attr(
+    has_epoll,
+    doc = r"| [`EPOLL_CLOEXEC`], [`DEFAULT_MAXEVENTS`], [`MAX_MAXEVENTS`] | `select.EPOLL_CLOEXEC` and the `maxevents` bounds | `select-epoll` | Linux, Android |"
+)]
+#![cfg_attr(
+    not(has_epoll),
+    doc = r"| `EPOLL_CLOEXEC`, `DEFAULT_MAXEVENTS`, `MAX_MAXEVENTS` | `select.EPOLL_CLOEXEC` and the `maxevents` bounds | `select-epoll` | Linux, Android |"
+)]
+#![cfg_attr(
+    has_kqueue,
+    doc = r"| [`Kqueue`] | `select.kqueue()` | `select-kqueue` | BSD, macOS/iOS; Linux with feature `libkqueue` |"
+)]
+#![cfg_attr(
+    not(has_kqueue),
+    doc = r"| `Kqueue` | `select.kqueue()` | `select-kqueue` | BSD, macOS/iOS; Linux with feature `libkqueue` |"
+)]
+#![cfg_attr(
+    has_kqueue,
+    doc = r"| [`KEvent`] | `select.kevent(...)` | `select-kqueue` | BSD, macOS/iOS; Linux with feature `libkqueue` |"
+)]
+#![cfg_attr(
+    not(has_kqueue),
+    doc = r"| `KEvent` | `select.kevent(...)` | `select-kqueue` | BSD, macOS/iOS; Linux with feature `libkqueue` |"
+)]
+#![cfg_attr(
+    has_kqueue,
+    doc = r"| `KQ_*`, [`Ident`], [`Filter`], [`Flags`], [`FFlags`], [`Data`], [`UData`], [`RawKEvent`] | `select.KQ_FILTER_READ`... (those this system defines) and the `struct kevent` field types | `select-kqueue` | BSD, macOS/iOS; Linux with feature `libkqueue` |"
+)]
+#![cfg_attr(
+    not(has_kqueue),
+    doc = r"| `KQ_*`, `Ident`, `Filter`, `Flags`, `FFlags`, `Data`, `UData`, `RawKEvent` | `select.KQ_FILTER_READ`... (those this system defines) and the `struct kevent` field types | `select-kqueue` | BSD, macOS/iOS; Linux with feature `libkqueue` |"
+)]
+#![cfg_attr(
+    unix,
+    doc = r"| [`PIPE_BUF`] | `select.PIPE_BUF` | `select-core` | Unix |"
+)]
+#![cfg_attr(
+    not(unix),
+    doc = r"| `PIPE_BUF` | `select.PIPE_BUF` | `select-core` | Unix |"
+)]
+//! | **Selectors** (Python's `selectors` module) | | | |
+//! | [`DefaultSelector`] | `selectors.DefaultSelector()`, probed at run time; its [`Waker`] | this crate | every platform |
+//! | [`Selector`] | `selectors.BaseSelector`: the one contract of every selector | `select-core` | every platform |
+//! | [`SelectorKey`] | `selectors.SelectorKey`: `fd`, `interest`, `data` | `select-core` | every platform |
+//! | [`Interest`] | `EVENT_READ`, `EVENT_WRITE` (and `PRIORITY`) | `select-core` | every platform |
+//! | [`Events`], [`Event`], [`EventCursor`] | what `select(t)` returns, as a reusable buffer; the loop that may change the selector ([`Event::readable`] and friends build events for unit tests) | `select-core` | every platform |
+//! | [`SelectSelector`] | `selectors.SelectSelector` | `select-fdset` | every platform |
+#![cfg_attr(
+    has_poll,
+    doc = r"| [`PollSelector`] | `selectors.PollSelector` | `select-poll` | Unix |"
+)]
+#![cfg_attr(
+    not(has_poll),
+    doc = r"| `PollSelector` | `selectors.PollSelector` | `select-poll` | Unix |"
+)]
+#![cfg_attr(
+    has_devpoll,
+    doc = r"| [`DevpollSelector`] | `selectors.DevpollSelector` | `select-poll` | illumos, Solaris |"
+)]
+#![cfg_attr(
+    not(has_devpoll),
+    doc = r"| `DevpollSelector` | `selectors.DevpollSelector` | `select-poll` | illumos, Solaris |"
+)]
+#![cfg_attr(
+    has_epoll,
+    doc = r"| [`EpollSelector`] | `selectors.EpollSelector` | `select-epoll` | Linux, Android |"
+)]
+#![cfg_attr(
+    not(has_epoll),
+    doc = r"| `EpollSelector` | `selectors.EpollSelector` | `select-epoll` | Linux, Android |"
+)]
+#![cfg_attr(
+    has_kqueue,
+    doc = r"| [`KqueueSelector`], [`UserWaker`] | `selectors.KqueueSelector`, and its `EVFILT_USER` waker | `select-kqueue` | BSD, macOS/iOS; Linux with feature `libkqueue` |"
+)]
+#![cfg_attr(
+    not(has_kqueue),
+    doc = r"| `KqueueSelector`, `UserWaker` | `selectors.KqueueSelector`, and its `EVFILT_USER` waker | `select-kqueue` | BSD, macOS/iOS; Linux with feature `libkqueue` |"
+)]
+//! | [`Backend`], [`PREFERENCE`], [`BACKEND_ENV`], [`Availability`] | the backends by name, `DefaultSelector`'s order, `SELECT_BACKEND`, which backends this build and machine have | `select-core` ([`Backend`]), this crate | every platform |
+//! | **Shared vocabulary** | | | |
+//! | [`Waitable`], [`RawFd`] | Python's "int or object with `fileno()`"; an fd (a `SOCKET` on Windows) | `select-core` | every platform |
+//! | [`timeout`] | float timeouts with Python's rules (`from_secs_f64`...) | `select-core` | every platform |
+//! | [`error`] | the error conventions (Python's exceptions as `io::ErrorKind`s) | `select-core` | every platform |
+//! | [`InterruptCheck`] | PEP 475's signal-handler step of an interrupted wait | `select-core` | every platform |
+#![cfg_attr(
+    unix,
+    doc = r"| [`stop_on_interrupt`], [`wake_on_interrupt`], [`Interrupted`], [`interrupt_signal`], [`clear_interrupt`] | Ctrl-C during a wait (below) | this crate | Unix |"
+)]
+#![cfg_attr(
+    not(unix),
+    doc = r"| `stop_on_interrupt`, `wake_on_interrupt`, `Interrupted`, `interrupt_signal`, `clear_interrupt` | Ctrl-C during a wait (below) | this crate | Unix |"
+)]
+//!
 //! # Example
 //!
 //! ```
@@ -104,6 +262,92 @@
 //! assert_eq!(sel.get_key(&r2)?.data, 2);
 //! assert!(sel.get_key(&w1).is_err()); // unregistered inside the loop
 //! # }
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # The Python docs' selectors example
+//!
+//! The echo server at the end of Python's `selectors` documentation, ported line by
+//! line (`examples/selectors_echo.rs`; run with no argument it serves a client of its
+//! own and exits, with a port it serves until killed). As in Python, each key's data is
+//! the callback to run; here the callback also *owns* its socket, so the selector holds
+//! each socket exactly as long as it is registered (see [Dropping a registered
+//! object](#dropping-a-registered-object)):
+//!
+#![doc = concat!("```\n", include_str!("../examples/selectors_echo.rs"), "```")]
+//!
+//! # Which object is ready: `select_into`
+//!
+//! Python's `select.select` hands back the caller's own objects; so does [`select()`](crate::select())
+//! (a [`Selected`] of references). To learn *which* entry of a list is ready without a
+//! search or an allocation, [`Select::select_into`] writes indices into the caller's
+//! lists into a reusable [`Ready`]: `ready.read()`, `ready.write()` and
+//! `ready.except()`. `examples/nonblocking_connect.rs` waits for several non-blocking
+//! connects (Python's `setblocking(False)` + `connect_ex`, with socket2) this way, and
+//! for one through [`select()`](crate::select()) and through a selector, a refused
+//! connect included.
+//!
+//! ```
+//! use std::io::Write;
+//! use std::net::{TcpListener, TcpStream};
+//! use std::time::Duration;
+//! use select_facade::{Ready, Select};
+//!
+//! let listener = TcpListener::bind("127.0.0.1:0")?;
+//! let quiet = TcpStream::connect(listener.local_addr()?)?;
+//! let mut talker = TcpStream::connect(listener.local_addr()?)?;
+//! let (a, _) = listener.accept()?;
+//! let (b, _) = listener.accept()?;
+//! talker.write_all(b"x")?;
+//!
+//! let conns = [&a, &b];
+//! let mut sel = Select::new();
+//! let mut ready = Ready::new();
+//! sel.select_into(&conns, &[], &[], Some(Duration::from_secs(5)), &mut ready)?;
+//! // Whichever of `a` and `b` was accepted from `talker` is the one ready.
+//! let i = ready.read()[0];
+//! assert_eq!(conns[i].peer_addr()?, talker.local_addr()?);
+//! # drop(quiet);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # Dropping a registered object
+//!
+//! Python's selector key holds a reference to the file object, so a CPython program
+//! rarely closes one that is still registered; a Rust program that closes by dropping
+//! will. A selector watches an fd *number*, and a dropped object's key stays until
+//! [`unregister`](Selector::unregister) on every backend (so registering a new object
+//! at that number is `AlreadyExists`, and `unregister` of the number still works and
+//! hands the old key back). What a wait reports meanwhile differs by backend (each case
+//! is a test, `tests/dropped_registration.rs`, with real pipes):
+//!
+//! | backend | the number stays free | a new object gets the number |
+//! | --- | --- | --- |
+//! | epoll | nothing (closing the file removed it from the kernel's set) | nothing: the new object is never reported |
+//! | kqueue | nothing (`close` removes the fd's kevents, by `kqueue(2)`; type-checked, not run here) | nothing: the new object is never reported |
+//! | poll | the closed fd (`POLLNVAL`): the old key's interest, with [`Event::is_error`] | the new object's events, **under the old key** (its data) |
+//! | select | the wait fails with `EBADF` | the new object's events, **under the old key** (its data) |
+//! | `/dev/poll` | not run on a real kernel | not run on a real kernel |
+//!
+//! Neither is what anyone wants, so own the object through the registration: make it
+//! (or an `Rc` of it) part of the key's data, so it lives exactly as long as the
+//! registration, and close it by unregistering, which hands the key, object and all,
+//! back. `examples/selectors_echo.rs` above does this with its callbacks:
+//!
+//! ```
+//! use std::net::{TcpListener, TcpStream};
+//! use std::rc::Rc;
+//! use select_facade::{DefaultSelector, Interest, Selector, Waitable};
+//!
+//! let listener = TcpListener::bind("127.0.0.1:0")?;
+//! let conn = Rc::new(TcpStream::connect(listener.local_addr()?)?);
+//! let fd = conn.fileno()?;
+//! let mut sel = DefaultSelector::new()?;
+//! sel.register(&fd, Interest::READ, conn)?; // the key's data owns the stream
+//! // ... waits; a key's data is cloned out of the selector for the loop body ...
+//! let key = sel.unregister(&fd)?; // done: the stream comes back
+//! let conn: TcpStream = Rc::try_unwrap(key.data).unwrap();
+//! drop(conn); // closed after it left the selector
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
@@ -237,9 +481,6 @@ pub use select_core::{
     error, timeout, Backend, Event, EventCursor, Events, Interest, InterruptCheck, RawFd, Selector,
     SelectorKey, Waitable,
 };
-// Plumbing (the EINTR loop), hidden; kept at this path for existing callers.
-#[doc(hidden)]
-pub use select_core::retry;
 
 #[doc(no_inline)]
 pub use select_fdset::{select, FdSet, Ready, Select, SelectSelector, Selected, FD_SETSIZE};

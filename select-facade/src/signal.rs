@@ -6,7 +6,7 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 
 use crate::waker::WakeSource;
 use crate::{sys, Waker};

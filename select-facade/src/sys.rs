@@ -5,7 +5,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use std::os::fd::{FromRawFd, OwnedFd};
 
-use select_core::error::cvt;
+use select_core::__private::cvt;
 
 /// A new non-blocking, close-on-exec eventfd with counter 0.
 #[cfg(any(target_os = "linux", target_os = "android"))]

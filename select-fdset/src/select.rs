@@ -7,7 +7,7 @@ use std::io;
 use std::time::Duration;
 
 use select_core::error::invalid_input;
-use select_core::retry::{self, InterruptCheck};
+use select_core::{__private::retry, InterruptCheck};
 use select_core::{RawFd, Waitable};
 
 use crate::fdset::{kernel_select, Bounds, Found, Span, WorkSet};

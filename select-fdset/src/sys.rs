@@ -12,4 +12,4 @@ pub use imp::Word;
 pub use imp::{FD_SETSIZE, LARGE_FDS};
 
 pub(crate) use imp::*;
-pub(crate) use select_core::check_open;
+pub(crate) use select_core::__private::check_open;

@@ -226,7 +226,7 @@ fn non_sockets_are_refused() {
     let good = server.as_raw_socket();
     let e = select(&[&good], &[&raw], &[], Some(Duration::ZERO)).unwrap_err();
     assert!(is_not_a_socket(&e), "{e}");
-    let e = select_core::check_open(raw).unwrap_err();
+    let e = select_core::__private::check_open(raw).unwrap_err();
     assert!(is_not_a_socket(&e), "{e}");
     drop(file);
     // INVALID_SOCKET is a value error, naming it, before any wait.

@@ -6,7 +6,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use select_core::error::{closed, invalid_input};
-use select_core::retry::{self, InterruptCheck};
+use select_core::{__private::retry, InterruptCheck};
 use select_core::{timeout, Waitable};
 
 use crate::sys;
@@ -163,9 +163,10 @@ impl Kqueue {
         }
     }
 
-    /// The kqueue's fd, borrowed (e.g. to `try_clone_to_owned` it). `Kqueue` has no
-    /// `AsFd` impl on purpose: it can be closed in place, and a closed object has no fd
-    /// to lend.
+    /// The kqueue's fd, borrowed (e.g. to `try_clone_to_owned` it). This is `Kqueue`'s
+    /// `AsFd`: there is no `AsFd` impl, because [`close`](Kqueue::close) releases the fd
+    /// in place (as Python's `close()` does) and a closed object has no fd to lend; an
+    /// `as_fd` would have to panic. [`AsRawFd`] gives `-1` after `close`.
     ///
     /// # Errors
     ///

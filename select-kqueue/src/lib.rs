@@ -104,10 +104,6 @@ cfg_if::cfg_if! {
             kqueue::Kqueue,
             selector::{KqueueSelector, UserWaker},
         };
-        // A test helper, hidden; kept at its old path too.
-        #[doc(hidden)]
-        pub use kqueue::is_close_on_exec;
-
         /// Test helpers of this crate. **Not part of the public API and not covered by
         /// semver.**
         #[doc(hidden)]

@@ -3,13 +3,13 @@
 
 use std::fmt;
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::sync::Arc;
 use std::time::Duration;
 
 use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
 use select_core::error::{closed, invalid_input};
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 use select_core::{timeout, Backend, Interest};
 
 use crate::consts::*;
@@ -145,6 +145,21 @@ impl<T> KqueueSelector<T> {
     pub fn fileno(&self) -> io::Result<RawFd> {
         self.0.check_open()?;
         self.0.mechanism().kq_fd()
+    }
+
+    /// The kqueue's fd, borrowed: the selector's `AsFd` (see [`Kqueue::try_as_fd`] for
+    /// why there is no `AsFd` impl).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` after [`close`](crate::Selector::close) or in a forked child (see
+    /// [Fork](KqueueSelector#fork)).
+    pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.0.check_open()?;
+        match &self.0.mechanism().kq {
+            Some(kq) => kq.try_as_fd().map_err(|_| closed_selector()),
+            None => Err(closed_selector()),
+        }
     }
 
     /// A waker for this selector based on an `EVFILT_USER` event: [`UserWaker::wake`],

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use libc::c_int;
-use select_core::error::cvt;
+use select_core::__private::cvt;
 
 use crate::KEvent;
 

@@ -7,7 +7,8 @@ use std::os::fd::{AsRawFd, IntoRawFd};
 use std::time::Duration;
 
 use select_core::Waitable;
-use select_kqueue::{is_close_on_exec, KEvent, Kqueue};
+use select_kqueue::__private::is_close_on_exec;
+use select_kqueue::{KEvent, Kqueue};
 
 const CLOSED: &str = "I/O operation on closed kqueue object";
 

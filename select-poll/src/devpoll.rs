@@ -4,13 +4,14 @@ use std::collections::HashSet;
 use std::fmt;
 use std::hash::BuildHasherDefault;
 use std::io;
-use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use libc::pollfd;
+use select_core::__private::{retry, FdHasher};
 use select_core::error::closed;
-use select_core::retry::InterruptCheck;
-use select_core::{retry, timeout, FdHasher, Waitable};
+use select_core::InterruptCheck;
+use select_core::{timeout, Waitable};
 
 use crate::sys::devpoll as sys;
 use crate::PollFlags;
@@ -124,6 +125,19 @@ impl DevPoll {
     #[inline]
     pub fn closed(&self) -> bool {
         self.fd.is_none()
+    }
+
+    /// The device fd, borrowed (no `AsFd` impl: [`close`](DevPoll::close) releases the
+    /// fd in place, and a closed object has none to lend).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` "I/O operation on closed devpoll object" after `close`.
+    pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.fd
+            .as_ref()
+            .map(AsFd::as_fd)
+            .ok_or_else(|| closed("devpoll"))
     }
 
     /// The device fd (Python's `fileno()`).

@@ -2,11 +2,11 @@
 //! `selectors.DevpollSelector`, the `DefaultSelector` of illumos and Solaris).
 
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::{BorrowedFd, RawFd};
 use std::time::Duration;
 
 use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 use select_core::{Backend, Interest};
 
 use crate::selector::{to_flags, translate_packed};
@@ -63,6 +63,15 @@ impl<T> DevpollSelector<T> {
     pub fn fileno(&self) -> io::Result<RawFd> {
         self.0.mechanism().devpoll.fileno()
     }
+
+    /// The `/dev/poll` fd, borrowed (see [`DevPoll::try_as_fd`]).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` "I/O operation on closed devpoll object" after `close`.
+    pub fn try_as_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        self.0.mechanism().devpoll.try_as_fd()
+    }
 }
 
 /// The `/dev/poll` half of [`DevpollSelector`].
@@ -82,7 +91,7 @@ impl Mechanism for DevpollMechanism {
     /// interest's events to the new registration's.
     #[inline(always)]
     fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
-        select_core::check_open(fd)?;
+        select_core::__private::check_open(fd)?;
         self.devpoll.modify(&fd, to_flags(interest))?;
         self.devpoll.flush()
     }
@@ -94,7 +103,7 @@ impl Mechanism for DevpollMechanism {
     /// or not the removal was applied), and the first error is returned.
     #[inline(always)]
     fn modify(&mut self, fd: RawFd, old: Interest, new: Interest, _tag: Tag) -> io::Result<()> {
-        select_core::check_open(fd)?;
+        select_core::__private::check_open(fd)?;
         let changed = self
             .devpoll
             .unregister(&fd)

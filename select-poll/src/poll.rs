@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use libc::pollfd;
 use select_core::error::{errno, not_registered};
-use select_core::retry::{self, InterruptCheck};
-use select_core::{timeout, FdTable, Waitable};
+use select_core::{__private::retry, InterruptCheck};
+use select_core::{__private::FdTable, timeout, Waitable};
 
 use crate::{sys, PollFlags};
 

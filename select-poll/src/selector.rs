@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use libc::pollfd;
 use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 use select_core::{Backend, Event, Events, Interest};
 
 use crate::{Poll, PollFlags};
@@ -216,7 +216,7 @@ impl Mechanism for PollMechanism {
     /// kqueue are), then appends its `pollfd`.
     #[inline(always)]
     fn add(&mut self, fd: RawFd, interest: Interest, _tag: Tag) -> io::Result<()> {
-        select_core::check_open(fd)?;
+        select_core::__private::check_open(fd)?;
         self.poll.insert_new(fd, to_flags(interest));
         Ok(())
     }

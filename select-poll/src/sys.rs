@@ -11,7 +11,7 @@ use std::io;
 use std::os::fd::RawFd;
 
 use libc::{c_int, nfds_t, pollfd};
-use select_core::error::cvt;
+use select_core::__private::cvt;
 
 /// One `poll(2)` call over `fds` with a timeout in milliseconds (`-1` blocks).
 ///
@@ -74,7 +74,7 @@ pub(crate) mod devpoll {
     use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
     use libc::{c_int, c_short, nfds_t, pollfd, sigset_t};
-    use select_core::error::cvt;
+    use select_core::__private::cvt;
 
     // The `libc` crate has none of the `/dev/poll` items: these mirror illumos's
     // <sys/devpoll.h> (DP_POLL, DP_ISPOLLED, struct dvpoll) and <sys/poll.h>

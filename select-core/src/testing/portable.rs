@@ -28,7 +28,7 @@ pub fn send_oob(stream: &TcpStream, byte: u8) -> io::Result<()> {
 /// Whether `fd` is an open file descriptor of this process.
 #[must_use]
 pub fn is_open(fd: RawFd) -> bool {
-    crate::check_open(fd).is_ok()
+    crate::__private::check_open(fd).is_ok()
 }
 
 /// Writes one byte to `w`.

@@ -5,8 +5,8 @@ use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
 
-use select_core::retry::{self, InterruptCheck};
 use select_core::Interest;
+use select_core::{__private::retry, InterruptCheck};
 
 use super::SETS;
 use crate::fdset::{FdSet, WorkSet};

@@ -4,7 +4,7 @@
 use std::io;
 use std::time::Duration;
 
-use select_core::retry::{self, InterruptCheck};
+use select_core::{__private::retry, InterruptCheck};
 use select_core::{Interest, RawFd};
 
 use super::SETS;

@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::Duration;
 
 use libc::c_int;
-use select_core::check_open;
-use select_core::error::{cvt, invalid_input};
+use select_core::__private::check_open;
+use select_core::__private::cvt;
+use select_core::error::invalid_input;
 use select_core::timeout::to_timeval_ceil;
 
 /// The platform's `fd_set` facts: its word type (the C library's `fd_mask`) and

@@ -80,7 +80,7 @@ fn timeval(d: Duration) -> WinSock::TIMEVAL {
 /// it with `WSAEINVAL`): it sleeps for the timeout and returns 0, as `select(2)` does on
 /// Unix; with no timeout it sleeps for ever. A call that Winsock ends before its
 /// timeout with nothing ready is reported as `Interrupted`, so that
-/// [`retry::wait`](select_core::retry::wait) calls it again with the time left.
+/// [`retry::wait`](select_core::__private::retry::wait) calls it again with the time left.
 ///
 /// # Errors
 ///
