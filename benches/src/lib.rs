@@ -37,6 +37,7 @@ pub mod cpython;
 pub mod crossover;
 pub mod libevent;
 pub mod measure;
+pub mod plot;
 #[allow(unsafe_code)]
 pub mod raw;
 pub mod rules;

@@ -17,7 +17,8 @@ use select_benches::axes::{self, MemRow};
 use select_benches::cases::{rotating, verify, wait_cases, HighFd, Pipes};
 use select_benches::churn::ChurnFds;
 use select_benches::crossover::{self, Cell};
-use select_benches::measure::{self, Plan, Sample};
+use select_benches::measure::{self, Plan, Sample, Suite};
+use select_benches::plot;
 use select_benches::raw::{live_bytes, CountingAlloc};
 use select_benches::rules::{self, Rule};
 use select_benches::table::{self, wrap, Table};
@@ -485,9 +486,6 @@ impl Progress {
         );
     }
 }
-
-/// Results of one suite: column label -> samples.
-type Suite = Vec<(String, f64, Vec<Sample>)>;
 
 fn run_group(
     label: &str,
@@ -1193,366 +1191,6 @@ fn memory_table(rows: &[MemRow]) -> Table {
     t
 }
 
-/// Ten distinct colours (Tableau 10), picked by series index.
-const COLORS: [(u8, u8, u8); 10] = [
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (127, 127, 127),
-    (188, 189, 34),
-    (23, 190, 207),
-];
-
-/// Tick labels in one style: plain numbers with k and M for thousands and millions
-/// (1, 2, 5, 10, ..., 1k, 2k, 5k, ..., 1M).
-fn tick_ns(v: f64) -> String {
-    let (x, unit) = if v >= 1e6 {
-        (v / 1e6, "M")
-    } else if v >= 1e3 {
-        (v / 1e3, "k")
-    } else {
-        (v, "")
-    };
-    if (x - x.round()).abs() < 1e-6 {
-        format!("{x:.0}{unit}")
-    } else {
-        format!("{x:.1}{unit}")
-    }
-}
-
-/// Labelled ticks for a log axis over `lo..hi`: 1, 2 and 5 times each power of ten
-/// inside it, and also 1.5, 3 and 7 times when the range spans less than two and a half
-/// decades (so every panel gets several labels, however narrow its range).
-fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let mut out = Vec::new();
-    let mut p = 10f64.powi(lo.max(1e-3).log10().floor() as i32);
-    let narrow = (hi / lo.max(1e-3)).log10() < 2.5;
-    let mults: &[f64] = if narrow {
-        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0]
-    } else {
-        &[1.0, 2.0, 5.0]
-    };
-    while p <= hi {
-        for &m in mults {
-            let v = m * p;
-            if v >= lo && v <= hi {
-                out.push(v);
-            }
-        }
-        p *= 10.0;
-    }
-    out
-}
-
-/// Draws one series: a line (dashed for raw baselines, so ours stays visible where it
-/// coincides) and a marker shape and colour of its own, both in the legend.
-fn draw_named<'a, DB, CT>(
-    chart: &mut plotters::prelude::ChartContext<'a, DB, CT>,
-    index: usize,
-    name: &'static str,
-    pts: Vec<(f64, f64)>,
-) -> Result<(), String>
-where
-    DB: plotters::prelude::DrawingBackend + 'a,
-    CT: plotters::coord::CoordTranslate<From = (f64, f64)>,
-{
-    use plotters::prelude::*;
-    let (r, g, b) = COLORS[index % COLORS.len()];
-    let color = RGBColor(r, g, b);
-    let raw = name.starts_with("raw");
-    let style = ShapeStyle::from(&color).stroke_width(2);
-    let anno = if raw {
-        chart
-            .draw_series(DashedLineSeries::new(pts.clone(), 6, 4, style))
-            .map_err(|e| e.to_string())?
-    } else {
-        chart
-            .draw_series(LineSeries::new(pts.clone(), style))
-            .map_err(|e| e.to_string())?
-    };
-    let shape = (index / COLORS.len() + index) % 4;
-    let anno = anno.label(name);
-    let line = move |x: i32, y: i32| {
-        EmptyElement::at((x, y)) + PathElement::new(vec![(0, 0), (20, 0)], style)
-    };
-    match shape {
-        0 => anno.legend(move |(x, y)| line(x, y) + Circle::new((10, 0), 4, style.filled())),
-        1 => {
-            anno.legend(move |(x, y)| line(x, y) + TriangleMarker::new((10, 0), 5, style.filled()))
-        }
-        2 => anno.legend(move |(x, y)| line(x, y) + Cross::new((10, 0), 4, style)),
-        _ => anno.legend(move |(x, y)| line(x, y) + Rectangle::new([(6, -4), (14, 4)], style)),
-    };
-    match shape {
-        0 => chart.draw_series(pts.iter().map(|&c| Circle::new(c, 4, style.filled()))),
-        1 => chart.draw_series(
-            pts.iter()
-                .map(|&c| TriangleMarker::new(c, 5, style.filled())),
-        ),
-        2 => chart.draw_series(pts.iter().map(|&c| Cross::new(c, 4, style))),
-        _ => chart.draw_series(
-            pts.iter()
-                .map(|&c| EmptyElement::at(c) + Rectangle::new([(-4, -4), (4, 4)], style)),
-        ),
-    }
-    .map(drop)
-    .map_err(|e| e.to_string())
-}
-
-fn legend<'a, DB, CT>(chart: &mut plotters::prelude::ChartContext<'a, DB, CT>) -> Result<(), String>
-where
-    DB: plotters::prelude::DrawingBackend + 'a,
-    CT: plotters::coord::CoordTranslate<From = (f64, f64)>,
-{
-    use plotters::prelude::*;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 12))
-        .draw()
-        .map_err(|e| e.to_string())
-}
-
-/// The figures of a suite's cells that a log axis can show (finite and positive).
-fn positive_ns(suite: &Suite) -> Vec<f64> {
-    suite
-        .iter()
-        .flat_map(|(_, _, s)| s.iter().map(|s| s.ns))
-        .filter(|v| v.is_finite() && *v > 0.0)
-        .collect()
-}
-
-/// The smallest and the largest of `v` (`f64::MAX` and 0 when it is empty).
-fn bounds(v: &[f64]) -> (f64, f64) {
-    (
-        v.iter().copied().fold(f64::MAX, f64::min),
-        v.iter().copied().fold(0.0, f64::max),
-    )
-}
-
-/// The value range of a suite's cells, widened for log axes.
-fn y_range(suite: &Suite) -> Option<(f64, f64)> {
-    let ys = positive_ns(suite);
-    if ys.is_empty() {
-        return None;
-    }
-    let (lo, hi) = bounds(&ys);
-    Some((lo / 1.5, hi * 2.5))
-}
-
-/// A log y range for a panel `height` pixels tall whose legend (one 12-pixel line per
-/// series, upper left) sits above every point: the data spans the lower part of the
-/// range, and the part the legend covers is added on top.
-fn legend_clear_range(suite: &Suite, height: u32) -> Option<(f64, f64)> {
-    let ys = positive_ns(suite);
-    let (lo, hi) = bounds(&ys);
-    let (lo, hi) = (lo / 1.5, hi * 1.3);
-    if ys.is_empty() || lo >= hi {
-        return None;
-    }
-    // The plot area is the panel less its caption, margins and x labels (about 100 px);
-    // the legend takes 17 px per series plus its border.
-    let area = f64::from(height.saturating_sub(100).max(100));
-    let covered = ((row_names(suite).len() as f64 * 17.0 + 24.0) / area).min(0.7);
-    let decades = (hi / lo).log10();
-    Some((lo, hi * 10f64.powf(decades * covered / (1.0 - covered))))
-}
-
-/// A white SVG canvas of `size` pixels at `path`, `title` on top: the area below it.
-fn titled_canvas<'p>(path: &'p Path, size: (u32, u32), title: &str) -> Result<Canvas<'p>, String> {
-    use plotters::prelude::*;
-    let root = SVGBackend::new(path, size).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    root.titled(title, ("sans-serif", 16))
-        .map_err(|e| e.to_string())
-}
-
-/// A drawing area of the figures.
-type Canvas<'p> =
-    plotters::prelude::DrawingArea<plotters::prelude::SVGBackend<'p>, plotters::coord::Shift>;
-
-/// A log axis from `lo` to `hi` with [`log_ticks`].
-fn log_axis(lo: f64, hi: f64) -> LogAxis {
-    use plotters::prelude::*;
-    (lo..hi).log_scale().with_key_points(log_ticks(lo, hi))
-}
-
-/// What [`log_axis`] makes.
-type LogAxis =
-    plotters::coord::combinators::WithKeyPoints<plotters::coord::combinators::LogCoord<f64>>;
-
-/// The chart of one panel: `title`, the figures' margins and label areas, `x` across
-/// and a [`log_axis`] from `ymin` to `ymax` up.
-fn panel_chart<'c, 'p, X: plotters::coord::ranged1d::AsRangedCoord>(
-    panel: &Canvas<'p>,
-    title: &str,
-    x: X,
-    (ymin, ymax): (f64, f64),
-) -> Result<
-    plotters::prelude::ChartContext<
-        'c,
-        plotters::prelude::SVGBackend<'p>,
-        plotters::prelude::Cartesian2d<X::CoordDescType, LogAxis>,
-    >,
-    String,
-> {
-    plotters::prelude::ChartBuilder::on(panel)
-        .caption(title, ("sans-serif", 15))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(x, log_axis(ymin, ymax))
-        .map_err(|e| e.to_string())
-}
-
-fn plot(path: &Path, one_ready: &Suite, high_fd: &Suite, machine: &str) -> Result<(), String> {
-    let root = titled_canvas(
-        path,
-        (1400, 700),
-        &format!("select-rs: one zero-timeout wait, ns (log-log) — {machine}"),
-    )?;
-    let panels = root.split_evenly((1, 2));
-    let names = {
-        let mut n = row_names(one_ready);
-        for m in row_names(high_fd) {
-            if !n.contains(&m) {
-                n.push(m);
-            }
-        }
-        n
-    };
-    for (panel, (title, xlabel, suite)) in panels.iter().zip([
-        (
-            "one_ready: N pipes, one readable",
-            "N (registered fds)",
-            one_ready,
-        ),
-        (
-            "high_fd: one readable fd at number F",
-            "F (fd number)",
-            high_fd,
-        ),
-    ]) {
-        let xs: Vec<f64> = suite.iter().map(|(_, x, _)| *x).collect();
-        let Some(y) = y_range(suite) else {
-            continue;
-        };
-        if xs.is_empty() {
-            continue;
-        }
-        let (xmin, xmax) = bounds(&xs);
-        let (xmin, xmax) = (xmin / 1.5, xmax * 1.5);
-        let mut chart = panel_chart(panel, title, log_axis(xmin, xmax), y)?;
-        chart
-            .configure_mesh()
-            .x_desc(xlabel)
-            .y_desc("ns per wait")
-            .x_labels(12)
-            .y_labels(12)
-            .x_label_formatter(&|v| tick_ns(*v))
-            .y_label_formatter(&|v| tick_ns(*v))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        for name in row_names(suite) {
-            let pts: Vec<(f64, f64)> = suite
-                .iter()
-                .filter_map(|(_, x, s)| s.iter().find(|s| s.name == name).map(|s| (*x, s.ns)))
-                .collect();
-            let index = names.iter().position(|n| *n == name).unwrap_or(0);
-            draw_named(&mut chart, index, name, pts)?;
-        }
-        legend(&mut chart)?;
-    }
-    root.present().map_err(|e| e.to_string())
-}
-
-/// The second figure: busy (ns per event), churn (ns per operation) and memory (heap
-/// bytes per registration), each over its columns, log y.
-fn plot_axes(path: &Path, ax: &AxesOut, machine: &str) -> Result<(), String> {
-    let root = titled_canvas(
-        path,
-        (1800, 700),
-        &format!("select-rs: busy, churn and memory — {machine}"),
-    )?;
-    // Memory as a suite: one column per data type, one row per object.
-    let mut memory: Suite = Vec::new();
-    for data in ["()", "usize"] {
-        let samples: Vec<Sample> = ax
-            .memory
-            .iter()
-            .filter(|m| m.data == data)
-            .map(|m| Sample {
-                name: m.name,
-                baseline: None,
-                ns: m.per_reg,
-                ratio: None,
-                spread: None,
-                diff: None,
-                diff_spread: None,
-            })
-            .collect();
-        memory.push((format!("data {data}"), 0.0, samples));
-    }
-    let panels = root.split_evenly((1, 3));
-    for (panel, (title, ylabel, suite)) in panels.iter().zip([
-        ("busy: all N ready", "ns per event", &ax.busy),
-        (
-            "churn: one more fd, N registered",
-            "ns per operation",
-            &ax.churn,
-        ),
-        (
-            "memory: 10,000 fds registered",
-            "heap bytes per registration",
-            &memory,
-        ),
-    ]) {
-        let Some(y) = legend_clear_range(suite, panel.dim_in_pixel().1) else {
-            continue;
-        };
-        let labels: Vec<String> = suite.iter().map(|(l, _, _)| l.clone()).collect();
-        let k = labels.len() as f64;
-        let mut chart = panel_chart(panel, title, -0.5..k - 0.5, y)?;
-        chart
-            .configure_mesh()
-            .y_desc(ylabel)
-            .x_labels(labels.len())
-            .y_labels(12)
-            .x_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 0.01 && i >= 0.0 {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|v| tick_ns(*v))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        let names = row_names(suite);
-        for (index, name) in names.iter().enumerate() {
-            let pts: Vec<(f64, f64)> = suite
-                .iter()
-                .enumerate()
-                .filter_map(|(i, (_, _, s))| {
-                    s.iter()
-                        .find(|s| s.name == *name && s.ns > 0.0)
-                        .map(|s| (i as f64, s.ns))
-                })
-                .collect();
-            draw_named(&mut chart, index, name, pts)?;
-        }
-        legend(&mut chart)?;
-    }
-    root.present().map_err(|e| e.to_string())
-}
-
 fn main() {
     let args = match parse_args() {
         Ok(Some(a)) => a,
@@ -1853,12 +1491,13 @@ fn run(args: Args) -> Result<(), String> {
     let title = machine.summary();
     let mut figures: Vec<(PathBuf, &str)> = Vec::new();
     if !one_ready.is_empty() || !high_fd.is_empty() {
-        plot(&svg, &one_ready, &high_fd, &title).map_err(|e| format!("plot: {e}"))?;
+        plot::scaling(&svg, &one_ready, &high_fd, &title).map_err(|e| format!("plot: {e}"))?;
         figures.push((svg.clone(), "One ready fd: ns per wait over N and over the fd number, and each wrapper's ratio to its raw call"));
     }
     if !ax.busy.is_empty() || !ax.churn.is_empty() || !ax.memory.is_empty() {
         let p = sibling("axes");
-        plot_axes(&p, &ax, &title).map_err(|e| format!("plot: {e}"))?;
+        plot::axes(&p, &ax.busy, &ax.churn, &ax.memory, &title)
+            .map_err(|e| format!("plot: {e}"))?;
         figures.push((
             p,
             "Busy (ns per event), churn (ns per operation) and memory (bytes per registration)",
@@ -1866,7 +1505,7 @@ fn run(args: Args) -> Result<(), String> {
     }
     if !cells.is_empty() {
         let p = sibling("crossover");
-        plot_crossover(&p, &cells, &title).map_err(|e| format!("plot: {e}"))?;
+        plot::crossover(&p, &cells, &title).map_err(|e| format!("plot: {e}"))?;
         figures.push((
             p,
             "The crossover sweep: poll vs epoll (and select) over N, ready fraction and churn",
@@ -1942,9 +1581,4 @@ fn run(args: Args) -> Result<(), String> {
     }
     println!("HTML report written to {}", html.display());
     Ok(())
-}
-
-fn plot_crossover(path: &Path, _cells: &[Cell], machine: &str) -> Result<(), String> {
-    let root = titled_canvas(path, (1800, 700), &format!("crossover — {machine}"))?;
-    root.present().map_err(|e| e.to_string())
 }
