@@ -303,8 +303,8 @@ fn verdict_lines(checks: &[Check], loads: &Loads, machine: &Machine) -> Vec<Stri
                 machine.cpus, c.group
             ));
             out.push(format!(
-                "         rerun when `uptime` shows under {:.1}: cargo run --release -p \
-                 select-benches -- --only {group}",
+                "         rerun idle (load < {:.1}): cargo run --release -p select-benches -- \
+                 --only {group}",
                 0.75 * machine.cpus as f64
             ));
         }
@@ -1124,16 +1124,16 @@ fn axis_targets(ax: &AxesOut) -> Vec<Check> {
             let selector = s.name.ends_with("Selector");
             match (s.diff, s.diff_spread) {
                 (Some(d), Some((lo, hi))) if selector && col.starts_with("reg+unreg") => {
-                    let wide = hi - lo >= 10.0;
+                    let base = s.baseline.unwrap_or("").trim_start_matches("raw ");
+                    let base = base.trim_end_matches("(F_GETFD)");
                     out.push(Check {
                         line: format!(
-                            "churn  {:<22} <= {} + 20 ns: {d:+.1} ns (spread {:.0} ns{}) at {col}",
+                            "churn  {:<16} {col:<17} {d:+.1} ns (<= +20), spread {:.0} (< 10) \
+                             vs {base}",
                             s.name,
-                            s.baseline.unwrap_or(""),
                             hi - lo,
-                            if wide { ", not under 10" } else { "" }
                         ),
-                        met: d <= 20.0 && !wide,
+                        met: d <= 20.0 && hi - lo < 10.0,
                         group: format!("churn {col}"),
                     });
                 }
@@ -1143,7 +1143,7 @@ fn axis_targets(ax: &AxesOut) -> Vec<Check> {
                 let limit = fcntl / 2.0;
                 out.push(Check {
                     line: format!(
-                        "churn  {:<22} modify, no syscall: {:.0} ns (< {limit:.0}) at {col}",
+                        "churn  {:<16} {col:<17} {:.0} ns (< {limit:.0}): no syscall",
                         s.name, s.ns
                     ),
                     met: s.ns < limit || limit.is_nan() && s.ns < 100.0,
