@@ -17,7 +17,7 @@ use select_benches::axes::{self, MemRow};
 use select_benches::cases::{rotating, verify, wait_cases, HighFd, Pipes};
 use select_benches::churn::ChurnFds;
 use select_benches::crossover::{self, Cell};
-use select_benches::measure::{self, Plan, Sample, Suite};
+use select_benches::measure::{self, row_names, Plan, Sample, Suite};
 use select_benches::plot;
 use select_benches::raw::{live_bytes, CountingAlloc};
 use select_benches::rules::{self, Rule};
@@ -499,18 +499,6 @@ fn run_group(
     Ok(measure::run(&mut cases, plan, |rep, reps| {
         progress.show(label, rep, reps)
     }))
-}
-
-fn row_names(suite: &Suite) -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = Vec::new();
-    for (_, _, samples) in suite {
-        for s in samples {
-            if !names.contains(&s.name) {
-                names.push(s.name);
-            }
-        }
-    }
-    names
 }
 
 fn cell(suite: &Suite, col: usize, name: &str) -> Option<Sample> {

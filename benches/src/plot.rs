@@ -16,8 +16,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::axes::MemRow;
-use crate::crossover::{Cell, Fraction, READY};
-use crate::measure::Suite;
+use crate::crossover::{Cell, Fraction, POLL, READY, SELECT};
+use crate::measure::{row_names as names, Suite};
 
 /// The Okabe–Ito colours of the families.
 const SELECT_HUE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
@@ -269,19 +269,6 @@ where
         .map_err(|e| e.to_string())
 }
 
-/// The names of a suite's rows, in order of first appearance.
-fn names(suite: &Suite) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for (_, _, samples) in suite {
-        for s in samples {
-            if !out.contains(&s.name) {
-                out.push(s.name);
-            }
-        }
-    }
-    out
-}
-
 /// (x, value) of `name` in each column of `suite` that has it.
 fn points(
     suite: &Suite,
@@ -307,6 +294,18 @@ fn ns_panel(
     ydesc: &str,
     suite: &Suite,
 ) -> Result<(), String> {
+    ns_panel_with(panel, title, xdesc, ydesc, suite, look)
+}
+
+/// [`ns_panel`] with the looks of `look_of`.
+fn ns_panel_with(
+    panel: &Canvas<'_>,
+    title: &str,
+    xdesc: &str,
+    ydesc: &str,
+    suite: &Suite,
+    look_of: fn(&str) -> Look,
+) -> Result<(), String> {
     let (Some((x0, x1)), Some((y0, y1))) = (
         range(suite.iter().map(|c| c.1), 1.5, 1.5),
         range(
@@ -326,15 +325,24 @@ fn ns_panel(
         .draw()
         .map_err(|e| e.to_string())?;
     for name in names(suite) {
-        series(
-            &mut ch,
-            name,
-            look(name),
-            &points(suite, name, |s| Some(s.ns)),
-            true,
-        )?;
+        let pts = points(suite, name, |s| Some(s.ns));
+        series(&mut ch, name, look_of(name), &pts, true)?;
     }
     legend(&mut ch, SeriesLabelPosition::UpperLeft)
+}
+
+/// The sweep's selectors: their family's hue, a marker each (they are all selectors,
+/// so [`look`] would give them one shape).
+fn sweep_look(name: &str) -> Look {
+    let shape = match name {
+        POLL => Shape::Circle,
+        SELECT => Shape::Triangle,
+        _ => Shape::Square,
+    };
+    Look {
+        shape,
+        ..look(name)
+    }
 }
 
 /// A panel of each wrapper's ratio to its raw call against a numeric x (log), with a
@@ -667,16 +675,21 @@ pub fn crossover(path: &Path, cells: &[Cell], machine: &str) -> Result<(), Strin
         .iter()
         .filter(|c| c.churn == 0 && c.fraction == Fraction::One)
         .collect();
+    // Last to first, so poll's line lies on select's where they meet.
     let suite: Suite = one
         .iter()
-        .map(|c| (format!("N={}", c.n), c.n as f64, c.samples.clone()))
+        .map(|c| {
+            let samples = c.samples.iter().rev().cloned().collect();
+            (format!("N={}", c.n), c.n as f64, samples)
+        })
         .collect();
-    ns_panel(
+    ns_panel_with(
         &panels[0],
         "one ready fd among N, no churn",
         "N (registered fds)",
         "ns per wait (lower is better)",
         &suite,
+        sweep_look,
     )?;
     let ep = READY.trim_end_matches("Selector").to_lowercase();
     // Panel 2: ratio over the ready fraction, one line per N.
