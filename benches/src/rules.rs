@@ -93,11 +93,15 @@ fn cost(c: &Cell, name: &str) -> Option<f64> {
 fn spread(lo: Option<f64>, hi: Option<f64>, fmt: impl Fn(f64) -> String) -> String {
     let (a, b) = match (lo, hi) {
         (Some(a), Some(b)) => (a.min(b), a.max(b)),
-        (Some(a), None) | (None, Some(a)) => return format!("one quartile at {}", fmt(a)),
-        (None, None) => return "the quartiles do not cross".into(),
+        (Some(a), None) | (None, Some(a)) => return format!("one quartile: {}", fmt(a)),
+        (None, None) => return "quartiles: no crossing".into(),
     };
-    format!("{}–{} by the 25th/75th percentile ratios", fmt(a), fmt(b))
+    format!("{}–{}", fmt(a), fmt(b))
 }
+
+/// What the parenthesised spreads of a rule mean.
+const SPREAD: &str = "In parentheses: the same threshold where the 25th and the 75th \
+                      percentile of the paired ratios cross 1.";
 
 /// The short name of the O(ready) mechanism.
 fn ready_mech() -> &'static str {
@@ -110,7 +114,7 @@ fn ready_mech() -> &'static str {
 
 /// Rule 1: above how many registered fds the O(ready) selector beats poll for a wait
 /// with one ready fd; `None` without the sweep's one-ready cells.
-fn many_fds(cells: &[Cell]) -> Option<Rule> {
+fn many_fds(cells: &[Cell], th: &mut Thresholds) -> Option<Rule> {
     let one: Vec<&Cell> = cells
         .iter()
         .filter(|c| c.churn == 0 && c.fraction == Fraction::One && c.get(READY).is_some())
@@ -118,6 +122,7 @@ fn many_fds(cells: &[Cell]) -> Option<Rule> {
     let (first, last) = (one.first()?, one.last()?);
     let ep = ready_mech();
     let [mid, lo, hi] = crossings(&one, READY, |c| c.n as f64, true);
+    th.n = mid;
     let at = |c: &Cell| {
         format!(
             "N={}: poll {}, {ep} {} ({ep}/poll {})",
@@ -154,7 +159,7 @@ fn many_fds(cells: &[Cell]) -> Option<Rule> {
     Some(Rule {
         title: format!("Many registered fds, one ready: {ep} above a handful"),
         text: format!(
-            "{head} Per wait, {}; {}. poll's wait grows with N, {ep}'s stays flat.",
+            "{head} Per wait, {}; {}. poll's wait grows with N, {ep}'s stays flat. {SPREAD}",
             at(first),
             at(last)
         ),
@@ -163,7 +168,7 @@ fn many_fds(cells: &[Cell]) -> Option<Rule> {
 
 /// Rule 2: the ready fraction above which poll's per-event cost beats the O(ready)
 /// selector's, at each N with the fractions measured.
-fn ready_fraction(cells: &[Cell]) -> Option<Rule> {
+fn ready_fraction(cells: &[Cell], th: &mut Thresholds) -> Option<Rule> {
     let mut ns_with: Vec<usize> = cells
         .iter()
         .filter(|c| c.churn == 0 && c.fraction == Fraction::Percent(100))
@@ -183,6 +188,7 @@ fn ready_fraction(cells: &[Cell]) -> Option<Rule> {
         }
         let frac = |c: &Cell| 100.0 * c.ready as f64 / c.n as f64;
         let [mid, lo, hi] = crossings(&row, READY, frac, true);
+        th.fraction.extend(mid.map(|x| (n, x)));
         let all = row.last()?;
         let per = |name| cost(all, name).unwrap_or(f64::NAN) / all.ready as f64;
         let tail = format!(
@@ -213,7 +219,7 @@ fn ready_fraction(cells: &[Cell]) -> Option<Rule> {
         title: format!("Most fds ready: poll's per-event cost beats {ep}'s"),
         text: format!(
             "PollSelector's wait beats {READY}'s once enough of the registered fds are \
-             ready: {}.",
+             ready: {}. {SPREAD}",
             parts.join("; ")
         ),
     })
@@ -222,7 +228,7 @@ fn ready_fraction(cells: &[Cell]) -> Option<Rule> {
 /// Rule 3: the churn rate (register + unregister pairs per wait) above which the O(ready)
 /// selector's registration calls outweigh its O(ready) wait, at each N measured with
 /// churn; a linear model (wait + churn x pair) where the measured range does not cross.
-fn churn(cells: &[Cell]) -> Option<Rule> {
+fn churn(cells: &[Cell], th: &mut Thresholds) -> Option<Rule> {
     let mut ns_with: Vec<usize> = cells
         .iter()
         .filter(|c| c.churn > 0 && c.fraction == Fraction::One)
@@ -252,24 +258,16 @@ fn churn(cells: &[Cell]) -> Option<Rule> {
         };
         pairs.get_or_insert((p_ep, p_poll));
         let [mid, lo, hi] = crossings(&row, READY, |c| c.churn as f64, false);
-        let at_max = format!(
-            "at {} per wait {ep}/poll {}",
-            cmax.churn,
-            ratio(cmax, READY)
-        );
+        let at_max = format!("at {}: {ep}/poll {}", cmax.churn, ratio(cmax, READY));
         let (w_ep, w_poll) = (cost(c0, READY)?, cost(c0, POLL)?);
+        let line = (p_ep > p_poll && w_ep < w_poll).then(|| (w_poll - w_ep) / (p_ep - p_poll));
+        th.churn.extend(mid.or(line).map(|x| (n, x)));
         parts.push(match mid {
-            Some(x) => format!(
-                "N={n}: above ≈ {} per wait ({}); {at_max}",
-                num(x),
-                spread(lo, hi, num)
-            ),
-            None if w_ep >= w_poll => format!("N={n}: poll is faster even without churn"),
+            Some(x) => format!("N={n}: {} ({}); {at_max}", num(x), spread(lo, hi, num)),
+            None if w_ep >= w_poll => format!("N={n}: 0 (poll is faster even without churn)"),
             None if p_ep > p_poll => format!(
-                "N={n}: above ≈ {:.0} per wait (beyond the {} measured: the line through \
-                 churn 0 and {}); {at_max}",
-                (w_poll - w_ep) / (p_ep - p_poll),
-                cmax.churn,
+                "N={n}: ≈ {:.0} (extrapolated on the line through churn 0 and {}); {at_max}",
+                line.unwrap_or(f64::NAN),
                 cmax.churn
             ),
             None => format!("N={n}: never ({ep}'s pair is not the dearer); {at_max}"),
@@ -280,13 +278,22 @@ fn churn(cells: &[Cell]) -> Option<Rule> {
         title: format!("Churn: {ep}'s registration calls against its O(ready) wait"),
         text: format!(
             "A register+unregister pair costs {} on {READY} (two syscalls) and {} on \
-             PollSelector (one open check); with one ready fd, {ep} loses to poll when a \
-             wait is preceded by more pairs than: {}.",
+             PollSelector (one open check). With one ready fd, {ep} loses to poll above this \
+             many pairs per wait: {}. {SPREAD}",
             ns(p_ep),
             ns(p_poll),
             parts.join("; ")
         ),
     })
+}
+
+/// The thresholds the rules found, for the DefaultSelector rule to quote: N (one ready
+/// fd), and by N the ready percentage and the churn.
+#[derive(Debug, Default)]
+struct Thresholds {
+    n: Option<f64>,
+    fraction: Vec<(usize, f64)>,
+    churn: Vec<(usize, f64)>,
 }
 
 /// The `high_fd` readings a rule on select needs: (fd number, select() ns, poll ns).
@@ -345,7 +352,7 @@ fn select_rule(cells: &[Cell], high_fd: &[HighFdRow]) -> Option<Rule> {
 }
 
 /// Rule 5: what `DefaultSelector` picks here, why, and where the rules above disagree.
-fn default_rule(cells: &[Cell], picked: &str, forced: bool) -> Rule {
+fn default_rule(cells: &[Cell], picked: &str, forced: bool, th: &Thresholds) -> Rule {
     let why = if forced {
         "as SELECT_BACKEND forces".to_string()
     } else {
@@ -364,15 +371,31 @@ fn default_rule(cells: &[Cell], picked: &str, forced: bool) -> Rule {
         .map(|c| format!("N={} ({ep}/poll {})", c.n, ratio(c, READY)))
         .collect::<Vec<_>>();
     let verdict = if picked == ep {
+        // The thresholds at N=1000 where measured, else at the first N that has one.
+        let at = |v: &[(usize, f64)]| v.iter().find(|t| t.0 == 1000).or(v.first()).copied();
+        let mut when = Vec::new();
+        if let Some(n) = th.n {
+            when.push(format!("more than {} fds registered", num(n)));
+        }
+        if let Some((n, f)) = at(&th.fraction) {
+            when.push(format!(
+                "fewer than {f:.0}% of them ready per wait (at N={n})"
+            ));
+        }
+        if let Some((n, c)) = at(&th.churn) {
+            when.push(format!(
+                "fewer than {} register+unregister pairs per wait (at N={n})",
+                num(c)
+            ));
+        }
         let mut v = format!(
-            "That is the right default for many mostly idle fds with moderate churn (the \
-             rules above); PollSelector is the better choice for very few fds{}, for sets \
-             where most fds are ready every wait, and under churn above the thresholds \
-             above.",
+            "By this run's rules that is the faster choice with {}; outside them \
+             PollSelector is faster{}.",
+            when.join(", "),
             if slower.is_empty() {
                 String::new()
             } else {
-                format!(", as at {}", slower.join(", "))
+                format!(", as with one ready fd at {}", slower.join(", "))
             }
         );
         if one.is_empty() {
@@ -398,16 +421,17 @@ fn default_rule(cells: &[Cell], picked: &str, forced: bool) -> Rule {
 /// `DefaultSelector` picked (`forced` when `SELECT_BACKEND` chose). A rule whose data
 /// this run did not measure is left out; the DefaultSelector rule is always there.
 pub fn rules(cells: &[Cell], high_fd: &[HighFdRow], picked: &str, forced: bool) -> Vec<Rule> {
+    let mut th = Thresholds::default();
     let mut out: Vec<Rule> = [
-        many_fds(cells),
-        ready_fraction(cells),
-        churn(cells),
+        many_fds(cells, &mut th),
+        ready_fraction(cells, &mut th),
+        churn(cells, &mut th),
         select_rule(cells, high_fd),
     ]
     .into_iter()
     .flatten()
     .collect();
-    out.push(default_rule(cells, picked, forced));
+    out.push(default_rule(cells, picked, forced, &th));
     out
 }
 
@@ -472,7 +496,7 @@ mod tests {
         assert_eq!(r.len(), 5, "{text:#?}");
         assert!(text[0].contains("above N ≈ 4.6"), "{}", text[0]);
         assert!(text[1].contains("N=1000: above ≈"), "{}", text[1]);
-        assert!(text[2].contains("N=1000: above ≈ 14"), "{}", text[2]);
+        assert!(text[2].contains("N=1000: ≈ 14"), "{}", text[2]);
         assert!(text[3].contains("fd 15000"), "{}", text[3]);
         assert!(
             text[4].contains("DefaultSelector picks epoll"),
