@@ -177,7 +177,7 @@ fn ready_fraction(cells: &[Cell], th: &mut Thresholds) -> Option<Rule> {
     ns_with.dedup();
     let ep = ready_mech();
     let mut parts = Vec::new();
-    for n in ns_with {
+    for n in shown(&ns_with) {
         let mut row: Vec<&Cell> = cells
             .iter()
             .filter(|c| c.churn == 0 && c.n == n && c.get(READY).is_some())
@@ -239,7 +239,7 @@ fn churn(cells: &[Cell], th: &mut Thresholds) -> Option<Rule> {
     let ep = ready_mech();
     let mut parts = Vec::new();
     let mut pairs = None;
-    for n in ns_with {
+    for n in shown(&ns_with) {
         let mut row: Vec<&Cell> = cells
             .iter()
             .filter(|c| c.n == n && c.fraction == Fraction::One && c.get(READY).is_some())
@@ -285,6 +285,18 @@ fn churn(cells: &[Cell], th: &mut Thresholds) -> Option<Rule> {
             parts.join("; ")
         ),
     })
+}
+
+/// The N a rule states thresholds for: 10, 100, 1000 and 10,000 where measured (the
+/// full grid of `--long` has more; the sweep table holds them all), else every N.
+fn shown(ns: &[usize]) -> Vec<usize> {
+    const SHOWN: [usize; 4] = [10, 100, 1000, 10_000];
+    let some: Vec<usize> = ns.iter().copied().filter(|n| SHOWN.contains(n)).collect();
+    if some.is_empty() {
+        ns.to_vec()
+    } else {
+        some
+    }
 }
 
 /// The thresholds the rules found, for the DefaultSelector rule to quote: N (one ready
