@@ -1116,7 +1116,7 @@ fn axis_targets(ax: &AxesOut) -> Vec<Check> {
                     let base = base.trim_end_matches("(F_GETFD)");
                     out.push(Check {
                         line: format!(
-                            "churn  {:<16} {col:<17} {d:+.1} ns (<= +20), spread {:.0} (< 10) \
+                            "churn  {:<16} {col:<16} {d:+.1} ns (<= +20), spread {:.0} (< 10) \
                              vs {base}",
                             s.name,
                             hi - lo,

@@ -270,7 +270,9 @@ fn churn(cells: &[Cell], th: &mut Thresholds) -> Option<Rule> {
                 line.unwrap_or(f64::NAN),
                 cmax.churn
             ),
-            None => format!("N={n}: never ({ep}'s pair is not the dearer); {at_max}"),
+            None => format!(
+                "N={n}: more than 10 (poll's wait varies by more than the pairs cost); {at_max}"
+            ),
         });
     }
     let (p_ep, p_poll) = pairs?;
