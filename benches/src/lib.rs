@@ -11,6 +11,8 @@
 //! * [`raw`]: the baselines, written directly against libc with buffers allocated up
 //!   front (the package's only `unsafe` code).
 //! * [`measure`]: interleaved repetitions and medians for the report.
+//! * [`crossover`]: the sweep over N, ready fraction and churn behind the report's
+//!   decision rules ([`rules`]); [`table`] renders the report's tables.
 //!
 //! # Example
 //!
@@ -32,11 +34,15 @@ pub mod axes;
 pub mod cases;
 pub mod churn;
 pub mod cpython;
+pub mod crossover;
 pub mod libevent;
 pub mod measure;
+pub mod plot;
 #[allow(unsafe_code)]
 pub mod raw;
+pub mod rules;
 mod setup;
+pub mod table;
 
 /// The sizes every suite is run over.
 pub const NS: [usize; 4] = [10, 100, 1000, 9000];

@@ -45,6 +45,23 @@ pub struct Sample {
     pub diff_spread: Option<(f64, f64)>,
 }
 
+/// The results of one group of a suite, by column: (column label, x, one sample per
+/// contender).
+pub type Suite = Vec<(String, f64, Vec<Sample>)>;
+
+/// The contenders of a suite, in order of first appearance.
+pub fn row_names(suite: &Suite) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for (_, _, samples) in suite {
+        for s in samples {
+            if !names.contains(&s.name) {
+                names.push(s.name);
+            }
+        }
+    }
+    names
+}
+
 /// The `q` quantile (0..=1) of `v` (which it sorts), by linear interpolation; NaN for an
 /// empty slice.
 pub fn quantile(v: &mut [f64], q: f64) -> f64 {
