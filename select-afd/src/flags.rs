@@ -109,6 +109,14 @@ impl AfdFlags {
         AfdFlags(bits)
     }
 
+    /// The flags with exactly `bits`, unknown bits included (as Python takes a mask
+    /// bitwise); `register` and `modify` then refuse the unknown ones.
+    #[inline]
+    #[must_use]
+    pub const fn from_bits_retain(bits: u32) -> AfdFlags {
+        AfdFlags(bits)
+    }
+
     /// The flags with `bits`, or `None` if a bit without a name is set.
     #[inline]
     #[must_use]
