@@ -427,17 +427,30 @@ impl Afd {
         // registrations grow).
         let in_flight = self.lock().ops.len();
         batch.entries.reserve(in_flight.saturating_add(1))?;
+        // Packets that came while nobody waited may tell of a state the caller has
+        // changed since (it read the data, say): those sockets are polled again, and
+        // reported below only if they are still ready. So level-triggered means what it
+        // says: ready now, not ready once.
+        loop {
+            let n = port.dequeue(&mut batch.entries, Some(Duration::ZERO))?;
+            self.lock().collect(port, batch, n, Collect::Refresh);
+            if n < batch.entries.capacity() {
+                break;
+            }
+        }
         retry::wait(timeout, |left| {
-            // Sockets found closed are reported at once, without a dequeue (so the
-            // results fit the buffer).
-            let gone = self.lock().rearm(device);
-            let mut n = if gone {
-                0
+            let mut st = self.lock();
+            st.rearm(device);
+            // Sockets found closed, or a wake already seen: report without blocking.
+            let left = if st.report_gone(batch) || batch.woken {
+                Some(Duration::ZERO)
             } else {
-                port.dequeue(&mut batch.entries, left)?
+                left
             };
+            drop(st);
+            let mut n = port.dequeue(&mut batch.entries, left)?;
             loop {
-                self.lock().collect(port, batch, n);
+                self.lock().collect(port, batch, n, Collect::Report);
                 if !batch.ready.is_empty() || batch.woken || n < batch.entries.capacity() {
                     break;
                 }
@@ -453,11 +466,20 @@ impl Afd {
     }
 }
 
+/// What [`State::collect`] does with a socket's readiness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Collect {
+    /// Report it (up to the batch's capacity).
+    Report,
+    /// Poll the socket again instead: the packet may be stale.
+    Refresh,
+}
+
 impl State {
-    /// Submits the polls of the sockets reported by the last wait (level-triggered).
-    /// A socket whose poll the driver refuses has been closed: it is forgotten and
-    /// queued to be reported once as hung up. Returns whether any was.
-    fn rearm(&mut self, device: &Device) -> bool {
+    /// Submits the polls of the sockets reported by the last wait (level-triggered),
+    /// deferred ones first. A socket whose poll the driver refuses has been closed: it
+    /// is forgotten and queued to be reported once as hung up.
+    fn rearm(&mut self, device: &Device) {
         let mut due = std::mem::take(&mut self.deferred);
         due.append(&mut self.rearm);
         for fd in due.drain(..) {
@@ -481,21 +503,27 @@ impl State {
         }
         // Keeps the allocation for the next round.
         self.rearm = due;
-        !self.gone.is_empty()
+    }
+
+    /// Moves the sockets found closed into `batch` as hang-ups (as many as fit).
+    /// Returns whether any is reported.
+    fn report_gone(&mut self, batch: &mut Batch) -> bool {
+        while batch.ready.len() < batch.cap {
+            let Some(fd) = self.gone.pop() else { break };
+            batch.ready.push((fd, AfdFlags::EPOLLHUP));
+        }
+        !batch.ready.is_empty()
     }
 
     /// Turns the first `n` packets of `batch` into its `(socket, events)` results: wakes
     /// set `woken`; completions of requests that are not their socket's current one
     /// (cancelled, replaced, unregistered) are dropped; each current one is reported
     /// with what its mask allows, and re-armed at the next wait unless it is one-shot or
-    /// the socket was closed. Beyond the batch's capacity, a ready socket is deferred:
-    /// polled again first at the next wait.
-    fn collect(&mut self, port: &Port, batch: &mut Batch, n: usize) {
+    /// the socket was closed. Beyond the batch's capacity, or when refreshing, a ready
+    /// socket is deferred instead: polled again first at the next submission, and a
+    /// closed one kept to be reported as hung up.
+    fn collect(&mut self, port: &Port, batch: &mut Batch, n: usize, mode: Collect) {
         let cap = batch.cap;
-        while batch.ready.len() < cap {
-            let Some(fd) = self.gone.pop() else { break };
-            batch.ready.push((fd, AfdFlags::EPOLLHUP));
-        }
         for packet in batch.entries.packets(n) {
             if packet.is_wake() {
                 port.wake_seen();
@@ -527,7 +555,7 @@ impl State {
                 )
             };
             let reported = events & reg.mask.reportable();
-            if !reported.is_empty() && batch.ready.len() >= cap {
+            if !reported.is_empty() && (mode == Collect::Refresh || batch.ready.len() >= cap) {
                 if closed {
                     self.regs.remove(&c.socket);
                     self.gone.push(c.socket);
