@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::os::windows::io::AsRawSocket;
 use std::sync::{Arc, Barrier};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use select_afd::{Afd, AfdFlags, AfdSelector, Events, Interest, Selector};
@@ -13,6 +14,22 @@ use select_core::testing::tcp_pair;
 /// Not synchronisation: how long the main thread lets the waiter block first.
 const SETTLE: Duration = Duration::from_millis(50);
 
+/// A thread blocked (up to 10 s) in `afd.poll`, started once this returns, and given
+/// [`SETTLE`] to get into the wait. It returns what the wait reported and how long it took.
+fn waiter(afd: &Arc<Afd>) -> JoinHandle<(Vec<(u64, AfdFlags)>, Duration)> {
+    let barrier = Arc::new(Barrier::new(2));
+    let (a, b) = (afd.clone(), barrier.clone());
+    let t = std::thread::spawn(move || {
+        b.wait();
+        let start = Instant::now();
+        let got = a.poll(Some(Duration::from_secs(10)), -1).unwrap();
+        (got, start.elapsed())
+    });
+    barrier.wait();
+    std::thread::sleep(SETTLE);
+    t
+}
+
 #[test]
 fn modify_while_another_thread_waits_changes_what_it_sees() {
     let afd = Arc::new(Afd::new().unwrap());
@@ -20,36 +37,21 @@ fn modify_while_another_thread_waits_changes_what_it_sees() {
     let n = s.as_raw_socket();
     // Idle: not readable; writable, but WRITE is not asked for yet.
     afd.register(&s, AfdFlags::EPOLLIN).unwrap();
-    let barrier = Arc::new(Barrier::new(2));
-    let (a, b) = (afd.clone(), barrier.clone());
-    let waiter = std::thread::spawn(move || {
-        b.wait();
-        a.poll(Some(Duration::from_secs(10)), -1).unwrap()
-    });
-    barrier.wait();
-    std::thread::sleep(SETTLE);
-    let modified = Instant::now();
+    let t = waiter(&afd);
     afd.modify(&s, AfdFlags::EPOLLOUT).unwrap();
-    let got = waiter.join().unwrap();
+    let (got, took) = t.join().unwrap();
     assert_eq!(got, vec![(n, AfdFlags::EPOLLOUT)]);
-    assert!(modified.elapsed() < Duration::from_secs(5));
+    assert!(took < Duration::from_secs(5), "{took:?}");
 }
 
 #[test]
 fn register_while_another_thread_waits_is_seen() {
     let afd = Arc::new(Afd::new().unwrap());
-    let barrier = Arc::new(Barrier::new(2));
-    let (a, b) = (afd.clone(), barrier.clone());
-    let waiter = std::thread::spawn(move || {
-        b.wait();
-        a.poll(Some(Duration::from_secs(10)), -1).unwrap()
-    });
-    barrier.wait();
-    std::thread::sleep(SETTLE);
+    let t = waiter(&afd);
     let (_c, s) = tcp_pair();
     afd.register(&s, AfdFlags::EPOLLOUT).unwrap();
     assert_eq!(
-        waiter.join().unwrap(),
+        t.join().unwrap().0,
         vec![(s.as_raw_socket(), AfdFlags::EPOLLOUT)]
     );
 }
@@ -59,23 +61,14 @@ fn unregister_while_another_thread_waits_is_never_reported() {
     let afd = Arc::new(Afd::new().unwrap());
     let (mut c, s) = tcp_pair();
     afd.register(&s, AfdFlags::EPOLLIN).unwrap();
-    let barrier = Arc::new(Barrier::new(2));
-    let (a, b) = (afd.clone(), barrier.clone());
     let waker = afd.waker().unwrap();
-    let waiter = std::thread::spawn(move || {
-        b.wait();
-        let start = Instant::now();
-        let got = a.poll(Some(Duration::from_secs(10)), -1).unwrap();
-        (got, start.elapsed())
-    });
-    barrier.wait();
-    std::thread::sleep(SETTLE);
+    let t = waiter(&afd);
     afd.unregister(&s).unwrap();
     c.write_all(b"x").unwrap();
     // The write reaches nobody; the wake ends the wait, with nothing reported.
     std::thread::sleep(SETTLE);
     waker.wake().unwrap();
-    let (got, took) = waiter.join().unwrap();
+    let (got, took) = t.join().unwrap();
     assert!(got.is_empty(), "{got:?}");
     assert!(took < Duration::from_secs(9), "{took:?}");
 }
