@@ -92,6 +92,8 @@ mod figure {
             let socks: Vec<UdpSocket> = (0..n)
                 .map(|_| UdpSocket::bind("127.0.0.1:0"))
                 .collect::<io::Result<_>>()?;
+            // A first, discarded pass warms the wine server and the allocator up.
+            measure(AfdSelector::new()?, &socks)?;
             let afd = measure(AfdSelector::new()?, &socks)?;
             let select = measure(SelectSelector::new()?, &socks)?;
             for (selector, wait_us) in [("AfdSelector", afd), ("SelectSelector", select)] {
@@ -120,7 +122,8 @@ mod figure {
         let plot_h = h - top - bottom;
         let max = cells.iter().map(|c| c.wait_us).fold(1.0, f64::max);
         let min = cells.iter().map(|c| c.wait_us).fold(max, f64::min);
-        let lo = 10f64.powf(min.log10().floor());
+        // A decade of room under the shortest bar, so it does not sit on the axis.
+        let lo = 10f64.powf((min / 2.0).log10().floor());
         let hi = 10f64.powf(max.log10().ceil());
         let y = |v: f64| top + plot_h * (1.0 - (v / lo).log10() / (hi / lo).log10());
         let mut s = String::new();
