@@ -7,6 +7,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(has_kqueue)");
     println!("cargo::rustc-check-cfg=cfg(kqueue_user_waker)");
     println!("cargo::rustc-check-cfg=cfg(has_devpoll)");
+    println!("cargo::rustc-check-cfg=cfg(has_afd)");
     println!("cargo::rerun-if-changed=build.rs");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let libkqueue = std::env::var_os("CARGO_FEATURE_LIBKQUEUE").is_some();
@@ -17,6 +18,10 @@ fn main() {
     // poll(2) on every Unix; Windows has Winsock's select only.
     if std::env::var_os("CARGO_CFG_UNIX").is_some() {
         println!("cargo::rustc-cfg=has_poll");
+    }
+    // AFD polling: Windows (select-afd).
+    if os == "windows" {
+        println!("cargo::rustc-cfg=has_afd");
     }
     if matches!(os.as_str(), "linux" | "android") {
         println!("cargo::rustc-cfg=has_epoll");

@@ -817,6 +817,9 @@ pub enum Backend {
     Epoll,
     /// BSD/macOS `kqueue` (or libkqueue on Linux): O(ready fds) per wait.
     Kqueue,
+    /// Windows AFD polling on an I/O completion port (select-afd): O(ready sockets) per
+    /// wait.
+    Afd,
 }
 
 impl Backend {
@@ -828,10 +831,11 @@ impl Backend {
         Backend::Devpoll,
         Backend::Epoll,
         Backend::Kqueue,
+        Backend::Afd,
     ];
 
     /// The lower-case name used by `SELECT_BACKEND`: `select`, `poll`, `devpoll`,
-    /// `epoll`, `kqueue`.
+    /// `epoll`, `kqueue`, `afd`.
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -840,6 +844,7 @@ impl Backend {
             Backend::Devpoll => "devpoll",
             Backend::Epoll => "epoll",
             Backend::Kqueue => "kqueue",
+            Backend::Afd => "afd",
         }
     }
 }

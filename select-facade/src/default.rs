@@ -4,6 +4,8 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(has_afd)]
+use select_afd::AfdSelector;
 use select_core::error::invalid_input;
 use select_core::InterruptCheck;
 use select_core::{Backend, Events, Interest, RawFd, Selector, SelectorKey, Waitable};
@@ -46,9 +48,13 @@ cfg_if::cfg_if! {
         /// The order in which [`DefaultSelector::new`] tries backends on this target
         /// (illumos and Solaris: Python's `DefaultSelector` is `DevpollSelector` there).
         pub const PREFERENCE: &[Backend] = &[Backend::Devpoll, Backend::Poll, Backend::Select];
-    } else if #[cfg(not(has_poll))] {
+    } else if #[cfg(has_afd)] {
         /// The order in which [`DefaultSelector::new`] tries backends on this target
-        /// (Windows: Winsock's select only, as in CPython).
+        /// (Windows: AFD polling, as mio, polling and libuv; else Winsock's select, as
+        /// in CPython).
+        pub const PREFERENCE: &[Backend] = &[Backend::Afd, Backend::Select];
+    } else if #[cfg(not(has_poll))] {
+        /// The order in which [`DefaultSelector::new`] tries backends on this target.
         pub const PREFERENCE: &[Backend] = &[Backend::Select];
     } else {
         /// The order in which [`DefaultSelector::new`] tries backends on this target.
@@ -68,9 +74,10 @@ pub trait Availability: Sized {
     fn is_compiled(&self) -> bool;
 }
 
-const ALL_STRONGEST_FIRST: [Backend; 5] = [
+const ALL_STRONGEST_FIRST: [Backend; 6] = [
     Backend::Epoll,
     Backend::Kqueue,
+    Backend::Afd,
     Backend::Devpoll,
     Backend::Poll,
     Backend::Select,
@@ -98,6 +105,7 @@ impl Availability for Backend {
             Backend::Epoll => cfg!(has_epoll),
             Backend::Kqueue => cfg!(has_kqueue),
             Backend::Devpoll => cfg!(has_devpoll),
+            Backend::Afd => cfg!(has_afd),
             // A backend added to select-core before this crate learnt of it.
             _ => false,
         }
@@ -117,6 +125,8 @@ enum Inner<T> {
     Devpoll(DevpollSelector<T>),
     #[cfg(has_poll)]
     Poll(PollSelector<T>),
+    #[cfg(has_afd)]
+    Afd(AfdSelector<T>),
     Select(SelectSelector<T>),
 }
 
@@ -132,6 +142,8 @@ macro_rules! dispatch {
             Inner::Devpoll($s) => $body,
             #[cfg(has_poll)]
             Inner::Poll($s) => $body,
+            #[cfg(has_afd)]
+            Inner::Afd($s) => $body,
             Inner::Select($s) => $body,
         }
     };
@@ -148,6 +160,13 @@ impl<T> Inner<T> {
             Backend::Devpoll => Ok(Inner::Devpoll(DevpollSelector::new()?)),
             #[cfg(has_poll)]
             Backend::Poll => Ok(Inner::Poll(PollSelector::new()?)),
+            // Probed as a whole: the device opens and a socket's base handle is known
+            // (a layered provider may refuse it), else the caller falls back.
+            #[cfg(has_afd)]
+            Backend::Afd => {
+                select_afd::probe()?;
+                Ok(Inner::Afd(AfdSelector::new()?))
+            }
             Backend::Select => Ok(Inner::Select(SelectSelector::new()?)),
             other => Err(unavailable(other)),
         }
@@ -239,8 +258,9 @@ impl<T> DefaultSelector<T> {
     ///
     /// # Errors
     ///
-    /// The errno of creating the eventfd/pipe/user event (on Windows, the Winsock error
-    /// of creating the loopback socket pair) or of watching it;
+    /// The errno of creating the eventfd/pipe/user event (on Windows with the select
+    /// backend, the Winsock error of creating the loopback socket pair) or of watching
+    /// it;
     /// `InvalidInput` after `close`.
     pub fn waker(&mut self) -> io::Result<Waker> {
         if let Some(source) = &self.wake {
@@ -258,6 +278,10 @@ impl<T> DefaultSelector<T> {
         #[cfg(kqueue_user_waker)]
         if let Inner::Kqueue(k) = &mut self.inner {
             return Ok(WakeSource::User(k.user_waker()?));
+        }
+        #[cfg(has_afd)]
+        if let Inner::Afd(a) = &self.inner {
+            return Ok(WakeSource::Port(a.waker()?));
         }
         let source = WakeSource::new()?;
         self.inner_set_wake_fd(source.fd())?;

@@ -19,14 +19,19 @@
 //!
 //! [`DefaultSelector`] is Python's `selectors.DefaultSelector`: the best mechanism the
 //! machine offers, **probed at run time** (epoll on Linux, kqueue on BSD/macOS, `/dev/poll`
-//! on illumos/Solaris, else poll, else select; a mechanism whose creation fails falls
+//! on illumos/Solaris, AFD on Windows, else poll, else select; a mechanism whose creation fails falls
 //! through to the next), overridable in code ([`DefaultSelector::with_backend`]) or with
-//! the environment variable `SELECT_BACKEND=select|poll|devpoll|epoll|kqueue`. It implements the [`Selector`] trait by
+//! the environment variable `SELECT_BACKEND=select|poll|devpoll|epoll|kqueue|afd`. It implements the [`Selector`] trait by
 //! enum dispatch, with no boxing and no allocation per wait, and offers a [`Waker`].
 //!
-//! **Windows**: as in Python there, only `select()` exists and it takes sockets only
-//! (Winsock); `DefaultSelector` is always the select backend, the `Waker` is a loopback
-//! TCP pair, and `PIPE_BUF`, `Poll` and `wake_on_interrupt` are Unix only.
+//! **Windows**: as in Python there, `select()` exists and takes sockets only (Winsock);
+//! beyond Python, `Afd`, `AfdFlags` and `AfdSelector` (select-afd: AFD polling on an I/O
+//! completion port, with `select.epoll`'s shape) are re-exported. `DefaultSelector`
+//! prefers AFD and falls back to select where AFD cannot be used (no AFD device, or a
+//! layered provider that refuses `SIO_BASE_HANDLE`: probed at creation);
+//! `SELECT_BACKEND=afd|select` chooses. The `Waker` posts to the completion port on AFD
+//! and is a loopback TCP pair on select. `PIPE_BUF`, `Poll` and `wake_on_interrupt` are
+//! Unix only.
 //!
 //! Every item this crate's examples use is reachable from `select_facade` alone. Items
 //! re-exported from the mechanism crates and select-core are documented on those
@@ -452,7 +457,7 @@
 // below carry the platforms instead.
 #![cfg_attr(
     docsrs,
-    doc(auto_cfg(hide(has_poll, has_epoll, has_kqueue, kqueue_user_waker)))
+    doc(auto_cfg(hide(has_poll, has_epoll, has_kqueue, kqueue_user_waker, has_afd)))
 )]
 
 mod default;
@@ -502,6 +507,11 @@ cfg_if::cfg_if! {
         };
     }
 }
+
+#[cfg(has_afd)]
+#[doc(no_inline)]
+#[cfg_attr(docsrs, doc(cfg(windows)))]
+pub use select_afd::{Afd, AfdEvents, AfdFlags, AfdSelector, AfdWaker};
 
 cfg_if::cfg_if! {
     if #[cfg(has_kqueue)] {

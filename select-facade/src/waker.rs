@@ -18,9 +18,11 @@ use crate::sys;
 /// reported as readiness of a user fd. Wakes coalesce: many wakes before one wait are seen
 /// as one.
 ///
-/// The mechanism is an eventfd on Linux, an `EVFILT_USER` event on kqueue, a connected
-/// pair of non-blocking loopback TCP sockets on Windows (Winsock's select takes sockets
-/// only), and a non-blocking pipe elsewhere.
+/// The mechanism is an eventfd on Linux, an `EVFILT_USER` event on kqueue, a packet
+/// posted to the completion port on Windows with AFD (`PostQueuedCompletionStatus`, as
+/// mio does), a connected pair of non-blocking loopback TCP sockets on Windows with the
+/// select backend (Winsock's select takes sockets only), and a non-blocking pipe
+/// elsewhere.
 ///
 /// ```
 /// use select_facade::{DefaultSelector, Events, Selector};
@@ -61,6 +63,9 @@ pub(crate) enum WakeSource {
     /// kqueue's `EVFILT_USER`: nothing to drain.
     #[cfg(kqueue_user_waker)]
     User(select_kqueue::UserWaker),
+    /// A packet posted to the AFD selector's completion port: nothing to drain.
+    #[cfg(windows)]
+    Port(select_afd::AfdWaker),
 }
 
 impl Waker {
@@ -135,6 +140,8 @@ impl WakeSource {
             }
             #[cfg(kqueue_user_waker)]
             WakeSource::User(_) => None,
+            #[cfg(windows)]
+            WakeSource::Port(_) => None,
         }
     }
 
@@ -148,6 +155,8 @@ impl WakeSource {
             WakeSource::Sockets { writer, .. } => io::Write::write(&mut &*writer, &[1]).map(drop),
             #[cfg(kqueue_user_waker)]
             WakeSource::User(u) => u.wake(),
+            #[cfg(windows)]
+            WakeSource::Port(p) => p.wake(),
         };
         match r {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
@@ -178,6 +187,8 @@ impl WakeSource {
             }
             #[cfg(kqueue_user_waker)]
             WakeSource::User(_) => {}
+            #[cfg(windows)]
+            WakeSource::Port(_) => {}
         }
     }
 }

@@ -32,6 +32,11 @@ mod kqueue {
     select_core::selector_contract!(|| super::on(super::Backend::Kqueue));
 }
 
+#[cfg(windows)]
+mod afd {
+    select_core::selector_contract!(|| super::on(super::Backend::Afd));
+}
+
 mod default {
     select_core::selector_contract!(|| select_facade::DefaultSelector::<u32>::best().unwrap());
 }

@@ -428,7 +428,8 @@ impl Model {
                         ClosedFd::ReportedAsError => {
                             Some((fd, level_ready(RW, i, true), false, true))
                         }
-                        ClosedFd::Silent => None,
+                        // AFD (Windows only) never runs in this Unix model.
+                        ClosedFd::Silent | ClosedFd::HangupOnce => None,
                     },
                     Some(f) if self.caps.flags_hangup => level_event(fd, f, i),
                     Some(f) => select_event(fd, f, i),

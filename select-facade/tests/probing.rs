@@ -27,8 +27,9 @@ fn preference_order_matches_the_target() {
     } else if cfg!(any(target_os = "illumos", target_os = "solaris")) {
         assert_eq!(PREFERENCE[0], Backend::Devpoll);
     } else if cfg!(windows) {
-        assert_eq!(PREFERENCE, &[Backend::Select]);
+        assert_eq!(PREFERENCE, &[Backend::Afd, Backend::Select]);
     }
+    assert_eq!(compiled.contains(&Backend::Afd), cfg!(windows));
     for b in PREFERENCE {
         assert!(b.is_compiled(), "{b} preferred but not compiled");
     }

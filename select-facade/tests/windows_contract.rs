@@ -1,7 +1,8 @@
 //! What is Windows' own in the selectors, beyond the shared contract suite (which runs
 //! here too, on loopback sockets: tests/contract.rs): non-socket handles, closed sockets,
 //! UDP, more sockets than `FD_SETSIZE`, the empty wait, and the waker; for
-//! `SelectSelector` and `DefaultSelector` (which is Winsock's select there).
+//! `SelectSelector`, `AfdSelector` and `DefaultSelector` on each backend and on its
+//! default (AFD, else Winsock's select).
 #![cfg(windows)]
 
 use std::io::{ErrorKind, Write};
@@ -10,12 +11,13 @@ use std::os::windows::io::AsRawSocket;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
+use select_core::testing::contract::{Capabilities, ClosedFd};
 use select_core::testing::{
     connect_nonblocking, drain, non_socket_handle, tcp_pair, udp_pair, write_byte,
 };
 use select_facade::{
-    Backend, DefaultSelector, Events, Interest, RawFd, SelectSelector, Selector, BACKEND_ENV,
-    PREFERENCE,
+    AfdSelector, Backend, DefaultSelector, Events, Interest, RawFd, SelectSelector, Selector,
+    BACKEND_ENV, PREFERENCE,
 };
 
 const LONG: Option<Duration> = Some(Duration::from_secs(5));
@@ -23,7 +25,9 @@ const LONG: Option<Duration> = Some(Duration::from_secs(5));
 /// Runs `check` on a fresh selector of every kind Windows has.
 fn each(check: impl Fn(&mut dyn FnMut() -> Box<dyn Probe>)) {
     check(&mut || Box::new(SelectSelector::<u32>::new().unwrap()));
+    check(&mut || Box::new(AfdSelector::<u32>::new().unwrap()));
     check(&mut || Box::new(DefaultSelector::<u32>::new().unwrap()));
+    check(&mut || Box::new(DefaultSelector::<u32>::with_backend(Backend::Select).unwrap()));
 }
 
 /// The object-safe slice of `Selector` the checks use (the trait has generic methods).
@@ -85,32 +89,31 @@ impl<S: Selector<Data = u32>> Probe for S {
 }
 
 #[test]
-fn default_selector_is_select_on_windows() {
-    assert_eq!(PREFERENCE, &[Backend::Select]);
+fn default_selector_prefers_afd_then_select_on_windows() {
+    let forced = cfg!(select_force_backend = "select");
+    let want: &[Backend] = if forced {
+        &[Backend::Select]
+    } else {
+        &[Backend::Afd, Backend::Select]
+    };
+    assert_eq!(PREFERENCE, want);
     if std::env::var_os(BACKEND_ENV).is_none() {
-        assert_eq!(
-            DefaultSelector::<()>::new().unwrap().backend(),
-            Backend::Select
-        );
+        assert_eq!(DefaultSelector::<()>::new().unwrap().backend(), want[0]);
     }
     for b in [Backend::Poll, Backend::Epoll, Backend::Kqueue] {
         let e = DefaultSelector::<()>::with_backend(b).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Unsupported);
-        assert!(e.to_string().contains("available: select"), "{e}");
+        assert!(e.to_string().contains("available: afd, select"), "{e}");
     }
-    assert_eq!(
-        DefaultSelector::<()>::with_backend(Backend::Select)
-            .unwrap()
-            .backend(),
-        Backend::Select
-    );
+    for b in [Backend::Afd, Backend::Select] {
+        assert_eq!(DefaultSelector::<()>::with_backend(b).unwrap().backend(), b);
+    }
 }
 
 #[test]
 fn handles_that_are_not_sockets_are_refused() {
     each(|make| {
         let mut s = make();
-        assert_eq!(s.backend(), Backend::Select);
         // Not a socket: refused by Winsock, nothing registered.
         let (_file, raw) = non_socket_handle();
         let e = s.register(raw, Interest::READ, 6).unwrap_err();
@@ -169,8 +172,10 @@ fn waits_report_registered_interests_only() {
     });
 }
 
+/// A registered socket that was closed: Winsock's select fails the wait with its error;
+/// AFD reports it once as a hang-up.
 #[test]
-fn a_closed_registered_socket_fails_the_wait() {
+fn a_closed_registered_socket_fails_the_wait_or_hangs_up_once() {
     each(|make| {
         let mut s = make();
         let mut ev = Events::with_capacity(4);
@@ -179,14 +184,23 @@ fn a_closed_registered_socket_fails_the_wait() {
         s.register(fd, Interest::READ, 1).unwrap();
         drop(b);
         drop(a);
-        // A registered socket that was closed: the wait fails with Winsock's error
-        // (unless another test's new socket took the handle value in between).
-        match s.wait(&mut ev, Some(Duration::ZERO)) {
-            Err(e) => assert!(e.raw_os_error().is_some(), "{e}"),
-            Ok(_) => assert!(
-                select_core::testing::is_open(fd),
-                "closed socket not refused"
-            ),
+        match Capabilities::of(s.backend()).closed_fd {
+            ClosedFd::HangupOnce => {
+                assert_eq!(s.wait(&mut ev, LONG).unwrap(), 1);
+                let e = ev.as_slice()[0];
+                assert_eq!((e.fd(), e.ready()), (fd, Interest::READ));
+                assert!(e.is_hangup(), "{e:?}");
+                assert_eq!(s.wait(&mut ev, Some(Duration::ZERO)).unwrap(), 0);
+            }
+            // The wait fails with Winsock's error (unless another test's new socket
+            // took the handle value in between).
+            _ => match s.wait(&mut ev, Some(Duration::ZERO)) {
+                Err(e) => assert!(e.raw_os_error().is_some(), "{e}"),
+                Ok(_) => assert!(
+                    select_core::testing::is_open(fd),
+                    "closed socket not refused"
+                ),
+            },
         }
         // unregister still works.
         assert_eq!(s.unregister(fd).unwrap().0, fd);
@@ -251,7 +265,12 @@ fn more_sockets_than_fd_setsize() {
 
 #[test]
 fn waker_ends_a_blocking_wait_and_is_not_an_event() {
-    let mut sel = DefaultSelector::<u8>::new().unwrap();
+    for b in [Backend::Afd, Backend::Select] {
+        waker_on(DefaultSelector::<u8>::with_backend(b).unwrap());
+    }
+}
+
+fn waker_on(mut sel: DefaultSelector<u8>) {
     let (a, b) = tcp_pair();
     sel.register(&b, Interest::READ, 1).unwrap();
     let waker = sel.waker().unwrap();

@@ -1,7 +1,7 @@
 //! A lockstep model of the `Selector` contract on Windows: random sequences of
 //! register / modify / unregister / get_key / write / read / select run on
-//! `SelectSelector` and `DefaultSelector` over real loopback TCP pairs, each step
-//! compared with what a plain model of the registrations and the sockets' state says.
+//! `SelectSelector`, `AfdSelector` and `DefaultSelector` over real loopback TCP pairs,
+//! each step compared with what a plain model of the registrations and the sockets' state says.
 #![cfg(windows)]
 
 use std::collections::btree_map::{BTreeMap, Entry};
@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use select_core::testing::{non_socket_handle, tcp_pair};
-use select_facade::{DefaultSelector, Events, Interest, RawFd, SelectSelector, Selector};
+use select_facade::{
+    AfdSelector, Backend, DefaultSelector, Events, Interest, RawFd, SelectSelector, Selector,
+};
 
 /// Socket pairs in the world.
 const PAIRS: usize = 4;
@@ -215,6 +217,18 @@ proptest! {
     #[test]
     fn select_selector_in_lockstep_with_the_model(ops in proptest::collection::vec(op(), 1..40)) {
         run(SelectSelector::<u32>::new().unwrap(), &ops)?;
+    }
+
+    #[test]
+    fn afd_selector_in_lockstep_with_the_model(ops in proptest::collection::vec(op(), 1..40)) {
+        run(AfdSelector::<u32>::new().unwrap(), &ops)?;
+    }
+
+    #[test]
+    fn default_selector_on_select_in_lockstep_with_the_model(
+        ops in proptest::collection::vec(op(), 1..40)
+    ) {
+        run(DefaultSelector::<u32>::with_backend(Backend::Select).unwrap(), &ops)?;
     }
 
     #[test]

@@ -110,3 +110,29 @@ pub(crate) fn connect_nonblocking(
     }
     Ok(owned)
 }
+
+/// Sets `SO_LINGER` to on with a zero timeout, so that closing `s` resets the
+/// connection (an RST to the peer) instead of a graceful shutdown.
+#[cfg(feature = "testing")]
+pub(crate) fn set_linger_zero(s: RawFd) -> io::Result<()> {
+    let linger = WinSock::LINGER {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: `linger` is a live LINGER and the length given is its size; an invalid
+    // handle is reported as an error, not used.
+    let rc = unsafe {
+        WinSock::setsockopt(
+            s as WinSock::SOCKET,
+            WinSock::SOL_SOCKET,
+            WinSock::SO_LINGER,
+            (&linger as *const WinSock::LINGER).cast(),
+            std::mem::size_of::<WinSock::LINGER>() as i32,
+        )
+    };
+    if rc == WinSock::SOCKET_ERROR {
+        Err(last_socket_error())
+    } else {
+        Ok(())
+    }
+}

@@ -163,6 +163,10 @@ pub enum ClosedFd {
     ReportedAsError,
     /// Nothing is reported (epoll, kqueue: the kernel dropped the registration).
     Silent,
+    /// The fd is reported once as hung up (with its registered READ/WRITE interests),
+    /// then never again (AFD: the pending poll completes with `AFD_POLL_LOCAL_CLOSE`, and
+    /// the registration is dropped).
+    HangupOnce,
 }
 
 impl Capabilities {
@@ -205,6 +209,15 @@ impl Capabilities {
                 owner: Owner::Descriptor,
                 closed_fd: ClosedFd::Silent,
                 per_interest_filters: true,
+                modify_checks_fd: true,
+            },
+            // A poll request per socket handle, completed by the socket's close.
+            Backend::Afd => Capabilities {
+                flags_hangup: true,
+                priority: true,
+                owner: Owner::Descriptor,
+                closed_fd: ClosedFd::HangupOnce,
+                per_interest_filters: false,
                 modify_checks_fd: true,
             },
         }

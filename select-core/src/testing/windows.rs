@@ -38,6 +38,17 @@ pub fn connect_nonblocking(
     crate::sys::connect_nonblocking(addr)
 }
 
+/// Closes `stream` with a reset: `SO_LINGER` on with a zero timeout, then close, so
+/// the peer sees the connection aborted (an RST), not a graceful shutdown.
+///
+/// # Errors
+///
+/// Winsock's error of `setsockopt` (the stream is closed either way).
+pub fn close_with_reset(stream: std::net::TcpStream) -> std::io::Result<()> {
+    let s = crate::Waitable::fileno(&stream)?;
+    crate::sys::set_linger_zero(s)
+}
+
 /// An open handle that is not a socket (a file in the temporary directory, deleted when
 /// the returned `File` is dropped... by the caller's cleanup), as a raw `SOCKET`-sized
 /// number: what a caller who mixed up handles would pass.
