@@ -8,9 +8,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use select_core::__private::check_open;
+use select_core::__private::retry;
+use select_core::__private::FdHasher;
 use select_core::error::{already_registered, closed, invalid_input, not_registered};
-use select_core::retry::{self, InterruptCheck};
-use select_core::{FdHasher, RawFd, Waitable};
+use select_core::InterruptCheck;
+use select_core::{RawFd, Waitable};
 
 use crate::flags::AFD_LOCAL_CLOSE;
 use crate::sys::{self, Device, Entries, OpId, Ops, Port};

@@ -4,7 +4,7 @@ use std::io;
 use std::time::Duration;
 
 use select_core::__private::{BaseSelector, Mechanism, Report, Tag, WaitView};
-use select_core::retry::InterruptCheck;
+use select_core::InterruptCheck;
 use select_core::{Backend, Event, Events, Interest, RawFd};
 
 use crate::afd::{Batch, MAX_MAXEVENTS};

@@ -19,7 +19,8 @@ use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use select_core::{timeout, FdHasher, RawFd};
+use select_core::__private::FdHasher;
+use select_core::{timeout, RawFd};
 use windows_sys::Wdk::Foundation::OBJECT_ATTRIBUTES;
 use windows_sys::Wdk::Storage::FileSystem::{NtCancelIoFileEx, NtCreateFile, FILE_OPEN};
 use windows_sys::Wdk::System::IO::NtDeviceIoControlFile;

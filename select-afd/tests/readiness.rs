@@ -11,6 +11,16 @@ use std::time::{Duration, Instant};
 use select_afd::{Afd, AfdFlags, AfdSelector, Events, Interest, Selector};
 use select_core::testing::{close_with_reset, connect_nonblocking, send_oob, tcp_pair};
 
+/// One test at a time in this file: the cases close sockets and look at what is then
+/// reported under the closed handle's number, which Windows hands out again at once, so
+/// a socket another test opened meanwhile could take it.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 const LONG: Option<Duration> = Some(Duration::from_secs(5));
 const ZERO: Option<Duration> = Some(Duration::ZERO);
 
@@ -29,6 +39,7 @@ fn closed_port() -> SocketAddrV4 {
 
 #[test]
 fn a_pending_connection_makes_the_listener_readable() {
+    let _serial = serial();
     let afd = Afd::new().unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     afd.register(&listener, AfdFlags::EPOLLIN).unwrap();
@@ -46,6 +57,7 @@ fn a_pending_connection_makes_the_listener_readable() {
 
 #[test]
 fn data_makes_a_socket_readable_and_an_idle_one_is_writable() {
+    let _serial = serial();
     let afd = Afd::new().unwrap();
     let (mut client, server) = tcp_pair();
     afd.register(&server, AfdFlags::REGISTER_DEFAULT).unwrap();
@@ -68,6 +80,7 @@ fn data_makes_a_socket_readable_and_an_idle_one_is_writable() {
 
 #[test]
 fn urgent_data_is_epollpri_and_priority() {
+    let _serial = serial();
     let afd = Afd::new().unwrap();
     let (client, server) = tcp_pair();
     afd.register(&server, AfdFlags::EPOLLPRI).unwrap();
@@ -89,6 +102,7 @@ fn urgent_data_is_epollpri_and_priority() {
 
 #[test]
 fn the_peers_shutdown_is_readable_with_rdhup() {
+    let _serial = serial();
     let afd = Afd::new().unwrap();
     let (client, server) = tcp_pair();
     afd.register(&server, AfdFlags::EPOLLIN | AfdFlags::EPOLLRDHUP)
@@ -116,6 +130,7 @@ fn the_peers_shutdown_is_readable_with_rdhup() {
 
 #[test]
 fn a_reset_is_a_hangup() {
+    let _serial = serial();
     let afd = Afd::new().unwrap();
     let (client, server) = tcp_pair();
     afd.register(&server, AfdFlags::EPOLLOUT).unwrap();
@@ -151,6 +166,7 @@ fn a_reset_is_a_hangup() {
 
 #[test]
 fn a_socket_closed_while_registered_is_reported_once_then_forgotten() {
+    let _serial = serial();
     let afd = Afd::new().unwrap();
     let (_client, server) = tcp_pair();
     let n = fd(&server);
@@ -179,6 +195,7 @@ fn a_socket_closed_while_registered_is_reported_once_then_forgotten() {
 
 #[test]
 fn a_socket_closed_between_waits_is_reported_once_too() {
+    let _serial = serial();
     // Reported (level-triggered re-arm due), then closed before the next wait.
     let afd = Afd::new().unwrap();
     let (_client, server) = tcp_pair();
@@ -192,6 +209,7 @@ fn a_socket_closed_between_waits_is_reported_once_too() {
 
 #[test]
 fn a_failed_connect_is_writable_with_an_error_at_once() {
+    let _serial = serial();
     let afd = Afd::new().unwrap();
     let sock = connect_nonblocking(closed_port()).unwrap();
     afd.register(&sock, AfdFlags::EPOLLOUT).unwrap();
@@ -223,6 +241,7 @@ fn a_failed_connect_is_writable_with_an_error_at_once() {
 
 #[test]
 fn one_shot_reports_once_until_modified() {
+    let _serial = serial();
     let afd = Afd::new().unwrap();
     let (_client, server) = tcp_pair();
     let n = fd(&server);
@@ -245,6 +264,7 @@ fn one_shot_reports_once_until_modified() {
 
 #[test]
 fn more_ready_than_maxevents_take_turns() {
+    let _serial = serial();
     let afd = Afd::new().unwrap();
     let pairs: Vec<_> = (0..3).map(|_| tcp_pair()).collect();
     for (_, s) in &pairs {
