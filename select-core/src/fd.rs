@@ -28,7 +28,7 @@ pub type RawFd = std::os::windows::io::RawSocket;
 /// for [`RawFd`] (`i32`), for [`BorrowedFd`] and [`OwnedFd`], for every fd-holding type of
 /// the standard library (files, pipes, sockets, child stdio, std streams), and through
 /// `&T`, `&mut T`, `Box<T>`, `Rc<T>` and `Arc<T>`. A type of your own that implements
-/// [`AsFd`](std::os::fd::AsFd) can be passed as `x.as_fd()`.
+/// `AsFd` (Unix) can be passed as `x.as_fd()`.
 ///
 /// Lists of mixed kinds are written as `&[&dyn Waitable]`.
 ///

@@ -6,8 +6,8 @@
 //! written here are the rules of all of them:
 //!
 //! * **Waitable objects** ([`Waitable`]): a raw fd integer or anything that owns or
-//!   borrows an fd (files, pipes, sockets, [`BorrowedFd`](std::os::fd::BorrowedFd),
-//!   [`OwnedFd`](std::os::fd::OwnedFd)), as Python accepts an `int` or any object with
+//!   borrows an fd (files, pipes, sockets, `BorrowedFd`,
+//!   `OwnedFd`), as Python accepts an `int` or any object with
 //!   `fileno()`. A negative fd is refused with [`ErrorKind::InvalidInput`](std::io::ErrorKind).
 //! * **Timeouts** ([`timeout`]): every wait takes `Option<Duration>`; `None` blocks, zero
 //!   polls, anything else is rounded **up** to the syscall's resolution so a wait never

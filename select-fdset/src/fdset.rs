@@ -27,7 +27,7 @@ pub(crate) use imp::{kernel_select, Bounds, Found, Span, WorkSet};
 /// # Platforms
 ///
 /// On Unix, a bit set: bit `fd % W` of word `fd / W`, where the word is the C library's
-/// `fd_mask` ([`Word`](crate::Word): `long` on Linux, FreeBSD, DragonFly, illumos and
+/// `fd_mask` (`Word`: `long` on Linux, FreeBSD, DragonFly, illumos and
 /// Solaris; 32 bits on macOS, NetBSD and OpenBSD) of `W` bits. Up to `FD_SETSIZE` fds
 /// (1024 on Linux, macOS, FreeBSD and OpenBSD; 256 on NetBSD; 65536 on 64-bit illumos and
 /// Solaris, an 8 KiB value there) fit in the value itself, without a heap allocation,
