@@ -328,6 +328,10 @@ impl Device {
     /// (`CreateIoCompletionPort`); completing requests do not signal the handle
     /// (`FILE_SKIP_SET_EVENT_ON_HANDLE`), as nobody waits on it.
     pub(crate) fn open(port: &Port) -> io::Result<Device> {
+        // The fault seam (`--cfg select_faults`): a machine without the device, for the
+        // facade's fallback test.
+        #[cfg(select_faults)]
+        select_core::fault::errno_at("NtCreateFile(\\Device\\Afd)")?;
         let name: Vec<u16> = DEVICE_NAME.encode_utf16().collect();
         let bytes = (name.len() * size_of::<u16>()) as u16;
         let name = UNICODE_STRING {
@@ -365,12 +369,9 @@ impl Device {
                 0,
             )
         };
+        // The system's error as it is (its code is what callers match on).
         if status != STATUS_SUCCESS {
-            let e = nt_error(status);
-            return Err(io::Error::new(
-                e.kind(),
-                format!("cannot open {DEVICE_NAME}: {e}"),
-            ));
+            return Err(nt_error(status));
         }
         let device = Device {
             handle: own(handle)?,
@@ -503,6 +504,9 @@ impl Device {
 /// Winsock's error: `WSAENOTSOCK` (10038) for a closed socket or another kind of
 /// handle, `WSAEOPNOTSUPP` where a layered provider refuses the query.
 pub(crate) fn base_socket(s: RawFd) -> io::Result<RawFd> {
+    // The fault seam (`--cfg select_faults`): a layered provider that refuses the query.
+    #[cfg(select_faults)]
+    select_core::fault::errno_at("WSAIoctl(SIO_BASE_HANDLE)")?;
     let mut base: SOCKET = 0;
     let mut bytes = 0u32;
     // SAFETY: the output buffer is `base`, a live SOCKET whose size is passed; no
