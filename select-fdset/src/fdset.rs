@@ -123,6 +123,22 @@ impl FdSet {
         self.repr.insert(fd)
     }
 
+    /// [`insert`](FdSet::insert) of an fd the caller has checked (the selector's, whose
+    /// skeleton refused bad fds before): no check, inlined whole into the register path.
+    #[cfg(unix)]
+    #[inline(always)]
+    pub(crate) fn insert_checked(&mut self, fd: RawFd) -> io::Result<bool> {
+        self.repr.insert(fd)
+    }
+
+    /// [`remove`](FdSet::remove) of an fd the caller has checked, as
+    /// [`insert_checked`](FdSet::insert_checked).
+    #[cfg(unix)]
+    #[inline(always)]
+    pub(crate) fn remove_checked(&mut self, fd: RawFd) -> bool {
+        self.repr.remove(fd)
+    }
+
     /// Removes `fd`; returns whether it was present (`FD_CLR`). On Windows the last
     /// socket takes its place (order inside the set carries no meaning).
     ///

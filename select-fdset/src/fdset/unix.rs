@@ -28,14 +28,14 @@ enum Storage {
 }
 
 impl Storage {
-    #[inline]
+    #[inline(always)]
     fn words(&self) -> &[Word] {
         match self {
             Storage::Inline(a) => a,
             Storage::Heap(b) => b,
         }
     }
-    #[inline]
+    #[inline(always)]
     fn words_mut(&mut self) -> &mut [Word] {
         match self {
             Storage::Inline(a) => a,
@@ -74,7 +74,7 @@ impl Repr {
         self.ensure_words(word + 1)
     }
 
-    #[inline]
+    #[inline(always)]
     fn ensure_words(&mut self, need: usize) -> io::Result<()> {
         if need <= self.storage.words().len() {
             return Ok(());
@@ -100,7 +100,7 @@ impl Repr {
         Ok(())
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn insert(&mut self, fd: RawFd) -> io::Result<bool> {
         let (word, bit) = position(fd);
         if word >= self.storage.words().len() {
@@ -118,7 +118,7 @@ impl Repr {
         Ok(true)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn remove(&mut self, fd: RawFd) -> bool {
         let (word, bit) = position(fd);
         let Some(w) = self.storage.words_mut().get_mut(word) else {
@@ -234,7 +234,7 @@ impl FdSet {
 }
 
 /// Word index and bit mask of a non-negative fd.
-#[inline]
+#[inline(always)]
 fn position(fd: RawFd) -> (usize, Word) {
     let fd = fd as usize;
     (fd / BITS, 1 << (fd % BITS))

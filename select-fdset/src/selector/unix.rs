@@ -165,14 +165,14 @@ fn apply(master: &mut [FdSet; 3], fd: RawFd, old: Interest, new: Interest) -> io
     if add != 0 {
         for (set, interest) in master.iter_mut().zip(SETS) {
             if add & interest.bits() != 0 {
-                set.insert(fd)?;
+                set.insert_checked(fd)?;
             }
         }
     }
     if del != 0 {
         for (set, interest) in master.iter_mut().zip(SETS) {
             if del & interest.bits() != 0 {
-                set.remove(fd)?;
+                set.remove_checked(fd);
             }
         }
     }
