@@ -122,11 +122,29 @@ fn ten_thousand_ready_fds_none_lost() {
     on("poll", PollSelector::new().unwrap(), &fds);
     #[cfg(has_epoll)]
     on("epoll", select_facade::EpollSelector::new().unwrap(), &fds);
+    // libkqueue (kqueue emulated on Linux) returns at most 512 events per kevent call
+    // whatever the caller asks (select-kqueue's NOTES.md, item 8), so no rotation can
+    // reach every ready fd in ceil(ready / capacity) waits there; the BSD kernels can.
+    let libkqueue = cfg!(any(target_os = "linux", target_os = "android"));
+    let skip_libkqueue = |name: &str| {
+        select_core::testing::skip(&format!(
+            "{name}: libkqueue's 512 events per call (NOTES item 8)"
+        ));
+    };
     #[cfg(has_kqueue)]
-    on(
-        "kqueue",
-        select_facade::KqueueSelector::new().unwrap(),
-        &fds,
-    );
-    on("default", DefaultSelector::new().unwrap(), &fds);
+    if libkqueue {
+        skip_libkqueue("kqueue");
+    } else {
+        on(
+            "kqueue",
+            select_facade::KqueueSelector::new().unwrap(),
+            &fds,
+        );
+    }
+    let default = DefaultSelector::new().unwrap();
+    if libkqueue && default.backend() == select_facade::Backend::Kqueue {
+        skip_libkqueue("default");
+    } else {
+        on("default", default, &fds);
+    }
 }

@@ -88,8 +88,24 @@ fn reused_number<S: Selector<Data = &'static str>>(
     drop(old_r);
 }
 
-fn each_case<S: Selector<Data = &'static str>>(name: &str, make: impl Fn() -> S, hint: RawFd) {
+/// Both cases on selectors from `make`; `backend` is theirs.
+fn each_case<S: Selector<Data = &'static str>>(
+    name: &str,
+    backend: Backend,
+    make: impl Fn() -> S,
+    hint: RawFd,
+) {
     reused_number(name, make(), Interest::WRITE, hint);
+    // libkqueue (kqueue emulated on Linux) keeps the closed number's filter, as epoll
+    // keeps its entry, and a new EV_ADD for READ at that number takes it over, still
+    // watching the old file (select-kqueue's NOTES.md, item 9). The BSD kernels drop a
+    // number's filters when it is closed.
+    if backend == Backend::Kqueue && cfg!(any(target_os = "linux", target_os = "android")) {
+        select_core::testing::skip(&format!(
+            "{name}: READ | WRITE at a reused number is libkqueue's deviation (NOTES item 9)"
+        ));
+        return;
+    }
     reused_number(name, make(), Interest::READ | Interest::WRITE, hint + 150);
 }
 
@@ -111,11 +127,18 @@ fn every_backend_through_default_selector() {
         let hint = 2_000 + 300 * i as RawFd;
         each_case(
             &b.to_string(),
+            b,
             || DefaultSelector::with_backend(b).unwrap(),
             hint,
         );
     }
-    each_case("default", || DefaultSelector::new().unwrap(), 1_700);
+    let default = DefaultSelector::<()>::new().unwrap().backend();
+    each_case(
+        "default",
+        default,
+        || DefaultSelector::new().unwrap(),
+        1_700,
+    );
 }
 
 #[cfg(has_epoll)]
@@ -127,6 +150,7 @@ fn every_backend_through_default_selector() {
 fn epoll_selector() {
     each_case(
         "EpollSelector",
+        Backend::Epoll,
         || select_facade::EpollSelector::new().unwrap(),
         1_100,
     );
@@ -137,6 +161,7 @@ fn epoll_selector() {
 fn kqueue_selector() {
     each_case(
         "KqueueSelector",
+        Backend::Kqueue,
         || select_facade::KqueueSelector::new().unwrap(),
         1_400,
     );
