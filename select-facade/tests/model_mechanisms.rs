@@ -554,6 +554,8 @@ mod kqueue_model {
                     let fd = e.ident() as RawFd;
                     let r = e.filter() == KQ_FILTER_READ;
                     let reader = World::role(w.slot_of(fd).unwrap()) == common::Role::Reader;
+                    // `Data` is the platform's type (isize or i64).
+                    #[allow(clippy::unnecessary_cast)]
                     let data = if r && reader { e.data() as i64 } else { -1 };
                     (fd, r, e.flags() & KQ_EV_EOF != 0, data)
                 })
