@@ -817,6 +817,9 @@ const INSTANCES: usize = 3;
 /// differences needs more pairs to resolve its ns targets than the waits' ratios do.
 /// Each churn repetition is short (a few ms), so this adds a few seconds.
 const CHURN_REPS_FACTOR: usize = 5;
+/// Calls per repetition of the churn groups' per-call pairing
+/// ([`measure::paired_calls`]): about 3 ms of `epoll_ctl` pairs.
+const CHURN_PAIRED_CALLS: usize = 1000;
 /// Sizes of mio's edge-triggered row.
 const EDGE_NS: [usize; 2] = [10, 1000];
 
@@ -892,8 +895,17 @@ fn run_axes(
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| format!("{label}: {e}"))?;
             let mut cases = rotating(builds);
-            let samples =
+            let mut samples =
                 measure::run(&mut cases, churn_plan, |r, rs| progress.show(&label, r, rs));
+            // The ns added: per call, paired call by call (the batches' differences
+            // carry the kernel's RCU bursts, of ±50 ns and more per pair).
+            measure::paired_calls(
+                &mut cases,
+                &mut samples,
+                churn_plan.reps,
+                CHURN_PAIRED_CALLS,
+                |_, _| {},
+            );
             churn.push((col, n as f64, samples));
         }
     }
