@@ -35,15 +35,6 @@ use crate::measure::{self, Paired};
 /// Bytes per message.
 pub const MSG: usize = 32;
 
-/// Connections per server in the report.
-pub const CONNECTIONS: usize = 1000;
-
-/// How long the client drives one server in one repetition of the report.
-pub const WINDOW: Duration = Duration::from_millis(500);
-
-/// The report's repetitions at most (each runs both servers for one [`WINDOW`]).
-pub const REPS: usize = 21;
-
 /// How long the client waits for an echo before it calls the server stalled.
 const STALL: Duration = Duration::from_secs(5);
 
