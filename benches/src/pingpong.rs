@@ -18,7 +18,11 @@
 //! measurement and sleeps in its wait while the other server's window runs.
 //!
 //! The figure is messages echoed per second of wall-clock time (two threads take part,
-//! so the thread CPU clock of the other groups does not apply).
+//! so the thread CPU clock of the other groups does not apply). Beside it, the server
+//! thread's CPU time per message echoed in each round (asked over a control connection
+//! between rounds, so nothing is added to the loop): the part of the work that differs
+//! between the two servers, and less at the mercy of the CPU share the threads get on a
+//! shared machine.
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -31,6 +35,7 @@ use select_core::{Events, Interest, Selector};
 use select_facade::DefaultSelector;
 
 use crate::measure::{self, Paired};
+use crate::raw::thread_cpu_time;
 
 /// Bytes per message.
 pub const MSG: usize = 32;
@@ -186,15 +191,49 @@ fn echo(conn: &mut TcpStream) -> io::Result<usize> {
     Ok(got)
 }
 
-/// The echo loop over `conns` until the control connection (token `conns.len()`)
-/// becomes readable; returns the bytes echoed.
-fn serve<R: Readiness>(poller: &mut R, conns: &mut [TcpStream]) -> io::Result<u64> {
-    let ctl = conns.len();
+/// A request on the control connection: the server's thread CPU time, as 8 bytes.
+const ASK_CPU: u8 = b'c';
+/// A request on the control connection: stop.
+const STOP: u8 = b's';
+
+/// The requests waiting on the control connection `ctl`, each answered (the CPU time)
+/// or noted (stop, returned as `true`).
+fn control(ctl: &mut TcpStream) -> io::Result<bool> {
+    let mut stop = false;
+    let mut buf = [0u8; 16];
+    loop {
+        let k = match ctl.read(&mut buf) {
+            Ok(0) => return Ok(true),
+            Ok(k) => k,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(stop),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        for &req in &buf[..k] {
+            match req {
+                ASK_CPU => {
+                    let ns = thread_cpu_time().as_nanos() as u64;
+                    ctl.write_all(&ns.to_le_bytes())?;
+                }
+                _ => stop = true,
+            }
+        }
+    }
+}
+
+/// The echo loop over `conns` until a stop comes on the control connection `ctl`
+/// (token `conns.len()`); returns the bytes echoed.
+fn serve<R: Readiness>(
+    poller: &mut R,
+    conns: &mut [TcpStream],
+    ctl: &mut TcpStream,
+) -> io::Result<u64> {
+    let ctl_token = conns.len();
     let (mut bytes, mut stop) = (0u64, false);
     while !stop {
         poller.wait(|token| {
-            if token == ctl {
-                stop = true;
+            if token == ctl_token {
+                stop |= control(ctl)?;
             } else {
                 bytes += echo(&mut conns[token])? as u64;
             }
@@ -207,7 +246,7 @@ fn serve<R: Readiness>(poller: &mut R, conns: &mut [TcpStream]) -> io::Result<u6
 /// An echo server on its own thread.
 #[derive(Debug)]
 struct Server {
-    /// The client end of the control connection: a byte on it stops the server.
+    /// The client end of the control connection (blocking): [`ASK_CPU`] and [`STOP`].
     ctl: TcpStream,
     thread: Option<JoinHandle<io::Result<u64>>>,
 }
@@ -220,7 +259,8 @@ impl Server {
         mut conns: Vec<TcpStream>,
         ctl: (TcpStream, TcpStream),
     ) -> io::Result<Server> {
-        let (ctl_client, ctl_server) = ctl;
+        let (ctl_client, mut ctl_server) = ctl;
+        ctl_client.set_nonblocking(false)?;
         let (ready_tx, ready_rx) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("echo server".into())
@@ -243,7 +283,7 @@ impl Server {
                         return Ok(0);
                     }
                 };
-                let bytes = serve(&mut poller, &mut conns);
+                let bytes = serve(&mut poller, &mut conns, &mut ctl_server);
                 drop(ctl_server);
                 bytes
             })?;
@@ -260,13 +300,20 @@ impl Server {
         }
     }
 
+    /// The CPU time the server's thread has used so far.
+    fn cpu(&mut self) -> io::Result<Duration> {
+        self.ctl.write_all(&[ASK_CPU])?;
+        let mut ns = [0u8; 8];
+        self.ctl.read_exact(&mut ns)?;
+        Ok(Duration::from_nanos(u64::from_le_bytes(ns)))
+    }
+
     /// Stops the server; returns the bytes it echoed.
     fn stop(&mut self) -> io::Result<u64> {
         let Some(thread) = self.thread.take() else {
             return Ok(0);
         };
-        // The control socket is non-blocking and empty: one byte fits.
-        self.ctl.write_all(&[1])?;
+        self.ctl.write_all(&[STOP])?;
         thread.join().map_err(|_| panicked())?
     }
 }
@@ -319,12 +366,19 @@ pub struct Round {
     pub elapsed: Duration,
     /// Every echo received and checked, the drain after the window included.
     pub total: u64,
+    /// The CPU time the server's thread used in the round (the drain included).
+    pub server_cpu: Duration,
 }
 
 impl Round {
     /// Messages per second in the window.
     pub fn rate(&self) -> f64 {
         self.messages as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// The server thread's CPU ns per message of the round.
+    pub fn server_ns(&self) -> f64 {
+        self.server_cpu.as_nanos() as f64 / self.total.max(1) as f64
     }
 }
 
@@ -443,6 +497,7 @@ impl Client {
             messages,
             elapsed,
             total: done,
+            server_cpu: Duration::ZERO,
         })
     }
 }
@@ -497,7 +552,9 @@ impl Rig {
     ///
     /// A socket error, an echo that differs from its message, or no echo for 5 s.
     pub fn round(&mut self, window: Duration) -> io::Result<Round> {
-        let r = self.client.round(window)?;
+        let cpu = self.server.cpu()?;
+        let mut r = self.client.round(window)?;
+        r.server_cpu = self.server.cpu()?.saturating_sub(cpu);
         self.checked += r.total;
         Ok(r)
     }
@@ -532,6 +589,8 @@ pub struct EndToEnd {
     /// Median messages/s: `a` DefaultSelector, `b` mio; the ratio and spread of
     /// DefaultSelector / mio per repetition.
     pub paired: Paired,
+    /// The same for the server thread's CPU ns per message (lower is better).
+    pub server_ns: Paired,
     /// Messages echoed and checked by each server in the whole run, warm-up and drains
     /// included: (DefaultSelector, mio).
     pub checked: (u64, u64),
@@ -554,17 +613,37 @@ pub fn run(
     let mut mio = Rig::mio(connections)?;
     ds.round(window / 10)?;
     mio.round(window / 10)?;
+    let (mut ds_ns, mut mio_ns) = (Vec::new(), Vec::new());
     let paired = measure::paired(
         reps,
-        || ds.round(window).map(|r| r.rate()),
-        || mio.round(window).map(|r| r.rate()),
+        || {
+            let r = ds.round(window)?;
+            ds_ns.push(r.server_ns());
+            Ok::<_, io::Error>(r.rate())
+        },
+        || {
+            let r = mio.round(window)?;
+            mio_ns.push(r.server_ns());
+            Ok(r.rate())
+        },
         progress,
     )?;
+    let mut ratios: Vec<f64> = ds_ns.iter().zip(&mio_ns).map(|(a, b)| a / b).collect();
+    let server_ns = Paired {
+        a: measure::median(&mut ds_ns),
+        b: measure::median(&mut mio_ns),
+        spread: (
+            measure::quantile(&mut ratios, 0.25),
+            measure::quantile(&mut ratios, 0.75),
+        ),
+        ratio: measure::median(&mut ratios),
+    };
     Ok(EndToEnd {
         connections,
         window,
         reps: reps.max(1),
         paired,
+        server_ns,
         checked: (ds.finish()?, mio.finish()?),
     })
 }
@@ -580,6 +659,7 @@ mod tests {
         assert!(e.paired.a > 0.0 && e.paired.b > 0.0, "{e:?}");
         assert!(e.checked.0 > 0 && e.checked.1 > 0, "{e:?}");
         assert!(e.paired.ratio.is_finite());
+        assert!(e.server_ns.a > 0.0 && e.server_ns.b > 0.0, "{e:?}");
     }
 
     #[test]
@@ -589,6 +669,10 @@ mod tests {
         // Past the window every connection's message in flight still comes back.
         assert!(r.messages > 0 && r.total == r.messages + 5, "{r:?}");
         assert!(r.elapsed >= Duration::from_millis(50));
+        assert!(
+            r.server_cpu > Duration::ZERO && r.server_ns() > 0.0,
+            "{r:?}"
+        );
         assert_eq!(rig.finish().unwrap(), r.total);
     }
 }
