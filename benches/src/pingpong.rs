@@ -308,6 +308,19 @@ impl Server {
         Ok(Duration::from_nanos(u64::from_le_bytes(ns)))
     }
 
+    /// The client's error `e`, or the server's if the server stopped on one (the client
+    /// then sees only a closed connection or no echo).
+    fn why(&mut self, e: io::Error) -> io::Error {
+        if !self.thread.as_ref().is_some_and(|t| t.is_finished()) {
+            return e;
+        }
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(Err(server))) => io::Error::new(server.kind(), format!("{server} ({e})")),
+            Some(Err(_)) => panicked(),
+            _ => e,
+        }
+    }
+
     /// Stops the server; returns the bytes it echoed.
     fn stop(&mut self) -> io::Result<u64> {
         let Some(thread) = self.thread.take() else {
@@ -553,7 +566,7 @@ impl Rig {
     /// A socket error, an echo that differs from its message, or no echo for 5 s.
     pub fn round(&mut self, window: Duration) -> io::Result<Round> {
         let cpu = self.server.cpu()?;
-        let mut r = self.client.round(window)?;
+        let mut r = self.client.round(window).map_err(|e| self.server.why(e))?;
         r.server_cpu = self.server.cpu()?.saturating_sub(cpu);
         self.checked += r.total;
         Ok(r)
