@@ -11,6 +11,8 @@
 //! * [`raw`]: the baselines, written directly against libc with buffers allocated up
 //!   front (the package's only `unsafe` code).
 //! * [`measure`]: interleaved repetitions and medians for the report.
+//! * [`pingpong`]: the end-to-end row (`--long`), a loopback echo server with 1,000
+//!   connections on `DefaultSelector` and on mio, driven by the same client.
 //! * [`crossover`]: the sweep over N, ready fraction and churn behind the report's
 //!   decision rules ([`rules`]); [`table`] renders the report's tables.
 //!
@@ -37,6 +39,8 @@ pub mod cpython;
 pub mod crossover;
 pub mod libevent;
 pub mod measure;
+#[cfg(unix)]
+pub mod pingpong;
 pub mod plot;
 #[allow(unsafe_code)]
 pub mod raw;

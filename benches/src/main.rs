@@ -50,12 +50,15 @@ targets; writes SVG plots and one self-contained HTML page.
 
 OPTIONS:
     --long            a longer, more precise run (101 repetitions of 5 ms batches, at
-                      least 128 calls each, and the full crossover grid)
+                      least 128 calls each, and the full crossover grid) with the end-to-end
+                      row: a loopback echo server with 1,000 connections on DefaultSelector
+                      and on mio, messages/s (51 pairs of 200 ms windows, fewer with --reps)
     --reps N          repetitions per group (default 41; the sweep takes a quarter)
     --batch-ms MS     duration of one timed batch in ms (default 2)
     --min-calls N     fewest calls in one timed batch (default 64)
     --only LIST       run only these groups (comma-separated: one_ready, high_fd,
-                      crossover, busy, churn, edge, memory, python); targets of the others
+                      crossover, busy, churn, edge, memory, python, end_to_end (with
+                      --long only)); targets of the others
                       are not checked, and the plots and page are written as
                       *-partial.* unless --svg / --html name them
     --no-python       skip the CPython comparison even if python3 is on PATH
@@ -72,7 +75,7 @@ ENVIRONMENT:
 ";
 
 /// The groups `--only` takes, in the order they run.
-const GROUPS: [&str; 8] = [
+const GROUPS: [&str; 9] = [
     "one_ready",
     "high_fd",
     "crossover",
@@ -81,6 +84,7 @@ const GROUPS: [&str; 8] = [
     "edge",
     "memory",
     "python",
+    "end_to_end",
 ];
 
 #[derive(Debug)]
@@ -298,13 +302,14 @@ fn verdict_lines(checks: &[Check], loads: &Loads, machine: &Machine) -> Vec<Stri
         let load = loads.of(&c.group);
         if let Some(l) = load.filter(|&l| !c.met && high_load(l)) {
             let group = c.group.split(' ').next().unwrap_or("");
+            let long = if group == "end_to_end" { " --long" } else { "" };
             out.push(format!(
                 "         load {l:.2} on {} CPUs during {}: the load is the likely cause;",
                 machine.cpus, c.group
             ));
             out.push(format!(
                 "         rerun idle (load < {:.1}): cargo run --release -p select-benches -- \
-                 --only {group}",
+                 --only {group}{long}",
                 0.75 * machine.cpus as f64
             ));
         }
@@ -1076,6 +1081,104 @@ fn python_table(rows: &[PyRow], mem: Option<(f64, f64)>, version: &str) -> Table
     t
 }
 
+/// Connections per server in the end-to-end row.
+const E2E_CONNECTIONS: usize = 1000;
+/// How long the client drives one server in one repetition of the end-to-end row.
+const E2E_WINDOW: Duration = Duration::from_millis(200);
+/// Repetitions of the end-to-end row at most (fewer if `--reps` asks for fewer): each
+/// runs both servers for one window, so 51 take about 21 s. Many short pairs rather
+/// than a few long ones: on a shared machine a pair's ratio moves with the CPU share the
+/// two threads get, and the median of many pairs rests less on a few disturbed ones.
+const E2E_REPS: usize = 51;
+
+/// The end-to-end row's table and target.
+struct EndToEndOut {
+    table: Table,
+    check: Check,
+}
+
+/// The end-to-end row (DESIGN.md, "end to end (`--long`)"): the echo server with
+/// [`E2E_CONNECTIONS`] connections on DefaultSelector and on mio, messages/s.
+#[cfg(unix)]
+fn run_end_to_end(
+    plan: Plan,
+    picked: &str,
+    progress: &mut Progress,
+) -> Result<EndToEndOut, String> {
+    use select_benches::pingpong;
+    const LABEL: &str = "end_to_end";
+    let reps = plan.reps.min(E2E_REPS);
+    let e = pingpong::run(E2E_CONNECTIONS, E2E_WINDOW, reps, |r, rs| {
+        progress.show(LABEL, r, rs)
+    })
+    .map_err(|e| format!("{LABEL}: {e}"))?;
+    let p = e.paired;
+    let (lo, hi) = p.spread;
+    let rate = |r: f64| format!("{:.0} k", r / 1000.0);
+    let mut t = Table::new(
+        format!(
+            "end to end: a loopback TCP echo server on one thread, {} connections, one \
+             {}-byte message in flight on each: messages/s (wall clock) and the server thread's \
+             CPU time per message, each with DefaultSelector / mio, the median of the \
+             per-repetition ratios (25th–75th percentile)",
+            e.connections,
+            pingpong::MSG
+        ),
+        vec![
+            "server".into(),
+            "messages/s".into(),
+            "/ mio".into(),
+            "server CPU per message".into(),
+            "/ mio".into(),
+        ],
+    );
+    let c = e.server_ns;
+    t.rows.push(vec![
+        format!("DefaultSelector ({picked})"),
+        rate(p.a),
+        format!("{:.2}x {lo:.2}–{hi:.2}", p.ratio),
+        fmt_ns(c.a),
+        format!("{:.2}x {:.2}–{:.2}", c.ratio, c.spread.0, c.spread.1),
+    ]);
+    t.rows.push(vec![
+        "mio".into(),
+        rate(p.b),
+        "—".into(),
+        fmt_ns(c.b),
+        "—".into(),
+    ]);
+    t.notes.push(format!(
+        "{} repetitions, each one {} ms window of the same client (mio, on the measuring \
+         thread) against each server, the order alternating; level-triggered \
+         register(READ) + select(None) + ready_keys against mio's READABLE + poll(None), \
+         a read then a write of each message; {} and {} echoes checked byte for byte. The \
+         server's CPU time per message (its thread's clock, read between windows, drain \
+         included; lower is better) is context, not the target: the target is messages/s. \
+         Load average (1 min) after the group: {}.",
+        e.reps,
+        e.window.as_millis(),
+        e.checked.0,
+        e.checked.1,
+        fmt_load(progress.loads.of(LABEL)),
+    ));
+    let check = Check {
+        line: format!(
+            "end to end: DefaultSelector ≥ mio, {} connections: {:.3}x messages/s \
+             ({lo:.3}–{hi:.3})",
+            e.connections, p.ratio
+        ),
+        met: p.ratio >= 1.0,
+        group: LABEL.into(),
+    };
+    Ok(EndToEndOut { table: t, check })
+}
+
+/// The end-to-end row needs Unix sockets and mio's Unix source.
+#[cfg(not(unix))]
+fn run_end_to_end(_: Plan, _: &str, _: &mut Progress) -> Result<EndToEndOut, String> {
+    Err("end_to_end: not on this platform (the echo server is Unix-only)".into())
+}
+
 /// The busy, churn and memory targets of DESIGN.md ("Performance targets").
 fn axis_targets(ax: &AxesOut) -> Vec<Check> {
     let mut out = Vec::new();
@@ -1317,6 +1420,26 @@ fn run(args: Args) -> Result<(), String> {
         (None, false) if !wants("python") => println!("CPython:   not in --only"),
         (None, false) => println!("CPython:   comparison skipped (--no-python)"),
     }
+    let e2e = if !wants("end_to_end") {
+        false
+    } else if !args.long {
+        if partial {
+            println!("skipping end_to_end: it runs only with --long");
+        }
+        false
+    } else if !cfg!(unix) {
+        println!("skipping end_to_end: not on this platform (the echo server is Unix-only)");
+        false
+    } else if !fits(2 * (E2E_CONNECTIONS + 1), limit) {
+        println!(
+            "skipping end_to_end: two servers of {E2E_CONNECTIONS} loopback connections need \
+             more fds than the limit {limit}"
+        );
+        false
+    } else {
+        true
+    };
+    let e2e_reps = if e2e { plan.reps.min(E2E_REPS) } else { 0 };
     let axis_groups = BUSY.len()
         + 2 * CHURN_NS.len() * CHURN_REPS_FACTOR
         + EDGE_NS.len()
@@ -1326,7 +1449,9 @@ fn run(args: Args) -> Result<(), String> {
             0
         };
     let mut progress = Progress {
-        total: (ns.len() + fds.len() + axis_groups) * plan.reps + grid.len() * sweep_plan.reps,
+        total: (ns.len() + fds.len() + axis_groups) * plan.reps
+            + grid.len() * sweep_plan.reps
+            + e2e_reps,
         done: 0,
         start: Instant::now(),
         loads: Loads::default(),
@@ -1356,6 +1481,11 @@ fn run(args: Args) -> Result<(), String> {
         run_python(plan, &mut progress)?
     } else {
         (Vec::new(), None)
+    };
+    let end_to_end = if e2e {
+        Some(run_end_to_end(plan, &picked, &mut progress)?)
+    } else {
+        None
     };
     progress.finish();
     let elapsed = progress.start.elapsed();
@@ -1428,8 +1558,16 @@ fn run(args: Args) -> Result<(), String> {
     if !py_table.is_empty() {
         println!("{}", py_table.text());
     }
+    if let Some(e) = &end_to_end {
+        println!("{}", e.table.text());
+    }
     let mut checks = targets(&one_ready);
     checks.extend(axis_targets(&ax));
+    let (e2e_table, e2e_check) = match end_to_end {
+        Some(e) => (Some(e.table), Some(e.check)),
+        None => (None, None),
+    };
+    checks.extend(e2e_check);
     let verdicts = verdict_lines(&checks, &loads, &machine);
     for l in &verdicts {
         println!("{l}");
@@ -1534,6 +1672,7 @@ fn run(args: Args) -> Result<(), String> {
         tables.push(memory_table(&ax.memory));
     }
     tables.push(py_table);
+    tables.extend(e2e_table);
     tables.retain(|t| !t.is_empty());
 
     let html = args.html.unwrap_or_else(|| {

@@ -281,10 +281,60 @@ fn time_call(case: &mut Case<'_>) -> f64 {
     start.elapsed().as_nanos() as f64
 }
 
+/// The result of [`paired`]: two contenders measured in alternating pairs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paired {
+    /// The median of the first contender's figures.
+    pub a: f64,
+    /// The median of the second contender's figures.
+    pub b: f64,
+    /// The median over the repetitions of (a / b within the repetition).
+    pub ratio: f64,
+    /// The 25th and 75th percentiles of those paired ratios.
+    pub spread: (f64, f64),
+}
+
+/// Two contenders, each a closure returning one figure (ns per call, messages per
+/// second, ...), measured in `reps` pairs, the order alternating (`a` first in even
+/// repetitions, `b` first in odd ones), so that machine noise during a pair hits both;
+/// `progress(done, total)` after every pair.
+///
+/// # Errors
+///
+/// The first error of either closure.
+pub fn paired<E>(
+    reps: usize,
+    mut a: impl FnMut() -> Result<f64, E>,
+    mut b: impl FnMut() -> Result<f64, E>,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Paired, E> {
+    let reps = reps.max(1);
+    let (mut xs, mut ys, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for rep in 0..reps {
+        let (x, y) = if rep % 2 == 0 {
+            let x = a()?;
+            (x, b()?)
+        } else {
+            let y = b()?;
+            (a()?, y)
+        };
+        xs.push(x);
+        ys.push(y);
+        ratios.push(x / y);
+        progress(rep + 1, reps);
+    }
+    Ok(Paired {
+        a: median(&mut xs),
+        b: median(&mut ys),
+        spread: (quantile(&mut ratios, 0.25), quantile(&mut ratios, 0.75)),
+        ratio: median(&mut ratios),
+    })
+}
+
 /// Ours against another process's batches (CPython): in each repetition one batch of
 /// `case` and one batch of `other(calls)` (which returns its own ns per call), order
-/// alternating. Returns (our median ns, their median ns, median of their/our per
-/// repetition, its 25th-75th percentiles).
+/// alternating ([`paired`]). Returns (our median ns, their median ns, median of
+/// their/our per repetition, its 25th-75th percentiles).
 ///
 /// # Errors
 ///
@@ -293,38 +343,23 @@ pub fn versus(
     case: &mut Case<'_>,
     plan: Plan,
     mut other: impl FnMut(u64) -> std::io::Result<f64>,
-    mut progress: impl FnMut(usize, usize),
+    progress: impl FnMut(usize, usize),
 ) -> std::io::Result<(f64, f64, f64, (f64, f64))> {
     let ours_iters = calibrate(case, plan.batch).max(plan.min_calls);
     let per = other(16)?.max(1.0);
     let their_iters = ((plan.batch.as_nanos() as f64 / per) as u64).max(16);
-    let reps = plan.reps.max(1);
-    let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for rep in 0..reps {
-        let (o, t) = if rep % 2 == 0 {
-            let o = time_batch(case, ours_iters);
-            (o, other(their_iters)?)
-        } else {
-            let t = other(their_iters)?;
-            (time_batch(case, ours_iters), t)
-        };
-        ours.push(o);
-        theirs.push(t);
-        ratios.push(t / o);
-        progress(rep + 1, reps);
-    }
-    let spread = (quantile(&mut ratios, 0.25), quantile(&mut ratios, 0.75));
-    Ok((
-        median(&mut ours),
-        median(&mut theirs),
-        median(&mut ratios),
-        spread,
-    ))
+    let p = paired(
+        plan.reps,
+        || other(their_iters),
+        || Ok(time_batch(case, ours_iters)),
+        progress,
+    )?;
+    Ok((p.b, p.a, p.ratio, p.spread))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{interquartile_mean, median, quantile};
+    use super::{interquartile_mean, median, paired, quantile};
 
     #[test]
     fn median_of_odd_and_even() {
@@ -342,5 +377,26 @@ mod tests {
         assert_eq!(interquartile_mean(&mut v), 4.5);
         assert_eq!(interquartile_mean(&mut [7.0]), 7.0);
         assert_eq!(interquartile_mean(&mut [1.0, 3.0]), 2.0);
+    }
+
+    #[test]
+    fn paired_alternates_and_takes_ratios() {
+        let mut order = Vec::new();
+        let order = std::cell::RefCell::new(&mut order);
+        let p = paired::<()>(
+            4,
+            || {
+                order.borrow_mut().push('a');
+                Ok(2.0)
+            },
+            || {
+                order.borrow_mut().push('b');
+                Ok(4.0)
+            },
+            |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(order.borrow().iter().collect::<String>(), "abbaabba");
+        assert_eq!((p.a, p.b, p.ratio, p.spread), (2.0, 4.0, 0.5, (0.5, 0.5)));
     }
 }
