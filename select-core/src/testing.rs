@@ -198,6 +198,60 @@ impl SignalStorm {
     }
 }
 
+/// What a call made under a [`SignalStorm`] returned ([`under_signal_storm`]), how long
+/// it took and how many signals the storm sent.
+#[derive(Debug)]
+pub struct Stormed<T> {
+    /// What the call returned.
+    pub value: T,
+    /// How long the call took (the storm was already running when it began).
+    pub took: Duration,
+    /// How many signals the storm sent, from before the call began to after it returned.
+    pub sent: usize,
+}
+
+/// Runs `call` on this thread while a [`SignalStorm`] signals it every `interval`, and
+/// stops the storm once it returns.
+///
+/// ```
+/// use std::time::Duration;
+/// use select_core::testing::under_signal_storm;
+///
+/// let s = under_signal_storm(Duration::from_micros(200), || {
+///     std::thread::sleep(Duration::from_millis(20)); // std's sleep resumes after EINTR
+/// });
+/// s.assert_waited_out(Duration::from_millis(20), Duration::from_secs(5), 0);
+/// ```
+///
+/// # Panics
+///
+/// If the storm cannot start (`sigaction(2)` fails).
+pub fn under_signal_storm<T>(interval: Duration, call: impl FnOnce() -> T) -> Stormed<T> {
+    let storm = SignalStorm::start(interval).expect("start a signal storm");
+    let start = Instant::now();
+    let value = call();
+    let took = start.elapsed();
+    let sent = storm.stop();
+    Stormed { value, took, sent }
+}
+
+impl<T> Stormed<T> {
+    /// Asserts that the call waited out its whole `timeout` despite the signals (PEP 475:
+    /// an interrupted wait resumes with the time left) but returned before `under` had
+    /// passed, and that the storm sent more than `more_than` signals meanwhile.
+    ///
+    /// # Panics
+    ///
+    /// If any of the three does not hold.
+    #[track_caller]
+    pub fn assert_waited_out(&self, timeout: Duration, under: Duration, more_than: usize) {
+        let (took, sent) = (self.took, self.sent);
+        assert!(sent > more_than, "the storm sent only {sent} signals");
+        assert!(took >= timeout, "returned early, after {took:?}");
+        assert!(took < under, "overshot: {took:?}");
+    }
+}
+
 /// A thread that signals the thread which started it, tied to that thread: not `Send`
 /// or `Sync`, stopped and joined when dropped or stopped and, should its owner be
 /// forgotten (`mem::forget`, a leak), when the target thread exits, before the thread

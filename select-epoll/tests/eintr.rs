@@ -4,12 +4,15 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
-use select_core::testing::SignalStorm;
+use select_core::testing::under_signal_storm;
 use select_core::{Events, Interest, Selector};
 use select_epoll::{Epoll, EpollFlags, EpollSelector};
+
+const STORM: Duration = Duration::from_micros(500);
+const TIMEOUT: Duration = Duration::from_millis(200);
 
 #[test]
 #[cfg_attr(
@@ -20,18 +23,9 @@ fn storm_during_a_200ms_wait() {
     let ep = Epoll::new().unwrap();
     let (r, _w) = pipe();
     ep.register(&r, EpollFlags::EPOLLIN).unwrap();
-    let storm = SignalStorm::start(Duration::from_micros(500)).unwrap();
-    let start = Instant::now();
-    let got = ep.poll(Some(Duration::from_millis(200)), -1).unwrap();
-    let took = start.elapsed();
-    let sent = storm.stop();
-    assert!(got.is_empty());
-    assert!(sent > 10, "only {sent} signals");
-    assert!(
-        took >= Duration::from_millis(200),
-        "returned early: {took:?}"
-    );
-    assert!(took < SOON, "{took:?}");
+    let s = under_signal_storm(STORM, || ep.poll(Some(TIMEOUT), -1).unwrap());
+    assert!(s.value.is_empty());
+    s.assert_waited_out(TIMEOUT, SOON, 10);
 }
 
 #[test]
@@ -43,14 +37,16 @@ fn storm_during_a_blocking_wait_ended_by_data() {
     let ep = Epoll::new().unwrap();
     let (r, w) = pipe();
     ep.register(&r, EpollFlags::EPOLLIN).unwrap();
-    let storm = SignalStorm::start(Duration::from_micros(500)).unwrap();
-    let writer = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(100));
-        write_byte(&w);
-        w
+    let s = under_signal_storm(STORM, || {
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            write_byte(&w);
+            w
+        });
+        (ep.poll(None, -1).unwrap(), writer)
     });
-    let got = ep.poll(None, -1).unwrap();
-    assert!(storm.stop() > 0);
+    let (got, writer) = s.value;
+    assert!(s.sent > 0);
     assert_eq!(got.len(), 1);
     drop(writer.join().unwrap());
 }
@@ -65,16 +61,7 @@ fn storm_during_a_selector_wait() {
     let (r, _w) = pipe();
     sel.register(&r, Interest::READ, ()).unwrap();
     let mut events = Events::with_capacity(4);
-    let storm = SignalStorm::start(Duration::from_micros(500)).unwrap();
-    let start = Instant::now();
-    let n = sel
-        .select(&mut events, Some(Duration::from_millis(200)))
-        .unwrap();
-    let took = start.elapsed();
-    assert!(storm.stop() > 0);
-    assert_eq!(n, 0);
-    assert!(
-        took >= Duration::from_millis(200) && took < SOON,
-        "{took:?}"
-    );
+    let s = under_signal_storm(STORM, || sel.select(&mut events, Some(TIMEOUT)).unwrap());
+    assert_eq!(s.value, 0);
+    s.assert_waited_out(TIMEOUT, SOON, 0);
 }
