@@ -11,8 +11,6 @@ use common::*;
 use select_core::{Events, Interest, Selector};
 use select_epoll::{Epoll, EpollFlags, EpollSelector};
 
-const NOW: Option<Duration> = Some(Duration::ZERO);
-
 #[test]
 fn events_outlive_the_registered_number() {
     let ep = Epoll::new().unwrap();

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::*;
 use select_core::testing::under_signal_storm;
 use select_core::{Events, Interest, Selector};
-use select_epoll::{Epoll, EpollFlags, EpollSelector};
+use select_epoll::EpollSelector;
 
 const STORM: Duration = Duration::from_micros(500);
 const TIMEOUT: Duration = Duration::from_millis(200);
@@ -20,9 +20,7 @@ const TIMEOUT: Duration = Duration::from_millis(200);
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn storm_during_a_200ms_wait() {
-    let ep = Epoll::new().unwrap();
-    let (r, _w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, _r, _w) = epoll_on_reader();
     let s = under_signal_storm(STORM, || ep.poll(Some(TIMEOUT), -1).unwrap());
     assert!(s.value.is_empty());
     s.assert_waited_out(TIMEOUT, SOON, 10);
@@ -34,9 +32,7 @@ fn storm_during_a_200ms_wait() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn storm_during_a_blocking_wait_ended_by_data() {
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, _r, w) = epoll_on_reader();
     let s = under_signal_storm(STORM, || {
         let writer = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(100));

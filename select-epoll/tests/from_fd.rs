@@ -12,9 +12,7 @@ use select_epoll::{Epoll, EpollFlags};
 
 #[test]
 fn accepts_an_epoll_fd_and_shares_its_registrations() {
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, r, w) = epoll_on_reader();
     let other = Epoll::from_fd(ep.try_as_fd().unwrap().try_clone_to_owned().unwrap()).unwrap();
     assert!(!other.closed());
     write_byte(&w);

@@ -12,9 +12,7 @@ use select_epoll::{Epoll, EpollFlags};
 
 #[test]
 fn register_twice_is_eexist() {
-    let ep = Epoll::new().unwrap();
-    let (r, _w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, r, _w) = epoll_on_reader();
     let e = ep.register(&r, EpollFlags::EPOLLOUT).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::AlreadyExists);
     assert_eq!(e.raw_os_error(), Some(libc::EEXIST));
@@ -175,9 +173,7 @@ fn registering_the_epoll_itself_is_einval_and_nesting_works() {
     ignore = "Miri's pipes differ from Linux's: a write end reports EPOLLIN, a reader at EOF EPOLLIN with EPOLLHUP"
 )]
 fn hangup_and_error_are_always_reported() {
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, r, w) = epoll_on_reader();
     drop(w);
     let got = ep.poll(Some(SOON), -1).unwrap();
     assert_eq!(got, vec![(r.as_raw_fd(), EpollFlags::EPOLLHUP)]);

@@ -6,13 +6,10 @@ mod common;
 use select_core::__private::WakeFd;
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
-use std::time::Duration;
 
 use common::*;
 use select_core::{Backend, Events, Interest, Selector};
 use select_epoll::EpollSelector;
-
-const NOW: Option<Duration> = Some(Duration::ZERO);
 
 fn sel() -> EpollSelector<&'static str> {
     EpollSelector::new().unwrap()

@@ -18,9 +18,7 @@ fn timed(f: impl FnOnce() -> usize) -> Duration {
 
 #[test]
 fn two_hundred_microseconds_is_honoured() {
-    let ep = Epoll::new().unwrap();
-    let (r, _w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, _r, _w) = epoll_on_reader();
     let t = Duration::from_micros(200);
     for _ in 0..20 {
         let took = timed(|| ep.poll(Some(t), -1).unwrap().len());
@@ -81,9 +79,7 @@ fn zero_polls_and_none_blocks_until_ready() {
 
 #[test]
 fn huge_timeouts_are_accepted() {
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, _r, w) = epoll_on_reader();
     write_byte(&w);
     // Beyond what one syscall takes: chunked, and returns at once when ready.
     assert_eq!(ep.poll(Some(Duration::MAX), -1).unwrap().len(), 1);

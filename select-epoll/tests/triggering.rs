@@ -10,13 +10,9 @@ use std::time::Duration;
 use common::*;
 use select_epoll::{Epoll, EpollFlags};
 
-const NOW: Option<Duration> = Some(Duration::ZERO);
-
 #[test]
 fn level_triggered_reports_the_same_readiness_on_every_wait() {
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, r, w) = epoll_on_reader();
     write_byte(&w);
     for _ in 0..5 {
         assert_eq!(

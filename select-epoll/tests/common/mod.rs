@@ -7,9 +7,33 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 pub use select_core::testing::{drain, is_open, pipe, socketpair, write_byte};
+use select_core::{Interest, Selector, Waitable};
+use select_epoll::{Epoll, EpollFlags, EpollSelector};
+
+/// A zero timeout: the wait only looks.
+pub const NOW: Option<Duration> = Some(Duration::ZERO);
 
 /// A generous upper bound for waits that must return "soon".
 pub const SOON: Duration = Duration::from_secs(5);
+
+/// An `Epoll` watching a new pipe's reader for `EPOLLIN`: `(epoll, reader, writer)`.
+pub fn epoll_on_reader() -> (Epoll, io::PipeReader, io::PipeWriter) {
+    let ep = Epoll::new().unwrap();
+    let (r, w) = pipe();
+    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    (ep, r, w)
+}
+
+/// A new `EpollSelector` with `fd` registered for `interest`, with `data`.
+pub fn selector_with<T, W: Waitable + ?Sized>(
+    fd: &W,
+    interest: Interest,
+    data: T,
+) -> EpollSelector<T> {
+    let mut s = EpollSelector::new().unwrap();
+    s.register(fd, interest, data).unwrap();
+    s
+}
 
 /// A fd number far above what the tests of this binary allocate by themselves (the
 /// kernel hands out the lowest free number), placed with `dup_at`, so closing it cannot
