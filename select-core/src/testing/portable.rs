@@ -94,3 +94,21 @@ pub fn skip_under_emulation(why: &str) -> bool {
     }
     on
 }
+
+/// `sel` with `fd` registered for `interest`, with `data`: the set-up of many a
+/// selector test, on any selector.
+///
+/// # Panics
+///
+/// If the registration fails.
+#[must_use]
+pub fn registered<S: crate::Selector, W: crate::Waitable + ?Sized>(
+    mut sel: S,
+    fd: &W,
+    interest: crate::Interest,
+    data: S::Data,
+) -> S {
+    sel.register(fd, interest, data)
+        .unwrap_or_else(|e| panic!("register: {e}"));
+    sel
+}

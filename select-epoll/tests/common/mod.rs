@@ -30,9 +30,7 @@ pub fn selector_with<T, W: Waitable + ?Sized>(
     interest: Interest,
     data: T,
 ) -> EpollSelector<T> {
-    let mut s = EpollSelector::new().unwrap();
-    s.register(fd, interest, data).unwrap();
-    s
+    select_core::testing::registered(EpollSelector::new().unwrap(), fd, interest, data)
 }
 
 /// A fd number far above what the tests of this binary allocate by themselves (the
