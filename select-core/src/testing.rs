@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 use crate::sys;
 
 pub mod contract;
+// The case machinery of the fault-injection suites: only with `--cfg select_faults`.
+#[cfg(select_faults)]
+pub mod faults;
 mod portable;
 pub use portable::*;
 
