@@ -18,7 +18,6 @@
 #![cfg(all(select_faults, unix))]
 
 use std::collections::BTreeMap;
-use std::io::ErrorKind;
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
@@ -26,8 +25,8 @@ use libc::{EBADF, EINTR, EINVAL, ENOMEM};
 use select_core::__private::WakeFd;
 use select_core::fault::{self, Fault};
 use select_core::testing::faults::{
-    assert_errno, assert_fired, assert_reports, assert_stopped, errno_rows, inject, mode, stop,
-    wait_outcome, Fixture, Row,
+    assert_errno, assert_fired, assert_not_registered, assert_reports, assert_stopped, errno_rows,
+    inject, mode, stop, wait_outcome, Fixture, Row,
 };
 use select_core::testing::{pipe, write_byte};
 use select_poll::{Events, Interest, Poll, PollFlags, PollSelector, Selector};
@@ -137,6 +136,19 @@ fn refused_wake_fd_change<S: Selector<Data = u32> + WakeFd>(sel: &mut S, row: Ro
 // ---------------------------------------------------------------------------------------
 // Poll.
 
+/// What `poll(2)` called directly on each fd of `model`, with its mask, returns: the
+/// non-empty `revents`.
+fn raw_revents(model: &BTreeMap<RawFd, PollFlags>) -> BTreeMap<RawFd, PollFlags> {
+    model
+        .iter()
+        .map(|(&fd, m)| {
+            let rev = fault::raw_poll(fd, m.bits()).unwrap();
+            (fd, PollFlags::from_bits_retain(rev))
+        })
+        .filter(|(_, rev)| !rev.is_empty())
+        .collect()
+}
+
 /// `Poll`'s registrations are `model`, and a zero-timeout poll reports, for each, the
 /// very `revents` that `poll(2)` called directly on that fd with its mask returns.
 #[track_caller]
@@ -145,15 +157,11 @@ fn assert_poll(p: &mut Poll, model: &BTreeMap<RawFd, PollFlags>, row: Row) {
     assert_eq!(&regs, model, "{row:?}: registrations");
     assert_eq!(p.len(), model.len(), "{row:?}");
     let got: BTreeMap<RawFd, PollFlags> = p.poll(NOW).unwrap().into_iter().collect();
-    let want: BTreeMap<RawFd, PollFlags> = model
-        .iter()
-        .map(|(&fd, m)| {
-            let rev = fault::raw_poll(fd, m.bits()).unwrap();
-            (fd, PollFlags::from_bits_retain(rev))
-        })
-        .filter(|(_, rev)| !rev.is_empty())
-        .collect();
-    assert_eq!(got, want, "{row:?}: poll (left), poll(2) (right)");
+    assert_eq!(
+        got,
+        raw_revents(model),
+        "{row:?}: poll (left), poll(2) (right)"
+    );
 }
 
 #[test]
@@ -232,11 +240,7 @@ fn poll_selector() {
                 assert_fired(row);
                 assert_errno(r, row);
                 fault::reset();
-                assert_eq!(
-                    sel.get_key(&f.idle).unwrap_err().kind(),
-                    ErrorKind::NotFound,
-                    "{row:?}"
-                );
+                assert_not_registered(&sel, &f.idle, row);
                 assert_eq!(sel.len(), 2, "{row:?}");
                 assert_reports(&mut sel, None, row);
                 sel.register(&f.idle, Interest::READ, 9).unwrap();
@@ -291,6 +295,7 @@ mod devpoll {
     use super::*;
     use libc::{EACCES, EMFILE, ENFILE, ENOENT};
     use select_core::testing::faults::rows;
+    use std::io::ErrorKind;
 
     const fn e(errno: i32) -> Fault {
         Fault::Errno(errno)
@@ -377,14 +382,7 @@ mod devpoll {
             );
         }
         let got: BTreeMap<RawFd, PollFlags> = dp.poll(NOW).unwrap().into_iter().collect();
-        let want: BTreeMap<RawFd, PollFlags> = model
-            .iter()
-            .map(|(&fd, m)| {
-                let rev = fault::raw_poll(fd, m.bits()).unwrap();
-                (fd, PollFlags::from_bits_retain(rev))
-            })
-            .filter(|(_, rev)| !rev.is_empty())
-            .collect();
+        let want = raw_revents(model);
         assert_eq!(got, want, "{row:?}: DP_POLL (left), poll(2) (right)");
     }
 

@@ -288,6 +288,17 @@ pub fn assert_next_ops_behave<S: Selector<Data = u32>>(
     assert!(sel.get_key(&r).is_err(), "{row:?}");
 }
 
+/// `fd` is not registered in `sel`: its key lookup says `NotFound`.
+///
+/// # Panics
+///
+/// If it is registered, or the lookup fails otherwise.
+#[track_caller]
+pub fn assert_not_registered<S: Selector, W: crate::Waitable + ?Sized>(sel: &S, fd: &W, row: Row) {
+    let e = sel.get_key(fd).map(|k| k.fd).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{row:?}");
+}
+
 /// The fds of a case: a ready reader, a writer (always ready) and an idle reader.
 #[derive(Debug)]
 pub struct Fixture {
