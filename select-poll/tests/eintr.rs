@@ -1,13 +1,16 @@
 //! EINTR: a wait interrupted by signals is resumed with the remaining time (PEP 475).
 #![cfg(unix)]
 
+mod common;
+
 use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::time::Duration;
 
+use common::poll_on_reader;
 use select_core::testing::{pipe, under_signal_storm};
 use select_core::{Events, Interest, Selector};
-use select_poll::{Poll, PollFlags, PollSelector};
+use select_poll::{PollFlags, PollSelector};
 
 const STORM: Duration = Duration::from_micros(500);
 const TIMEOUT: Duration = Duration::from_millis(200);
@@ -19,9 +22,7 @@ const UNDER: Duration = Duration::from_secs(5);
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn poll_waits_its_full_timeout_through_a_signal_storm() {
-    let (r, _w) = pipe();
-    let mut p = Poll::new();
-    p.register(&r, PollFlags::POLLIN).unwrap();
+    let (mut p, _r, _w) = poll_on_reader();
     let s = under_signal_storm(STORM, || p.poll(Some(TIMEOUT)).unwrap());
     assert!(s.value.is_empty());
     s.assert_waited_out(TIMEOUT, UNDER, 0);
@@ -33,9 +34,7 @@ fn poll_waits_its_full_timeout_through_a_signal_storm() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn a_blocking_poll_survives_a_storm_and_sees_the_write() {
-    let (r, w) = pipe();
-    let mut p = Poll::new();
-    p.register(&r, PollFlags::POLLIN).unwrap();
+    let (mut p, r, w) = poll_on_reader();
     let s = under_signal_storm(STORM, || {
         let writer = std::thread::spawn(move || {
             let mut w = w;
