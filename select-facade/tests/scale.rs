@@ -19,9 +19,7 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 #[test]
 #[cfg_attr(miri, ignore = "too slow under Miri: a scale test with 10,000+ fds")]
 fn nineteen_thousand_registered_fds_one_ready() {
-    if select_core::testing::skip_under_emulation(
-        "select(2) on fds at or above 1024 aborts qemu-user",
-    ) {
+    if !select_core::testing::high_fds_usable() {
         return;
     }
     let _lock = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -78,9 +76,7 @@ fn nineteen_thousand_registered_fds_one_ready() {
 #[test]
 #[cfg_attr(miri, ignore = "too slow under Miri: a scale test with 10,000+ fds")]
 fn ten_thousand_ready_fds_none_lost() {
-    if select_core::testing::skip_under_emulation(
-        "select(2) on fds at or above 1024 aborts qemu-user",
-    ) {
+    if !select_core::testing::high_fds_usable() {
         return;
     }
     let _lock = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());

@@ -95,6 +95,14 @@ pub fn skip_under_emulation(why: &str) -> bool {
     on
 }
 
+/// Whether the test may use fds at or above 1024 (with `select(2)` among the waits it
+/// makes): `false`, said out loud ([`skip_under_emulation`]), under an emulator whose
+/// `select(2)` aborts on them (qemu-user).
+#[must_use]
+pub fn high_fds_usable() -> bool {
+    !skip_under_emulation("select(2) on fds at or above 1024 aborts qemu-user")
+}
+
 /// `sel` with `fd` registered for `interest`, with `data`: the set-up of many a
 /// selector test, on any selector.
 ///

@@ -15,14 +15,7 @@ pub const LONG: Option<Duration> = Some(Duration::from_secs(5));
 /// A poll.
 pub const ZERO: Option<Duration> = Some(Duration::ZERO);
 
-/// Whether the test may use fds at or above 1024: `false`, said out loud, under an
-/// emulator whose `select(2)` aborts on them (qemu-user).
-#[must_use]
-pub fn high_fds_usable() -> bool {
-    !select_core::testing::skip_under_emulation(
-        "select(2) on fds at or above 1024 aborts qemu-user",
-    )
-}
+pub use select_core::testing::high_fds_usable;
 
 /// `fd` duplicated at exactly `target`, or `None` (said out loud) if the fd limit keeps
 /// that number out of reach.
