@@ -80,6 +80,21 @@ pub fn dup_at(fd: RawFd, target: RawFd) -> io::Result<OwnedFd> {
     sys::dup2(fd, target)
 }
 
+/// A duplicate of `fd` (via [`dup_at`]) on the first free number of
+/// `hint..hint + span`: for a test that closes the duplicate and needs its number to stay
+/// free meanwhile, with a range of its own far above the numbers the kernel hands out
+/// by itself.
+///
+/// # Panics
+///
+/// If no number of the range takes the duplicate.
+#[must_use]
+pub fn dup_near(fd: RawFd, hint: RawFd, span: RawFd) -> OwnedFd {
+    (hint..hint + span)
+        .find_map(|target| dup_at(fd, target).ok())
+        .unwrap_or_else(|| panic!("no free fd number near {hint}"))
+}
+
 /// Like [`dup_at`], for tests that need one exact high fd number: the duplicate, or
 /// `None` after a [`skip`] line when the `RLIMIT_NOFILE` hard limit keeps `target` out of
 /// reach (the only reason a test may skip).

@@ -37,12 +37,7 @@ pub fn selector_with<T, W: Waitable + ?Sized>(
 /// kernel hands out the lowest free number), placed with `dup_at`, so closing it cannot
 /// race with another thread reusing the number.
 pub fn high_dup(fd: &impl AsRawFd, hint: RawFd) -> OwnedFd {
-    for target in hint..hint + 20 {
-        if let Ok(owned) = select_core::testing::dup_at(fd.as_raw_fd(), target) {
-            return owned;
-        }
-    }
-    panic!("no free fd number near {hint}");
+    select_core::testing::dup_near(fd.as_raw_fd(), hint, 20)
 }
 
 /// A number that no thread of the test binary has open: a high number checked closed.
