@@ -23,6 +23,16 @@ pub fn at(fd: BorrowedFd<'_>, target: i32) -> Option<OwnedFd> {
     dup_at_or_skip(fd.as_raw_fd(), target)
 }
 
+/// `fd` duplicated at exactly `target`, for a test that cannot do without that number.
+///
+/// # Panics
+///
+/// If it cannot be placed there (`RLIMIT_NOFILE` too low, or the number taken).
+pub fn placed_at(fd: BorrowedFd<'_>, target: i32) -> OwnedFd {
+    select_core::testing::dup_at(fd.as_raw_fd(), target)
+        .unwrap_or_else(|e| panic!("cannot place an fd at {target} (RLIMIT_NOFILE too low?): {e}"))
+}
+
 /// Asserts that `got` holds exactly one entry, `want` itself (the caller's own object,
 /// not a copy).
 #[track_caller]
