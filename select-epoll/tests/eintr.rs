@@ -34,11 +34,7 @@ fn storm_during_a_200ms_wait() {
 fn storm_during_a_blocking_wait_ended_by_data() {
     let (ep, _r, w) = epoll_on_reader();
     let s = under_signal_storm(STORM, || {
-        let writer = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(100));
-            write_byte(&w);
-            w
-        });
+        let writer = write_after(Duration::from_millis(100), w);
         (ep.poll(None, -1).unwrap(), writer)
     });
     let (got, writer) = s.value;

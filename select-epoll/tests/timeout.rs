@@ -67,11 +67,7 @@ fn zero_polls_and_none_blocks_until_ready() {
     // The clock starts before the writer's 30 ms sleep does, so the bound below holds
     // however the two threads are scheduled.
     let start = Instant::now();
-    let writer = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(30));
-        write_byte(&w);
-        w
-    });
+    let writer = write_after(Duration::from_millis(30), w);
     assert_eq!(ep.poll(None, -1).unwrap().len(), 1);
     assert!(start.elapsed() >= Duration::from_millis(30));
     drop(writer.join().unwrap());

@@ -3,12 +3,11 @@
 
 mod common;
 
-use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::time::Duration;
 
 use common::poll_on_reader;
-use select_core::testing::{pipe, under_signal_storm};
+use select_core::testing::{pipe, under_signal_storm, write_after};
 use select_core::{Events, Interest, Selector};
 use select_poll::{PollFlags, PollSelector};
 
@@ -36,12 +35,8 @@ fn poll_waits_its_full_timeout_through_a_signal_storm() {
 fn a_blocking_poll_survives_a_storm_and_sees_the_write() {
     let (mut p, r, w) = poll_on_reader();
     let s = under_signal_storm(STORM, || {
-        let writer = std::thread::spawn(move || {
-            let mut w = w;
-            std::thread::sleep(Duration::from_millis(100));
-            w.write_all(b"x").unwrap();
-            w // kept open: a hang-up must not be what ends the wait
-        });
+        // `w` kept open: a hang-up must not be what ends the wait.
+        let writer = write_after(Duration::from_millis(100), w);
         (p.poll(None).unwrap(), writer)
     });
     let (ready, writer) = s.value;

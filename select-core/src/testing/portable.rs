@@ -120,3 +120,16 @@ pub fn registered<S: crate::Selector, W: crate::Waitable + ?Sized>(
         .unwrap_or_else(|e| panic!("register: {e}"));
     sel
 }
+
+/// A thread that sleeps `delay`, writes one byte to `w` and hands `w` back when joined
+/// (kept open meanwhile, so a hang-up is never what ends a wait for the byte).
+pub fn write_after<W: Write + Send + 'static>(
+    delay: std::time::Duration,
+    mut w: W,
+) -> std::thread::JoinHandle<W> {
+    std::thread::spawn(move || {
+        std::thread::sleep(delay);
+        write_byte(&mut w);
+        w
+    })
+}

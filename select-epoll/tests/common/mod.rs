@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
-pub use select_core::testing::{drain, is_open, pipe, socketpair, write_byte};
+pub use select_core::testing::{drain, is_open, pipe, socketpair, write_after, write_byte};
 use select_core::{Interest, Selector, Waitable};
 use select_epoll::{Epoll, EpollFlags, EpollSelector};
 
