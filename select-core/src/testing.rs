@@ -253,6 +253,32 @@ pub fn under_signal_storm<T>(interval: Duration, call: impl FnOnce() -> T) -> St
     Stormed { value, took, sent }
 }
 
+/// [`under_signal_storm`] for a blocking wait that a byte ends: `wait` runs while a
+/// thread ([`write_after`]) writes one byte to `w` after `delay` (`w` stays open until
+/// the storm has stopped and the writer is joined: a hang-up never ends the wait).
+///
+/// # Panics
+///
+/// If the storm cannot start, or the writer fails.
+pub fn under_signal_storm_until_written<W: io::Write + Send + 'static, T>(
+    interval: Duration,
+    delay: Duration,
+    w: W,
+    wait: impl FnOnce() -> T,
+) -> Stormed<T> {
+    let s = under_signal_storm(interval, || {
+        let writer = write_after(delay, w);
+        (wait(), writer)
+    });
+    let (value, writer) = s.value;
+    drop(writer.join().expect("the writer thread panicked"));
+    Stormed {
+        value,
+        took: s.took,
+        sent: s.sent,
+    }
+}
+
 impl<T> Stormed<T> {
     /// Asserts that the call waited out its whole `timeout` despite the signals (PEP 475:
     /// an interrupted wait resumes with the time left) but returned before `under` had

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use select_core::testing::under_signal_storm;
+use select_core::testing::{under_signal_storm, under_signal_storm_until_written};
 use select_core::{Events, Interest, Selector};
 use select_epoll::EpollSelector;
 
@@ -33,14 +33,10 @@ fn storm_during_a_200ms_wait() {
 )]
 fn storm_during_a_blocking_wait_ended_by_data() {
     let (ep, _r, w) = epoll_on_reader();
-    let s = under_signal_storm(STORM, || {
-        let writer = write_after(Duration::from_millis(100), w);
-        (ep.poll(None, -1).unwrap(), writer)
-    });
-    let (got, writer) = s.value;
+    let delay = Duration::from_millis(100);
+    let s = under_signal_storm_until_written(STORM, delay, w, || ep.poll(None, -1).unwrap());
     assert!(s.sent > 0);
-    assert_eq!(got.len(), 1);
-    drop(writer.join().unwrap());
+    assert_eq!(s.value.len(), 1);
 }
 
 #[test]

@@ -1,10 +1,9 @@
 //! PEP 475: a signal storm neither shortens a timed select nor makes it fail.
 #![cfg(unix)]
 
-use std::io::Write;
 use std::time::Duration;
 
-use select_core::testing::{pipe, under_signal_storm, Stormed};
+use select_core::testing::{pipe, under_signal_storm, under_signal_storm_until_written, Stormed};
 use select_fdset::{select, Events, Interest, Ready, Select, SelectSelector, Selector};
 
 const TIMEOUT: Duration = Duration::from_millis(200);
@@ -74,17 +73,12 @@ fn storm_does_not_shorten_select_object_or_selector() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn blocking_select_survives_a_storm_until_ready() {
-    let (r, mut w) = pipe();
-    let s = under_signal_storm(STORM, || {
-        std::thread::scope(|s| {
-            s.spawn(move || {
-                // Let the storm hit the blocked select for a while before ending it.
-                std::thread::sleep(Duration::from_millis(50));
-                w.write_all(b"x").unwrap();
-            });
-            select(&[&r], &[], &[], None).unwrap()
-        })
+    let (r, w) = pipe();
+    // Let the storm hit the blocked select for a while before ending it.
+    let delay = Duration::from_millis(50);
+    let s = under_signal_storm_until_written(STORM, delay, w, || {
+        select(&[&r], &[], &[], None).unwrap().0.len()
     });
-    assert_eq!(s.value.0.len(), 1);
+    assert_eq!(s.value, 1);
     assert!(s.sent > 0);
 }

@@ -7,7 +7,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use select_core::testing::{pipe, under_signal_storm, write_after};
+use select_core::testing::{
+    pipe, under_signal_storm, under_signal_storm_until_written, write_after,
+};
 use select_kqueue::*;
 
 fn timed(kq: &Kqueue, timeout: Duration) -> Duration {
@@ -76,11 +78,7 @@ fn interrupted_wait_resumes_without_reapplying_changes() {
 fn interrupted_blocking_wait_still_gets_the_event() {
     let (r, w) = pipe();
     let kq = kqueue_watching(&r);
-    let s = under_signal_storm(Duration::from_millis(1), || {
-        let writer = write_after(Duration::from_millis(60), w);
-        (kq.control(&[], 1, None).unwrap(), writer)
-    });
-    let (ev, writer) = s.value;
-    assert_eq!(ev.len(), 1);
-    drop(writer.join().unwrap());
+    let (storm, delay) = (Duration::from_millis(1), Duration::from_millis(60));
+    let s = under_signal_storm_until_written(storm, delay, w, || kq.control(&[], 1, None).unwrap());
+    assert_eq!(s.value.len(), 1);
 }

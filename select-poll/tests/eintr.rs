@@ -7,7 +7,7 @@ use std::os::fd::AsRawFd;
 use std::time::Duration;
 
 use common::poll_on_reader;
-use select_core::testing::{pipe, under_signal_storm, write_after};
+use select_core::testing::{pipe, under_signal_storm, under_signal_storm_until_written};
 use select_core::{Events, Interest, Selector};
 use select_poll::{PollFlags, PollSelector};
 
@@ -34,15 +34,11 @@ fn poll_waits_its_full_timeout_through_a_signal_storm() {
 )]
 fn a_blocking_poll_survives_a_storm_and_sees_the_write() {
     let (mut p, r, w) = poll_on_reader();
-    let s = under_signal_storm(STORM, || {
-        // `w` kept open: a hang-up must not be what ends the wait.
-        let writer = write_after(Duration::from_millis(100), w);
-        (p.poll(None).unwrap(), writer)
-    });
-    let (ready, writer) = s.value;
+    // `w` kept open: a hang-up must not be what ends the wait.
+    let delay = Duration::from_millis(100);
+    let s = under_signal_storm_until_written(STORM, delay, w, || p.poll(None).unwrap());
     assert!(s.sent > 0);
-    let _w = writer.join().unwrap();
-    assert_eq!(ready, vec![(r.as_raw_fd(), PollFlags::POLLIN)]);
+    assert_eq!(s.value, vec![(r.as_raw_fd(), PollFlags::POLLIN)]);
 }
 
 #[test]
