@@ -33,6 +33,14 @@ pub fn selector_with<T, W: Waitable + ?Sized>(
     select_core::testing::registered(EpollSelector::new().unwrap(), fd, interest, data)
 }
 
+/// `r` failed with exactly `errno`: that raw errno, and the kind std gives it.
+#[track_caller]
+pub fn assert_errno<T: std::fmt::Debug>(r: io::Result<T>, errno: i32) {
+    let e = r.expect_err("expected an error");
+    assert_eq!(e.raw_os_error(), Some(errno), "{e}");
+    assert_eq!(e.kind(), io::Error::from_raw_os_error(errno).kind(), "{e}");
+}
+
 /// A fd number far above what the tests of this binary allocate by themselves (the
 /// kernel hands out the lowest free number), placed with `dup_at`, so closing it cannot
 /// race with another thread reusing the number.
