@@ -30,7 +30,8 @@ use select_core::__private::WakeFd;
 use select_core::fault::{self, Fault};
 use select_core::testing::faults::{
     assert_errno, assert_errno_is, assert_fired, assert_not_registered, assert_reports,
-    assert_stopped, errno_of, errno_rows, inject, mode, raw_ready, stop, Fixture, Mode, Row,
+    assert_stopped, errno_of, errno_rows, faulted_select, inject, mode, raw_ready, stop, Fixture,
+    Mode, Row,
 };
 use select_epoll::{Epoll, EpollFlags, EpollSelector, Events, Interest, Selector};
 
@@ -613,13 +614,7 @@ fn waits_of_the_selector() {
             assert_agree(&sel, None, &[stale_fd], row);
         }
         set_fallback(m.fallback);
-        if m.check {
-            sel.set_interrupt_check(Some(stop));
-        }
-        let mut events = Events::with_capacity(16);
-        inject(row, 0);
-        let r = sel.select(&mut events, m.timeout);
-        assert_fired(row);
+        let (r, events) = faulted_select(&mut sel, row, &m, |s, c| s.set_interrupt_check(c));
         let outcome = wait_outcome(row, &m);
         match outcome {
             "check" => assert_stopped(r, row),

@@ -26,10 +26,10 @@ use select_core::__private::WakeFd;
 use select_core::fault::{self, Fault};
 use select_core::testing::faults::{
     assert_errno, assert_fired, assert_not_registered, assert_reports, assert_stopped, errno_rows,
-    inject, mode, stop, wait_outcome, Fixture, Row,
+    faulted_select, inject, mode, stop, wait_outcome, Fixture, Row,
 };
 use select_core::testing::{pipe, write_byte};
-use select_poll::{Events, Interest, Poll, PollFlags, PollSelector, Selector};
+use select_poll::{Interest, Poll, PollFlags, PollSelector, Selector};
 
 const NOW: Option<Duration> = Some(Duration::ZERO);
 
@@ -254,13 +254,8 @@ fn poll_selector() {
             }
             _ => {
                 let m = mode(op);
-                if m.check {
-                    sel.set_interrupt_check(Some(stop));
-                }
-                let mut events = Events::with_capacity(16);
-                inject(row, 0);
-                let r = sel.select(&mut events, m.timeout);
-                assert_fired(row);
+                let (r, events) =
+                    faulted_select(&mut sel, row, &m, |s, c| s.set_interrupt_check(c));
                 let outcome = wait_outcome(row.2, &m);
                 match outcome {
                     "check" => assert_stopped(r, row),
@@ -579,13 +574,7 @@ mod devpoll {
                 }
                 _ => {
                     let m = mode(op);
-                    if m.check {
-                        sel.set_interrupt_check(Some(stop));
-                    }
-                    let mut events = Events::with_capacity(16);
-                    inject(row, 0);
-                    let r = sel.select(&mut events, m.timeout);
-                    assert_fired(row);
+                    let (r, _) = faulted_select(&mut sel, row, &m, |s, c| s.set_interrupt_check(c));
                     let outcome = wait_outcome(fault, &m);
                     match outcome {
                         "check" => assert_stopped(r, row),

@@ -206,6 +206,30 @@ pub fn assert_stopped<T: std::fmt::Debug>(r: io::Result<T>, row: Row) {
     assert_eq!(e.to_string(), "stopped by the check", "{row:?}");
 }
 
+/// The row's wait on `sel`, with the row's fault injected and, on a `check` row, [`stop`]
+/// set as the interrupt check (through `set_check`): what the wait returned and the
+/// events it filled. The fault fired.
+///
+/// # Panics
+///
+/// If the fault did not fire.
+#[track_caller]
+pub fn faulted_select<S: Selector>(
+    sel: &mut S,
+    row: Row,
+    m: &Mode,
+    set_check: impl FnOnce(&mut S, Option<crate::InterruptCheck>),
+) -> (io::Result<usize>, Events) {
+    if m.check {
+        set_check(sel, Some(stop));
+    }
+    let mut events = Events::with_capacity(16);
+    inject(row, 0);
+    let r = sel.select(&mut events, m.timeout);
+    assert_fired(row);
+    (r, events)
+}
+
 /// Readiness from `poll(2)` called directly on `fd`, as interests (a hang-up or an error
 /// counts as both read and write readiness).
 ///
