@@ -3,12 +3,12 @@
 
 mod common;
 
-use select_core::__private::WakeFd;
+use select_core::testing::closed_selector_errors;
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
 
 use common::*;
-use select_core::{Backend, Events, Interest, Selector};
+use select_core::{Backend, Interest, Selector};
 use select_epoll::EpollSelector;
 
 fn sel() -> EpollSelector<&'static str> {
@@ -55,16 +55,8 @@ fn close_semantics() {
     assert!(s.is_closed());
     assert!(s.is_empty());
     assert_eq!(s.as_raw_fd(), -1);
-    let mut events = Events::with_capacity(4);
-    let errs = [
-        s.register(&r, Interest::READ, "x").map(|_| ()).unwrap_err(),
-        s.modify(&r, Interest::READ, "x").map(|_| ()).unwrap_err(),
-        s.unregister(&r).map(|_| ()).unwrap_err(),
-        s.get_key(&r).map(|_| ()).unwrap_err(),
-        s.select(&mut events, NOW).map(|_| ()).unwrap_err(),
-        s.set_wake_fd(Some(r.as_raw_fd())).unwrap_err(),
-        s.fileno().map(|_| ()).unwrap_err(),
-    ];
+    let mut errs = closed_selector_errors(&mut s, &r, "x");
+    errs.push(s.fileno().map(|_| ()).unwrap_err());
     for e in errs {
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert!(e.to_string().starts_with("I/O operation on closed"), "{e}");

@@ -133,3 +133,31 @@ pub fn write_after<W: Write + Send + 'static>(
         w
     })
 }
+
+/// The errors of the calls a closed selector must refuse, in this order: `register`,
+/// `modify` (with `data`) and `unregister` of `fd`, its key, a zero-timeout wait, and
+/// `fd` as the wake fd. Each call must fail; the caller checks the errors.
+///
+/// # Panics
+///
+/// If a call succeeds, or `fd` has no number.
+pub fn closed_selector_errors<S, W>(sel: &mut S, fd: &W, data: S::Data) -> Vec<io::Error>
+where
+    S: crate::Selector + crate::__private::WakeFd,
+    S::Data: Clone,
+    W: crate::Waitable + ?Sized,
+{
+    let mut events = crate::Events::with_capacity(4);
+    let wake = fd.fileno().expect("the fd's number");
+    let read = crate::Interest::READ;
+    vec![
+        sel.register(fd, read, data.clone()).map(drop).unwrap_err(),
+        sel.modify(fd, read, data).map(drop).unwrap_err(),
+        sel.unregister(fd).map(drop).unwrap_err(),
+        sel.get_key(fd).map(drop).unwrap_err(),
+        sel.select(&mut events, Some(std::time::Duration::ZERO))
+            .map(drop)
+            .unwrap_err(),
+        sel.set_wake_fd(Some(wake)).unwrap_err(),
+    ]
+}
