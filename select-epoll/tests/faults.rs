@@ -264,13 +264,14 @@ fn assert_agree_and_reports(sel: &mut Sel, stale: &[RawFd], row: Row) {
     assert_reports(sel, None, row);
 }
 
-/// A selector holding the fixture's three fds.
-fn fixture_selector(f: &Fixture) -> Sel {
+/// A fixture and a selector holding its three fds.
+fn fixture_and_selector() -> (Fixture, Sel) {
+    let f = Fixture::new();
     let mut sel = Sel::new().unwrap();
     sel.register(&f.ready, Interest::READ, 1).unwrap();
     sel.register(&f.writer, Interest::WRITE, 2).unwrap();
     sel.register(&f.idle, Interest::READ, 3).unwrap();
-    sel
+    (f, sel)
 }
 
 /// A readable eventfd.
@@ -382,7 +383,7 @@ fn creation() {
         let f = Fixture::new();
         match op {
             "EpollSelector.new" => {
-                let mut sel = fixture_selector(&f);
+                let (_f, mut sel) = fixture_and_selector();
                 assert_agree(&sel, None, &[], row);
                 assert_next_ops_behave(&mut sel, None, row);
             }
@@ -513,8 +514,7 @@ fn unregister_leaving_stale(sel: &mut Sel, fd: RawFd) {
 fn registration_changes_of_the_selector() {
     for row in sel_register_rows() {
         let (op, errno) = (row.0, errno_of(row));
-        let f = Fixture::new();
-        let mut sel = fixture_selector(&f);
+        let (f, mut sel) = fixture_and_selector();
         let fd = f.ready.as_raw_fd();
         match op {
             "EpollSelector.register" => {
@@ -602,8 +602,7 @@ fn waits_of_the_selector() {
     for row in sel_wait_rows() {
         let site = row.1;
         let m = mode(row.0);
-        let f = Fixture::new();
-        let mut sel = fixture_selector(&f);
+        let (f, mut sel) = fixture_and_selector();
         // A stale entry for an fd that is ready (a dup keeps its pipe open).
         let (stale_r, stale_w) = pipe();
         let stale_fd = stale_r.as_raw_fd();
@@ -661,8 +660,7 @@ fn waits_of_the_selector() {
 fn rebuild_after_a_stale_entry() {
     for row in sel_evict_rows() {
         let site = row.1;
-        let f = Fixture::new();
-        let mut sel = fixture_selector(&f);
+        let (f, mut sel) = fixture_and_selector();
         let fd = f.ready.as_raw_fd();
         unregister_leaving_stale(&mut sel, fd);
         assert_agree(&sel, None, &[fd], row);
@@ -690,8 +688,7 @@ fn rebuild_after_a_stale_entry() {
 fn wake_fd_changes() {
     for row in sel_wake_rows() {
         let op = row.0;
-        let f = Fixture::new();
-        let mut sel = fixture_selector(&f);
+        let (_f, mut sel) = fixture_and_selector();
         let mut old = eventfd();
         let mut new = eventfd();
         let (old_fd, new_fd) = (old.as_raw_fd(), new.as_raw_fd());

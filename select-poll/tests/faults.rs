@@ -101,14 +101,15 @@ fn assert_next_ops_behave<S: Selector<Data = u32>>(sel: &mut S, wake: Option<Raw
     select_core::testing::faults::assert_next_ops_behave(sel, wake, row, |_| ());
 }
 
-/// A selector holding the fixture's ready reader and writer (and a hole where the idle
+/// A fixture, and `sel` holding its ready reader and writer (and a hole where the idle
 /// reader was: registered, then unregistered).
-fn fixture_selector<S: Selector<Data = u32>>(f: &Fixture, mut sel: S) -> S {
+fn fixture_and_selector<S: Selector<Data = u32>>(mut sel: S) -> (Fixture, S) {
+    let f = Fixture::new();
     sel.register(&f.ready, Interest::READ, 1).unwrap();
     sel.register(&f.idle, Interest::READ, 3).unwrap();
     sel.register(&f.writer, Interest::WRITE, 2).unwrap();
     sel.unregister(&f.idle).unwrap();
-    sel
+    (f, sel)
 }
 
 /// A refused change of the wake fd (the row's fault planned for it): the old wake fd
@@ -230,8 +231,7 @@ fn waits_of_the_poll_object() {
 fn poll_selector() {
     for row in sel_rows() {
         let (op, _, _) = row;
-        let f = Fixture::new();
-        let mut sel = fixture_selector(&f, PollSelector::new().unwrap());
+        let (f, mut sel) = fixture_and_selector(PollSelector::new().unwrap());
         match op {
             "PollSelector.register" => {
                 // Refused by the open check: nothing registered.
@@ -391,8 +391,7 @@ mod devpoll {
             }
             assert_fired(row);
             fault::reset();
-            let f = Fixture::new();
-            let mut sel = fixture_selector(&f, DevpollSelector::new().unwrap());
+            let (_f, mut sel) = fixture_and_selector(DevpollSelector::new().unwrap());
             assert_reports(&mut sel, None, row);
             assert_next_ops_behave(&mut sel, None, row);
             case(row, "error");
@@ -486,8 +485,7 @@ mod devpoll {
     fn devpoll_selector() {
         for row in selector_rows() {
             let (op, _, fault) = row;
-            let f = Fixture::new();
-            let mut sel = fixture_selector(&f, DevpollSelector::new().unwrap());
+            let (f, mut sel) = fixture_and_selector(DevpollSelector::new().unwrap());
             let outcome = match op {
                 "DevpollSelector.register" => {
                     inject(row, 0);
