@@ -70,13 +70,7 @@ fn modify_changes_the_reported_events() {
 
 #[test]
 fn unregister_of_a_closed_fd_is_ebadf() {
-    let ep = Epoll::new().unwrap();
-    let (r, _w) = pipe();
-    // A high number that no other test thread can be handed after we close it.
-    let high = high_dup(&r, 1_600);
-    let n = high.as_raw_fd();
-    ep.register(&n, EpollFlags::EPOLLIN).unwrap();
-    drop(high);
+    let (ep, n, _r, _w) = epoll_on_a_closed_dup(1_600);
     assert_errno(ep.unregister(&n), libc::EBADF);
     assert_errno(ep.modify(&n, EpollFlags::EPOLLIN), libc::EBADF);
 }

@@ -24,6 +24,20 @@ pub fn epoll_on_reader() -> (Epoll, io::PipeReader, io::PipeWriter) {
     (ep, r, w)
 }
 
+/// An `Epoll` that watched, for `EPOLLIN`, a high duplicate (near `hint`, a number no
+/// other test thread is handed once it is closed) of a new pipe's reader, by number;
+/// the duplicate is closed again. `(epoll, that number, reader, writer)`: the reader
+/// keeps the open file description alive.
+pub fn epoll_on_a_closed_dup(hint: RawFd) -> (Epoll, RawFd, io::PipeReader, io::PipeWriter) {
+    let ep = Epoll::new().unwrap();
+    let (r, w) = pipe();
+    let registered = high_dup(&r, hint);
+    let n = registered.as_raw_fd();
+    ep.register(&n, EpollFlags::EPOLLIN).unwrap();
+    drop(registered);
+    (ep, n, r, w)
+}
+
 /// A new `EpollSelector` with `fd` registered for `interest`, with `data`.
 pub fn selector_with<T, W: Waitable + ?Sized>(
     fd: &W,
