@@ -34,12 +34,10 @@ fn backend_fileno_and_debug() {
 fn kernel_refusals_record_nothing() {
     let mut s = sel();
     let bad = unused_fd(1_900);
-    let e = s.register(&bad, Interest::READ, "bad").unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    assert_errno(s.register(&bad, Interest::READ, "bad"), libc::EBADF);
     assert!(s.is_empty());
     let f = regular_file().unwrap();
-    let e = s.register(&f, Interest::READ, "file").unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EPERM));
+    assert_errno(s.register(&f, Interest::READ, "file"), libc::EPERM);
     assert!(s.get_key(&f).is_err());
 }
 
