@@ -136,20 +136,22 @@ impl Waitable for RawFd {
     }
 }
 
-#[cfg(windows)]
-macro_rules! waitable_via_as_raw_socket {
-    ($($t:ty),* $(,)?) => {$(
+/// `Waitable` for types whose number comes, infallibly, from `$method` (`as_raw_fd` on
+/// Unix, `as_raw_socket` on Windows).
+macro_rules! waitable_via {
+    ($method:ident: $($t:ty),* $(,)?) => {$(
         impl Waitable for $t {
             #[inline]
             fn fileno(&self) -> io::Result<RawFd> {
-                Ok(self.as_raw_socket())
+                Ok(self.$method())
             }
         }
     )*};
 }
 
 #[cfg(windows)]
-waitable_via_as_raw_socket!(
+waitable_via!(
+    as_raw_socket:
     BorrowedSocket<'_>,
     OwnedSocket,
     std::net::TcpStream,
@@ -158,19 +160,8 @@ waitable_via_as_raw_socket!(
 );
 
 #[cfg(unix)]
-macro_rules! waitable_via_as_raw_fd {
-    ($($t:ty),* $(,)?) => {$(
-        impl Waitable for $t {
-            #[inline]
-            fn fileno(&self) -> io::Result<RawFd> {
-                Ok(self.as_raw_fd())
-            }
-        }
-    )*};
-}
-
-#[cfg(unix)]
-waitable_via_as_raw_fd!(
+waitable_via!(
+    as_raw_fd:
     BorrowedFd<'_>,
     OwnedFd,
     std::fs::File,

@@ -243,17 +243,23 @@ mod tests {
         io::Error::from_raw_os_error(libc::EINTR)
     }
 
+    /// A syscall's result on its `calls`-th call (counted here): EINTR before the
+    /// `succeeds_at`-th, then `Ok(n)`.
+    fn eintr_until(calls: &mut usize, succeeds_at: usize, n: usize) -> io::Result<usize> {
+        *calls += 1;
+        if *calls < succeeds_at {
+            Err(eintr())
+        } else {
+            Ok(n)
+        }
+    }
+
     #[test]
     fn blocking_wait_is_retried_forever_with_none() {
         let mut calls = 0;
         let n = wait(None, |t| {
             assert_eq!(t, None);
-            calls += 1;
-            if calls < 5 {
-                Err(eintr())
-            } else {
-                Ok(2)
-            }
+            eintr_until(&mut calls, 5, 2)
         })
         .unwrap();
         assert_eq!((n, calls), (2, 5));
@@ -331,15 +337,7 @@ mod tests {
     #[test]
     fn check_that_goes_on_keeps_pep_475() {
         let mut calls = 0;
-        let n = wait_checked(None, Some(go_on), |_| {
-            calls += 1;
-            if calls < 4 {
-                Err(eintr())
-            } else {
-                Ok(1)
-            }
-        })
-        .unwrap();
+        let n = wait_checked(None, Some(go_on), |_| eintr_until(&mut calls, 4, 1)).unwrap();
         assert_eq!((n, calls), (1, 4));
         let n = wait_checked(Some(Duration::ZERO), Some(go_on), |_| Err(eintr())).unwrap();
         assert_eq!(n, 0);

@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 use crate::sys;
 
 pub mod contract;
+// The case machinery of the fault-injection suites: only with `--cfg select_faults`.
+#[cfg(select_faults)]
+pub mod faults;
 mod portable;
 pub use portable::*;
 
@@ -75,6 +78,21 @@ pub fn dup_at(fd: RawFd, target: RawFd) -> io::Result<OwnedFd> {
         ));
     }
     sys::dup2(fd, target)
+}
+
+/// A duplicate of `fd` (via [`dup_at`]) on the first free number of
+/// `hint..hint + span`: for a test that closes the duplicate and needs its number to stay
+/// free meanwhile, with a range of its own far above the numbers the kernel hands out
+/// by itself.
+///
+/// # Panics
+///
+/// If no number of the range takes the duplicate.
+#[must_use]
+pub fn dup_near(fd: RawFd, hint: RawFd, span: RawFd) -> OwnedFd {
+    (hint..hint + span)
+        .find_map(|target| dup_at(fd, target).ok())
+        .unwrap_or_else(|| panic!("no free fd number near {hint}"))
 }
 
 /// Like [`dup_at`], for tests that need one exact high fd number: the duplicate, or
@@ -195,6 +213,86 @@ impl SignalStorm {
     pub fn stop(self) -> usize {
         self.sender.state.halt();
         self.sent.load(Ordering::Relaxed)
+    }
+}
+
+/// What a call made under a [`SignalStorm`] returned ([`under_signal_storm`]), how long
+/// it took and how many signals the storm sent.
+#[derive(Debug)]
+pub struct Stormed<T> {
+    /// What the call returned.
+    pub value: T,
+    /// How long the call took (the storm was already running when it began).
+    pub took: Duration,
+    /// How many signals the storm sent, from before the call began to after it returned.
+    pub sent: usize,
+}
+
+/// Runs `call` on this thread while a [`SignalStorm`] signals it every `interval`, and
+/// stops the storm once it returns.
+///
+/// ```
+/// use std::time::Duration;
+/// use select_core::testing::under_signal_storm;
+///
+/// let s = under_signal_storm(Duration::from_micros(200), || {
+///     std::thread::sleep(Duration::from_millis(20)); // std's sleep resumes after EINTR
+/// });
+/// s.assert_waited_out(Duration::from_millis(20), Duration::from_secs(5), 0);
+/// ```
+///
+/// # Panics
+///
+/// If the storm cannot start (`sigaction(2)` fails).
+pub fn under_signal_storm<T>(interval: Duration, call: impl FnOnce() -> T) -> Stormed<T> {
+    let storm = SignalStorm::start(interval).expect("start a signal storm");
+    let start = Instant::now();
+    let value = call();
+    let took = start.elapsed();
+    let sent = storm.stop();
+    Stormed { value, took, sent }
+}
+
+/// [`under_signal_storm`] for a blocking wait that a byte ends: `wait` runs while a
+/// thread ([`write_after`]) writes one byte to `w` after `delay` (`w` stays open until
+/// the storm has stopped and the writer is joined: a hang-up never ends the wait).
+///
+/// # Panics
+///
+/// If the storm cannot start, or the writer fails.
+pub fn under_signal_storm_until_written<W: io::Write + Send + 'static, T>(
+    interval: Duration,
+    delay: Duration,
+    w: W,
+    wait: impl FnOnce() -> T,
+) -> Stormed<T> {
+    let s = under_signal_storm(interval, || {
+        let writer = write_after(delay, w);
+        (wait(), writer)
+    });
+    let (value, writer) = s.value;
+    drop(writer.join().expect("the writer thread panicked"));
+    Stormed {
+        value,
+        took: s.took,
+        sent: s.sent,
+    }
+}
+
+impl<T> Stormed<T> {
+    /// Asserts that the call waited out its whole `timeout` despite the signals (PEP 475:
+    /// an interrupted wait resumes with the time left) but returned before `under` had
+    /// passed, and that the storm sent more than `more_than` signals meanwhile.
+    ///
+    /// # Panics
+    ///
+    /// If any of the three does not hold.
+    #[track_caller]
+    pub fn assert_waited_out(&self, timeout: Duration, under: Duration, more_than: usize) {
+        let (took, sent) = (self.took, self.sent);
+        assert!(sent > more_than, "the storm sent only {sent} signals");
+        assert!(took >= timeout, "returned early, after {took:?}");
+        assert!(took < under, "overshot: {took:?}");
     }
 }
 

@@ -23,24 +23,10 @@ fn innocent_threads_sleep_in_peace() -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-#[cfg_attr(
-    miri,
-    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
-)]
-fn a_forgotten_storm_stops_with_its_thread() {
-    std::thread::spawn(|| {
-        let storm = SignalStorm::start(Duration::from_micros(200)).unwrap();
-        // Interrupted while the storm runs: the storm does reach this thread.
-        let mut interrupted = false;
-        for _ in 0..50 {
-            interrupted |= poll_sleep(Some(Duration::from_millis(5))).is_err();
-        }
-        assert!(interrupted, "the storm never interrupted its own thread");
-        std::mem::forget(storm);
-    })
-    .join()
-    .unwrap();
+/// Runs `body`, which starts a sender and forgets it, on a thread of its own; once that
+/// thread has exited, no later thread is interrupted.
+fn forgets_a_sender_in_a_thread(body: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(body).join().unwrap();
     innocent_threads_sleep_in_peace().unwrap();
 }
 
@@ -49,8 +35,26 @@ fn a_forgotten_storm_stops_with_its_thread() {
     miri,
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
+fn a_forgotten_storm_stops_with_its_thread() {
+    forgets_a_sender_in_a_thread(|| {
+        let storm = SignalStorm::start(Duration::from_micros(200)).unwrap();
+        // Interrupted while the storm runs: the storm does reach this thread.
+        let mut interrupted = false;
+        for _ in 0..50 {
+            interrupted |= poll_sleep(Some(Duration::from_millis(5))).is_err();
+        }
+        assert!(interrupted, "the storm never interrupted its own thread");
+        std::mem::forget(storm);
+    });
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
+)]
 fn a_forgotten_signaller_stops_with_its_thread() {
-    std::thread::spawn(|| {
+    forgets_a_sender_in_a_thread(|| {
         // SIGURG with the storm's no-op handler installed (no SA_RESTART): an
         // interrupting signal that kills nothing.
         SignalStorm::start(Duration::from_secs(1)).unwrap().stop();
@@ -59,8 +63,5 @@ fn a_forgotten_signaller_stops_with_its_thread() {
             let _ = poll_sleep(Some(Duration::from_millis(5)));
         }
         std::mem::forget(sender);
-    })
-    .join()
-    .unwrap();
-    innocent_threads_sleep_in_peace().unwrap();
+    });
 }

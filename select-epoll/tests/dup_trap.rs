@@ -11,17 +11,10 @@ use common::*;
 use select_core::{Events, Interest, Selector};
 use select_epoll::{Epoll, EpollFlags, EpollSelector};
 
-const NOW: Option<Duration> = Some(Duration::ZERO);
-
 #[test]
 fn events_outlive_the_registered_number() {
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    // Register a high duplicate that no other thread can be handed once closed.
-    let registered = high_dup(&r, 1_800);
-    let n = registered.as_raw_fd();
-    ep.register(&n, EpollFlags::EPOLLIN).unwrap();
-    drop(registered);
+    // A high duplicate registered, then closed.
+    let (ep, n, r, w) = epoll_on_a_closed_dup(1_800);
     assert!(!is_open(n));
     write_byte(&w);
     // `r` still holds the same open file description: events keep coming, under the

@@ -4,12 +4,15 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
-use select_core::testing::SignalStorm;
+use select_core::testing::{under_signal_storm, under_signal_storm_until_written};
 use select_core::{Events, Interest, Selector};
-use select_epoll::{Epoll, EpollFlags, EpollSelector};
+use select_epoll::EpollSelector;
+
+const STORM: Duration = Duration::from_micros(500);
+const TIMEOUT: Duration = Duration::from_millis(200);
 
 #[test]
 #[cfg_attr(
@@ -17,21 +20,10 @@ use select_epoll::{Epoll, EpollFlags, EpollSelector};
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn storm_during_a_200ms_wait() {
-    let ep = Epoll::new().unwrap();
-    let (r, _w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
-    let storm = SignalStorm::start(Duration::from_micros(500)).unwrap();
-    let start = Instant::now();
-    let got = ep.poll(Some(Duration::from_millis(200)), -1).unwrap();
-    let took = start.elapsed();
-    let sent = storm.stop();
-    assert!(got.is_empty());
-    assert!(sent > 10, "only {sent} signals");
-    assert!(
-        took >= Duration::from_millis(200),
-        "returned early: {took:?}"
-    );
-    assert!(took < SOON, "{took:?}");
+    let (ep, _r, _w) = epoll_on_reader();
+    let s = under_signal_storm(STORM, || ep.poll(Some(TIMEOUT), -1).unwrap());
+    assert!(s.value.is_empty());
+    s.assert_waited_out(TIMEOUT, SOON, 10);
 }
 
 #[test]
@@ -40,19 +32,11 @@ fn storm_during_a_200ms_wait() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn storm_during_a_blocking_wait_ended_by_data() {
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
-    let storm = SignalStorm::start(Duration::from_micros(500)).unwrap();
-    let writer = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(100));
-        write_byte(&w);
-        w
-    });
-    let got = ep.poll(None, -1).unwrap();
-    assert!(storm.stop() > 0);
-    assert_eq!(got.len(), 1);
-    drop(writer.join().unwrap());
+    let (ep, _r, w) = epoll_on_reader();
+    let delay = Duration::from_millis(100);
+    let s = under_signal_storm_until_written(STORM, delay, w, || ep.poll(None, -1).unwrap());
+    assert!(s.sent > 0);
+    assert_eq!(s.value.len(), 1);
 }
 
 #[test]
@@ -65,16 +49,7 @@ fn storm_during_a_selector_wait() {
     let (r, _w) = pipe();
     sel.register(&r, Interest::READ, ()).unwrap();
     let mut events = Events::with_capacity(4);
-    let storm = SignalStorm::start(Duration::from_micros(500)).unwrap();
-    let start = Instant::now();
-    let n = sel
-        .select(&mut events, Some(Duration::from_millis(200)))
-        .unwrap();
-    let took = start.elapsed();
-    assert!(storm.stop() > 0);
-    assert_eq!(n, 0);
-    assert!(
-        took >= Duration::from_millis(200) && took < SOON,
-        "{took:?}"
-    );
+    let s = under_signal_storm(STORM, || sel.select(&mut events, Some(TIMEOUT)).unwrap());
+    assert_eq!(s.value, 0);
+    s.assert_waited_out(TIMEOUT, SOON, 0);
 }

@@ -7,16 +7,13 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use select_core::testing::SignalStorm;
-use select_epoll::{Epoll, EpollFlags};
+use select_core::testing::under_signal_storm;
 
 #[test]
 fn fallback_rounds_up_and_is_remembered() {
     select_epoll::__private::__force_epoll_wait_fallback(true);
     assert!(!select_epoll::__private::__uses_epoll_pwait2());
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, r, w) = epoll_on_reader();
     for t in [
         Duration::from_micros(200),
         Duration::from_nanos(1),
@@ -39,18 +36,10 @@ fn fallback_rounds_up_and_is_remembered() {
     // EINTR is retried on this path too (natively only: Miri does not emulate signals).
     drain(&r);
     if cfg!(not(miri)) {
-        let storm = SignalStorm::start(Duration::from_millis(2)).unwrap();
-        let start = Instant::now();
-        assert!(ep
-            .poll(Some(Duration::from_millis(100)), -1)
-            .unwrap()
-            .is_empty());
-        let took = start.elapsed();
-        assert!(storm.stop() > 0);
-        assert!(
-            took >= Duration::from_millis(100) && took < SOON,
-            "{took:?}"
-        );
+        let t = Duration::from_millis(100);
+        let s = under_signal_storm(Duration::from_millis(2), || ep.poll(Some(t), -1).unwrap());
+        assert!(s.value.is_empty());
+        s.assert_waited_out(t, SOON, 0);
     }
     select_epoll::__private::__force_epoll_wait_fallback(false);
     assert!(select_epoll::__private::__uses_epoll_pwait2());

@@ -16,7 +16,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, ErrorKind, Write};
+use std::io::Write;
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -27,11 +27,13 @@ use libc::{
     EPERM,
 };
 use select_core::__private::WakeFd;
-use select_core::fault::{self, errno_name};
+use select_core::fault::{self, Fault};
+use select_core::testing::faults::{
+    assert_errno, assert_errno_is, assert_fired, assert_not_registered, assert_reports,
+    assert_stopped, errno_of, errno_rows, faulted_select, inject, mode, raw_ready, stop, Fixture,
+    Mode, Row,
+};
 use select_epoll::{Epoll, EpollFlags, EpollSelector, Events, Interest, Selector};
-
-/// One case: operation (with its variant in parentheses), syscall site, errno.
-type Row = (&'static str, &'static str, i32);
 
 const NOW: Option<Duration> = Some(Duration::ZERO);
 
@@ -39,189 +41,113 @@ const NOW: Option<Duration> = Some(Duration::ZERO);
 // The tables.
 
 /// `epoll_create1` (and the `eventfd` probe of `from_fd`): EMFILE, ENFILE, ENOMEM.
-const CREATE: &[Row] = &[
-    ("Epoll.new", "epoll_create1", EMFILE),
-    ("Epoll.new", "epoll_create1", ENFILE),
-    ("Epoll.new", "epoll_create1", ENOMEM),
-    ("EpollSelector.new", "epoll_create1", EMFILE),
-    ("EpollSelector.new", "epoll_create1", ENFILE),
-    ("EpollSelector.new", "epoll_create1", ENOMEM),
-    ("Epoll.from_fd", "eventfd", EMFILE),
-    ("Epoll.from_fd", "eventfd", ENFILE),
-    ("Epoll.from_fd", "eventfd", ENOMEM),
-];
+fn create_rows() -> Vec<Row> {
+    let errnos = [EMFILE, ENFILE, ENOMEM];
+    let mut t = errno_rows(
+        &["Epoll.new", "EpollSelector.new"],
+        "epoll_create1",
+        &errnos,
+    );
+    t.extend(errno_rows(&["Epoll.from_fd"], "eventfd", &errnos));
+    t
+}
 
 /// `epoll_ctl` errnos by operation (epoll_ctl(2)): ADD can say all of them, MOD and
 /// DEL only EBADF, ENOENT and EINVAL (MOD also EINVAL for EPOLLEXCLUSIVE).
 const ADD_ERRNOS: [i32; 7] = [EBADF, EEXIST, EINVAL, ENOMEM, ENOSPC, EPERM, ELOOP];
 const MOD_DEL_ERRNOS: [i32; 3] = [EBADF, ENOENT, EINVAL];
 
-const EPOLL_CTL: &[Row] = &[
-    ("Epoll.register", "epoll_ctl(ADD)", ADD_ERRNOS[0]),
-    ("Epoll.register", "epoll_ctl(ADD)", ADD_ERRNOS[1]),
-    ("Epoll.register", "epoll_ctl(ADD)", ADD_ERRNOS[2]),
-    ("Epoll.register", "epoll_ctl(ADD)", ADD_ERRNOS[3]),
-    ("Epoll.register", "epoll_ctl(ADD)", ADD_ERRNOS[4]),
-    ("Epoll.register", "epoll_ctl(ADD)", ADD_ERRNOS[5]),
-    ("Epoll.register", "epoll_ctl(ADD)", ADD_ERRNOS[6]),
-    ("Epoll.modify", "epoll_ctl(MOD)", MOD_DEL_ERRNOS[0]),
-    ("Epoll.modify", "epoll_ctl(MOD)", MOD_DEL_ERRNOS[1]),
-    ("Epoll.modify", "epoll_ctl(MOD)", MOD_DEL_ERRNOS[2]),
-    ("Epoll.unregister", "epoll_ctl(DEL)", MOD_DEL_ERRNOS[0]),
-    ("Epoll.unregister", "epoll_ctl(DEL)", MOD_DEL_ERRNOS[1]),
-    ("Epoll.unregister", "epoll_ctl(DEL)", MOD_DEL_ERRNOS[2]),
-];
+const ADD: &str = "epoll_ctl(ADD)";
+const MOD: &str = "epoll_ctl(MOD)";
+const DEL: &str = "epoll_ctl(DEL)";
 
-/// The waits of `Epoll.poll`, by timeout: zero and `None` call `epoll_wait`, a finite
-/// one `epoll_pwait2` (ENOSYS and EPERM there: the `epoll_wait` fallback), or
-/// `epoll_wait` in milliseconds once the fallback is on; `check`: with an interrupt
-/// check that ends the wait.
-const EPOLL_WAIT: &[Row] = &[
-    ("Epoll.poll(0)", "epoll_wait", EINTR),
-    ("Epoll.poll(0)", "epoll_wait", EBADF),
-    ("Epoll.poll(0)", "epoll_wait", EINVAL),
-    ("Epoll.poll(None)", "epoll_wait", EINTR),
-    ("Epoll.poll(None)", "epoll_wait", EBADF),
-    ("Epoll.poll(None)", "epoll_wait", EINVAL),
-    ("Epoll.poll(5s)", "epoll_pwait2", EINTR),
-    ("Epoll.poll(5s)", "epoll_pwait2", EBADF),
-    ("Epoll.poll(5s)", "epoll_pwait2", EINVAL),
-    ("Epoll.poll(5s)", "epoll_pwait2", ENOSYS),
-    ("Epoll.poll(5s)", "epoll_pwait2", EPERM),
-    ("Epoll.poll(5s,fallback)", "epoll_wait", EINTR),
-    ("Epoll.poll(5s,fallback)", "epoll_wait", EBADF),
-    ("Epoll.poll(5s,fallback)", "epoll_wait", EINVAL),
-    ("Epoll.poll(None,check)", "epoll_wait", EINTR),
-];
+fn epoll_ctl_rows() -> Vec<Row> {
+    let mut t = errno_rows(&["Epoll.register"], ADD, &ADD_ERRNOS);
+    t.extend(errno_rows(&["Epoll.modify"], MOD, &MOD_DEL_ERRNOS));
+    t.extend(errno_rows(&["Epoll.unregister"], DEL, &MOD_DEL_ERRNOS));
+    t
+}
 
-const SEL_REGISTER: &[Row] = &[
-    ("EpollSelector.register", "epoll_ctl(ADD)", ADD_ERRNOS[0]),
-    ("EpollSelector.register", "epoll_ctl(ADD)", ADD_ERRNOS[1]),
-    ("EpollSelector.register", "epoll_ctl(ADD)", ADD_ERRNOS[2]),
-    ("EpollSelector.register", "epoll_ctl(ADD)", ADD_ERRNOS[3]),
-    ("EpollSelector.register", "epoll_ctl(ADD)", ADD_ERRNOS[4]),
-    ("EpollSelector.register", "epoll_ctl(ADD)", ADD_ERRNOS[5]),
-    ("EpollSelector.register", "epoll_ctl(ADD)", ADD_ERRNOS[6]),
+/// The waits of an object whose wait is named `wait` (`"Epoll.poll"`,
+/// `"EpollSelector.select"`), by timeout: zero and `None` call `epoll_wait`, a finite one
+/// `epoll_pwait2` (ENOSYS and EPERM there: the `epoll_wait` fallback), or `epoll_wait`
+/// in milliseconds once the fallback is on; `check`: with an interrupt check that ends
+/// the wait.
+fn wait_rows(wait: &str) -> Vec<Row> {
+    let op = |args: &str| -> &'static str { format!("{wait}({args})").leak() };
+    let errors = [EINTR, EBADF, EINVAL];
+    let mut t = errno_rows(&[op("0"), op("None")], "epoll_wait", &errors);
+    let pwait2 = [EINTR, EBADF, EINVAL, ENOSYS, EPERM];
+    t.extend(errno_rows(&[op("5s")], "epoll_pwait2", &pwait2));
+    t.extend(errno_rows(&[op("5s,fallback")], "epoll_wait", &errors));
+    t.extend(errno_rows(&[op("None,check")], "epoll_wait", &[EINTR]));
+    t
+}
+
+fn sel_register_rows() -> Vec<Row> {
+    let mut t = errno_rows(&["EpollSelector.register"], ADD, &ADD_ERRNOS);
     // The same file back at its number while the kernel keeps its stale entry: the
     // kernel's EEXIST, then the MOD that takes the entry over fails.
-    (
-        "EpollSelector.register(stale)",
-        "epoll_ctl(MOD)",
-        MOD_DEL_ERRNOS[0],
-    ),
-    (
-        "EpollSelector.register(stale)",
-        "epoll_ctl(MOD)",
-        MOD_DEL_ERRNOS[1],
-    ),
-    (
-        "EpollSelector.register(stale)",
-        "epoll_ctl(MOD)",
-        MOD_DEL_ERRNOS[2],
-    ),
-    ("EpollSelector.modify", "epoll_ctl(MOD)", MOD_DEL_ERRNOS[0]),
-    ("EpollSelector.modify", "epoll_ctl(MOD)", MOD_DEL_ERRNOS[1]),
-    ("EpollSelector.modify", "epoll_ctl(MOD)", MOD_DEL_ERRNOS[2]),
-    (
-        "EpollSelector.unregister",
-        "epoll_ctl(DEL)",
-        MOD_DEL_ERRNOS[0],
-    ),
-    (
-        "EpollSelector.unregister",
-        "epoll_ctl(DEL)",
-        MOD_DEL_ERRNOS[1],
-    ),
-    (
-        "EpollSelector.unregister",
-        "epoll_ctl(DEL)",
-        MOD_DEL_ERRNOS[2],
-    ),
-];
+    let stale = ["EpollSelector.register(stale)"];
+    t.extend(errno_rows(&stale, MOD, &MOD_DEL_ERRNOS));
+    t.extend(errno_rows(&["EpollSelector.modify"], MOD, &MOD_DEL_ERRNOS));
+    t.extend(errno_rows(
+        &["EpollSelector.unregister"],
+        DEL,
+        &MOD_DEL_ERRNOS,
+    ));
+    t
+}
 
-/// As [`EPOLL_WAIT`], through the selector; `stale`: while the kernel keeps a stale
+/// As [`wait_rows`], through the selector; `stale`: while the kernel keeps a stale
 /// entry (the skeleton's own wait loop).
-const SEL_WAIT: &[Row] = &[
-    ("EpollSelector.select(0)", "epoll_wait", EINTR),
-    ("EpollSelector.select(0)", "epoll_wait", EBADF),
-    ("EpollSelector.select(0)", "epoll_wait", EINVAL),
-    ("EpollSelector.select(None)", "epoll_wait", EINTR),
-    ("EpollSelector.select(None)", "epoll_wait", EBADF),
-    ("EpollSelector.select(None)", "epoll_wait", EINVAL),
-    ("EpollSelector.select(5s)", "epoll_pwait2", EINTR),
-    ("EpollSelector.select(5s)", "epoll_pwait2", EBADF),
-    ("EpollSelector.select(5s)", "epoll_pwait2", EINVAL),
-    ("EpollSelector.select(5s)", "epoll_pwait2", ENOSYS),
-    ("EpollSelector.select(5s)", "epoll_pwait2", EPERM),
-    ("EpollSelector.select(5s,fallback)", "epoll_wait", EINTR),
-    ("EpollSelector.select(5s,fallback)", "epoll_wait", EBADF),
-    ("EpollSelector.select(5s,fallback)", "epoll_wait", EINVAL),
-    ("EpollSelector.select(None,check)", "epoll_wait", EINTR),
-    ("EpollSelector.select(None,stale)", "epoll_wait", EINTR),
-    ("EpollSelector.select(None,stale)", "epoll_wait", EBADF),
-];
+fn sel_wait_rows() -> Vec<Row> {
+    let mut t = wait_rows("EpollSelector.select");
+    let stale = ["EpollSelector.select(None,stale)"];
+    t.extend(errno_rows(&stale, "epoll_wait", &[EINTR, EBADF]));
+    t
+}
 
 /// The rebuild of the epoll instance by the first wait that meets a stale entry: a new
 /// instance, every live fd added to it (the second ADD fails: a half-built instance),
 /// then `dup3` onto the old number. Best effort: a failure is swallowed, the stale
 /// events stay filtered and the next such wait tries again.
-const SEL_EVICT: &[Row] = &[
-    ("EpollSelector.select(evict)", "epoll_create1", EMFILE),
-    ("EpollSelector.select(evict)", "epoll_create1", ENFILE),
-    ("EpollSelector.select(evict)", "epoll_create1", ENOMEM),
-    ("EpollSelector.select(evict)", "epoll_ctl(ADD)", ENOMEM),
-    ("EpollSelector.select(evict)", "epoll_ctl(ADD)", ENOSPC),
-    ("EpollSelector.select(evict)", "dup3", EBUSY),
-    ("EpollSelector.select(evict)", "dup3", EINTR),
-];
+fn sel_evict_rows() -> Vec<Row> {
+    let op = ["EpollSelector.select(evict)"];
+    let mut t = errno_rows(&op, "epoll_create1", &[EMFILE, ENFILE, ENOMEM]);
+    t.extend(errno_rows(&op, ADD, &[ENOMEM, ENOSPC]));
+    t.extend(errno_rows(&op, "dup3", &[EBUSY, EINTR]));
+    t
+}
 
 /// The wake-fd hook: adding the new wake fd, deleting the one it replaces (swallowed:
 /// the old one's entry is then stale) or the one cleared.
-const SEL_WAKE: &[Row] = &[
-    ("EpollSelector.set_wake_fd", "epoll_ctl(ADD)", EBADF),
-    ("EpollSelector.set_wake_fd", "epoll_ctl(ADD)", EINVAL),
-    ("EpollSelector.set_wake_fd", "epoll_ctl(ADD)", ENOMEM),
-    ("EpollSelector.set_wake_fd", "epoll_ctl(ADD)", ENOSPC),
-    ("EpollSelector.set_wake_fd", "epoll_ctl(ADD)", EPERM),
-    (
-        "EpollSelector.set_wake_fd(replace)",
-        "epoll_ctl(DEL)",
-        MOD_DEL_ERRNOS[0],
-    ),
-    (
-        "EpollSelector.set_wake_fd(replace)",
-        "epoll_ctl(DEL)",
-        MOD_DEL_ERRNOS[1],
-    ),
-    (
-        "EpollSelector.set_wake_fd(replace)",
-        "epoll_ctl(DEL)",
-        MOD_DEL_ERRNOS[2],
-    ),
-    ("EpollSelector.set_wake_fd(None)", "epoll_ctl(DEL)", EBADF),
-    ("EpollSelector.set_wake_fd(None)", "epoll_ctl(DEL)", ENOENT),
-];
-
-const TABLES: &[&[Row]] = &[
-    CREATE,
-    EPOLL_CTL,
-    EPOLL_WAIT,
-    SEL_REGISTER,
-    SEL_WAIT,
-    SEL_EVICT,
-    SEL_WAKE,
-];
+fn sel_wake_rows() -> Vec<Row> {
+    let add = [EBADF, EINVAL, ENOMEM, ENOSPC, EPERM];
+    let mut t = errno_rows(&["EpollSelector.set_wake_fd"], ADD, &add);
+    let replace = ["EpollSelector.set_wake_fd(replace)"];
+    t.extend(errno_rows(&replace, DEL, &MOD_DEL_ERRNOS));
+    t.extend(errno_rows(
+        &["EpollSelector.set_wake_fd(None)"],
+        DEL,
+        &[EBADF, ENOENT],
+    ));
+    t
+}
 
 #[test]
 fn tables_define_the_expected_count() {
-    let n: usize = TABLES.iter().map(|t| t.len()).sum();
-    let mut seen = std::collections::BTreeSet::new();
-    for t in TABLES {
-        for &(op, site, errno) in *t {
-            assert!(seen.insert((op, site, errno)), "duplicate row {op} {site}");
-        }
-    }
-    println!("FAULT-EXPECT select-epoll {n}");
+    let tables = [
+        create_rows(),
+        epoll_ctl_rows(),
+        wait_rows("Epoll.poll"),
+        sel_register_rows(),
+        sel_wait_rows(),
+        sel_evict_rows(),
+        sel_wake_rows(),
+    ];
+    let tables: Vec<&[Row]> = tables.iter().map(Vec::as_slice).collect();
+    select_core::testing::faults::expect("select-epoll", &tables);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -229,65 +155,7 @@ fn tables_define_the_expected_count() {
 
 /// Prints the case line `.ci/faults` counts.
 fn case(row: Row, outcome: &str) {
-    let (op, site, errno) = row;
-    println!(
-        "FAULT-CASE select-epoll {op} {site} {} {outcome}",
-        errno_name(errno)
-    );
-}
-
-/// Starts a case: a clean plan with `errno` planned at `site` after `skip` calls.
-fn inject(site: &'static str, skip: u32, errno: i32) {
-    fault::reset();
-    fault::plan(site, skip, fault::Fault::Errno(errno));
-}
-
-/// The planned fault fired.
-fn assert_fired(row: Row) {
-    assert!(
-        fault::unfired().is_empty(),
-        "{row:?}: the fault never fired: {:?}",
-        fault::unfired()
-    );
-}
-
-/// `r` failed with exactly `errno` (kind and raw errno).
-fn assert_errno<T: std::fmt::Debug>(r: io::Result<T>, errno: i32, row: Row) {
-    let e = r.expect_err(&format!("{row:?}: expected an error"));
-    assert_eq!(e.raw_os_error(), Some(errno), "{row:?}: {e}");
-    assert_eq!(
-        e.kind(),
-        io::Error::from_raw_os_error(errno).kind(),
-        "{row:?}"
-    );
-}
-
-/// One waits' timeout and variant, from the operation's name.
-struct Mode {
-    timeout: Option<Duration>,
-    fallback: bool,
-    check: bool,
-    stale: bool,
-}
-
-fn mode(op: &str) -> Mode {
-    let args = op
-        .split_once('(')
-        .map_or("", |(_, a)| a.trim_end_matches(')'));
-    let mut parts = args.split(',');
-    let timeout = match parts.next() {
-        Some("0") => NOW,
-        Some("None") => None,
-        Some("5s") => Some(Duration::from_secs(5)),
-        other => panic!("{op}: no timeout in {other:?}"),
-    };
-    let rest: Vec<&str> = parts.collect();
-    Mode {
-        timeout,
-        fallback: rest.contains(&"fallback"),
-        check: rest.contains(&"check"),
-        stale: rest.contains(&"stale"),
-    }
+    select_core::testing::faults::case("select-epoll", row, outcome);
 }
 
 /// Serialises the cases that depend on which syscall a timed wait uses (the fallback
@@ -296,14 +164,6 @@ static WAITS: Mutex<()> = Mutex::new(());
 
 fn waits() -> MutexGuard<'static, ()> {
     WAITS.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// The interrupt check of the `check` rows: it ends the wait.
-fn stop() -> io::Result<()> {
-    Err(io::Error::new(
-        ErrorKind::Interrupted,
-        "stopped by the check",
-    ))
 }
 
 const IN: u32 = libc::EPOLLIN as u32;
@@ -351,22 +211,6 @@ fn mask(interest: Interest) -> u32 {
     m
 }
 
-/// Readiness from `poll(2)` called directly on `fd`, as interests.
-fn raw_ready(fd: RawFd) -> Interest {
-    let rev = fault::raw_poll(fd, libc::POLLIN | libc::POLLOUT | libc::POLLPRI).unwrap();
-    let mut i = Interest::EMPTY;
-    if rev & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
-        i |= Interest::READ;
-    }
-    if rev & (libc::POLLOUT | libc::POLLHUP | libc::POLLERR) != 0 {
-        i |= Interest::WRITE;
-    }
-    if rev & libc::POLLPRI != 0 {
-        i |= Interest::PRIORITY;
-    }
-    i
-}
-
 type Sel = EpollSelector<u32>;
 
 /// The selector's view is consistent, and the kernel holds exactly its registrations
@@ -403,73 +247,31 @@ fn assert_agree(sel: &Sel, wake: Option<RawFd>, stale: &[RawFd], row: Row) {
     );
 }
 
-/// A zero-timeout wait reports exactly the registered fds `poll(2)` finds ready, for
-/// their registered interests, and `woken` exactly when the wake fd is readable.
-#[track_caller]
-fn assert_reports(sel: &mut Sel, wake: Option<RawFd>, row: Row) {
-    let mut events = Events::with_capacity(64);
-    sel.select(&mut events, NOW).unwrap();
-    let got: BTreeMap<RawFd, Interest> = events.iter().map(|e| (e.fd(), e.ready())).collect();
-    let want: BTreeMap<RawFd, Interest> = sel
-        .keys()
-        .map(|k| (k.fd, raw_ready(k.fd).intersection(k.interest)))
-        .filter(|(_, i)| !i.is_empty())
-        .collect();
-    assert_eq!(got, want, "{row:?}: reported (left), poll(2) (right)");
-    let woken = wake.is_some_and(|w| raw_ready(w).is_readable());
-    assert_eq!(events.woken(), woken, "{row:?}: woken");
-}
-
 /// The next register, modify, unregister and select behave, and the kernel agrees
 /// after each.
 #[track_caller]
 fn assert_next_ops_behave(sel: &mut Sel, wake: Option<RawFd>, row: Row) {
-    fault::reset();
-    let (r, w) = pipe();
-    sel.register(&r, Interest::READ, 100).unwrap();
-    assert_agree(sel, wake, &[], row);
-    assert_reports(sel, wake, row);
-    write_byte(&w);
-    assert_reports(sel, wake, row);
-    sel.modify(&r, Interest::READ | Interest::PRIORITY, 101)
-        .unwrap();
-    assert_agree(sel, wake, &[], row);
-    assert_reports(sel, wake, row);
-    assert_eq!(sel.unregister(&r).unwrap().data, 101);
-    assert_agree(sel, wake, &[], row);
-    assert_reports(sel, wake, row);
+    select_core::testing::faults::assert_next_ops_behave(sel, wake, row, |s| {
+        assert_agree(s, wake, &[], row);
+    });
 }
 
-/// The fds of a selector case: a ready reader, a writer (always ready) and an idle
-/// reader.
-struct Fixture {
-    ready: std::io::PipeReader,
-    _ready_w: std::io::PipeWriter,
-    writer: std::io::PipeWriter,
-    idle: std::io::PipeReader,
+/// The kernel agrees with the selector (with no wake fd, and the `stale` entries), and a
+/// wait reports what `poll(2)` finds ready.
+#[track_caller]
+fn assert_agree_and_reports(sel: &mut Sel, stale: &[RawFd], row: Row) {
+    assert_agree(sel, None, stale, row);
+    assert_reports(sel, None, row);
 }
 
-impl Fixture {
-    fn new() -> Fixture {
-        let (ready, ready_w) = pipe();
-        write_byte(&ready_w);
-        let (idle, writer) = pipe();
-        Fixture {
-            ready,
-            _ready_w: ready_w,
-            writer,
-            idle,
-        }
-    }
-
-    /// A selector holding the three.
-    fn selector(&self) -> Sel {
-        let mut sel = Sel::new().unwrap();
-        sel.register(&self.ready, Interest::READ, 1).unwrap();
-        sel.register(&self.writer, Interest::WRITE, 2).unwrap();
-        sel.register(&self.idle, Interest::READ, 3).unwrap();
-        sel
-    }
+/// A fixture and a selector holding its three fds.
+fn fixture_and_selector() -> (Fixture, Sel) {
+    let f = Fixture::new();
+    let mut sel = Sel::new().unwrap();
+    sel.register(&f.ready, Interest::READ, 1).unwrap();
+    sel.register(&f.writer, Interest::WRITE, 2).unwrap();
+    sel.register(&f.idle, Interest::READ, 3).unwrap();
+    (f, sel)
 }
 
 /// A readable eventfd.
@@ -564,15 +366,15 @@ fn epoll_fixture(f: &Fixture) -> (Epoll, Model) {
 
 #[test]
 fn creation() {
-    for &row in CREATE {
-        let (op, site, errno) = row;
+    for row in create_rows() {
+        let op = row.0;
         // An epoll fd made before the fault, for `from_fd`.
         let probe_target = Epoll::new().unwrap().into_fd().ok();
-        inject(site, 0, errno);
+        inject(row, 0);
         match op {
-            "Epoll.new" => assert_errno(Epoll::new(), errno, row),
-            "EpollSelector.new" => assert_errno(Sel::new(), errno, row),
-            "Epoll.from_fd" => assert_errno(Epoll::from_fd(probe_target.unwrap()), errno, row),
+            "Epoll.new" => assert_errno(Epoll::new(), row),
+            "EpollSelector.new" => assert_errno(Sel::new(), row),
+            "Epoll.from_fd" => assert_errno(Epoll::from_fd(probe_target.unwrap()), row),
             _ => unreachable!("{op}"),
         }
         assert_fired(row);
@@ -581,7 +383,7 @@ fn creation() {
         let f = Fixture::new();
         match op {
             "EpollSelector.new" => {
-                let mut sel = f.selector();
+                let (_f, mut sel) = fixture_and_selector();
                 assert_agree(&sel, None, &[], row);
                 assert_next_ops_behave(&mut sel, None, row);
             }
@@ -603,18 +405,18 @@ fn creation() {
 
 #[test]
 fn epoll_ctl_of_the_epoll_object() {
-    for &row in EPOLL_CTL {
-        let (op, site, errno) = row;
+    for row in epoll_ctl_rows() {
+        let op = row.0;
         let f = Fixture::new();
         let (ep, mut model) = epoll_fixture(&f);
-        inject(site, 0, errno);
+        inject(row, 0);
         match op {
             // A failed register leaves nothing in the kernel.
-            "Epoll.register" => assert_errno(ep.register(&f.idle, EpollFlags::EPOLLIN), errno, row),
+            "Epoll.register" => assert_errno(ep.register(&f.idle, EpollFlags::EPOLLIN), row),
             // A failed modify keeps the old mask.
-            "Epoll.modify" => assert_errno(ep.modify(&f.ready, EpollFlags::EPOLLPRI), errno, row),
+            "Epoll.modify" => assert_errno(ep.modify(&f.ready, EpollFlags::EPOLLPRI), row),
             // A failed unregister keeps the entry (the caller was told).
-            "Epoll.unregister" => assert_errno(ep.unregister(&f.ready), errno, row),
+            "Epoll.unregister" => assert_errno(ep.unregister(&f.ready), row),
             _ => unreachable!("{op}"),
         }
         assert_fired(row);
@@ -641,15 +443,12 @@ fn epoll_ctl_of_the_epoll_object() {
     }
 }
 
-/// How an injected wait fault must come out, by errno and mode; the outcome's name.
-fn wait_outcome(errno: i32, m: &Mode) -> &'static str {
-    match errno {
-        EINTR if m.check => "check",
-        // PEP 475: with no time left an interrupted wait reports nothing ready.
-        EINTR if m.timeout == NOW => "expired",
-        EINTR => "retried",
-        ENOSYS | EPERM => "fallback",
-        _ => "error",
+/// How an injected wait fault must come out, by fault and mode; the outcome's name:
+/// ENOSYS and EPERM from `epoll_pwait2` switch to the `epoll_wait` fallback.
+fn wait_outcome(row: Row, m: &Mode) -> &'static str {
+    match row.2 {
+        Fault::Errno(ENOSYS | EPERM) => "fallback",
+        f => select_core::testing::faults::wait_outcome(f, m),
     }
 }
 
@@ -661,8 +460,8 @@ fn set_fallback(on: bool) {
 #[test]
 fn waits_of_the_epoll_object() {
     let _guard = waits();
-    for &row in EPOLL_WAIT {
-        let (_, site, errno) = row;
+    for row in wait_rows("Epoll.poll") {
+        let site = row.1;
         let m = mode(row.0);
         let f = Fixture::new();
         let (mut ep, model) = epoll_fixture(&f);
@@ -670,16 +469,12 @@ fn waits_of_the_epoll_object() {
         if m.check {
             ep.set_interrupt_check(Some(stop));
         }
-        inject(site, 0, errno);
+        inject(row, 0);
         let r = ep.poll(m.timeout, -1);
         assert_fired(row);
-        let outcome = wait_outcome(errno, &m);
+        let outcome = wait_outcome(row, &m);
         match outcome {
-            "check" => {
-                let e = r.unwrap_err();
-                assert_eq!(e.kind(), ErrorKind::Interrupted, "{row:?}");
-                assert_eq!(e.to_string(), "stopped by the check", "{row:?}");
-            }
+            "check" => assert_stopped(r, row),
             "expired" => {
                 assert_eq!(r.unwrap(), [], "{row:?}");
                 assert_eq!(fault::calls(site), 1, "{row:?}: no retry without time left");
@@ -693,7 +488,7 @@ fn waits_of_the_epoll_object() {
                 assert!(fault::calls("epoll_wait") >= 1, "{row:?}: epoll_wait");
                 assert!(!select_epoll::__private::__uses_epoll_pwait2(), "{row:?}");
             }
-            _ => assert_errno(r, errno, row),
+            _ => assert_errno(r, row),
         }
         ep.set_interrupt_check(None);
         set_fallback(false);
@@ -717,16 +512,15 @@ fn unregister_leaving_stale(sel: &mut Sel, fd: RawFd) {
 
 #[test]
 fn registration_changes_of_the_selector() {
-    for &row in SEL_REGISTER {
-        let (op, site, errno) = row;
-        let f = Fixture::new();
-        let mut sel = f.selector();
+    for row in sel_register_rows() {
+        let (op, errno) = (row.0, errno_of(row));
+        let (f, mut sel) = fixture_and_selector();
         let fd = f.ready.as_raw_fd();
         match op {
             "EpollSelector.register" => {
                 // A new fd: nothing of it stays, in the selector or the kernel.
                 let (r, _w) = pipe();
-                inject(site, 0, errno);
+                inject(row, 0);
                 let e = sel.register(&r, Interest::READ, 9).map(|k| k.fd);
                 assert_fired(row);
                 if errno == EEXIST {
@@ -734,16 +528,11 @@ fn registration_changes_of_the_selector() {
                     // and the register fails with the kernel's EEXIST.
                     assert_eq!(fault::calls("epoll_ctl(MOD)"), 1, "{row:?}");
                 }
-                assert_errno(e, errno, row);
+                assert_errno(e, row);
                 fault::reset();
-                assert_eq!(
-                    sel.get_key(&r).unwrap_err().kind(),
-                    ErrorKind::NotFound,
-                    "{row:?}"
-                );
+                assert_not_registered(&sel, &r, row);
                 assert_eq!(sel.len(), 3, "{row:?}");
-                assert_agree(&sel, None, &[], row);
-                assert_reports(&mut sel, None, row);
+                assert_agree_and_reports(&mut sel, &[], row);
                 sel.register(&r, Interest::READ, 9).unwrap();
                 assert_agree(&sel, None, &[], row);
                 sel.unregister(&r).unwrap();
@@ -755,63 +544,50 @@ fn registration_changes_of_the_selector() {
                 // The same file back at its number: EEXIST from the kernel, then the MOD
                 // that would take the stale entry over fails. The caller gets the
                 // kernel's EEXIST; nothing is registered and the entry stays stale.
-                inject(site, 0, errno);
+                inject(row, 0);
                 let e = sel.register(&f.ready, Interest::READ, 10).map(|k| k.fd);
                 assert_fired(row);
-                assert_errno(e, EEXIST, row);
+                assert_errno_is(e, EEXIST, row);
                 fault::reset();
-                assert_eq!(
-                    sel.get_key(&fd).unwrap_err().kind(),
-                    ErrorKind::NotFound,
-                    "{row:?}"
-                );
+                assert_not_registered(&sel, &fd, row);
                 assert_agree(&sel, None, &[fd], row);
                 // The stale entry's events are not reported (and the wait that meets
                 // one rebuilds the instance without it).
                 assert_reports(&mut sel, None, row);
                 assert_agree(&sel, None, &[], row);
                 sel.register(&f.ready, Interest::READ, 10).unwrap();
-                assert_agree(&sel, None, &[], row);
-                assert_reports(&mut sel, None, row);
+                assert_agree_and_reports(&mut sel, &[], row);
                 case(row, "error");
             }
             "EpollSelector.modify" => {
                 // The old interest and data stay, in the selector and the kernel.
-                inject(site, 0, errno);
+                inject(row, 0);
                 let e = sel.modify(&f.ready, Interest::WRITE, 11).map(|k| k.fd);
                 assert_fired(row);
-                assert_errno(e, errno, row);
+                assert_errno(e, row);
                 fault::reset();
                 let k = sel.get_key(&f.ready).unwrap();
                 assert_eq!((k.interest, k.data), (Interest::READ, 1), "{row:?}");
-                assert_agree(&sel, None, &[], row);
-                assert_reports(&mut sel, None, row);
+                assert_agree_and_reports(&mut sel, &[], row);
                 sel.modify(&f.ready, Interest::WRITE, 11).unwrap();
-                assert_agree(&sel, None, &[], row);
-                assert_reports(&mut sel, None, row);
+                assert_agree_and_reports(&mut sel, &[], row);
                 case(row, "error");
             }
             "EpollSelector.unregister" => {
                 // Swallowed, as CPython does: the key is returned and forgotten; the
                 // kernel keeps the entry, whose events a wait never reports.
-                inject(site, 0, errno);
+                inject(row, 0);
                 let k = sel.unregister(&f.ready).unwrap();
                 assert_fired(row);
                 assert_eq!((k.fd, k.data), (fd, 1), "{row:?}");
                 fault::reset();
-                assert_eq!(
-                    sel.get_key(&fd).unwrap_err().kind(),
-                    ErrorKind::NotFound,
-                    "{row:?}"
-                );
-                assert_agree(&sel, None, &[fd], row);
-                assert_reports(&mut sel, None, row);
+                assert_not_registered(&sel, &fd, row);
+                assert_agree_and_reports(&mut sel, &[fd], row);
                 // That wait met the stale entry and rebuilt the instance without it.
                 assert_agree(&sel, None, &[], row);
                 // The fd registers again.
                 sel.register(&f.ready, Interest::READ, 12).unwrap();
-                assert_agree(&sel, None, &[], row);
-                assert_reports(&mut sel, None, row);
+                assert_agree_and_reports(&mut sel, &[], row);
                 case(row, "swallowed");
             }
             _ => unreachable!("{op}"),
@@ -823,11 +599,10 @@ fn registration_changes_of_the_selector() {
 #[test]
 fn waits_of_the_selector() {
     let _guard = waits();
-    for &row in SEL_WAIT {
-        let (_, site, errno) = row;
+    for row in sel_wait_rows() {
+        let site = row.1;
         let m = mode(row.0);
-        let f = Fixture::new();
-        let mut sel = f.selector();
+        let (f, mut sel) = fixture_and_selector();
         // A stale entry for an fd that is ready (a dup keeps its pipe open).
         let (stale_r, stale_w) = pipe();
         let stale_fd = stale_r.as_raw_fd();
@@ -838,20 +613,10 @@ fn waits_of_the_selector() {
             assert_agree(&sel, None, &[stale_fd], row);
         }
         set_fallback(m.fallback);
-        if m.check {
-            sel.set_interrupt_check(Some(stop));
-        }
-        let mut events = Events::with_capacity(16);
-        inject(site, 0, errno);
-        let r = sel.select(&mut events, m.timeout);
-        assert_fired(row);
-        let outcome = wait_outcome(errno, &m);
+        let (r, events) = faulted_select(&mut sel, row, &m, |s, c| s.set_interrupt_check(c));
+        let outcome = wait_outcome(row, &m);
         match outcome {
-            "check" => {
-                let e = r.unwrap_err();
-                assert_eq!(e.kind(), ErrorKind::Interrupted, "{row:?}");
-                assert_eq!(e.to_string(), "stopped by the check", "{row:?}");
-            }
+            "check" => assert_stopped(r, row),
             "expired" => {
                 assert_eq!(r.unwrap(), 0, "{row:?}");
                 assert!(events.is_empty(), "{row:?}");
@@ -871,7 +636,7 @@ fn waits_of_the_selector() {
                 }
             }
             _ => {
-                assert_errno(r, errno, row);
+                assert_errno(r, row);
                 assert!(events.is_empty(), "{row:?}");
             }
         }
@@ -893,16 +658,15 @@ fn waits_of_the_selector() {
 
 #[test]
 fn rebuild_after_a_stale_entry() {
-    for &row in SEL_EVICT {
-        let (_, site, errno) = row;
-        let f = Fixture::new();
-        let mut sel = f.selector();
+    for row in sel_evict_rows() {
+        let site = row.1;
+        let (f, mut sel) = fixture_and_selector();
         let fd = f.ready.as_raw_fd();
         unregister_leaving_stale(&mut sel, fd);
         assert_agree(&sel, None, &[fd], row);
         // The second ADD into the new instance fails (the first went in).
         let skip = u32::from(site == "epoll_ctl(ADD)");
-        inject(site, skip, errno);
+        inject(row, skip);
         let mut events = Events::with_capacity(16);
         // The wait meets the stale entry, drops its event and tries to rebuild.
         assert_eq!(sel.select(&mut events, NOW).unwrap(), 1, "{row:?}");
@@ -922,20 +686,19 @@ fn rebuild_after_a_stale_entry() {
 
 #[test]
 fn wake_fd_changes() {
-    for &row in SEL_WAKE {
-        let (op, site, errno) = row;
-        let f = Fixture::new();
-        let mut sel = f.selector();
+    for row in sel_wake_rows() {
+        let op = row.0;
+        let (_f, mut sel) = fixture_and_selector();
         let mut old = eventfd();
         let mut new = eventfd();
         let (old_fd, new_fd) = (old.as_raw_fd(), new.as_raw_fd());
         sel.set_wake_fd(Some(old_fd)).unwrap();
         assert_agree(&sel, Some(old_fd), &[], row);
-        inject(site, 0, errno);
+        inject(row, 0);
         match op {
             "EpollSelector.set_wake_fd" => {
                 // Refused: the old wake fd stays watched, the new one is not.
-                assert_errno(sel.set_wake_fd(Some(new_fd)), errno, row);
+                assert_errno(sel.set_wake_fd(Some(new_fd)), row);
                 assert_fired(row);
                 fault::reset();
                 assert_agree(&sel, Some(old_fd), &[], row);

@@ -12,9 +12,7 @@ use select_epoll::{Epoll, EpollFlags};
 
 #[test]
 fn accepts_an_epoll_fd_and_shares_its_registrations() {
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, r, w) = epoll_on_reader();
     let other = Epoll::from_fd(ep.try_as_fd().unwrap().try_clone_to_owned().unwrap()).unwrap();
     assert!(!other.closed());
     write_byte(&w);
@@ -23,8 +21,7 @@ fn accepts_an_epoll_fd_and_shares_its_registrations() {
         other.poll(Some(SOON), -1).unwrap(),
         vec![(r.as_raw_fd(), EpollFlags::EPOLLIN)]
     );
-    let e = other.register(&r, EpollFlags::EPOLLIN).unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EEXIST));
+    assert_errno(other.register(&r, EpollFlags::EPOLLIN), libc::EEXIST);
     // Closing one leaves the other working.
     drop(ep);
     assert_eq!(other.poll(Some(Duration::ZERO), -1).unwrap().len(), 1);

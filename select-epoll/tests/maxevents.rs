@@ -7,13 +7,10 @@ mod common;
 use std::collections::HashSet;
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
-use std::time::Duration;
 
 use common::*;
 use select_core::{Events, Selector};
 use select_epoll::{Epoll, EpollEvents, EpollFlags, EpollSelector, DEFAULT_MAXEVENTS};
-
-const NOW: Option<Duration> = Some(Duration::ZERO);
 
 #[test]
 fn zero_and_negative_maxevents_are_refused_naming_the_value() {

@@ -3,16 +3,13 @@
 
 mod common;
 
-use select_core::__private::WakeFd;
+use select_core::testing::closed_selector_errors;
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
-use std::time::Duration;
 
 use common::*;
-use select_core::{Backend, Events, Interest, Selector};
+use select_core::{Backend, Interest, Selector};
 use select_epoll::EpollSelector;
-
-const NOW: Option<Duration> = Some(Duration::ZERO);
 
 fn sel() -> EpollSelector<&'static str> {
     EpollSelector::new().unwrap()
@@ -37,12 +34,10 @@ fn backend_fileno_and_debug() {
 fn kernel_refusals_record_nothing() {
     let mut s = sel();
     let bad = unused_fd(1_900);
-    let e = s.register(&bad, Interest::READ, "bad").unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EBADF));
+    assert_errno(s.register(&bad, Interest::READ, "bad"), libc::EBADF);
     assert!(s.is_empty());
     let f = regular_file().unwrap();
-    let e = s.register(&f, Interest::READ, "file").unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EPERM));
+    assert_errno(s.register(&f, Interest::READ, "file"), libc::EPERM);
     assert!(s.get_key(&f).is_err());
 }
 
@@ -58,16 +53,8 @@ fn close_semantics() {
     assert!(s.is_closed());
     assert!(s.is_empty());
     assert_eq!(s.as_raw_fd(), -1);
-    let mut events = Events::with_capacity(4);
-    let errs = [
-        s.register(&r, Interest::READ, "x").map(|_| ()).unwrap_err(),
-        s.modify(&r, Interest::READ, "x").map(|_| ()).unwrap_err(),
-        s.unregister(&r).map(|_| ()).unwrap_err(),
-        s.get_key(&r).map(|_| ()).unwrap_err(),
-        s.select(&mut events, NOW).map(|_| ()).unwrap_err(),
-        s.set_wake_fd(Some(r.as_raw_fd())).unwrap_err(),
-        s.fileno().map(|_| ()).unwrap_err(),
-    ];
+    let mut errs = closed_selector_errors(&mut s, &r, "x");
+    errs.push(s.fileno().map(|_| ()).unwrap_err());
     for e in errs {
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert!(e.to_string().starts_with("I/O operation on closed"), "{e}");

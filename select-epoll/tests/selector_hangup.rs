@@ -6,19 +6,14 @@ mod common;
 
 use std::net::Shutdown;
 use std::os::fd::AsRawFd;
-use std::time::Duration;
 
 use common::*;
 use select_core::{Events, Interest, Selector};
-use select_epoll::EpollSelector;
-
-const NOW: Option<Duration> = Some(Duration::ZERO);
 
 #[test]
 fn writer_closed_reports_read_with_hangup() {
-    let mut s = EpollSelector::new().unwrap();
     let (r, w) = pipe();
-    s.register(&r, Interest::READ, ()).unwrap();
+    let mut s = selector_with(&r, Interest::READ, ());
     drop(w);
     let mut events = Events::with_capacity(4);
     assert_eq!(s.select(&mut events, Some(SOON)).unwrap(), 1);
@@ -33,9 +28,8 @@ fn writer_closed_reports_read_with_hangup() {
     ignore = "Miri's pipes differ from Linux's: a write end whose reader closed reports EPOLLHUP, not EPOLLERR"
 )]
 fn reader_closed_reports_write_with_error() {
-    let mut s = EpollSelector::new().unwrap();
     let (r, w) = pipe();
-    s.register(&w, Interest::WRITE, ()).unwrap();
+    let mut s = selector_with(&w, Interest::WRITE, ());
     drop(r);
     let mut events = Events::with_capacity(4);
     assert_eq!(s.select(&mut events, Some(SOON)).unwrap(), 1);
@@ -47,9 +41,8 @@ fn reader_closed_reports_write_with_error() {
 #[test]
 #[cfg_attr(miri, ignore = "Miri does not emulate shutdown(2) of a socketpair")]
 fn peer_half_close_is_read_ready_with_hangup() {
-    let mut s = EpollSelector::new().unwrap();
     let (a, b) = socketpair();
-    s.register(&a, Interest::READ, ()).unwrap();
+    let mut s = selector_with(&a, Interest::READ, ());
     let mut events = Events::with_capacity(4);
     assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
     b.shutdown(Shutdown::Write).unwrap();
@@ -61,10 +54,8 @@ fn peer_half_close_is_read_ready_with_hangup() {
 
 #[test]
 fn full_hangup_readies_every_registered_read_write_interest() {
-    let mut s = EpollSelector::new().unwrap();
     let (a, b) = socketpair();
-    s.register(&a, Interest::READ | Interest::WRITE, ())
-        .unwrap();
+    let mut s = selector_with(&a, Interest::READ | Interest::WRITE, ());
     drop(b);
     let mut events = Events::with_capacity(4);
     assert_eq!(s.select(&mut events, Some(SOON)).unwrap(), 1);
@@ -76,9 +67,8 @@ fn full_hangup_readies_every_registered_read_write_interest() {
 #[test]
 #[cfg_attr(miri, ignore = "Miri does not emulate TCP sockets")]
 fn priority_data_on_tcp() {
-    let mut s = EpollSelector::new().unwrap();
     let (client, server) = select_core::testing::tcp_pair();
-    s.register(&server, Interest::PRIORITY, ()).unwrap();
+    let mut s = selector_with(&server, Interest::PRIORITY, ());
     let mut events = Events::with_capacity(4);
     assert_eq!(s.select(&mut events, NOW).unwrap(), 0);
     select_core::testing::send_oob(&client, b'!').unwrap();

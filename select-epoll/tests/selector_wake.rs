@@ -13,8 +13,6 @@ use common::*;
 use select_core::{Events, Interest, Selector};
 use select_epoll::EpollSelector;
 
-const NOW: Option<Duration> = Some(Duration::ZERO);
-
 #[test]
 fn wake_fd_sets_woken_and_is_never_an_event() {
     let mut s = EpollSelector::new().unwrap();
@@ -74,9 +72,8 @@ fn wake_from_another_thread_ends_a_blocking_select() {
 
 #[test]
 fn wake_fd_conflicts_with_registrations() {
-    let mut s = EpollSelector::new().unwrap();
     let (r, _w) = pipe();
-    s.register(&r, Interest::READ, ()).unwrap();
+    let mut s = selector_with(&r, Interest::READ, ());
     let e = s.set_wake_fd(Some(r.as_raw_fd())).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::AlreadyExists);
     let (wr, ww) = pipe();

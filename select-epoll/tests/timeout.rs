@@ -18,9 +18,7 @@ fn timed(f: impl FnOnce() -> usize) -> Duration {
 
 #[test]
 fn two_hundred_microseconds_is_honoured() {
-    let ep = Epoll::new().unwrap();
-    let (r, _w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, _r, _w) = epoll_on_reader();
     let t = Duration::from_micros(200);
     for _ in 0..20 {
         let took = timed(|| ep.poll(Some(t), -1).unwrap().len());
@@ -69,11 +67,7 @@ fn zero_polls_and_none_blocks_until_ready() {
     // The clock starts before the writer's 30 ms sleep does, so the bound below holds
     // however the two threads are scheduled.
     let start = Instant::now();
-    let writer = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(30));
-        write_byte(&w);
-        w
-    });
+    let writer = write_after(Duration::from_millis(30), w);
     assert_eq!(ep.poll(None, -1).unwrap().len(), 1);
     assert!(start.elapsed() >= Duration::from_millis(30));
     drop(writer.join().unwrap());
@@ -81,9 +75,7 @@ fn zero_polls_and_none_blocks_until_ready() {
 
 #[test]
 fn huge_timeouts_are_accepted() {
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, _r, w) = epoll_on_reader();
     write_byte(&w);
     // Beyond what one syscall takes: chunked, and returns at once when ready.
     assert_eq!(ep.poll(Some(Duration::MAX), -1).unwrap().len(), 1);

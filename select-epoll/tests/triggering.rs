@@ -10,13 +10,9 @@ use std::time::Duration;
 use common::*;
 use select_epoll::{Epoll, EpollFlags};
 
-const NOW: Option<Duration> = Some(Duration::ZERO);
-
 #[test]
 fn level_triggered_reports_the_same_readiness_on_every_wait() {
-    let ep = Epoll::new().unwrap();
-    let (r, w) = pipe();
-    ep.register(&r, EpollFlags::EPOLLIN).unwrap();
+    let (ep, r, w) = epoll_on_reader();
     write_byte(&w);
     for _ in 0..5 {
         assert_eq!(
@@ -69,8 +65,7 @@ fn oneshot_disarms_until_modify() {
     write_byte(&w);
     assert!(ep.poll(NOW, -1).unwrap().is_empty());
     // Still registered: registering again is EEXIST.
-    let e = ep.register(&r, mask).unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EEXIST));
+    assert_errno(ep.register(&r, mask), libc::EEXIST);
     // modify re-arms it, once more.
     ep.modify(&r, mask).unwrap();
     assert_eq!(ep.poll(NOW, -1).unwrap().len(), 1);
@@ -123,12 +118,11 @@ fn exclusive_is_accepted_at_register_only() {
     );
     // The kernel refuses to modify an exclusive registration, and refuses
     // EPOLLEXCLUSIVE with EPOLLONESHOT.
-    let e = ep.modify(&r, EpollFlags::EPOLLIN).unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EINVAL));
+    assert_errno(ep.modify(&r, EpollFlags::EPOLLIN), libc::EINVAL);
     let (r2, _w2) = pipe();
-    let e = ep
-        .register(&r2, mask | EpollFlags::EPOLLONESHOT)
-        .unwrap_err();
-    assert_eq!(e.raw_os_error(), Some(libc::EINVAL));
+    assert_errno(
+        ep.register(&r2, mask | EpollFlags::EPOLLONESHOT),
+        libc::EINVAL,
+    );
     ep.unregister(&r).unwrap();
 }

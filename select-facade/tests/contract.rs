@@ -17,24 +17,27 @@ mod select {
     );
 }
 
-#[cfg(unix)]
-mod poll {
-    select_core::selector_contract!(|| super::on(super::Backend::Poll));
+/// One module of the suite per backend, built where the backend is.
+macro_rules! on_backends {
+    ($($(#[$cfg:meta])* $name:ident: $backend:ident;)*) => {
+        $(
+            $(#[$cfg])*
+            mod $name {
+                select_core::selector_contract!(|| super::on(super::Backend::$backend));
+            }
+        )*
+    };
 }
 
-#[cfg(has_epoll)]
-mod epoll {
-    select_core::selector_contract!(|| super::on(super::Backend::Epoll));
-}
-
-#[cfg(has_kqueue)]
-mod kqueue {
-    select_core::selector_contract!(|| super::on(super::Backend::Kqueue));
-}
-
-#[cfg(windows)]
-mod afd {
-    select_core::selector_contract!(|| super::on(super::Backend::Afd));
+on_backends! {
+    #[cfg(unix)]
+    poll: Poll;
+    #[cfg(has_epoll)]
+    epoll: Epoll;
+    #[cfg(has_kqueue)]
+    kqueue: Kqueue;
+    #[cfg(windows)]
+    afd: Afd;
 }
 
 mod default {

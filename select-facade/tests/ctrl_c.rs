@@ -4,17 +4,35 @@
 #![cfg(unix)]
 
 use std::io;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use select_core::testing::{pipe, Signaller, Watchdog};
 use select_facade::{
     clear_interrupt, interrupt_signal, stop_on_interrupt, DefaultSelector, Events, Interest,
-    Select, Selector,
+    InterruptCheck, Select, Selector,
 };
 
 /// The caught signal is process-wide: one test at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
+
+/// The lock of [`SERIAL`], with the facade's handler installed and no interrupt
+/// pending; the check that stops a wait on one.
+fn serial_with_handler() -> (MutexGuard<'static, ()>, InterruptCheck) {
+    let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let check = stop_on_interrupt().unwrap();
+    clear_interrupt();
+    (serial, check)
+}
+
+/// The wait ended soon after the signal (`late` after it).
+#[track_caller]
+fn assert_prompt(late: Duration) {
+    assert!(
+        late < Duration::from_millis(100),
+        "ended {late:?} after the signal"
+    );
+}
 
 /// Runs `wait` (which blocks without timeout on a pipe nobody writes) while `sig` is
 /// sent to this thread every 50 ms; returns its result and how long after the signal
@@ -40,9 +58,7 @@ fn interrupted_by(
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn sigint_ends_a_default_selector_wait() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let check = stop_on_interrupt().unwrap();
-    clear_interrupt();
+    let (_serial, check) = serial_with_handler();
     let (result, late) = interrupted_by(libc::SIGINT, |r| {
         let mut sel = DefaultSelector::new()?;
         sel.set_interrupt_check(Some(check));
@@ -53,10 +69,7 @@ fn sigint_ends_a_default_selector_wait() {
     assert_eq!(e.kind(), io::ErrorKind::Interrupted);
     assert_eq!(e.to_string(), "interrupted by SIGINT");
     assert_eq!(interrupt_signal(), Some(libc::SIGINT));
-    assert!(
-        late < Duration::from_millis(100),
-        "ended {late:?} after the signal"
-    );
+    assert_prompt(late);
     clear_interrupt();
     assert_eq!(interrupt_signal(), None);
 }
@@ -67,19 +80,14 @@ fn sigint_ends_a_default_selector_wait() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn sigterm_ends_a_select_call() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let check = stop_on_interrupt().unwrap();
-    clear_interrupt();
+    let (_serial, check) = serial_with_handler();
     let (result, late) = interrupted_by(libc::SIGTERM, |r| {
         let (readable, _, _) = Select::with_interrupt_check(check).select(&[r], &[], &[], None)?;
         Ok(readable.len())
     });
     let e = result.unwrap_err();
     assert_eq!(e.to_string(), "interrupted by SIGTERM");
-    assert!(
-        late < Duration::from_millis(100),
-        "ended {late:?} after the signal"
-    );
+    assert_prompt(late);
     clear_interrupt();
 }
 
@@ -89,9 +97,7 @@ fn sigterm_ends_a_select_call() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn without_the_check_the_handler_changes_nothing() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    stop_on_interrupt().unwrap();
-    clear_interrupt();
+    let _serial = serial_with_handler();
     let (r, _w) = pipe();
     let mut sel = DefaultSelector::<()>::new().unwrap();
     sel.register(&r, Interest::READ, ()).unwrap();

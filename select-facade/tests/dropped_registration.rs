@@ -16,7 +16,7 @@ use std::io::{ErrorKind, Write};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
-use select_core::testing::{dup_at, pipe};
+use select_core::testing::{dup_at, dup_near, pipe};
 use select_facade::{Availability, Backend, DefaultSelector, Events, Interest, Selector};
 
 const NOW: Option<Duration> = Some(Duration::ZERO);
@@ -25,9 +25,7 @@ const NOW: Option<Duration> = Some(Duration::ZERO);
 /// backend of its own, so no other test thread is handed the number while it is closed;
 /// below 1024, for select(2) and for runs under qemu-user).
 fn high_dup(fd: &impl AsRawFd, hint: RawFd) -> OwnedFd {
-    (hint..hint + 20)
-        .find_map(|target| dup_at(fd.as_raw_fd(), target).ok())
-        .unwrap_or_else(|| panic!("no free fd number near {hint}"))
+    dup_near(fd.as_raw_fd(), hint, 20)
 }
 
 fn selectors() -> Vec<(Backend, DefaultSelector<&'static str>)> {

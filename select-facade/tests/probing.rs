@@ -62,6 +62,14 @@ fn with_backend_gives_exactly_that_backend() {
 }
 
 /// Runs one test of this binary in a child process with `SELECT_BACKEND=value`.
+/// Whether a test may re-execute the test binary: `false`, said out loud, under
+/// qemu-user, which cannot.
+fn can_reexec() -> bool {
+    !select_core::testing::skip_under_emulation(
+        "re-executes the test binary, which qemu-user cannot do",
+    )
+}
+
 fn run_child(test: &str, value: &str, expect: &str) {
     let out = Command::new(std::env::current_exe().unwrap())
         .args([test, "--exact", "--nocapture", "--test-threads=1"])
@@ -104,9 +112,7 @@ fn child_checks_env_choice() {
     ignore = "Miri cannot spawn processes (re-exec of the test binary)"
 )]
 fn env_override_selects_each_available_backend() {
-    if select_core::testing::skip_under_emulation(
-        "re-executes the test binary, which qemu-user cannot do",
-    ) {
+    if !can_reexec() {
         return;
     }
     for b in Backend::available() {
@@ -124,9 +130,7 @@ fn env_override_selects_each_available_backend() {
     ignore = "Miri cannot spawn processes (re-exec of the test binary)"
 )]
 fn env_override_refuses_unknown_and_unavailable_names() {
-    if select_core::testing::skip_under_emulation(
-        "re-executes the test binary, which qemu-user cannot do",
-    ) {
+    if !can_reexec() {
         return;
     }
     run_child("child_checks_env_choice", "iocp", "error:\"iocp\"");

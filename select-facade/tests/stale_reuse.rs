@@ -14,7 +14,7 @@ use std::io::Write;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
-use select_core::testing::{dup_at, is_open, pipe};
+use select_core::testing::{dup_at, dup_near, is_open, pipe};
 use select_facade::{Availability, Backend, DefaultSelector, Events, Interest, Selector};
 
 const NOW: Option<Duration> = Some(Duration::ZERO);
@@ -23,9 +23,7 @@ const NOW: Option<Duration> = Some(Duration::ZERO);
 /// harness uses, below 4096 for runs under a low `RLIMIT_NOFILE`; each test has its own
 /// range, so no other thread is handed them when they are closed).
 fn high_dup(fd: &impl AsRawFd, hint: RawFd) -> OwnedFd {
-    (hint..hint + 100)
-        .find_map(|target| dup_at(fd.as_raw_fd(), target).ok())
-        .unwrap_or_else(|| panic!("no free fd number near {hint}"))
+    dup_near(fd.as_raw_fd(), hint, 100)
 }
 
 /// What one zero-timeout wait reports, as `(fd, ready)` pairs, checked against
@@ -115,9 +113,7 @@ fn each_case<S: Selector<Data = &'static str>>(
     ignore = "Miri's pipes differ from Linux's in readiness (a write end reports readable)"
 )]
 fn every_backend_through_default_selector() {
-    if select_core::testing::skip_under_emulation(
-        "select(2) on fds at or above 1024 aborts qemu-user",
-    ) {
+    if !select_core::testing::high_fds_usable() {
         return;
     }
     for (i, b) in Backend::available().into_iter().enumerate() {

@@ -9,7 +9,9 @@
 //! One test in its own binary: nothing else runs while it forks.
 #![cfg(unix)]
 
-use std::os::fd::AsRawFd;
+mod common;
+
+use std::os::fd::AsFd;
 use std::time::Duration;
 
 use select_core::testing;
@@ -27,10 +29,7 @@ fn select_on(fd: i32) -> std::io::Result<usize> {
 #[cfg_attr(miri, ignore = "Miri does not emulate fork(2)")]
 fn child_gets_ebadf_for_a_closed_high_fd_like_the_parent() {
     let (r, _w) = testing::pipe();
-    let high = match testing::dup_at(r.as_raw_fd(), HIGH) {
-        Ok(fd) => fd,
-        Err(e) => panic!("cannot place an fd at {HIGH} (RLIMIT_NOFILE too low?): {e}"),
-    };
+    let high = common::placed_at(r.as_fd(), HIGH);
     // Teaches the process that its fd table reaches HIGH.
     assert_eq!(select_on(HIGH).unwrap(), 0);
     drop(high);

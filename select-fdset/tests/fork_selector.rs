@@ -9,7 +9,9 @@
 //! One test in its own binary: nothing else runs while it forks.
 #![cfg(unix)]
 
-use std::os::fd::AsRawFd;
+mod common;
+
+use std::os::fd::AsFd;
 use std::time::Duration;
 
 use select_core::testing;
@@ -22,10 +24,7 @@ const HIGH: i32 = 1010;
 #[cfg_attr(miri, ignore = "Miri does not emulate fork(2)")]
 fn a_forked_child_gets_ebadf_for_a_closed_registered_high_fd() {
     let (r, _w) = testing::pipe();
-    let high = match testing::dup_at(r.as_raw_fd(), HIGH) {
-        Ok(fd) => fd,
-        Err(e) => panic!("cannot place an fd at {HIGH} (RLIMIT_NOFILE too low?): {e}"),
-    };
+    let high = common::placed_at(r.as_fd(), HIGH);
     let mut sel = SelectSelector::<()>::new().unwrap();
     sel.register(&HIGH, Interest::READ, ()).unwrap();
     let mut events = Events::with_capacity(4);

@@ -28,6 +28,13 @@ mod cases {
     const KQ_CLOSED: &str = "I/O operation on closed kqueue object";
     const SEL_CLOSED: &str = "I/O operation on closed kqueue selector object";
 
+    /// A new kqueue, in a slot a child can [`take`] it from, and its fd number.
+    fn inherited_kqueue() -> (Option<Kqueue>, RawFd) {
+        let kq = Kqueue::new().unwrap();
+        let n = kq.as_raw_fd();
+        (Some(kq), n)
+    }
+
     /// The object in `slot`, moved out in the child (whose copy of memory the parent
     /// never sees: the parent's slot still holds it after the fork).
     fn take<T>(slot: &mut Option<T>) -> T {
@@ -149,8 +156,7 @@ mod cases {
     /// on the kqueue's number survives (before, the drop closed it, or aborted the child
     /// when the number was free).
     pub fn dropping_an_inherited_kqueue_spares_the_childs_fd() {
-        let mut kq = Some(Kqueue::new().unwrap());
-        let n = kq.as_ref().unwrap().as_raw_fd();
+        let (mut kq, n) = inherited_kqueue();
         in_child(|| {
             let on_n = pipe_at(n);
             drop(take(&mut kq));
@@ -162,8 +168,7 @@ mod cases {
     /// `close`, `into_fd` and `into_raw_fd` in the child forget the number, closing
     /// nothing (and close on a free number does not abort).
     pub fn closing_an_inherited_kqueue_spares_the_childs_fd() {
-        let mut kq = Some(Kqueue::new().unwrap());
-        let n = kq.as_ref().unwrap().as_raw_fd();
+        let (mut kq, n) = inherited_kqueue();
         in_child(|| {
             let mut kq = take(&mut kq);
             kq.close();
@@ -190,8 +195,7 @@ mod cases {
     /// inherited object (before, its `control` added filters to the child's kqueue, and
     /// its drop closed it), and works.
     pub fn a_kqueue_made_in_the_child_works_and_is_not_driven_by_the_inherited_one() {
-        let mut kq = Some(Kqueue::new().unwrap());
-        let n = kq.as_ref().unwrap().as_raw_fd();
+        let (mut kq, n) = inherited_kqueue();
         in_child(|| {
             let kq = take(&mut kq);
             let (mine, _others) = kqueue_at(n);

@@ -8,8 +8,8 @@ use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
 
 use common::*;
-use select_core::testing::pipe;
-use select_core::{Events, Interest, Selector};
+use select_core::testing::{closed_selector_errors, pipe};
+use select_core::{Interest, Selector};
 
 #[test]
 fn close_semantics() {
@@ -22,18 +22,12 @@ fn close_semantics() {
     assert!(s.is_empty());
     assert_eq!(s.keys().count(), 0);
     assert_eq!(s.as_raw_fd(), -1);
-    let mut events = Events::with_capacity(4);
-    let errs = [
-        s.register(&r, Interest::READ, "x").map(|_| ()).unwrap_err(),
-        s.modify(&r, Interest::READ, "x").map(|_| ()).unwrap_err(),
-        s.unregister(&r).map(|_| ()).unwrap_err(),
-        s.get_key(&r).map(|_| ()).unwrap_err(),
-        s.select(&mut events, NOW).map(|_| ()).unwrap_err(),
-        s.set_wake_fd(Some(r.as_raw_fd())).unwrap_err(),
+    let mut errs = closed_selector_errors(&mut s, &r, "x");
+    errs.extend([
         s.set_wake_fd(None).unwrap_err(),
         s.fileno().map(|_| ()).unwrap_err(),
         s.user_waker().map(|_| ()).unwrap_err(),
-    ];
+    ]);
     for e in errs {
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert_eq!(

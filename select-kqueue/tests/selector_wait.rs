@@ -11,7 +11,7 @@ use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 use common::*;
-use select_core::testing::{pipe, socketpair, write_byte, SignalStorm};
+use select_core::testing::{pipe, socketpair, under_signal_storm, write_byte};
 use select_core::{Events, Interest, Selector};
 use select_kqueue::KqueueSelector;
 
@@ -117,15 +117,12 @@ fn timeouts() {
 fn interrupted_wait_keeps_its_deadline() {
     let mut s: KqueueSelector<()> = KqueueSelector::new().unwrap();
     let mut events = Events::with_capacity(4);
-    let storm = SignalStorm::start(Duration::from_millis(2)).unwrap();
-    let start = Instant::now();
-    let n = s
-        .select(&mut events, Some(Duration::from_millis(100)))
-        .unwrap();
-    let el = start.elapsed();
-    storm.stop();
-    assert_eq!(n, 0);
-    assert_waited(el, Duration::from_millis(100));
+    let t = Duration::from_millis(100);
+    let stormed = under_signal_storm(Duration::from_millis(2), || {
+        s.select(&mut events, Some(t)).unwrap()
+    });
+    assert_eq!(stormed.value, 0);
+    assert_waited(stormed.took, t);
 }
 
 #[test]

@@ -4,11 +4,12 @@
 
 mod common;
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use common::*;
-use select_core::testing::{pipe, SignalStorm};
+use select_core::testing::{
+    pipe, under_signal_storm, under_signal_storm_until_written, write_after,
+};
 use select_kqueue::*;
 
 fn timed(kq: &Kqueue, timeout: Duration) -> Duration {
@@ -43,13 +44,9 @@ fn two_hundred_microseconds() {
 
 #[test]
 fn none_waits_until_an_event() {
-    let (r, mut w) = pipe();
+    let (r, w) = pipe();
     let kq = kqueue_watching(&r);
-    let t = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(20));
-        w.write_all(b"x").unwrap();
-        w
-    });
+    let t = write_after(Duration::from_millis(20), w);
     let ev = kq.control(&[], 1, None).unwrap();
     assert_eq!(ev.len(), 1);
     drop(t.join().unwrap());
@@ -62,32 +59,26 @@ fn interrupted_wait_resumes_without_reapplying_changes() {
     // The changelist deletes the event: applied twice, the second EV_DELETE would fail
     // with ENOENT and come back as an EV_ERROR event.
     let del = change(&r, KQ_EV_DELETE);
-    let storm = SignalStorm::start(Duration::from_millis(2)).unwrap();
-    let start = Instant::now();
-    let ev = kq
-        .control(&[del], 4, Some(Duration::from_millis(120)))
-        .unwrap();
-    let elapsed = start.elapsed();
-    let sent = storm.stop();
-    assert!(ev.is_empty(), "changelist applied again: {ev:?}");
-    assert_waited(elapsed, Duration::from_millis(120));
-    assert!(sent > 0);
+    let t = Duration::from_millis(120);
+    let s = under_signal_storm(Duration::from_millis(2), || {
+        kq.control(&[del], 4, Some(t)).unwrap()
+    });
+    assert!(
+        s.value.is_empty(),
+        "changelist applied again: {:?}",
+        s.value
+    );
+    assert_waited(s.took, t);
+    assert!(s.sent > 0);
     // It was applied once: deleting again now is ENOENT.
     assert_enoent(&kq, del);
 }
 
 #[test]
 fn interrupted_blocking_wait_still_gets_the_event() {
-    let (r, mut w) = pipe();
+    let (r, w) = pipe();
     let kq = kqueue_watching(&r);
-    let storm = SignalStorm::start(Duration::from_millis(1)).unwrap();
-    let writer = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(60));
-        w.write_all(b"x").unwrap();
-        w
-    });
-    let ev = kq.control(&[], 1, None).unwrap();
-    storm.stop();
-    assert_eq!(ev.len(), 1);
-    drop(writer.join().unwrap());
+    let (storm, delay) = (Duration::from_millis(1), Duration::from_millis(60));
+    let s = under_signal_storm_until_written(storm, delay, w, || kq.control(&[], 1, None).unwrap());
+    assert_eq!(s.value.len(), 1);
 }

@@ -78,15 +78,25 @@ impl Pool {
         }
         self.readable[i] = !self.readable[i];
     }
+    /// How `fd` is ready: a writer always for writing, a reader for reading while it
+    /// holds its byte.
+    fn ready(&self, fd: RawFd) -> Interest {
+        let (i, reader) = self.which[&fd];
+        if !reader {
+            Interest::WRITE
+        } else if self.readable[i] {
+            Interest::READ
+        } else {
+            Interest::EMPTY
+        }
+    }
+
     /// What the kernel reports for `fd` under `mask`.
     fn revents(&self, fd: RawFd, mask: PollFlags) -> PollFlags {
-        let (i, reader) = self.which[&fd];
-        let state = if !reader {
-            PollFlags::POLLOUT
-        } else if self.readable[i] {
-            PollFlags::POLLIN
-        } else {
-            PollFlags::empty()
+        let state = match self.ready(fd) {
+            Interest::WRITE => PollFlags::POLLOUT,
+            Interest::READ => PollFlags::POLLIN,
+            _ => PollFlags::empty(),
         };
         state & mask
     }
@@ -190,15 +200,7 @@ fn poll_matches_the_model_through_100_000_operations() {
 
 /// The expected event of `fd` registered for `interest`, if any.
 fn expected_event(pool: &Pool, fd: RawFd, interest: Interest) -> Option<Event> {
-    let (i, reader) = pool.which[&fd];
-    let state = if !reader {
-        Interest::WRITE
-    } else if pool.readable[i] {
-        Interest::READ
-    } else {
-        Interest::EMPTY
-    };
-    let ready = state & interest;
+    let ready = pool.ready(fd) & interest;
     (!ready.is_empty()).then(|| Event::new(fd, ready, false, false))
 }
 

@@ -1,15 +1,19 @@
 //! EINTR: a wait interrupted by signals is resumed with the remaining time (PEP 475).
 #![cfg(unix)]
 
-use std::io::Write;
-use std::os::fd::AsRawFd;
-use std::time::{Duration, Instant};
+mod common;
 
-use select_core::testing::{pipe, SignalStorm};
+use std::os::fd::AsRawFd;
+use std::time::Duration;
+
+use common::poll_on_reader;
+use select_core::testing::{pipe, under_signal_storm, under_signal_storm_until_written};
 use select_core::{Events, Interest, Selector};
-use select_poll::{Poll, PollFlags, PollSelector};
+use select_poll::{PollFlags, PollSelector};
 
 const STORM: Duration = Duration::from_micros(500);
+const TIMEOUT: Duration = Duration::from_millis(200);
+const UNDER: Duration = Duration::from_secs(5);
 
 #[test]
 #[cfg_attr(
@@ -17,18 +21,10 @@ const STORM: Duration = Duration::from_micros(500);
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn poll_waits_its_full_timeout_through_a_signal_storm() {
-    let (r, _w) = pipe();
-    let mut p = Poll::new();
-    p.register(&r, PollFlags::POLLIN).unwrap();
-    let storm = SignalStorm::start(STORM).unwrap();
-    let start = Instant::now();
-    let ready = p.poll(Some(Duration::from_millis(200))).unwrap();
-    let elapsed = start.elapsed();
-    let signals = storm.stop();
-    assert!(ready.is_empty());
-    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
-    assert!(signals > 0);
+    let (mut p, _r, _w) = poll_on_reader();
+    let s = under_signal_storm(STORM, || p.poll(Some(TIMEOUT)).unwrap());
+    assert!(s.value.is_empty());
+    s.assert_waited_out(TIMEOUT, UNDER, 0);
 }
 
 #[test]
@@ -37,20 +33,12 @@ fn poll_waits_its_full_timeout_through_a_signal_storm() {
     ignore = "Miri does not emulate signals (sigaction, pthread_kill)"
 )]
 fn a_blocking_poll_survives_a_storm_and_sees_the_write() {
-    let (r, w) = pipe();
-    let mut p = Poll::new();
-    p.register(&r, PollFlags::POLLIN).unwrap();
-    let storm = SignalStorm::start(STORM).unwrap();
-    let writer = std::thread::spawn(move || {
-        let mut w = w;
-        std::thread::sleep(Duration::from_millis(100));
-        w.write_all(b"x").unwrap();
-        w // kept open: a hang-up must not be what ends the wait
-    });
-    let ready = p.poll(None).unwrap();
-    assert!(storm.stop() > 0);
-    let _w = writer.join().unwrap();
-    assert_eq!(ready, vec![(r.as_raw_fd(), PollFlags::POLLIN)]);
+    let (mut p, r, w) = poll_on_reader();
+    // `w` kept open: a hang-up must not be what ends the wait.
+    let delay = Duration::from_millis(100);
+    let s = under_signal_storm_until_written(STORM, delay, w, || p.poll(None).unwrap());
+    assert!(s.sent > 0);
+    assert_eq!(s.value, vec![(r.as_raw_fd(), PollFlags::POLLIN)]);
 }
 
 #[test]
@@ -63,15 +51,8 @@ fn the_selector_waits_its_full_timeout_through_a_signal_storm() {
     let mut sel = PollSelector::new().unwrap();
     sel.register(&r, Interest::READ, ()).unwrap();
     let mut events = Events::with_capacity(8);
-    let storm = SignalStorm::start(STORM).unwrap();
-    let start = Instant::now();
-    let n = sel
-        .select(&mut events, Some(Duration::from_millis(200)))
-        .unwrap();
-    let elapsed = start.elapsed();
-    assert!(storm.stop() > 0);
-    assert_eq!(n, 0);
+    let s = under_signal_storm(STORM, || sel.select(&mut events, Some(TIMEOUT)).unwrap());
+    assert_eq!(s.value, 0);
     assert!(events.is_empty());
-    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    s.assert_waited_out(TIMEOUT, UNDER, 0);
 }

@@ -18,22 +18,18 @@
 #![cfg(all(select_faults, unix))]
 
 use std::collections::BTreeMap;
-use std::io::{self, ErrorKind};
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
 use libc::{EBADF, EINTR, EINVAL, ENOMEM};
 use select_core::__private::WakeFd;
-use select_core::fault::{self, errno_name, Fault};
+use select_core::fault::{self, Fault};
+use select_core::testing::faults::{
+    assert_errno, assert_fired, assert_not_registered, assert_reports, assert_stopped, errno_rows,
+    faulted_select, inject, mode, stop, wait_outcome, Fixture, Row,
+};
 use select_core::testing::{pipe, write_byte};
-use select_poll::{Events, Interest, Poll, PollFlags, PollSelector, Selector};
-
-/// One case: operation (with its variant in parentheses), syscall site, fault.
-type Row = (&'static str, &'static str, Fault);
-
-const fn e(errno: i32) -> Fault {
-    Fault::Errno(errno)
-}
+use select_poll::{Interest, Poll, PollFlags, PollSelector, Selector};
 
 const NOW: Option<Duration> = Some(Duration::ZERO);
 
@@ -43,248 +39,116 @@ const NOW: Option<Duration> = Some(Duration::ZERO);
 /// The waits of `Poll`, by timeout (`check`: with an interrupt check that ends the
 /// wait). poll(2) says EINTR, ENOMEM, EINVAL (more fds than RLIMIT_NOFILE) and EFAULT
 /// (never, with our own array).
-const POLL_WAIT: &[Row] = &[
-    ("Poll.poll(0)", "poll", e(EINTR)),
-    ("Poll.poll(0)", "poll", e(ENOMEM)),
-    ("Poll.poll(0)", "poll", e(EINVAL)),
-    ("Poll.poll(None)", "poll", e(EINTR)),
-    ("Poll.poll(None)", "poll", e(ENOMEM)),
-    ("Poll.poll(None)", "poll", e(EINVAL)),
-    ("Poll.poll(5s)", "poll", e(EINTR)),
-    ("Poll.poll(5s)", "poll", e(ENOMEM)),
-    ("Poll.poll(5s)", "poll", e(EINVAL)),
-    ("Poll.poll(None,check)", "poll", e(EINTR)),
-];
+fn poll_wait_rows() -> Vec<Row> {
+    let mut t = errno_rows(
+        &["Poll.poll(0)", "Poll.poll(None)", "Poll.poll(5s)"],
+        "poll",
+        &[EINTR, ENOMEM, EINVAL],
+    );
+    t.push(("Poll.poll(None,check)", "poll", Fault::Errno(EINTR)));
+    t
+}
 
 /// `PollSelector`: the open check of `register` and of the wake-fd hook (F_GETFD can
 /// only say EBADF), and the waits.
-const SEL: &[Row] = &[
-    ("PollSelector.register", "fcntl(F_GETFD)", e(EBADF)),
-    ("PollSelector.set_wake_fd", "fcntl(F_GETFD)", e(EBADF)),
-    ("PollSelector.select(0)", "poll", e(EINTR)),
-    ("PollSelector.select(0)", "poll", e(ENOMEM)),
-    ("PollSelector.select(0)", "poll", e(EINVAL)),
-    ("PollSelector.select(None)", "poll", e(EINTR)),
-    ("PollSelector.select(None)", "poll", e(ENOMEM)),
-    ("PollSelector.select(None)", "poll", e(EINVAL)),
-    ("PollSelector.select(5s)", "poll", e(EINTR)),
-    ("PollSelector.select(5s)", "poll", e(ENOMEM)),
-    ("PollSelector.select(5s)", "poll", e(EINVAL)),
-    ("PollSelector.select(None,check)", "poll", e(EINTR)),
-];
-
-#[cfg(not(any(target_os = "illumos", target_os = "solaris")))]
-const TABLES: &[&[Row]] = &[POLL_WAIT, SEL];
-#[cfg(any(target_os = "illumos", target_os = "solaris"))]
-const TABLES: &[&[Row]] = &[
-    POLL_WAIT,
-    SEL,
-    devpoll::CREATE,
-    devpoll::DEVPOLL,
-    devpoll::SELECTOR,
-];
+fn sel_rows() -> Vec<Row> {
+    let ops = ["PollSelector.register", "PollSelector.set_wake_fd"];
+    let mut t = errno_rows(&ops, "fcntl(F_GETFD)", &[EBADF]);
+    t.extend(errno_rows(
+        &[
+            "PollSelector.select(0)",
+            "PollSelector.select(None)",
+            "PollSelector.select(5s)",
+        ],
+        "poll",
+        &[EINTR, ENOMEM, EINVAL],
+    ));
+    t.push((
+        "PollSelector.select(None,check)",
+        "poll",
+        Fault::Errno(EINTR),
+    ));
+    t
+}
 
 #[test]
 fn tables_define_the_expected_count() {
-    let n: usize = TABLES.iter().map(|t| t.len()).sum();
-    let mut seen = Vec::new();
-    for t in TABLES {
-        for &(op, site, f) in *t {
-            assert!(!seen.contains(&(op, site, f)), "duplicate row {op} {site}");
-            seen.push((op, site, f));
-        }
-    }
-    println!("FAULT-EXPECT select-poll {n}");
+    #[cfg(not(any(target_os = "illumos", target_os = "solaris")))]
+    let tables = [poll_wait_rows(), sel_rows()];
+    #[cfg(any(target_os = "illumos", target_os = "solaris"))]
+    let tables = [
+        poll_wait_rows(),
+        sel_rows(),
+        devpoll::create_rows(),
+        devpoll::devpoll_rows(),
+        devpoll::selector_rows(),
+    ];
+    let tables: Vec<&[Row]> = tables.iter().map(Vec::as_slice).collect();
+    select_core::testing::faults::expect("select-poll", &tables);
 }
 
 // ---------------------------------------------------------------------------------------
 // Helpers.
 
-fn fault_name(f: Fault) -> String {
-    match f {
-        Fault::Errno(e) => errno_name(e).to_owned(),
-        Fault::Short(n) => format!("short({n})"),
-    }
-}
-
 /// Prints the case line `.ci/faults` counts.
 fn case(row: Row, outcome: &str) {
-    let (op, site, f) = row;
-    println!(
-        "FAULT-CASE select-poll {op} {site} {} {outcome}",
-        fault_name(f)
-    );
-}
-
-/// Starts a case: a clean plan with the row's fault at its site, after `skip` calls.
-fn inject(row: Row, skip: u32) {
-    fault::reset();
-    fault::plan(row.1, skip, row.2);
-}
-
-#[track_caller]
-fn assert_fired(row: Row) {
-    assert!(
-        fault::unfired().is_empty(),
-        "{row:?}: the fault never fired: {:?}",
-        fault::unfired()
-    );
-}
-
-/// `r` failed with exactly the row's errno (kind and raw errno).
-#[track_caller]
-fn assert_errno<T: std::fmt::Debug>(r: io::Result<T>, row: Row) {
-    let Fault::Errno(errno) = row.2 else {
-        panic!("{row:?}: no errno");
-    };
-    let e = r.expect_err(&format!("{row:?}: expected an error"));
-    assert_eq!(e.raw_os_error(), Some(errno), "{row:?}: {e}");
-    assert_eq!(
-        e.kind(),
-        io::Error::from_raw_os_error(errno).kind(),
-        "{row:?}"
-    );
-}
-
-struct Mode {
-    timeout: Option<Duration>,
-    check: bool,
-}
-
-fn mode(op: &str) -> Mode {
-    let args = op
-        .split_once('(')
-        .map_or("", |(_, a)| a.trim_end_matches(')'));
-    let mut parts = args.split(',');
-    let timeout = match parts.next() {
-        Some("0") => NOW,
-        Some("None") => None,
-        Some("5s") => Some(Duration::from_secs(5)),
-        other => panic!("{op}: no timeout in {other:?}"),
-    };
-    Mode {
-        timeout,
-        check: parts.any(|p| p == "check"),
-    }
-}
-
-/// How an injected wait fault must come out; the outcome's name.
-fn wait_outcome(f: Fault, m: &Mode) -> &'static str {
-    match f {
-        Fault::Errno(EINTR) if m.check => "check",
-        // PEP 475: with no time left an interrupted wait reports nothing ready.
-        Fault::Errno(EINTR) if m.timeout == NOW => "expired",
-        Fault::Errno(EINTR) => "retried",
-        _ => "error",
-    }
-}
-
-/// The interrupt check of the `check` rows: it ends the wait.
-fn stop() -> io::Result<()> {
-    Err(io::Error::new(
-        ErrorKind::Interrupted,
-        "stopped by the check",
-    ))
-}
-
-#[track_caller]
-fn assert_stopped<T: std::fmt::Debug>(r: io::Result<T>, row: Row) {
-    let e = r.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Interrupted, "{row:?}");
-    assert_eq!(e.to_string(), "stopped by the check", "{row:?}");
-}
-
-/// Readiness from `poll(2)` called directly on `fd`, as interests.
-fn raw_ready(fd: RawFd) -> Interest {
-    let rev = fault::raw_poll(fd, libc::POLLIN | libc::POLLOUT | libc::POLLPRI).unwrap();
-    let mut i = Interest::EMPTY;
-    if rev & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
-        i |= Interest::READ;
-    }
-    if rev & (libc::POLLOUT | libc::POLLHUP | libc::POLLERR) != 0 {
-        i |= Interest::WRITE;
-    }
-    if rev & libc::POLLPRI != 0 {
-        i |= Interest::PRIORITY;
-    }
-    i
-}
-
-/// The selector's view is consistent with itself, and a zero-timeout wait reports
-/// exactly the registered fds `poll(2)` finds ready, for their registered interests,
-/// with `woken` exactly when the wake fd is readable.
-#[track_caller]
-fn assert_reports<S: Selector<Data = u32>>(sel: &mut S, wake: Option<RawFd>, row: Row) {
-    let keys: Vec<_> = sel.keys().map(|k| (k.fd, k.interest, k.data)).collect();
-    assert_eq!(sel.len(), keys.len(), "{row:?}");
-    for &(fd, interest, data) in &keys {
-        let k = sel.get_key(&fd).unwrap();
-        assert_eq!((k.interest, k.data), (interest, data), "{row:?}");
-    }
-    let mut events = Events::with_capacity(64);
-    sel.select(&mut events, NOW).unwrap();
-    let got: BTreeMap<RawFd, Interest> = events.iter().map(|e| (e.fd(), e.ready())).collect();
-    let want: BTreeMap<RawFd, Interest> = keys
-        .iter()
-        .map(|&(fd, interest, _)| (fd, raw_ready(fd).intersection(interest)))
-        .filter(|(_, i)| !i.is_empty())
-        .collect();
-    assert_eq!(got, want, "{row:?}: reported (left), poll(2) (right)");
-    let woken = wake.is_some_and(|w| raw_ready(w).is_readable());
-    assert_eq!(events.woken(), woken, "{row:?}: woken");
+    select_core::testing::faults::case("select-poll", row, outcome);
 }
 
 /// The next register, modify, unregister and select of a selector behave.
 #[track_caller]
 fn assert_next_ops_behave<S: Selector<Data = u32>>(sel: &mut S, wake: Option<RawFd>, row: Row) {
+    select_core::testing::faults::assert_next_ops_behave(sel, wake, row, |_| ());
+}
+
+/// A fixture, and `sel` holding its ready reader and writer (and a hole where the idle
+/// reader was: registered, then unregistered).
+fn fixture_and_selector<S: Selector<Data = u32>>(mut sel: S) -> (Fixture, S) {
+    let f = Fixture::new();
+    sel.register(&f.ready, Interest::READ, 1).unwrap();
+    sel.register(&f.idle, Interest::READ, 3).unwrap();
+    sel.register(&f.writer, Interest::WRITE, 2).unwrap();
+    sel.unregister(&f.idle).unwrap();
+    (f, sel)
+}
+
+/// A refused change of the wake fd (the row's fault planned for it): the old wake fd
+/// stays watched, the new one is not, and the change works once the fault is gone.
+#[track_caller]
+fn refused_wake_fd_change<S: Selector<Data = u32> + WakeFd>(sel: &mut S, row: Row) {
+    let (old, old_w) = pipe();
+    let (new, new_w) = pipe();
+    sel.set_wake_fd(Some(old.as_raw_fd())).unwrap();
+    inject(row, 0);
+    assert_errno(sel.set_wake_fd(Some(new.as_raw_fd())), row);
+    assert_fired(row);
     fault::reset();
-    let (r, w) = pipe();
-    sel.register(&r, Interest::READ, 100).unwrap();
+    let wake = Some(old.as_raw_fd());
+    write_byte(&new_w);
     assert_reports(sel, wake, row);
-    write_byte(&w);
+    write_byte(&old_w);
     assert_reports(sel, wake, row);
-    sel.modify(&r, Interest::READ | Interest::PRIORITY, 101)
-        .unwrap();
+    sel.set_wake_fd(Some(new.as_raw_fd())).unwrap();
+    let wake = Some(new.as_raw_fd());
     assert_reports(sel, wake, row);
-    assert_eq!(sel.unregister(&r).unwrap().data, 101);
-    assert_reports(sel, wake, row);
-    assert!(sel.get_key(&r).is_err(), "{row:?}");
-}
-
-/// The fds of a case: a ready reader, a writer (always ready) and an idle reader.
-struct Fixture {
-    ready: std::io::PipeReader,
-    _ready_w: std::io::PipeWriter,
-    writer: std::io::PipeWriter,
-    idle: std::io::PipeReader,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let (ready, ready_w) = pipe();
-        write_byte(&ready_w);
-        let (idle, writer) = pipe();
-        Fixture {
-            ready,
-            _ready_w: ready_w,
-            writer,
-            idle,
-        }
-    }
-
-    /// A selector holding the ready reader and the writer (and a hole where the idle
-    /// reader was: registered, then unregistered).
-    fn selector<S: Selector<Data = u32>>(&self, mut sel: S) -> S {
-        sel.register(&self.ready, Interest::READ, 1).unwrap();
-        sel.register(&self.idle, Interest::READ, 3).unwrap();
-        sel.register(&self.writer, Interest::WRITE, 2).unwrap();
-        sel.unregister(&self.idle).unwrap();
-        sel
-    }
+    assert_next_ops_behave(sel, wake, row);
 }
 
 // ---------------------------------------------------------------------------------------
 // Poll.
+
+/// What `poll(2)` called directly on each fd of `model`, with its mask, returns: the
+/// non-empty `revents`.
+fn raw_revents(model: &BTreeMap<RawFd, PollFlags>) -> BTreeMap<RawFd, PollFlags> {
+    model
+        .iter()
+        .map(|(&fd, m)| {
+            let rev = fault::raw_poll(fd, m.bits()).unwrap();
+            (fd, PollFlags::from_bits_retain(rev))
+        })
+        .filter(|(_, rev)| !rev.is_empty())
+        .collect()
+}
 
 /// `Poll`'s registrations are `model`, and a zero-timeout poll reports, for each, the
 /// very `revents` that `poll(2)` called directly on that fd with its mask returns.
@@ -294,20 +158,16 @@ fn assert_poll(p: &mut Poll, model: &BTreeMap<RawFd, PollFlags>, row: Row) {
     assert_eq!(&regs, model, "{row:?}: registrations");
     assert_eq!(p.len(), model.len(), "{row:?}");
     let got: BTreeMap<RawFd, PollFlags> = p.poll(NOW).unwrap().into_iter().collect();
-    let want: BTreeMap<RawFd, PollFlags> = model
-        .iter()
-        .map(|(&fd, m)| {
-            let rev = fault::raw_poll(fd, m.bits()).unwrap();
-            (fd, PollFlags::from_bits_retain(rev))
-        })
-        .filter(|(_, rev)| !rev.is_empty())
-        .collect();
-    assert_eq!(got, want, "{row:?}: poll (left), poll(2) (right)");
+    assert_eq!(
+        got,
+        raw_revents(model),
+        "{row:?}: poll (left), poll(2) (right)"
+    );
 }
 
 #[test]
 fn waits_of_the_poll_object() {
-    for &row in POLL_WAIT {
+    for row in poll_wait_rows() {
         let m = mode(row.0);
         let f = Fixture::new();
         let mut p = Poll::new();
@@ -369,10 +229,9 @@ fn waits_of_the_poll_object() {
 
 #[test]
 fn poll_selector() {
-    for &row in SEL {
+    for row in sel_rows() {
         let (op, _, _) = row;
-        let f = Fixture::new();
-        let mut sel = f.selector(PollSelector::new().unwrap());
+        let (f, mut sel) = fixture_and_selector(PollSelector::new().unwrap());
         match op {
             "PollSelector.register" => {
                 // Refused by the open check: nothing registered.
@@ -381,11 +240,7 @@ fn poll_selector() {
                 assert_fired(row);
                 assert_errno(r, row);
                 fault::reset();
-                assert_eq!(
-                    sel.get_key(&f.idle).unwrap_err().kind(),
-                    ErrorKind::NotFound,
-                    "{row:?}"
-                );
+                assert_not_registered(&sel, &f.idle, row);
                 assert_eq!(sel.len(), 2, "{row:?}");
                 assert_reports(&mut sel, None, row);
                 sel.register(&f.idle, Interest::READ, 9).unwrap();
@@ -394,34 +249,13 @@ fn poll_selector() {
                 case(row, "error");
             }
             "PollSelector.set_wake_fd" => {
-                // Refused: the old wake fd stays watched, the new one is not.
-                let (old, old_w) = pipe();
-                let (new, new_w) = pipe();
-                sel.set_wake_fd(Some(old.as_raw_fd())).unwrap();
-                inject(row, 0);
-                assert_errno(sel.set_wake_fd(Some(new.as_raw_fd())), row);
-                assert_fired(row);
-                fault::reset();
-                let wake = Some(old.as_raw_fd());
-                write_byte(&new_w);
-                assert_reports(&mut sel, wake, row);
-                write_byte(&old_w);
-                assert_reports(&mut sel, wake, row);
-                sel.set_wake_fd(Some(new.as_raw_fd())).unwrap();
-                let wake = Some(new.as_raw_fd());
-                assert_reports(&mut sel, wake, row);
-                assert_next_ops_behave(&mut sel, wake, row);
+                refused_wake_fd_change(&mut sel, row);
                 case(row, "error");
             }
             _ => {
                 let m = mode(op);
-                if m.check {
-                    sel.set_interrupt_check(Some(stop));
-                }
-                let mut events = Events::with_capacity(16);
-                inject(row, 0);
-                let r = sel.select(&mut events, m.timeout);
-                assert_fired(row);
+                let (r, events) =
+                    faulted_select(&mut sel, row, &m, |s, c| s.set_interrupt_check(c));
                 let outcome = wait_outcome(row.2, &m);
                 match outcome {
                     "check" => assert_stopped(r, row),
@@ -455,86 +289,75 @@ fn poll_selector() {
 mod devpoll {
     use super::*;
     use libc::{EACCES, EMFILE, ENFILE, ENOENT};
+    use select_core::testing::faults::rows;
+    use std::io::ErrorKind;
+
+    const fn e(errno: i32) -> Fault {
+        Fault::Errno(errno)
+    }
     use select_poll::{DevPoll, DevpollSelector};
 
+    const WRITE: &str = "write(/dev/poll)";
+    const DP_POLL: &str = "ioctl(DP_POLL)";
+    const GETFD: &str = "fcntl(F_GETFD)";
+
     /// `open("/dev/poll")`.
-    pub(super) const CREATE: &[Row] = &[
-        ("DevPoll.new", "open(/dev/poll)", e(EMFILE)),
-        ("DevPoll.new", "open(/dev/poll)", e(ENFILE)),
-        ("DevPoll.new", "open(/dev/poll)", e(ENOENT)),
-        ("DevPoll.new", "open(/dev/poll)", e(EACCES)),
-        ("DevpollSelector.new", "open(/dev/poll)", e(EMFILE)),
-        ("DevpollSelector.new", "open(/dev/poll)", e(ENFILE)),
-        ("DevpollSelector.new", "open(/dev/poll)", e(ENOENT)),
-        ("DevpollSelector.new", "open(/dev/poll)", e(EACCES)),
-    ];
+    pub(super) fn create_rows() -> Vec<Row> {
+        errno_rows(
+            &["DevPoll.new", "DevpollSelector.new"],
+            "open(/dev/poll)",
+            &[EMFILE, ENFILE, ENOENT, EACCES],
+        )
+    }
 
     /// `DevPoll`: the buffered records written by the next wait (illumos's `dpwrite`
     /// says EACCES in another process, EINVAL for more records than RLIMIT_NOFILE,
     /// EINTR while another writer holds the device; a short write is resumed), the
     /// `DP_POLL` wait, and the `DP_ISPOLLED` query.
-    pub(super) const DEVPOLL: &[Row] = &[
-        ("DevPoll.poll(0)", "write(/dev/poll)", e(EACCES)),
-        ("DevPoll.poll(0)", "write(/dev/poll)", e(EINVAL)),
-        ("DevPoll.poll(0)", "write(/dev/poll)", e(EINTR)),
-        ("DevPoll.poll(0)", "write(/dev/poll)", Fault::Short(8)),
-        ("DevPoll.poll(0)", "ioctl(DP_POLL)", e(EINTR)),
-        ("DevPoll.poll(0)", "ioctl(DP_POLL)", e(EACCES)),
-        ("DevPoll.poll(None)", "ioctl(DP_POLL)", e(EINTR)),
-        ("DevPoll.poll(None)", "ioctl(DP_POLL)", e(EACCES)),
-        ("DevPoll.poll(None)", "ioctl(DP_POLL)", e(EINVAL)),
-        ("DevPoll.poll(None,check)", "ioctl(DP_POLL)", e(EINTR)),
-        ("DevPoll.is_polled", "ioctl(DP_ISPOLLED)", e(EACCES)),
-        ("DevPoll.is_polled", "ioctl(DP_ISPOLLED)", e(EINTR)),
-    ];
+    pub(super) fn devpoll_rows() -> Vec<Row> {
+        let mut t = Vec::new();
+        let writes = [e(EACCES), e(EINVAL), e(EINTR), Fault::Short(8)];
+        t.extend(rows(&["DevPoll.poll(0)"], WRITE, &writes));
+        t.extend(errno_rows(&["DevPoll.poll(0)"], DP_POLL, &[EINTR, EACCES]));
+        t.extend(errno_rows(
+            &["DevPoll.poll(None)"],
+            DP_POLL,
+            &[EINTR, EACCES, EINVAL],
+        ));
+        t.push(("DevPoll.poll(None,check)", DP_POLL, e(EINTR)));
+        t.extend(errno_rows(
+            &["DevPoll.is_polled"],
+            "ioctl(DP_ISPOLLED)",
+            &[EACCES, EINTR],
+        ));
+        t
+    }
 
     /// `DevpollSelector`: each change is written at once (`POLLREMOVE` and the mask),
     /// after the open check; the waits.
-    pub(super) const SELECTOR: &[Row] = &[
-        ("DevpollSelector.register", "fcntl(F_GETFD)", e(EBADF)),
-        ("DevpollSelector.register", "write(/dev/poll)", e(EACCES)),
-        ("DevpollSelector.register", "write(/dev/poll)", e(EINVAL)),
-        ("DevpollSelector.register", "write(/dev/poll)", e(EINTR)),
-        (
-            "DevpollSelector.register",
-            "write(/dev/poll)",
-            Fault::Short(0),
-        ),
-        (
-            "DevpollSelector.register",
-            "write(/dev/poll)",
-            Fault::Short(4),
-        ),
-        (
-            "DevpollSelector.register",
-            "write(/dev/poll)",
-            Fault::Short(8),
-        ),
-        ("DevpollSelector.modify", "fcntl(F_GETFD)", e(EBADF)),
-        ("DevpollSelector.modify", "write(/dev/poll)", e(EACCES)),
-        ("DevpollSelector.modify", "write(/dev/poll)", e(EINVAL)),
-        ("DevpollSelector.modify", "write(/dev/poll)", e(EINTR)),
-        (
-            "DevpollSelector.modify",
-            "write(/dev/poll)",
-            Fault::Short(8),
-        ),
-        ("DevpollSelector.unregister", "write(/dev/poll)", e(EACCES)),
-        ("DevpollSelector.unregister", "write(/dev/poll)", e(EINVAL)),
-        ("DevpollSelector.unregister", "write(/dev/poll)", e(EINTR)),
-        ("DevpollSelector.select(0)", "ioctl(DP_POLL)", e(EINTR)),
-        ("DevpollSelector.select(0)", "ioctl(DP_POLL)", e(EACCES)),
-        ("DevpollSelector.select(None)", "ioctl(DP_POLL)", e(EINTR)),
-        ("DevpollSelector.select(None)", "ioctl(DP_POLL)", e(EACCES)),
-        ("DevpollSelector.select(None)", "ioctl(DP_POLL)", e(EINVAL)),
-        (
-            "DevpollSelector.select(None,check)",
-            "ioctl(DP_POLL)",
-            e(EINTR),
-        ),
-        ("DevpollSelector.set_wake_fd", "fcntl(F_GETFD)", e(EBADF)),
-        ("DevpollSelector.set_wake_fd", "write(/dev/poll)", e(EACCES)),
-    ];
+    pub(super) fn selector_rows() -> Vec<Row> {
+        let mut t = Vec::new();
+        let errors = [e(EACCES), e(EINVAL), e(EINTR)];
+        let short = [Fault::Short(0), Fault::Short(4), Fault::Short(8)];
+        t.push(("DevpollSelector.register", GETFD, e(EBADF)));
+        t.extend(rows(&["DevpollSelector.register"], WRITE, &errors));
+        t.extend(rows(&["DevpollSelector.register"], WRITE, &short));
+        t.push(("DevpollSelector.modify", GETFD, e(EBADF)));
+        t.extend(rows(&["DevpollSelector.modify"], WRITE, &errors));
+        t.push(("DevpollSelector.modify", WRITE, Fault::Short(8)));
+        t.extend(rows(&["DevpollSelector.unregister"], WRITE, &errors));
+        t.extend(errno_rows(
+            &["DevpollSelector.select(0)"],
+            DP_POLL,
+            &[EINTR, EACCES],
+        ));
+        let none = ["DevpollSelector.select(None)"];
+        t.extend(errno_rows(&none, DP_POLL, &[EINTR, EACCES, EINVAL]));
+        t.push(("DevpollSelector.select(None,check)", DP_POLL, e(EINTR)));
+        t.push(("DevpollSelector.set_wake_fd", GETFD, e(EBADF)));
+        t.push(("DevpollSelector.set_wake_fd", WRITE, e(EACCES)));
+        t
+    }
 
     /// The kernel's set (asked with `DP_ISPOLLED` for every fd of `universe`) is
     /// `model`, and a zero-timeout poll reports for each the `revents` `poll(2)` gives.
@@ -554,20 +377,13 @@ mod devpoll {
             );
         }
         let got: BTreeMap<RawFd, PollFlags> = dp.poll(NOW).unwrap().into_iter().collect();
-        let want: BTreeMap<RawFd, PollFlags> = model
-            .iter()
-            .map(|(&fd, m)| {
-                let rev = fault::raw_poll(fd, m.bits()).unwrap();
-                (fd, PollFlags::from_bits_retain(rev))
-            })
-            .filter(|(_, rev)| !rev.is_empty())
-            .collect();
+        let want = raw_revents(model);
         assert_eq!(got, want, "{row:?}: DP_POLL (left), poll(2) (right)");
     }
 
     #[test]
     fn creation() {
-        for &row in CREATE {
+        for row in create_rows() {
             inject(row, 0);
             match row.0 {
                 "DevPoll.new" => assert_errno(DevPoll::new(), row),
@@ -575,8 +391,7 @@ mod devpoll {
             }
             assert_fired(row);
             fault::reset();
-            let f = Fixture::new();
-            let mut sel = f.selector(DevpollSelector::new().unwrap());
+            let (_f, mut sel) = fixture_and_selector(DevpollSelector::new().unwrap());
             assert_reports(&mut sel, None, row);
             assert_next_ops_behave(&mut sel, None, row);
             case(row, "error");
@@ -585,7 +400,7 @@ mod devpoll {
 
     #[test]
     fn devpoll_object() {
-        for &row in DEVPOLL {
+        for row in devpoll_rows() {
             let (op, site, fault) = row;
             let f = Fixture::new();
             let (other, _other_w) = pipe();
@@ -668,10 +483,9 @@ mod devpoll {
 
     #[test]
     fn devpoll_selector() {
-        for &row in SELECTOR {
+        for row in selector_rows() {
             let (op, _, fault) = row;
-            let f = Fixture::new();
-            let mut sel = f.selector(DevpollSelector::new().unwrap());
+            let (f, mut sel) = fixture_and_selector(DevpollSelector::new().unwrap());
             let outcome = match op {
                 "DevpollSelector.register" => {
                     inject(row, 0);
@@ -752,34 +566,13 @@ mod devpoll {
                     }
                 }
                 "DevpollSelector.set_wake_fd" => {
-                    let (old, old_w) = pipe();
-                    let (new, new_w) = pipe();
-                    sel.set_wake_fd(Some(old.as_raw_fd())).unwrap();
-                    inject(row, 0);
-                    assert_errno(sel.set_wake_fd(Some(new.as_raw_fd())), row);
-                    assert_fired(row);
-                    fault::reset();
-                    let wake = Some(old.as_raw_fd());
-                    write_byte(&new_w);
-                    assert_reports(&mut sel, wake, row);
-                    write_byte(&old_w);
-                    assert_reports(&mut sel, wake, row);
-                    sel.set_wake_fd(Some(new.as_raw_fd())).unwrap();
-                    let wake = Some(new.as_raw_fd());
-                    assert_reports(&mut sel, wake, row);
-                    assert_next_ops_behave(&mut sel, wake, row);
+                    refused_wake_fd_change(&mut sel, row);
                     sel.set_wake_fd(None).unwrap();
                     "error"
                 }
                 _ => {
                     let m = mode(op);
-                    if m.check {
-                        sel.set_interrupt_check(Some(stop));
-                    }
-                    let mut events = Events::with_capacity(16);
-                    inject(row, 0);
-                    let r = sel.select(&mut events, m.timeout);
-                    assert_fired(row);
+                    let (r, _) = faulted_select(&mut sel, row, &m, |s, c| s.set_interrupt_check(c));
                     let outcome = wait_outcome(fault, &m);
                     match outcome {
                         "check" => assert_stopped(r, row),

@@ -1,10 +1,13 @@
 //! What `Poll` reports: readable, writable, POLLHUP, POLLERR, POLLNVAL, POLLPRI.
 #![cfg(unix)]
 
+mod common;
+
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
+use common::poll_on_reader;
 use select_core::testing::{drain, dup_at, is_open, pipe, send_oob, socketpair, tcp_pair};
 use select_poll::{Poll, PollFlags};
 
@@ -45,9 +48,7 @@ fn readable_and_writable() {
 
 #[test]
 fn pipe_with_its_writer_closed_reports_pollhup() {
-    let (r, w) = pipe();
-    let mut p = Poll::new();
-    p.register(&r, PollFlags::POLLIN).unwrap();
+    let (mut p, r, w) = poll_on_reader();
     assert!(p.poll(ZERO).unwrap().is_empty());
     drop(w);
     let ready = p.poll(LONG).unwrap();

@@ -1,10 +1,13 @@
 //! Registration rules of `Poll`: upsert, unknown fds, negative fds, registration order.
 #![cfg(unix)]
 
+mod common;
+
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
 use std::time::Duration;
 
+use common::poll_on_reader;
 use select_core::testing::{pipe, write_byte};
 use select_poll::{Poll, PollFlags};
 
@@ -169,9 +172,7 @@ fn results_keep_registration_order_across_unregister() {
 
 #[test]
 fn poll_into_reuses_the_callers_buffer() {
-    let (r, w) = pipe();
-    let mut p = Poll::new();
-    p.register(&r, PollFlags::POLLIN).unwrap();
+    let (mut p, r, w) = poll_on_reader();
     p.register(&w, PollFlags::POLLOUT).unwrap();
     let mut out = vec![(99, PollFlags::POLLNVAL); 8];
     assert_eq!(p.poll_into(&mut out, ZERO).unwrap(), 1);

@@ -1,19 +1,20 @@
 //! Timeouts of `Poll::poll`: zero, finite (rounded up), `None`.
 #![cfg(unix)]
 
+mod common;
+
 use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use common::poll_on_reader;
 use select_core::testing::pipe;
 use select_poll::{Poll, PollFlags};
 
 #[test]
 fn zero_returns_at_once() {
-    let (r, _w) = pipe();
-    let mut p = Poll::new();
-    p.register(&r, PollFlags::POLLIN).unwrap();
+    let (mut p, _r, _w) = poll_on_reader();
     let start = Instant::now();
     for _ in 0..100 {
         assert!(p.poll(Some(Duration::ZERO)).unwrap().is_empty());
@@ -23,9 +24,7 @@ fn zero_returns_at_once() {
 
 #[test]
 fn fifty_ms_waits_at_least_fifty_ms() {
-    let (r, _w) = pipe();
-    let mut p = Poll::new();
-    p.register(&r, PollFlags::POLLIN).unwrap();
+    let (mut p, _r, _w) = poll_on_reader();
     let start = Instant::now();
     assert!(p.poll(Some(Duration::from_millis(50))).unwrap().is_empty());
     let elapsed = start.elapsed();
@@ -52,9 +51,7 @@ fn sub_millisecond_timeouts_round_up_not_down() {
 
 #[test]
 fn none_blocks_until_a_writer_thread_writes() {
-    let (r, w) = pipe();
-    let mut p = Poll::new();
-    p.register(&r, PollFlags::POLLIN).unwrap();
+    let (mut p, r, w) = poll_on_reader();
     let (started_tx, started_rx) = mpsc::channel();
     let writer = std::thread::spawn(move || {
         let mut w = w;

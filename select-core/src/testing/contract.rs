@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use self::os::{lone_reader, pair, stream_pair};
 use super::{drain, send_oob, tcp_pair, write_byte};
 #[cfg(unix)]
-use super::{dup_at, is_open, pipe, SignalStorm};
+use super::{dup_at, is_open, pipe, under_signal_storm};
 use crate::{Backend, Events, Interest, RawFd, Selector, Waitable};
 
 /// The few things the rules need that differ by platform: what a "ready pair" is (a pipe
@@ -633,17 +633,12 @@ pub fn signal_storm_does_not_shorten_a_wait<S: Selector<Data = u32>>(make: impl 
     let (r, _w) = pair();
     sel.register(&r, Interest::READ, 0).unwrap();
     let mut events = Events::with_capacity(8);
-    let storm = SignalStorm::start(Duration::from_micros(200)).unwrap();
-    let start = Instant::now();
-    let n = sel
-        .select(&mut events, Some(Duration::from_millis(150)))
-        .unwrap();
-    let took = start.elapsed();
-    let sent = storm.stop();
-    assert_eq!(n, 0);
-    assert!(sent > 5, "only {sent} signals");
-    assert!(took >= Duration::from_millis(150), "{took:?}");
-    assert!(took < Duration::from_secs(3), "{took:?}");
+    let timeout = Duration::from_millis(150);
+    let s = under_signal_storm(Duration::from_micros(200), || {
+        sel.select(&mut events, Some(timeout)).unwrap()
+    });
+    assert_eq!(s.value, 0);
+    s.assert_waited_out(timeout, Duration::from_secs(3), 5);
 }
 
 /// More ready fds than `Events` holds: successive waits rotate through all of them (no

@@ -94,3 +94,70 @@ pub fn skip_under_emulation(why: &str) -> bool {
     }
     on
 }
+
+/// Whether the test may use fds at or above 1024 (with `select(2)` among the waits it
+/// makes): `false`, said out loud ([`skip_under_emulation`]), under an emulator whose
+/// `select(2)` aborts on them (qemu-user).
+#[must_use]
+pub fn high_fds_usable() -> bool {
+    !skip_under_emulation("select(2) on fds at or above 1024 aborts qemu-user")
+}
+
+/// `sel` with `fd` registered for `interest`, with `data`: the set-up of many a
+/// selector test, on any selector.
+///
+/// # Panics
+///
+/// If the registration fails.
+#[must_use]
+pub fn registered<S: crate::Selector, W: crate::Waitable + ?Sized>(
+    mut sel: S,
+    fd: &W,
+    interest: crate::Interest,
+    data: S::Data,
+) -> S {
+    sel.register(fd, interest, data)
+        .unwrap_or_else(|e| panic!("register: {e}"));
+    sel
+}
+
+/// A thread that sleeps `delay`, writes one byte to `w` and hands `w` back when joined
+/// (kept open meanwhile, so a hang-up is never what ends a wait for the byte).
+pub fn write_after<W: Write + Send + 'static>(
+    delay: std::time::Duration,
+    mut w: W,
+) -> std::thread::JoinHandle<W> {
+    std::thread::spawn(move || {
+        std::thread::sleep(delay);
+        write_byte(&mut w);
+        w
+    })
+}
+
+/// The errors of the calls a closed selector must refuse, in this order: `register`,
+/// `modify` (with `data`) and `unregister` of `fd`, its key, a zero-timeout wait, and
+/// `fd` as the wake fd. Each call must fail; the caller checks the errors.
+///
+/// # Panics
+///
+/// If a call succeeds, or `fd` has no number.
+pub fn closed_selector_errors<S, W>(sel: &mut S, fd: &W, data: S::Data) -> Vec<io::Error>
+where
+    S: crate::Selector + crate::__private::WakeFd,
+    S::Data: Clone,
+    W: crate::Waitable + ?Sized,
+{
+    let mut events = crate::Events::with_capacity(4);
+    let wake = fd.fileno().expect("the fd's number");
+    let read = crate::Interest::READ;
+    vec![
+        sel.register(fd, read, data.clone()).map(drop).unwrap_err(),
+        sel.modify(fd, read, data).map(drop).unwrap_err(),
+        sel.unregister(fd).map(drop).unwrap_err(),
+        sel.get_key(fd).map(drop).unwrap_err(),
+        sel.select(&mut events, Some(std::time::Duration::ZERO))
+            .map(drop)
+            .unwrap_err(),
+        sel.set_wake_fd(Some(wake)).unwrap_err(),
+    ]
+}

@@ -15,19 +15,22 @@ pub const LONG: Option<Duration> = Some(Duration::from_secs(5));
 /// A poll.
 pub const ZERO: Option<Duration> = Some(Duration::ZERO);
 
-/// Whether the test may use fds at or above 1024: `false`, said out loud, under an
-/// emulator whose `select(2)` aborts on them (qemu-user).
-#[must_use]
-pub fn high_fds_usable() -> bool {
-    !select_core::testing::skip_under_emulation(
-        "select(2) on fds at or above 1024 aborts qemu-user",
-    )
-}
+pub use select_core::testing::high_fds_usable;
 
 /// `fd` duplicated at exactly `target`, or `None` (said out loud) if the fd limit keeps
 /// that number out of reach.
 pub fn at(fd: BorrowedFd<'_>, target: i32) -> Option<OwnedFd> {
     dup_at_or_skip(fd.as_raw_fd(), target)
+}
+
+/// `fd` duplicated at exactly `target`, for a test that cannot do without that number.
+///
+/// # Panics
+///
+/// If it cannot be placed there (`RLIMIT_NOFILE` too low, or the number taken).
+pub fn placed_at(fd: BorrowedFd<'_>, target: i32) -> OwnedFd {
+    select_core::testing::dup_at(fd.as_raw_fd(), target)
+        .unwrap_or_else(|e| panic!("cannot place an fd at {target} (RLIMIT_NOFILE too low?): {e}"))
 }
 
 /// Asserts that `got` holds exactly one entry, `want` itself (the caller's own object,

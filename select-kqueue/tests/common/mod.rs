@@ -63,9 +63,7 @@ pub fn selector_with<K, W: Waitable + ?Sized>(
     interest: Interest,
     key: K,
 ) -> KqueueSelector<K> {
-    let mut s = KqueueSelector::new().unwrap();
-    s.register(fd, interest, key).unwrap();
-    s
+    select_core::testing::registered(KqueueSelector::new().unwrap(), fd, interest, key)
 }
 
 /// Waits (at most [`SOON`]) for exactly one ready fd and returns its event.
