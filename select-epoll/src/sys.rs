@@ -73,17 +73,21 @@ pub(crate) fn dup_onto(src: BorrowedFd<'_>, target: BorrowedFd<'_>) -> io::Resul
     // SAFETY: both numbers are open fds of this process for the call (the borrows); dup3
     // only changes which open file `target` names, so the owner of `target` still owns a
     // valid fd afterwards. EINVAL when they are equal, which the caller never does.
-    #[cfg(not(target_os = "android"))]
+    #[cfg(not(any(target_os = "android", miri)))]
     return cvt(unsafe { libc::dup3(src.as_raw_fd(), target.as_raw_fd(), libc::O_CLOEXEC) })
         .map(drop);
-    // The libc crate binds no dup3 for Android: dup2, then close-on-exec, in two steps
-    // (the number stays valid in between; only an exec in that window would inherit it).
-    #[cfg(target_os = "android")]
+    // The libc crate binds no dup3 for Android (and Miri does not emulate it): dup2, then
+    // close-on-exec, in two steps (the number stays valid in between; only an exec in
+    // that window would inherit it).
+    #[cfg(any(target_os = "android", miri))]
     {
         // SAFETY: as above; dup2 changes which open file `target` names.
         cvt(unsafe { libc::dup2(src.as_raw_fd(), target.as_raw_fd()) })?;
+        // Miri emulates no F_SETFD, and no exec either, which is all the flag is for.
+        #[cfg(not(miri))]
         // SAFETY: `target` is open (the borrow); F_SETFD only sets its fd flags.
-        cvt(unsafe { libc::fcntl(target.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) }).map(drop)
+        cvt(unsafe { libc::fcntl(target.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) })?;
+        Ok(())
     }
 }
 

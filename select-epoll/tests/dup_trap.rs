@@ -109,6 +109,10 @@ fn trapped(
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri has no /proc (the test reads the kernel's entries in fdinfo)"
+)]
 fn a_stale_entry_never_ends_a_timed_wait_early() {
     let (mut sel, n, _dup, _w) = trapped(1_900);
     let epfd = sel.fileno().unwrap();
@@ -170,6 +174,10 @@ fn a_stale_entry_never_crowds_out_a_live_fd() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri has no /proc (the test reads the kernel's entries in fdinfo)"
+)]
 fn the_same_file_back_at_its_number_registers_again() {
     // Before any wait (the kernel's entry is still there: EEXIST taken over), and after
     // one (the entry was evicted).
@@ -199,6 +207,10 @@ fn the_same_file_back_at_its_number_registers_again() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri has no /proc (the test reads the kernel's entries in fdinfo)"
+)]
 fn eviction_keeps_every_live_registration() {
     let (mut sel, _n, _dup, _w) = trapped(2_050);
     let pipes: Vec<_> = (0..5).map(|_| pipe()).collect();
