@@ -119,6 +119,17 @@ fn calibrate(case: &mut Case<'_>, target: Duration) -> u64 {
     }
 }
 
+/// For each case, the index of its baseline among `cases` (`None` for a baseline).
+fn baselines(cases: &[Case<'_>]) -> Vec<Option<usize>> {
+    cases
+        .iter()
+        .map(|c| {
+            c.baseline
+                .and_then(|b| cases.iter().position(|x| x.name == b))
+        })
+        .collect()
+}
+
 /// Measures every case of the group with `plan`, calling `progress(done, total)` after
 /// every repetition.
 ///
@@ -137,13 +148,7 @@ pub fn run(
         .map(|c| calibrate(c, plan.batch).max(plan.min_calls))
         .collect();
     let k = cases.len();
-    let base: Vec<Option<usize>> = cases
-        .iter()
-        .map(|c| {
-            c.baseline
-                .and_then(|b| cases.iter().position(|x| x.name == b))
-        })
-        .collect();
+    let base = baselines(cases);
     let reps = plan.reps.max(1);
     let mut times = vec![Vec::new(); k];
     let mut ratios = vec![Vec::new(); k];
@@ -219,13 +224,7 @@ pub fn paired_calls(
     calls: usize,
     mut progress: impl FnMut(usize, usize),
 ) {
-    let base: Vec<Option<usize>> = cases
-        .iter()
-        .map(|c| {
-            c.baseline
-                .and_then(|b| cases.iter().position(|x| x.name == b))
-        })
-        .collect();
+    let base = baselines(cases);
     let calls = calls.max(2);
     let reps = reps.max(1);
     let mut per_rep = vec![Vec::with_capacity(reps); cases.len()];
