@@ -383,7 +383,7 @@ impl Epoll {
     /// }
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn poll_into(
         &self,
         timeout: Option<Duration>,
@@ -404,7 +404,12 @@ impl Epoll {
         timeout: Option<Duration>,
     ) -> io::Result<usize> {
         let epfd = self.raw()?;
-        retry::wait_checked(timeout, self.check, |left| sys::epoll_wait(epfd, buf, left))
+        retry::wait_checked(
+            timeout,
+            self.check,
+            #[inline(always)]
+            |left| sys::epoll_wait(epfd, buf, left),
+        )
     }
 }
 

@@ -339,6 +339,7 @@ impl Select {
     /// each, in the order rlist, wlist, xlist) before any wait. On error `ready` is
     /// empty.
     #[doc(alias = "select")]
+    #[inline(always)]
     pub fn select_into<W: Waitable>(
         &mut self,
         rlist: &[W],

@@ -325,6 +325,7 @@ impl Poll {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     #[doc(alias = "poll")]
+    #[inline(always)]
     pub fn poll_into(
         &mut self,
         out: &mut Vec<(RawFd, PollFlags)>,
@@ -380,7 +381,7 @@ impl Poll {
 
     /// One wait, EINTR retried; the kernel's ready count (0 if the time ran out). The
     /// `revents` fields are meaningful only when this returns a nonzero count.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn wait(&mut self, timeout: Option<Duration>) -> io::Result<usize> {
         if self.holes() != 0 {
             self.close_holes();
@@ -388,9 +389,12 @@ impl Poll {
         let fds = &mut self.fds;
         // Each call rewrites every `revents` field, so nothing needs re-arming; after an
         // interrupted last call `retry::wait` returns 0 and the fields are not read.
-        retry::wait_checked(timeout, self.check, |left| {
-            sys::poll(fds, timeout::to_millis_ceil(left))
-        })
+        retry::wait_checked(
+            timeout,
+            self.check,
+            #[inline(always)]
+            |left| sys::poll(fds, timeout::to_millis_ceil(left)),
+        )
     }
 
     /// The `pollfd` array, in registration order; no holes right after [`Poll::wait`].
