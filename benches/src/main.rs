@@ -909,7 +909,6 @@ fn run_axes(
                 &mut samples,
                 churn_plan.reps,
                 CHURN_PAIRED_CALLS,
-                |_, _| {},
             );
             churn.push((col, n as f64, samples));
         }

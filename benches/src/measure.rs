@@ -217,13 +217,11 @@ pub fn run(
 /// `diff` becomes the median over repetitions and `diff_spread` their 25th-75th
 /// percentiles; `ns`, `ratio` and `spread` stay the batches' (what a caller pays on
 /// average, bursts included).
-pub fn paired_calls(
-    cases: &mut [Case<'_>],
-    samples: &mut [Sample],
-    reps: usize,
-    calls: usize,
-    mut progress: impl FnMut(usize, usize),
-) {
+///
+/// # Panics
+///
+/// If `samples` are not [`run`]'s over these `cases` (in their order).
+pub fn paired_calls(cases: &mut [Case<'_>], samples: &mut [Sample], reps: usize, calls: usize) {
     let base = baselines(cases);
     let calls = calls.max(2);
     let reps = reps.max(1);
@@ -252,11 +250,11 @@ pub fn paired_calls(
             }
             per_rep[i].push(interquartile_mean(&mut d));
         }
-        progress(rep + 1, reps);
     }
     for (i, s) in samples.iter_mut().enumerate() {
+        assert_eq!(s.name, cases[i].name, "samples of another group");
         let v = &mut per_rep[i];
-        if base[i].is_none() || v.is_empty() || s.name != cases[i].name {
+        if base[i].is_none() {
             continue;
         }
         s.diff = Some(median(v));

@@ -26,7 +26,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -405,14 +405,8 @@ struct Client {
 
 impl Client {
     fn new(streams: Vec<TcpStream>) -> io::Result<Client> {
-        let poll = mio::Poll::new()?;
-        for (i, s) in streams.iter().enumerate() {
-            poll.registry().register(
-                &mut mio::unix::SourceFd(&s.as_raw_fd()),
-                mio::Token(i),
-                mio::Interest::READABLE,
-            )?;
-        }
+        let fds: Vec<BorrowedFd<'_>> = streams.iter().map(|s| s.as_fd()).collect();
+        let poll = crate::setup::mio(&fds)?;
         let conns = streams
             .into_iter()
             .map(|stream| Conn {
